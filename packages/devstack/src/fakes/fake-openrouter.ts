@@ -1,0 +1,189 @@
+// A local stand-in for OpenRouter's chat completions API, speaking its wire format (JSON and SSE).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Fake list prices, USD per million tokens, used for the reported `usage.cost`. */
+export interface FakePrice {
+  input: number;
+  output: number;
+}
+
+export interface FakeOpenRouterOptions {
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port?: number;
+  /** Providers serving each model, first choice first. Default: `FakeProvider`. */
+  providers?: Record<string, string[]>;
+  /** Providers that answer 503 (so the router falls back to the next one). */
+  downProviders?: string[];
+  /** Prices behind the reported cost. Default 0.30 / 1.20 USD per 1M tokens. */
+  prices?: Record<string, FakePrice>;
+  /** Delay before answering, ms. */
+  latencyMs?: number;
+}
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+export interface FakeOpenRouter {
+  /** Base URL to give the openai SDK, e.g. http://127.0.0.1:1234/api/v1 */
+  readonly baseURL: string;
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_PRICE: FakePrice = { input: 0.3, output: 1.2 };
+
+/** Deterministic usage: one prompt token per character of message content; `max_tokens` (default 16) out. */
+export function fakeUsage(body: Record<string, unknown>): { prompt: number; completion: number } {
+  const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
+  const prompt = messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
+  const completion = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
+  return { prompt, completion };
+}
+
+/** Reported cost in USD, computed in integer nano-USD so it is an exact decimal. */
+export function fakeCost(price: FakePrice, prompt: number, completion: number): number {
+  const nano = Math.round((prompt * price.input * 1e9 + completion * price.output * 1e9) / 1e6);
+  return nano / 1e9;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function openRouterError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, status, { error: { code: status, message } });
+}
+
+export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): Promise<FakeOpenRouter> {
+  const requests: RecordedRequest[] = [];
+  const down = new Set(options.downProviders ?? []);
+  let generation = 0;
+
+  /** Picks the model and provider OpenRouter would serve, honouring `models` and `provider.order`. */
+  function route(body: Record<string, unknown>): { model: string; provider: string } | { error: number } {
+    const models =
+      Array.isArray(body.models) && body.models.length ? (body.models as string[]) : [String(body.model)];
+    const order = ((body.provider as { order?: string[] } | undefined)?.order ?? []) as string[];
+    let lastError = 400;
+    for (const model of models) {
+      if (model.startsWith('fail/')) {
+        lastError = Number(model.slice(5)) || 500;
+        continue;
+      }
+      const candidates = [...order, ...(options.providers?.[model] ?? ['FakeProvider'])];
+      const provider = candidates.find((p) => !down.has(p));
+      if (provider) return { model, provider };
+      lastError = 503;
+    }
+    return { error: lastError };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
+      openRouterError(res, 404, `no route ${req.method} ${path}`);
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    } catch {
+      openRouterError(res, 400, 'body is not JSON');
+      return;
+    }
+    requests.push({ path, headers: req.headers, body });
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    const routed = route(body);
+    if ('error' in routed) {
+      const message =
+        routed.error === 429 ? 'Rate limit exceeded: free-models-per-min' : 'Provider returned error';
+      openRouterError(res, routed.error, message);
+      return;
+    }
+    const { prompt, completion } = fakeUsage(body);
+    const cost = fakeCost(options.prices?.[routed.model] ?? DEFAULT_PRICE, prompt, completion);
+    const id = `gen-${Date.now()}-${++generation}`;
+    const created = Math.floor(Date.now() / 1000);
+    const usage = {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: prompt + completion,
+      cost,
+      is_byok: false,
+      prompt_tokens_details: { cached_tokens: 0 },
+      cost_details: { upstream_inference_cost: null },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    };
+    const words = Array.from({ length: completion }, (_, i) => `w${i}`);
+    if (body.stream !== true) {
+      sendJson(res, 200, {
+        id,
+        provider: routed.provider,
+        model: routed.model,
+        object: 'chat.completion',
+        created,
+        choices: [
+          {
+            logprobs: null,
+            finish_reason: 'stop',
+            native_finish_reason: 'stop',
+            index: 0,
+            message: { role: 'assistant', content: words.join(' '), refusal: null, reasoning: null },
+          },
+        ],
+        usage,
+      });
+      return;
+    }
+    const includeUsage =
+      (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': OPENROUTER PROCESSING\n\n');
+    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({
+        id,
+        provider: routed.provider,
+        model: routed.model,
+        object: 'chat.completion.chunk',
+        created,
+        choices,
+        ...(includeUsage ? { usage: null } : {}),
+        ...extra,
+      })}\n\n`;
+    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
+    for (const [i, word] of words.entries()) {
+      const content = i === 0 ? word : ` ${word}`;
+      res.write(chunk([{ index: 0, delta: { content }, finish_reason: null }]));
+    }
+    res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop', native_finish_reason: 'stop' }]));
+    if (includeUsage) res.write(chunk([], { usage }));
+    res.end('data: [DONE]\n\n');
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => openRouterError(res, 500, String(error)));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/api/v1`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,137 @@
+// Wraps the official `openai` SDK's chat.completions.create: one span and the GenOps metrics per call.
+import { context as otelContext } from '@opentelemetry/api';
+import * as A from '../semconv.js';
+import { CallRecorder } from '../telemetry/call-recorder.js';
+import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
+import { safely } from '../telemetry/safely.js';
+import type { InstrumentOpenAIOptions } from '../types.js';
+import { requestedRouting, responseInfo, usageFromWire, type WireResponse } from './openrouter.js';
+import { observeStream, type StreamObservation } from './stream.js';
+
+const INSTRUMENTED = Symbol.for('genops.instrumented');
+
+type CreateFn = (this: unknown, params: Record<string, unknown>, options?: unknown) => unknown;
+
+interface OpenAILike {
+  baseURL?: string;
+  chat?: { completions?: { create?: CreateFn; [INSTRUMENTED]?: boolean } };
+}
+
+interface PreparedCall {
+  recorder: CallRecorder;
+  params: Record<string, unknown>;
+  observation: StreamObservation;
+  streaming: boolean;
+}
+
+function hostOf(baseURL: string | undefined): string | undefined {
+  if (!baseURL) return undefined;
+  try {
+    return new URL(baseURL).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+function prepare(
+  telemetry: ResolvedTelemetry,
+  provider: string,
+  serverAddress: string | undefined,
+  params: Record<string, unknown>,
+): PreparedCall {
+  const model = String(params.model);
+  const requestAttributes: Record<string, number> = {};
+  if (typeof params.max_tokens === 'number')
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = params.max_tokens;
+  if (typeof params.max_completion_tokens === 'number') {
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = params.max_completion_tokens;
+  }
+  if (typeof params.temperature === 'number')
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = params.temperature;
+  const recorder = new CallRecorder(
+    telemetry,
+    { provider, model, operation: 'chat', ...(serverAddress ? { serverAddress } : {}) },
+    requestAttributes,
+  );
+  recorder.captureContent('input', params.messages);
+  const streaming = params.stream === true;
+  const streamOptions = params.stream_options as { include_usage?: boolean } | undefined;
+  const injectedUsage = streaming && streamOptions?.include_usage === undefined;
+  const sent = injectedUsage
+    ? { ...params, stream_options: { ...streamOptions, include_usage: true } }
+    : params;
+  const routing = requestedRouting(params);
+  return {
+    recorder,
+    params: sent,
+    streaming,
+    observation: { recorder, requestedModel: model, routing, injectedUsage },
+  };
+}
+
+function observe(result: Promise<unknown>, call: PreparedCall): void {
+  const { recorder, observation } = call;
+  Promise.resolve(result).then(
+    (value) => {
+      if (call.streaming) {
+        safely('observing the stream', () => observeStream(value, observation), undefined);
+        return;
+      }
+      safely(
+        'reading the completion',
+        () => {
+          const body = value as WireResponse;
+          recorder.setResponse(responseInfo(body, observation.requestedModel, observation.routing));
+          const usage = usageFromWire(body.usage);
+          if (usage) recorder.setUsage(usage);
+          recorder.captureContent(
+            'output',
+            (body.choices ?? []).map((c) => c.message),
+          );
+        },
+        undefined,
+      );
+      recorder.end();
+    },
+    (error: unknown) => recorder.end(error),
+  );
+}
+
+/**
+ * Instruments an `openai` SDK client in place and returns it. `chat.completions.create` keeps its exact
+ * behaviour (same promise, same result, same errors); each call gets a span and the GenOps metrics.
+ */
+export function instrumentOpenAI<C extends object>(client: C, options: InstrumentOpenAIOptions = {}): C {
+  const completions = (client as OpenAILike).chat?.completions;
+  if (!completions || typeof completions.create !== 'function') {
+    throw new TypeError('instrumentOpenAI: expected an openai client with chat.completions.create');
+  }
+  if (completions[INSTRUMENTED]) return client;
+  const telemetry = resolveTelemetry(options);
+  const baseURL = (client as OpenAILike).baseURL;
+  const serverAddress = hostOf(baseURL);
+  const provider = options.provider ?? (serverAddress?.endsWith('openrouter.ai') ? 'openrouter' : 'openai');
+  const original = completions.create;
+
+  completions.create = function instrumentedCreate(this: unknown, params, requestOptions) {
+    const call = safely(
+      'starting the LLM span',
+      () => prepare(telemetry, provider, serverAddress, params),
+      undefined,
+    );
+    if (!call) return original.call(this, params, requestOptions);
+    let result: unknown;
+    try {
+      result = otelContext.with(call.recorder.context, () =>
+        original.call(this, call.params, requestOptions),
+      );
+    } catch (error) {
+      call.recorder.end(error);
+      throw error;
+    }
+    safely('observing the call', () => observe(result as Promise<unknown>, call), undefined);
+    return result;
+  };
+  Object.defineProperty(completions, INSTRUMENTED, { value: true });
+  return client;
+}

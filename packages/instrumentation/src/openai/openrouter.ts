@@ -1,0 +1,83 @@
+// What OpenRouter (and any OpenAI-compatible API) says about a call: pure extraction from request and response.
+import type { LLMResponseInfo, TokenUsage } from '../types.js';
+
+/** The routing a request asked for: `provider.order` and the `models` fallback list. */
+export interface RequestedRouting {
+  requestedProvider?: string;
+  requestedModels: string[];
+}
+
+export interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  cost?: number;
+  cost_details?: { upstream_inference_cost?: number | null } | null;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+}
+
+/** The fields of a chat completion (or accumulated stream) that GenOps reads. */
+export interface WireResponse {
+  id?: string;
+  model?: string;
+  provider?: string;
+  usage?: WireUsage | null;
+  choices?: { finish_reason?: string | null; message?: unknown }[];
+}
+
+export function requestedRouting(params: Record<string, unknown>): RequestedRouting {
+  const provider = params.provider as { order?: unknown } | undefined;
+  const order = Array.isArray(provider?.order) ? provider.order.filter((p) => typeof p === 'string') : [];
+  const models = Array.isArray(params.models) ? params.models.filter((m) => typeof m === 'string') : [];
+  const first = order[0] as string | undefined;
+  return { ...(first ? { requestedProvider: first } : {}), requestedModels: models as string[] };
+}
+
+export function usageFromWire(usage: WireUsage | null | undefined): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  return {
+    inputTokens: usage.prompt_tokens ?? 0,
+    outputTokens: usage.completion_tokens ?? 0,
+    cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
+
+function sameModel(served: string, requested: string): boolean {
+  // OpenRouter may answer with a dated id (`deepseek/deepseek-chat-v3-0324` for `deepseek/deepseek-chat`).
+  return served === requested || served.startsWith(requested);
+}
+
+/** Response facts, with `fallbackUsed` when the served model or provider is not the request's first choice. */
+export function responseInfo(
+  body: WireResponse,
+  requestedModel: string,
+  routing: RequestedRouting,
+): LLMResponseInfo {
+  const info: LLMResponseInfo = {};
+  if (typeof body.model === 'string') info.responseModel = body.model;
+  if (typeof body.id === 'string') {
+    info.responseId = body.id;
+    if (body.id.startsWith('gen-')) info.generationId = body.id;
+  }
+  if (typeof body.provider === 'string') info.actualProvider = body.provider;
+  if (routing.requestedProvider) info.requestedProvider = routing.requestedProvider;
+  const cost = body.usage?.cost;
+  if (typeof cost === 'number') info.reportedCostUsd = cost;
+  const upstream = body.usage?.cost_details?.upstream_inference_cost;
+  if (typeof upstream === 'number') info.upstreamCostUsd = upstream;
+  const reasons = (body.choices ?? [])
+    .map((c) => c.finish_reason)
+    .filter((r): r is string => typeof r === 'string');
+  if (reasons.length) info.finishReasons = reasons;
+  if (info.actualProvider !== undefined || routing.requestedModels.length || routing.requestedProvider) {
+    const firstModel = routing.requestedModels[0] ?? requestedModel;
+    const modelFellBack = info.responseModel !== undefined && !sameModel(info.responseModel, firstModel);
+    const providerFellBack =
+      routing.requestedProvider !== undefined &&
+      info.actualProvider !== undefined &&
+      info.actualProvider.toLowerCase() !== routing.requestedProvider.toLowerCase();
+    info.fallbackUsed = modelFellBack || providerFellBack;
+  }
+  return info;
+}

@@ -1,0 +1,102 @@
+// Observes a streamed chat completion chunk by chunk, handing the caller exactly the chunks it asked for.
+import type { CallRecorder } from '../telemetry/call-recorder.js';
+import { safely } from '../telemetry/safely.js';
+import { responseInfo, usageFromWire, type RequestedRouting, type WireUsage } from './openrouter.js';
+
+interface WireChunk {
+  id?: string;
+  model?: string;
+  provider?: string;
+  usage?: WireUsage | null;
+  choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+}
+
+/** What the stream observer needs to know about the request. */
+export interface StreamObservation {
+  recorder: CallRecorder;
+  requestedModel: string;
+  routing: RequestedRouting;
+  /** We added `stream_options.include_usage`: hide the usage-only chunk and the `usage: null` fields. */
+  injectedUsage: boolean;
+}
+
+/** Accumulates what the chunks say; pure apart from the final recorder calls. */
+class StreamSummary {
+  private last: WireChunk = {};
+  private usage: WireChunk['usage'];
+  private readonly finishReasons: string[] = [];
+  private content = '';
+
+  add(chunk: WireChunk): void {
+    if (chunk.id) this.last.id = chunk.id;
+    if (chunk.model) this.last.model = chunk.model;
+    if (chunk.provider) this.last.provider = chunk.provider;
+    if (chunk.usage) this.usage = chunk.usage;
+    for (const choice of chunk.choices ?? []) {
+      if (choice.finish_reason) this.finishReasons.push(choice.finish_reason);
+      if (choice.delta?.content) this.content += choice.delta.content;
+    }
+  }
+
+  report(observation: StreamObservation): void {
+    const { recorder } = observation;
+    const body = {
+      ...this.last,
+      usage: this.usage,
+      choices: this.finishReasons.map((finish_reason) => ({ finish_reason })),
+    };
+    recorder.setResponse(responseInfo(body, observation.requestedModel, observation.routing));
+    const usage = usageFromWire(this.usage);
+    if (usage) recorder.setUsage(usage);
+    recorder.captureContent('output', [{ role: 'assistant', content: this.content }]);
+  }
+}
+
+function isUsageOnly(chunk: WireChunk): boolean {
+  return Array.isArray(chunk.choices) && chunk.choices.length === 0 && !!chunk.usage;
+}
+
+async function* observeChunks(
+  source: AsyncIterator<WireChunk>,
+  observation: StreamObservation,
+): AsyncGenerator<WireChunk> {
+  const summary = new StreamSummary();
+  let failure: unknown;
+  try {
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      const chunk = next.value;
+      safely('reading a stream chunk', () => summary.add(chunk), undefined);
+      if (observation.injectedUsage) {
+        if (isUsageOnly(chunk)) continue;
+        if (chunk.usage === null) delete chunk.usage;
+      }
+      yield chunk;
+    }
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    // Also reached when the caller stops early (break): the call is over either way.
+    if (failure === undefined) await source.return?.();
+    safely('summarising the stream', () => summary.report(observation), undefined);
+    observation.recorder.end(failure);
+  }
+}
+
+/**
+ * Makes `stream` (the SDK's Stream object) yield through the observer. The SDK routes iteration, `tee()` and
+ * `toReadableStream()` through its `iterator` factory, so replacing that keeps the object and its API intact.
+ */
+export function observeStream(stream: unknown, observation: StreamObservation): void {
+  const target = stream as { iterator?: () => AsyncIterator<WireChunk> } & AsyncIterable<WireChunk>;
+  if (typeof target.iterator === 'function') {
+    const original = target.iterator.bind(target);
+    target.iterator = () => observeChunks(original(), observation);
+    return;
+  }
+  const originalIterator = target[Symbol.asyncIterator].bind(target);
+  Object.defineProperty(target, Symbol.asyncIterator, {
+    configurable: true,
+    value: () => observeChunks(originalIterator(), observation),
+  });
+}

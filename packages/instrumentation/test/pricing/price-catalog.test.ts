@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BUNDLED_PRICES, costNanoUsd, PriceCatalog, PriceTableError } from '../../src/index.js';
+
+describe('PriceCatalog', () => {
+  describe('the bundled table', () => {
+    it('covers the seeds’ models and the major vendors on OpenRouter', () => {
+      const ids = PriceCatalog.bundled().modelIds();
+      for (const id of [
+        'deepseek/deepseek-chat',
+        'qwen/qwen-2.5-72b-instruct',
+        'openai/gpt-4o',
+        'anthropic/claude-3.5-sonnet',
+        'google/gemini-2.5-pro',
+        'meta-llama/llama-3.3-70b-instruct',
+      ]) {
+        expect(ids).toContain(id);
+      }
+      expect(PriceCatalog.bundled().version).toBe(BUNDLED_PRICES.version);
+    });
+  });
+
+  describe('when estimating', () => {
+    it('computes exact nano-USD, pricing cached and reasoning tokens apart', () => {
+      const price = { effectiveFrom: '2025-01-01', input: 2.5, output: 10, cacheRead: 1.25, reasoning: 12 };
+      // 1000 fresh in × 2.5 + 200 cached × 1.25 + 300 plain out × 10 + 100 reasoning × 12, per 1M tokens.
+      expect(
+        costNanoUsd(price, {
+          inputTokens: 1200,
+          outputTokens: 400,
+          cacheReadTokens: 200,
+          reasoningTokens: 100,
+        }),
+      ).toBe(2_500_000n + 250_000n + 3_000_000n + 1_200_000n);
+    });
+
+    it('rounds half up once, at the end', () => {
+      // 1 token at 0.0375 USD/1M = 37.5 nano-USD → 38.
+      expect(
+        costNanoUsd(
+          { effectiveFrom: '2025-01-01', input: 0.0375, output: 0 },
+          { inputTokens: 1, outputTokens: 0 },
+        ),
+      ).toBe(38n);
+    });
+
+    it('sums a million calls without drift', () => {
+      const price = { effectiveFrom: '2025-01-01', input: 0.27, output: 1.1 };
+      const one = costNanoUsd(price, { inputTokens: 30, outputTokens: 40 });
+      expect(one).toBe(52_100n);
+      expect(one * 1_000_000n).toBe(52_100_000_000n); // exactly 52.1 USD
+    });
+
+    it('uses the price in force at the call time', () => {
+      const catalog = PriceCatalog.bundled();
+      const usage = { inputTokens: 1_000_000, outputTokens: 0 };
+      expect(catalog.estimate('openai/o3', usage, new Date('2025-05-01'))!.usd).toBe(10);
+      expect(catalog.estimate('openai/o3', usage, new Date('2025-07-01'))!.usd).toBe(2);
+      expect(catalog.estimate('openai/o3', usage, new Date('2024-01-01'))).toBeUndefined();
+    });
+
+    it('matches variant suffixes and bare ids', () => {
+      const catalog = PriceCatalog.bundled();
+      expect(catalog.lookup('deepseek/deepseek-chat:free')?.input).toBe(0.27);
+      expect(catalog.lookup('gpt-4o-mini')?.input).toBe(0.15);
+      expect(catalog.lookup('nobody/unknown-model')).toBeUndefined();
+    });
+  });
+
+  describe('overrides', () => {
+    it('lays an object over the bundled table', () => {
+      const catalog = PriceCatalog.bundled().withOverrides({
+        version: 'acme-2026-01',
+        models: { 'acme/model': [{ effectiveFrom: '2020-01-01', input: 1, output: 2 }] },
+      });
+      expect(catalog.version).toBe('2025-06-01+acme-2026-01');
+      expect(catalog.estimate('acme/model', { inputTokens: 10, outputTokens: 10 })!.nanoUsd).toBe(30_000n); // 10 × 1 + 10 × 2 USD per 1M tokens
+      expect(catalog.lookup('deepseek/deepseek-chat')?.output).toBe(1.1);
+    });
+
+    it('reads a YAML file', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'genops-prices-'));
+      const path = join(dir, 'prices.yaml');
+      writeFileSync(
+        path,
+        'version: negotiated\nmodels:\n  deepseek/deepseek-chat:\n    - effectiveFrom: "2020-01-01"\n      input: 0.2\n      output: 0.8\n',
+      );
+      const catalog = PriceCatalog.fromFile(path);
+      expect(catalog.lookup('deepseek/deepseek-chat')).toEqual({
+        effectiveFrom: '2020-01-01',
+        input: 0.2,
+        output: 0.8,
+      });
+    });
+
+    it('names the bad field', () => {
+      expect(() =>
+        PriceCatalog.bundled().withOverrides({
+          models: { 'a/b': [{ effectiveFrom: '2020-01-01', input: -1, output: 1 }] },
+        }),
+      ).toThrow(
+        new PriceTableError('models["a/b"][0].input must be a non-negative number (USD per 1M tokens)'),
+      );
+    });
+  });
+});
