@@ -5,3 +5,27 @@ export type {
   FakePrice,
   RecordedRequest,
 } from './fakes/fake-openrouter.js';
+export type { HoneycombRecord, DatadogRecord } from './fakes/saas-intake.js';
+export {
+  up,
+  down,
+  status,
+  readState,
+  startService,
+  stopService,
+  StackError,
+  SERVICE_NAMES,
+} from './stack.js';
+export type { StackState, UpOptions, ServiceName, ServiceStatus } from './stack.js';
+export { DEFAULT_PORTS, endpointsFor } from './endpoints.js';
+export type { StackEndpoints, StackPorts } from './endpoints.js';
+export { collectorBinaryPath, ensureCollector } from './install/collector.js';
+export {
+  FAKE_DATADOG_KEY,
+  FAKE_HONEYCOMB_KEY,
+  FAKE_HONEYCOMB_METRICS_DATASET,
+  collectorEnv,
+} from './services/telemetry.js';
+export { STACK_TOPICS } from './services/kafka.js';
+export { defaultStateDir, repoRoot, cacheDir } from './paths.js';
+export { stderrProgress } from './progress.js';

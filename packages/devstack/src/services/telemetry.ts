@@ -1,0 +1,152 @@
+// Service specs for the telemetry side: our collector, Jaeger, Prometheus and the SaaS intake fakes.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify as toYaml } from 'yaml';
+import type { StackPorts } from '../endpoints.js';
+import { assetsDir, repoRoot } from '../paths.js';
+import type { ServiceSpec } from '../supervisor.js';
+
+/** Test keys the fakes see in their headers: never real secrets. */
+export const FAKE_HONEYCOMB_KEY = 'devstack-honeycomb-key';
+export const FAKE_HONEYCOMB_METRICS_DATASET = 'genops-metrics';
+export const FAKE_DATADOG_KEY = 'devstack-datadog-key';
+
+/** The environment that points the shipped collector/config.yaml at this stack. */
+export function collectorEnv(stateDir: string, p: StackPorts): Record<string, string> {
+  const at = (port: number) => `127.0.0.1:${port}`;
+  return {
+    GENOPS_OTLP_GRPC_ENDPOINT: at(p.otlpGrpc),
+    GENOPS_OTLP_HTTP_ENDPOINT: at(p.otlpHttp),
+    GENOPS_PROMETHEUS_EXPORTER_ENDPOINT: at(p.collectorPrometheus),
+    GENOPS_COLLECTOR_HEALTH_ENDPOINT: at(p.collectorHealth),
+    GENOPS_COLLECTOR_PPROF_ENDPOINT: at(p.collectorPprof),
+    GENOPS_COLLECTOR_ZPAGES_ENDPOINT: at(p.collectorZpages),
+    GENOPS_COLLECTOR_TELEMETRY_HOST: '127.0.0.1',
+    GENOPS_COLLECTOR_TELEMETRY_PORT: String(p.collectorTelemetry),
+    GENOPS_COLLECTOR_STORAGE_DIR: join(stateDir, 'collector', 'storage'),
+    GENOPS_ENVIRONMENT: 'devstack',
+    GENOPS_BATCH_TIMEOUT: '200ms',
+    GENOPS_JAEGER_OTLP_ENDPOINT: at(p.jaegerOtlpGrpc),
+    GENOPS_JAEGER_TLS_INSECURE: 'true',
+    GENOPS_KAFKA_BROKERS: at(p.kafka),
+    HONEYCOMB_OTLP_ENDPOINT: at(p.fakeHoneycomb),
+    HONEYCOMB_TLS_INSECURE: 'true',
+    HONEYCOMB_API_KEY: FAKE_HONEYCOMB_KEY,
+    HONEYCOMB_METRICS_DATASET: FAKE_HONEYCOMB_METRICS_DATASET,
+    DD_API_KEY: FAKE_DATADOG_KEY,
+    DD_HOSTNAME: 'devstack-collector',
+    DD_HOST_METADATA_ENABLED: 'false',
+    DD_METRICS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
+    DD_TRACES_ENDPOINT: `http://${at(p.fakeDatadog)}`,
+    DD_LOGS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
+  };
+}
+
+export function collectorSpec(stateDir: string, p: StackPorts, binary: string): ServiceSpec {
+  mkdirSync(join(stateDir, 'collector', 'storage'), { recursive: true });
+  return {
+    name: 'collector',
+    command: binary,
+    args: ['--config', join(repoRoot(), 'collector', 'config.yaml')],
+    env: collectorEnv(stateDir, p),
+    cwd: join(stateDir, 'collector'),
+    logFile: join(stateDir, 'logs', 'collector.log'),
+    health: { kind: 'http', url: `http://127.0.0.1:${p.collectorHealth}/` },
+    startTimeoutS: 60,
+  };
+}
+
+export function jaegerSpec(stateDir: string, p: StackPorts, binary: string): ServiceSpec {
+  const dir = join(stateDir, 'jaeger');
+  mkdirSync(dir, { recursive: true });
+  return {
+    name: 'jaeger',
+    command: binary,
+    args: ['--config', join(assetsDir(), 'jaeger', 'config.yaml')],
+    env: {
+      JAEGER_HEALTH_PORT: String(p.jaegerHealth),
+      JAEGER_QUERY_PORT: String(p.jaegerQuery),
+      JAEGER_QUERY_GRPC_PORT: String(p.jaegerQueryGrpc),
+      JAEGER_OTLP_GRPC_PORT: String(p.jaegerOtlpGrpc),
+      JAEGER_OTLP_HTTP_PORT: String(p.jaegerOtlpHttp),
+    },
+    cwd: dir,
+    logFile: join(stateDir, 'logs', 'jaeger.log'),
+    health: { kind: 'http', url: `http://127.0.0.1:${p.jaegerHealth}/status` },
+    startTimeoutS: 60,
+  };
+}
+
+/** Prometheus rule files shipped in alerts/ (loaded so the contract tests evaluate them for real). */
+function ruleFiles(): string[] {
+  const dir = join(repoRoot(), 'alerts');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.rules\.ya?ml$/.test(f))
+    .map((f) => join(dir, f));
+}
+
+export interface PrometheusTargets {
+  /** host:port of processors to scrape (`/metrics`). */
+  processors?: string[];
+  /** Scrape and evaluation interval. Default 1s (tests want data quickly). */
+  interval?: string;
+}
+
+export function prometheusSpec(
+  stateDir: string,
+  p: StackPorts,
+  binary: string,
+  targets: PrometheusTargets = {},
+): ServiceSpec {
+  const dir = join(stateDir, 'prometheus');
+  mkdirSync(dir, { recursive: true });
+  const interval = targets.interval ?? '1s';
+  const config = {
+    global: { scrape_interval: interval, evaluation_interval: interval },
+    rule_files: ruleFiles(),
+    scrape_configs: [
+      { job_name: 'genops-collector', static_configs: [{ targets: [`127.0.0.1:${p.collectorPrometheus}`] }] },
+      { job_name: 'otel-collector', static_configs: [{ targets: [`127.0.0.1:${p.collectorTelemetry}`] }] },
+      ...(targets.processors?.length
+        ? [{ job_name: 'genops-processor', static_configs: [{ targets: targets.processors }] }]
+        : []),
+    ],
+  };
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(configFile, toYaml(config));
+  return {
+    name: 'prometheus',
+    command: binary,
+    args: [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${p.prometheus}`,
+      '--web.enable-lifecycle',
+    ],
+    env: {},
+    cwd: dir,
+    logFile: join(stateDir, 'logs', 'prometheus.log'),
+    health: { kind: 'http', url: `http://127.0.0.1:${p.prometheus}/-/ready` },
+    startTimeoutS: 60,
+  };
+}
+
+export function saasIntakeSpec(stateDir: string, p: StackPorts): ServiceSpec {
+  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'fakes', 'saas-intake-main.js');
+  return {
+    name: 'saas-intake',
+    command: process.execPath,
+    args: [main],
+    env: {
+      FAKE_HONEYCOMB_PORT: String(p.fakeHoneycomb),
+      FAKE_DATADOG_PORT: String(p.fakeDatadog),
+      FAKE_CONTROL_PORT: String(p.fakeControl),
+    },
+    cwd: stateDir,
+    logFile: join(stateDir, 'logs', 'saas-intake.log'),
+    health: { kind: 'http', url: `http://127.0.0.1:${p.fakeControl}/healthz` },
+    startTimeoutS: 20,
+  };
+}
