@@ -1,7 +1,6 @@
 // Service specs for the telemetry side: our collector, Jaeger, Prometheus and the SaaS intake fakes.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { StackPorts } from '../endpoints.js';
 import { assetsDir, repoRoot } from '../paths.js';
@@ -134,7 +133,8 @@ export function prometheusSpec(
 }
 
 export function saasIntakeSpec(stateDir: string, p: StackPorts): ServiceSpec {
-  const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'fakes', 'saas-intake-main.js');
+  // Always the compiled entry point, also when this module runs from source (vitest).
+  const main = join(repoRoot(), 'packages', 'devstack', 'dist', 'fakes', 'saas-intake-main.js');
   return {
     name: 'saas-intake',
     command: process.execPath,

@@ -1,0 +1,110 @@
+// Small clients for asserting on the real stack: PromQL, Jaeger's query API, the SaaS fakes, Kafka.
+import { Kafka, logLevel } from 'kafkajs';
+import type { DatadogRecord, HoneycombRecord } from '../../src/index.js';
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+export async function promQuery(prometheusUrl: string, query: string): Promise<PromSample[]> {
+  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const body = (await response.json()) as { status: string; error?: string; data: { result: PromSample[] } };
+  if (body.status !== 'success') throw new Error(`PromQL ${query}: ${body.error}`);
+  return body.data.result;
+}
+
+export interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  tags: { key: string; type: string; value: unknown }[];
+}
+
+export async function jaegerTrace(jaegerUrl: string, traceId: string): Promise<JaegerSpan[]> {
+  const response = await fetch(`${jaegerUrl}/api/traces/${traceId}`);
+  if (response.status === 404) return [];
+  const body = (await response.json()) as { data?: { spans: JaegerSpan[] }[] };
+  return body.data?.[0]?.spans ?? [];
+}
+
+export async function honeycombRecords(intakeUrl: string): Promise<HoneycombRecord[]> {
+  return (await (await fetch(`${intakeUrl}/honeycomb`)).json()) as HoneycombRecord[];
+}
+
+export async function datadogRecords(intakeUrl: string): Promise<DatadogRecord[]> {
+  return (await (await fetch(`${intakeUrl}/datadog`)).json()) as DatadogRecord[];
+}
+
+/** An OTLP/JSON span as the collector's Kafka exporter writes it. */
+export interface OtlpJsonSpan {
+  traceId: string;
+  spanId: string;
+  name: string;
+  attributes?: { key: string; value: Record<string, unknown> }[];
+}
+
+interface OtlpJsonTraces {
+  resourceSpans?: { scopeSpans?: { spans?: OtlpJsonSpan[] }[] }[];
+}
+
+export function spansOf(message: string): OtlpJsonSpan[] {
+  const body = JSON.parse(message) as OtlpJsonTraces;
+  return (body.resourceSpans ?? []).flatMap((rs) => (rs.scopeSpans ?? []).flatMap((ss) => ss.spans ?? []));
+}
+
+export function attr(span: OtlpJsonSpan, key: string): unknown {
+  const value = span.attributes?.find((a) => a.key === key)?.value;
+  return value ? Object.values(value)[0] : undefined;
+}
+
+/**
+ * Reads `topic` from the beginning with a fresh consumer group until `done(spans)` holds, returning every span
+ * seen (all partitions).
+ */
+export async function consumeSpans(
+  brokers: string,
+  topic: string,
+  done: (spans: OtlpJsonSpan[]) => boolean,
+  timeoutMs = 90_000,
+): Promise<OtlpJsonSpan[]> {
+  const kafka = new Kafka({ clientId: 'genops-test', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `genops-test-${Date.now()}-${Math.random()}` });
+  const spans: OtlpJsonSpan[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${spans.length} spans arrived on ${topic} in time`)), timeoutMs);
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            spans.push(...spansOf(message.value?.toString('utf8') ?? '{}'));
+            if (done(spans)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return spans;
+}
