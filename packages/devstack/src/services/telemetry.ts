@@ -106,7 +106,12 @@ export function prometheusSpec(
     global: { scrape_interval: interval, evaluation_interval: interval },
     rule_files: ruleFiles(),
     scrape_configs: [
-      { job_name: 'genops-collector', static_configs: [{ targets: [`127.0.0.1:${p.collectorPrometheus}`] }] },
+      // honor_labels: job and instance come from the emitting service (service.name), not the collector.
+      {
+        job_name: 'genops-collector',
+        honor_labels: true,
+        static_configs: [{ targets: [`127.0.0.1:${p.collectorPrometheus}`] }],
+      },
       { job_name: 'otel-collector', static_configs: [{ targets: [`127.0.0.1:${p.collectorTelemetry}`] }] },
       ...(targets.processors?.length
         ? [{ job_name: 'genops-processor', static_configs: [{ targets: targets.processors }] }]
