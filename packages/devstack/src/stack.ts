@@ -1,5 +1,5 @@
 // The local stack: install (cached), start on loopback, wait for health, stop exactly what was started.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, endpointsFor, type StackEndpoints, type StackPorts } from './endpoints.js';
 import { ensureCollector } from './install/collector.js';
@@ -95,6 +95,8 @@ export async function up(options: UpOptions): Promise<StackState> {
     throw new StackError(`a stack is already running from ${stateDir}; run \`devstack down\` first`);
   }
   mkdirSync(join(stateDir, 'logs'), { recursive: true });
+  // PostgreSQL runs as its own system user, which must be able to reach its data folder inside ours.
+  chmodSync(stateDir, 0o755);
 
   const tools = findSystemTools();
   progress('installing (cached after the first run)');
