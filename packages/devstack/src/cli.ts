@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_PORTS, type StackPorts } from './endpoints.js';
 import { defaultStateDir } from './paths.js';
 import { stderrProgress } from './progress.js';
-import { down, SERVICE_NAMES, status, up } from './stack.js';
+import { down, install, SERVICE_NAMES, status, up } from './stack.js';
 
 function parsePort(value: string, previous: Partial<StackPorts> = {}): Partial<StackPorts> {
   const [name, raw] = value.split('=');
@@ -40,6 +40,13 @@ program
     else
       for (const [name, value] of Object.entries(state.endpoints))
         process.stdout.write(`${name.padEnd(20)} ${value}\n`);
+  });
+
+program
+  .command('install')
+  .description('install and build everything the stack needs into the cache, without starting it')
+  .action(async () => {
+    await install(stderrProgress);
   });
 
 program

@@ -86,6 +86,25 @@ async function resolvePorts(options: UpOptions): Promise<StackPorts> {
   return ports;
 }
 
+export interface InstalledTools {
+  tools: ReturnType<typeof findSystemTools>;
+  kafkaLibs: string;
+  collector: string;
+  jaeger: string;
+}
+
+/** Installs what is missing into the cache (Kafka jars, our collector, Jaeger); idempotent. */
+export async function install(progress: Progress = silentProgress): Promise<InstalledTools> {
+  const tools = findSystemTools();
+  progress('installing (cached after the first run)');
+  const started = Date.now();
+  const kafkaLibs = await ensureKafka(progress);
+  const collector = await ensureCollector(progress);
+  const jaeger = await ensureJaeger(progress);
+  progress(`installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return { tools, kafkaLibs, collector, jaeger };
+}
+
 /** Installs what is missing (cached across runs), then starts every service and waits for its health. */
 export async function up(options: UpOptions): Promise<StackState> {
   const progress = options.progress ?? silentProgress;
@@ -98,11 +117,7 @@ export async function up(options: UpOptions): Promise<StackState> {
   // PostgreSQL runs as its own system user, which must be able to reach its data folder inside ours.
   chmodSync(stateDir, 0o755);
 
-  const tools = findSystemTools();
-  progress('installing (cached after the first run)');
-  const kafkaLibs = await ensureKafka(progress);
-  const collector = await ensureCollector(progress);
-  const jaeger = await ensureJaeger(progress);
+  const { tools, kafkaLibs, collector, jaeger } = await install(progress);
 
   const ports = await resolvePorts(options);
   const state: StackState = { stateDir, ports, endpoints: endpointsFor(ports), services: [] };
