@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// `genops`: run the processor (`serve`) or query a running one (`report`).
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from './config.js';
+import { DIMENSION_NAMES } from './decode/cost-event.js';
+import type { CostReport } from './report/cost-report.js';
+import { renderCostTable } from './cli/report-table.js';
+import { startProcessor } from './serve.js';
+
+const program = new Command('genops').description('GenOps processor: LLM cost ledger, reports and budgets');
+
+program
+  .command('serve')
+  .description(
+    'consume cost spans from Kafka into the ledger and serve the HTTP API (configured by GENOPS_* env)',
+  )
+  .action(async () => {
+    const processor = await startProcessor(loadConfig());
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`genops: ${signal}, draining\n`);
+      processor.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          process.stderr.write(`genops: stop failed: ${String(error)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+function groupByList(value: string): string {
+  for (const d of value.split(',')) {
+    if (!DIMENSION_NAMES.includes(d.trim() as never)) {
+      throw new InvalidArgumentError(`unknown dimension "${d}"; one of ${DIMENSION_NAMES.join(', ')}`);
+    }
+  }
+  return value;
+}
+
+program
+  .command('report')
+  .description('print a cost report from a running processor (GENOPS_URL, GENOPS_TOKEN)')
+  .option('--from <iso>', 'start, inclusive (default: 30 days ago)')
+  .option('--to <iso>', 'end, exclusive (default: now)')
+  .option('--group-by <dims>', `comma list of ${DIMENSION_NAMES.join(', ')}`, groupByList, 'team')
+  .option('--format <format>', 'table | json | csv', 'table')
+  .option('--team <team>', 'only this team')
+  .action(async (opts: { from?: string; to?: string; groupBy: string; format: string; team?: string }) => {
+    if (!['table', 'json', 'csv'].includes(opts.format))
+      throw new InvalidArgumentError('--format must be table, json or csv');
+    const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
+    const params = new URLSearchParams({
+      groupBy: opts.groupBy,
+      format: opts.format === 'csv' ? 'csv' : 'json',
+    });
+    if (opts.from) params.set('from', opts.from);
+    if (opts.to) params.set('to', opts.to);
+    if (opts.team) params.set('team', opts.team);
+    const headers: Record<string, string> = process.env.GENOPS_TOKEN
+      ? { authorization: `Bearer ${process.env.GENOPS_TOKEN}` }
+      : {};
+    const response = await fetch(`${base}/v1/reports/cost?${params}`, { headers });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${response.status} from ${base}: ${text}`);
+    if (opts.format === 'table') process.stdout.write(renderCostTable(JSON.parse(text) as CostReport));
+    else
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`genops: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+// The processor's configuration, from the environment (DESIGN.md "Commands"), validated at start-up.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const Env = z.object({
+  GENOPS_KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  GENOPS_KAFKA_TOPIC: z.string().min(1).default('genops.cost-spans'),
+  GENOPS_KAFKA_GROUP: z.string().min(1).default('genops-processor'),
+  GENOPS_KAFKA_DLQ_TOPIC: z.string().min(1).default('genops.cost-spans.dlq'),
+  GENOPS_LEDGER_URL: z.string().min(1).default('sqlite:./genops.db'),
+  GENOPS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  GENOPS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  GENOPS_API_TOKENS: z.string().optional(),
+  GENOPS_BUDGETS_FILE: z.string().optional(),
+  GENOPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
+});
+
+export interface ProcessorConfig {
+  kafkaBrokers: string[];
+  topic: string;
+  groupId: string;
+  dlqTopic: string;
+  ledgerUrl: string;
+  httpHost: string;
+  httpPort: number;
+  /** Bearer tokens accepted by the HTTP API; empty means no auth (loopback only). */
+  apiTokens: string[];
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
+  const parsed = Env.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const apiTokens = (e.GENOPS_API_TOKENS ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (!LOOPBACK.has(e.GENOPS_HTTP_HOST) && apiTokens.length === 0) {
+    throw new ConfigError(
+      `GENOPS_HTTP_HOST=${e.GENOPS_HTTP_HOST} is not loopback: set GENOPS_API_TOKENS (comma-separated bearer tokens) to listen beyond this machine`,
+    );
+  }
+  return {
+    kafkaBrokers: e.GENOPS_KAFKA_BROKERS.split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    topic: e.GENOPS_KAFKA_TOPIC,
+    groupId: e.GENOPS_KAFKA_GROUP,
+    dlqTopic: e.GENOPS_KAFKA_DLQ_TOPIC,
+    ledgerUrl: e.GENOPS_LEDGER_URL,
+    httpHost: e.GENOPS_HTTP_HOST,
+    httpPort: e.GENOPS_HTTP_PORT,
+    apiTokens,
+  };
+}

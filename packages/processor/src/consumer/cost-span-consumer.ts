@@ -1,0 +1,139 @@
+// Consumes cost spans from Kafka into the ledger. Offsets are committed only after the ledger write is durable;
+// what cannot be decoded goes to the dead-letter topic (original bytes + reason) and consumption goes on.
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import type { ProcessorConfig } from '../config.js';
+import { decodeCostSpans } from '../decode/decode-cost-spans.js';
+import type { CostEvent } from '../decode/cost-event.js';
+import type { CostLedger } from '../ledger/cost-ledger.js';
+import type { ProcessorMetrics } from '../metrics.js';
+
+export interface ConsumerLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** Header names on dead-letter records. */
+export const DLQ_HEADERS = {
+  reason: 'genops-dlq-reason',
+  topic: 'genops-dlq-source-topic',
+  partition: 'genops-dlq-source-partition',
+  offset: 'genops-dlq-source-offset',
+  spanId: 'genops-dlq-span-id',
+} as const;
+
+export class CostSpanConsumer {
+  private readonly kafka: Kafka;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private running = false;
+
+  constructor(
+    private readonly config: ProcessorConfig,
+    private readonly ledger: CostLedger,
+    private readonly metrics: ProcessorMetrics,
+    private readonly log: ConsumerLogger,
+  ) {
+    this.kafka = new Kafka({
+      clientId: 'genops-processor',
+      brokers: config.kafkaBrokers,
+      logLevel: logLevel.NOTHING,
+    });
+    this.consumer = this.kafka.consumer({
+      groupId: config.groupId,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      maxBytes: 16 * 1024 * 1024,
+      maxBytesPerPartition: 12 * 1024 * 1024,
+    });
+    this.producer = this.kafka.producer({ idempotent: false, allowAutoTopicCreation: true });
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Kafka reachable: metadata for the topic answers. */
+  async ping(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      await admin.fetchTopicMetadata({ topics: [this.config.topic] });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    // A new group starts from the earliest retained offset: nothing produced before the first start is lost.
+    await this.consumer.subscribe({ topic: this.config.topic, fromBeginning: true });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const events: CostEvent[] = [];
+    const deadLetters: { value: Buffer | null; headers: Record<string, string> }[] = [];
+    for (const message of batch.messages) {
+      this.metrics.messages.inc();
+      const decoded = decodeCostSpans(message.value ?? Buffer.alloc(0));
+      events.push(...decoded.events);
+      for (const failure of decoded.failures) {
+        deadLetters.push({
+          value: message.value,
+          headers: {
+            [DLQ_HEADERS.reason]: failure.reason.slice(0, 1000),
+            [DLQ_HEADERS.topic]: batch.topic,
+            [DLQ_HEADERS.partition]: String(batch.partition),
+            [DLQ_HEADERS.offset]: message.offset,
+            ...(failure.spanId ? { [DLQ_HEADERS.spanId]: failure.spanId } : {}),
+          },
+        });
+      }
+    }
+    const started = performance.now();
+    const result = await this.ledger.insertEvents(events);
+    this.metrics.ledgerWrite.observe((performance.now() - started) / 1000);
+    this.metrics.events.inc({ outcome: 'processed' }, result.inserted);
+    this.metrics.events.inc({ outcome: 'duplicate' }, result.duplicates);
+    if (deadLetters.length) {
+      await this.producer.send({ topic: this.config.dlqTopic, acks: -1, messages: deadLetters });
+      this.metrics.events.inc({ outcome: 'dead_lettered' }, deadLetters.length);
+      this.log.warn(
+        `dead-lettered ${deadLetters.length} record(s) from ${batch.topic}[${batch.partition}]: ${deadLetters[0]!.headers[DLQ_HEADERS.reason]}`,
+      );
+    }
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    resolveOffset(last);
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
+    const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
+    this.metrics.consumerLag.set(
+      { topic: batch.topic, partition: String(batch.partition) },
+      Number(lag < 0n ? 0n : lag),
+    );
+    await heartbeat();
+  }
+
+  /** Finishes the batch in hand, commits, and leaves the group. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+}

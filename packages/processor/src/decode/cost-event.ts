@@ -1,0 +1,61 @@
+// A cost event: one LLM call as the ledger stores it. Money is integer nano-USD.
+
+/** Identity of an event: a span delivered twice is counted once. */
+export interface EventId {
+  traceId: string;
+  spanId: string;
+}
+
+export interface CostEvent extends EventId {
+  /** Span end time, ms since the epoch (UTC). */
+  eventTimeMs: number;
+  team: string;
+  project: string;
+  customer: string;
+  feature: string;
+  environment: string;
+  costCenter: string;
+  experiment: string;
+  variant: string;
+  /** The model requested. */
+  model: string;
+  servedModel: string;
+  /** The API called (e.g. openrouter). */
+  provider: string;
+  /** The provider that served the call (OpenRouter's `provider`), or the API when none is known. */
+  servedProvider: string;
+  costNano: bigint;
+  costSource: string;
+  inputTokens: number;
+  outputTokens: number;
+  isError: boolean;
+  durationMs: number;
+  reservationId: string;
+}
+
+/** The dimensions a report can group by (DESIGN.md), mapped to event fields. */
+export const DIMENSIONS = {
+  team: 'team',
+  project: 'project',
+  customer: 'customer',
+  feature: 'feature',
+  environment: 'environment',
+  model: 'model',
+  provider: 'servedProvider',
+  costCenter: 'costCenter',
+  experiment: 'experiment',
+  variant: 'variant',
+  day: 'day',
+} as const;
+
+export type Dimension = keyof typeof DIMENSIONS;
+export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
+
+export const NANO_PER_USD = 1_000_000_000n;
+
+/** nano-USD → USD for the API (exact for any realistic total below 2^53 nano-USD ≈ 9M USD per figure). */
+export function nanoToUsd(nano: bigint): number {
+  const whole = nano / NANO_PER_USD;
+  const frac = nano % NANO_PER_USD;
+  return Number(whole) + Number(frac) / 1e9;
+}

@@ -1,0 +1,172 @@
+// Decodes one Kafka message (OTLP JSON, as the collector's kafka exporter writes it) into cost events, and says
+// exactly why anything could not be decoded. Pure.
+import { z } from 'zod';
+import { semconv as A } from '@genops/instrumentation';
+import type { CostEvent } from './cost-event.js';
+
+/** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
+export const MAX_COST_USD = 100_000;
+const MAX_TOKENS = 1e12;
+
+const AnyValue = z
+  .object({
+    stringValue: z.string().optional(),
+    intValue: z.union([z.string(), z.number()]).optional(),
+    doubleValue: z.union([z.number(), z.string()]).optional(),
+    boolValue: z.boolean().optional(),
+  })
+  .passthrough();
+const KeyValue = z.object({ key: z.string(), value: AnyValue.optional() });
+const UnixNano = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
+const Span = z.object({
+  traceId: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits'),
+  spanId: z.string().regex(/^[0-9a-fA-F]{16}$/, 'must be 16 hex digits'),
+  name: z.string().optional(),
+  startTimeUnixNano: UnixNano,
+  endTimeUnixNano: UnixNano,
+  attributes: z.array(KeyValue).optional(),
+  status: z.object({ code: z.union([z.number(), z.string()]).optional() }).optional(),
+});
+const TracesData = z.object({
+  resourceSpans: z.array(
+    z.object({
+      resource: z.object({ attributes: z.array(KeyValue).optional() }).optional(),
+      scopeSpans: z.array(z.object({ spans: z.array(z.unknown()).optional() })).optional(),
+    }),
+  ),
+});
+
+type Attrs = Map<string, z.infer<typeof AnyValue>>;
+
+/** A span (or whole message) that cannot become a cost event, and why. */
+export interface DecodeFailure {
+  reason: string;
+  traceId?: string;
+  spanId?: string;
+}
+
+export interface DecodedMessage {
+  events: CostEvent[];
+  failures: DecodeFailure[];
+}
+
+function zodReason(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+function str(attrs: Attrs, key: string): string {
+  const v = attrs.get(key);
+  if (!v) return '';
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if (v.intValue !== undefined) return String(v.intValue);
+  if (v.boolValue !== undefined) return String(v.boolValue);
+  return '';
+}
+
+function tokens(attrs: Attrs, key: string): number {
+  const v = attrs.get(key);
+  if (!v) return 0;
+  const n = Number(v.intValue ?? v.doubleValue);
+  if (!Number.isSafeInteger(n) || n < 0 || n > MAX_TOKENS)
+    throw new Error(`${key} must be a non-negative integer`);
+  return n;
+}
+
+/** genops.cost.total as exact nano-USD: an int64 string (whole USD) or a double. */
+function costNano(attrs: Attrs): bigint {
+  const v = attrs.get(A.ATTR_GENOPS_COST_TOTAL);
+  if (!v) throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} is missing`);
+  if (v.intValue !== undefined) {
+    const whole = BigInt(String(v.intValue));
+    if (whole < 0n || whole > BigInt(MAX_COST_USD))
+      throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} out of range: ${whole}`);
+    return whole * 1_000_000_000n;
+  }
+  const usd = typeof v.doubleValue === 'string' ? Number(v.doubleValue) : v.doubleValue;
+  if (typeof usd !== 'number' || !Number.isFinite(usd)) {
+    throw new Error(
+      `${A.ATTR_GENOPS_COST_TOTAL} must be a finite number, got ${JSON.stringify(v.doubleValue ?? v)}`,
+    );
+  }
+  if (usd < 0 || usd > MAX_COST_USD)
+    throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} out of range [0, ${MAX_COST_USD}]: ${usd}`);
+  return BigInt(Math.round(usd * 1e9));
+}
+
+function toEvent(span: z.infer<typeof Span>, resource: Attrs): CostEvent {
+  const attrs: Attrs = new Map((span.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
+  const team = str(attrs, A.ATTR_GENOPS_TEAM);
+  if (!team) throw new Error(`${A.ATTR_GENOPS_TEAM} is missing`);
+  const model = str(attrs, A.ATTR_GENOPS_MODEL) || str(attrs, A.ATTR_GEN_AI_REQUEST_MODEL);
+  if (!model) throw new Error(`${A.ATTR_GENOPS_MODEL} is missing`);
+  const provider = str(attrs, A.ATTR_GENOPS_PROVIDER) || str(attrs, A.ATTR_GEN_AI_PROVIDER_NAME) || 'unknown';
+  const endNs = BigInt(span.endTimeUnixNano);
+  const startNs = BigInt(span.startTimeUnixNano);
+  const code = span.status?.code;
+  return {
+    traceId: span.traceId.toLowerCase(),
+    spanId: span.spanId.toLowerCase(),
+    eventTimeMs: Number(endNs / 1_000_000n),
+    team,
+    project: str(attrs, A.ATTR_GENOPS_PROJECT),
+    customer: str(attrs, A.ATTR_GENOPS_CUSTOMER_ID),
+    feature: str(attrs, A.ATTR_GENOPS_FEATURE),
+    environment: str(attrs, A.ATTR_GENOPS_ENVIRONMENT) || str(resource, 'deployment.environment.name'),
+    costCenter: str(attrs, A.ATTR_GENOPS_COST_CENTER),
+    experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID),
+    variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID),
+    model,
+    servedModel: str(attrs, A.ATTR_GEN_AI_RESPONSE_MODEL) || model,
+    provider,
+    servedProvider: str(attrs, A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER) || provider,
+    costNano: costNano(attrs),
+    costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown',
+    inputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_INPUT),
+    outputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_OUTPUT),
+    isError: code === 2 || code === 'STATUS_CODE_ERROR' || attrs.has(A.ATTR_ERROR_TYPE),
+    durationMs: endNs >= startNs ? Number(endNs - startNs) / 1e6 : 0,
+    reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),
+  };
+}
+
+/** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
+export function decodeCostSpans(bytes: Buffer | string): DecodedMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
+  } catch (error) {
+    return { events: [], failures: [{ reason: `not JSON: ${(error as Error).message}` }] };
+  }
+  const traces = TracesData.safeParse(json);
+  if (!traces.success)
+    return { events: [], failures: [{ reason: `not OTLP JSON traces: ${zodReason(traces.error)}` }] };
+  const events: CostEvent[] = [];
+  const failures: DecodeFailure[] = [];
+  for (const rs of traces.data.resourceSpans) {
+    const resource: Attrs = new Map((rs.resource?.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const raw of ss.spans ?? []) {
+        const span = Span.safeParse(raw);
+        if (!span.success) {
+          const ids = raw as { traceId?: unknown; spanId?: unknown };
+          failures.push({
+            reason: `invalid span: ${zodReason(span.error)}`,
+            ...(typeof ids?.traceId === 'string' ? { traceId: ids.traceId } : {}),
+            ...(typeof ids?.spanId === 'string' ? { spanId: ids.spanId } : {}),
+          });
+          continue;
+        }
+        try {
+          events.push(toEvent(span.data, resource));
+        } catch (error) {
+          failures.push({
+            reason: (error as Error).message,
+            traceId: span.data.traceId,
+            spanId: span.data.spanId,
+          });
+        }
+      }
+    }
+  }
+  return { events, failures };
+}

@@ -1,0 +1,104 @@
+// The HTTP API (hono): reports, health, metrics, OpenAPI. Tested in-process with app.request().
+import { timingSafeEqual } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { GenOpsError } from '../errors.js';
+import type { CostLedger } from '../ledger/cost-ledger.js';
+import type { ProcessorMetrics } from '../metrics.js';
+import { buildCostReport, buildProviderReport, costReportCsv } from '../report/cost-report.js';
+import { OPENAPI } from './openapi.js';
+import { parseReportQuery } from './report-query.js';
+
+export interface AppDeps {
+  ledger: CostLedger;
+  metrics: ProcessorMetrics;
+  apiTokens: string[];
+  /** Kafka reachable (for /readyz). */
+  kafkaReady: () => Promise<void>;
+  now?: () => number;
+}
+
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+
+function tokenMatches(given: string, tokens: string[]): boolean {
+  const a = Buffer.from(given);
+  return tokens.some((t) => {
+    const b = Buffer.from(t);
+    return a.length === b.length && timingSafeEqual(a, b);
+  });
+}
+
+function errorBody(c: Context, status: number, code: string, message: string, details?: unknown) {
+  return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status as 400);
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const now = deps.now ?? Date.now;
+
+  app.use('*', async (c, next) => {
+    if (deps.apiTokens.length && !OPEN_PATHS.has(c.req.path)) {
+      const header = c.req.header('authorization') ?? '';
+      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+      if (!token || !tokenMatches(token, deps.apiTokens)) {
+        return errorBody(
+          c,
+          401,
+          'UNAUTHENTICATED',
+          'a valid bearer token is required (Authorization: Bearer …)',
+        );
+      }
+    }
+    await next();
+  });
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks: Record<string, string> = {};
+    for (const [name, check] of [
+      ['ledger', () => deps.ledger.ping()],
+      ['kafka', deps.kafkaReady],
+    ] as const) {
+      try {
+        await check();
+        checks[name] = 'ok';
+      } catch (error) {
+        checks[name] = `unreachable: ${(error as Error).message}`;
+      }
+    }
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    c.header('content-type', deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (c) => c.json(OPENAPI));
+
+  app.get('/v1/reports/cost', async (c) => {
+    const query = parseReportQuery(new URL(c.req.url).searchParams, now());
+    const report = buildCostReport(query, await deps.ledger.aggregate(query));
+    if (query.format === 'csv') {
+      c.header('content-type', 'text/csv; charset=utf-8');
+      return c.body(costReportCsv(report));
+    }
+    return c.json(report);
+  });
+  app.get('/v1/reports/providers', async (c) => {
+    const params = new URL(c.req.url).searchParams;
+    const query = parseReportQuery(params, now());
+    const samples = await deps.ledger.providerSamples(query);
+    return c.json({
+      from: new Date(query.fromMs).toISOString(),
+      to: new Date(query.toMs).toISOString(),
+      providers: buildProviderReport(samples),
+    });
+  });
+
+  app.notFound((c) => errorBody(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof GenOpsError)
+      return errorBody(c, error.status, error.code, error.message, error.details);
+    return errorBody(c, 500, 'INTERNAL', 'internal error');
+  });
+  return app;
+}

@@ -1,0 +1,136 @@
+// The OpenAPI document served at /openapi.json.
+import { DIMENSION_NAMES } from '../decode/cost-event.js';
+
+const error = { $ref: '#/components/schemas/Error' };
+const figures = {
+  costUsd: { type: 'number' },
+  requests: { type: 'integer' },
+  errors: { type: 'integer' },
+  inputTokens: { type: 'integer' },
+  outputTokens: { type: 'integer' },
+  totalTokens: { type: 'integer' },
+};
+const range = [
+  {
+    name: 'from',
+    in: 'query',
+    schema: { type: 'string', format: 'date-time' },
+    description: 'inclusive; default to − 30 days',
+  },
+  {
+    name: 'to',
+    in: 'query',
+    schema: { type: 'string', format: 'date-time' },
+    description: 'exclusive; default now',
+  },
+];
+const filters = DIMENSION_NAMES.map((d) => ({
+  name: d,
+  in: 'query',
+  schema: { type: 'string' },
+  description: `only ${d} = value`,
+}));
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: { title: 'GenOps processor API', version: '0.1.0' },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Error: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+          },
+        },
+      },
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
+    '/readyz': {
+      get: {
+        summary: 'Kafka and ledger reachable',
+        security: [],
+        responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics',
+        security: [],
+        responses: { 200: { description: 'text exposition' } },
+      },
+    },
+    '/v1/reports/cost': {
+      get: {
+        summary: 'Cost report over [from, to), grouped and filtered',
+        parameters: [
+          ...range,
+          {
+            name: 'groupBy',
+            in: 'query',
+            schema: { type: 'string' },
+            description: `comma list of ${DIMENSION_NAMES.join(', ')}`,
+          },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
+          ...filters,
+        ],
+        responses: {
+          200: {
+            description: 'report; groups sorted by costUsd descending',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    from: { type: 'string' },
+                    to: { type: 'string' },
+                    groupBy: { type: 'array', items: { enum: DIMENSION_NAMES } },
+                    currency: { const: 'USD' },
+                    totals: { type: 'object', properties: figures },
+                    groups: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: {
+                          key: { type: 'object' },
+                          ...figures,
+                          costPerMillionTokens: { type: 'number' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+              'text/csv': {},
+            },
+          },
+          400: {
+            description: 'bad parameter (named in error.details.field)',
+            content: { 'application/json': { schema: error } },
+          },
+          401: {
+            description: 'missing or wrong bearer token',
+            content: { 'application/json': { schema: error } },
+          },
+        },
+      },
+    },
+    '/v1/reports/providers': {
+      get: {
+        summary:
+          'Per served provider and model: requests, error rate, latency p50/p95/p99, cost per 1M tokens',
+        parameters: [...range, ...filters],
+        responses: {
+          200: { description: 'rows' },
+          400: { description: 'bad parameter', content: { 'application/json': { schema: error } } },
+        },
+      },
+    },
+  },
+} as const;

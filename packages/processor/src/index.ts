@@ -1,0 +1,25 @@
+export { loadConfig } from './config.js';
+export type { ProcessorConfig } from './config.js';
+export { decodeCostSpans, MAX_COST_USD } from './decode/decode-cost-spans.js';
+export type { DecodedMessage, DecodeFailure } from './decode/decode-cost-spans.js';
+export { DIMENSION_NAMES, nanoToUsd } from './decode/cost-event.js';
+export type { CostEvent, Dimension } from './decode/cost-event.js';
+export type {
+  CostLedger,
+  AggregateQuery,
+  AggregateRow,
+  InsertResult,
+  ProviderSample,
+} from './ledger/cost-ledger.js';
+export { SqliteLedger } from './ledger/sqlite-ledger.js';
+export { PostgresLedger } from './ledger/postgres-ledger.js';
+export { openLedger } from './ledger/open-ledger.js';
+export { buildCostReport, buildProviderReport, costReportCsv, percentile } from './report/cost-report.js';
+export type { CostReport, CostReportGroup, ProviderReportRow } from './report/cost-report.js';
+export { renderCostTable } from './cli/report-table.js';
+export { createApp } from './http/app.js';
+export { ProcessorMetrics } from './metrics.js';
+export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js';
+export { startProcessor } from './serve.js';
+export type { RunningProcessor } from './serve.js';
+export { GenOpsError, ValidationError, ConfigError } from './errors.js';

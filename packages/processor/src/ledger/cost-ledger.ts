@@ -1,0 +1,47 @@
+// The cost ledger contract: both adapters (SQLite, PostgreSQL) pass the same suite.
+import type { CostEvent, Dimension } from '../decode/cost-event.js';
+
+export interface InsertResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/** A `[from, to)` range over event time, optional grouping and equality filters. */
+export interface AggregateQuery {
+  fromMs: number;
+  toMs: number;
+  groupBy: Dimension[];
+  filters: Partial<Record<Dimension, string>>;
+}
+
+/** Sums for one group (adapters may return several rows per key; the report merges them). */
+export interface AggregateRow {
+  key: Record<string, string>;
+  costNano: bigint;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One call's facts for the provider comparison. */
+export interface ProviderSample {
+  servedProvider: string;
+  model: string;
+  durationMs: number;
+  isError: boolean;
+  costNano: bigint;
+  tokens: number;
+}
+
+export interface CostLedger {
+  /** Runs pending schema migrations. Idempotent; called on start. */
+  migrate(): Promise<void>;
+  /** Writes events durably in one transaction; an event whose identity is already stored is a duplicate. */
+  insertEvents(events: readonly CostEvent[]): Promise<InsertResult>;
+  aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
+  providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Promise<ProviderSample[]>;
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

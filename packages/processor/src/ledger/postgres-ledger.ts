@@ -1,0 +1,203 @@
+// The scale-out ledger: PostgreSQL shared by every processor instance of a consumer group.
+import pg from 'pg';
+import type { CostEvent } from '../decode/cost-event.js';
+import type {
+  AggregateQuery,
+  AggregateRow,
+  CostLedger,
+  InsertResult,
+  ProviderSample,
+} from './cost-ledger.js';
+import {
+  aggregateStatements,
+  EVENT_COLUMNS,
+  HOUR_MS,
+  keyOf,
+  providerSamplesStatement,
+  ROLLUP_KEYS,
+  rollupKeyOf,
+} from './sql.js';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE cost_events (
+     trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time BIGINT NOT NULL,
+     team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
+     environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+     model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
+     cost_nano BIGINT NOT NULL, cost_source TEXT NOT NULL, input_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL, is_error INTEGER NOT NULL, duration_ms DOUBLE PRECISION NOT NULL,
+     reservation_id TEXT NOT NULL,
+     PRIMARY KEY (trace_id, span_id)
+   );
+   CREATE INDEX cost_events_time ON cost_events (event_time);
+   CREATE TABLE cost_rollup_hourly (
+     hour BIGINT NOT NULL, ${ROLLUP_KEYS.map((k) => `${k} TEXT NOT NULL`).join(', ')},
+     cost_nano BIGINT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL,
+     input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
+     PRIMARY KEY (hour, ${ROLLUP_KEYS.join(', ')})
+   );`,
+];
+
+const placeholder = (i: number) => `$${i}`;
+// Serialises concurrent migrations from several processors starting at once.
+const MIGRATION_LOCK = 4_627_001;
+
+export class PostgresLedger implements CostLedger {
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string) {
+    this.pool = new pg.Pool({ connectionString, max: 8 });
+    this.pool.on('error', () => {}); // idle-client errors surface on the next query instead
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)',
+      );
+      const applied = new Set(
+        (await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)),
+      );
+      for (const [i, sql] of MIGRATIONS.entries()) {
+        if (applied.has(i + 1)) continue;
+        await client.query('BEGIN');
+        await client.query(sql);
+        await client.query('INSERT INTO schema_migrations VALUES ($1, now())', [i + 1]);
+        await client.query('COMMIT');
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      client.release();
+    }
+  }
+
+  async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
+    if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted: CostEvent[] = [];
+      // Chunks keep each statement under PostgreSQL's 65535-parameter limit.
+      const perRow = EVENT_COLUMNS.length;
+      const chunk = Math.floor(60_000 / perRow);
+      for (let start = 0; start < events.length; start += chunk) {
+        const slice = events.slice(start, start + chunk);
+        const params: unknown[] = [];
+        const rows = slice.map((e) => {
+          const cells = EVENT_COLUMNS.map(([, read]) => {
+            const v = read(e);
+            params.push(typeof v === 'bigint' ? v.toString() : v);
+            return placeholder(params.length);
+          });
+          return `(${cells.join(', ')})`;
+        });
+        const result = await client.query(
+          `INSERT INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')}) VALUES ${rows.join(', ')}
+           ON CONFLICT (trace_id, span_id) DO NOTHING RETURNING trace_id, span_id`,
+          params,
+        );
+        const fresh = new Set(result.rows.map((r) => `${r.trace_id}/${r.span_id}`));
+        for (const e of slice) if (fresh.has(`${e.traceId}/${e.spanId}`)) inserted.push(e);
+      }
+      await this.addToRollup(client, inserted);
+      await client.query('COMMIT');
+      return { inserted: inserted.length, duplicates: events.length - inserted.length };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Adds fresh events to the hourly rollup, keys in a fixed order so concurrent writers cannot deadlock. */
+  private async addToRollup(client: pg.PoolClient, events: CostEvent[]): Promise<void> {
+    const sums = new Map<
+      string,
+      {
+        key: (string | number)[];
+        cost: bigint;
+        requests: number;
+        errors: number;
+        input: number;
+        output: number;
+      }
+    >();
+    for (const e of events) {
+      const key = [Math.floor(e.eventTimeMs / HOUR_MS), ...rollupKeyOf(e)];
+      const id = JSON.stringify(key);
+      const s = sums.get(id) ?? { key, cost: 0n, requests: 0, errors: 0, input: 0, output: 0 };
+      s.cost += e.costNano;
+      s.requests += 1;
+      s.errors += e.isError ? 1 : 0;
+      s.input += e.inputTokens;
+      s.output += e.outputTokens;
+      sums.set(id, s);
+    }
+    const columns = [
+      'hour',
+      ...ROLLUP_KEYS,
+      'cost_nano',
+      'requests',
+      'errors',
+      'input_tokens',
+      'output_tokens',
+    ];
+    for (const id of [...sums.keys()].sort()) {
+      const s = sums.get(id)!;
+      const values = [...s.key, s.cost.toString(), s.requests, s.errors, s.input, s.output];
+      await client.query(
+        `INSERT INTO cost_rollup_hourly (${columns.join(', ')}) VALUES (${values.map((_, i) => placeholder(i + 1)).join(', ')})
+         ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
+           cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
+           requests = cost_rollup_hourly.requests + EXCLUDED.requests,
+           errors = cost_rollup_hourly.errors + EXCLUDED.errors,
+           input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,
+           output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens`,
+        values,
+      );
+    }
+  }
+
+  async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    const rows: AggregateRow[] = [];
+    for (const statement of aggregateStatements(query, placeholder)) {
+      const result = await this.pool.query(statement.text, statement.params);
+      for (const r of result.rows as Record<string, unknown>[]) {
+        if (r.requests === null || Number(r.requests) === 0) continue;
+        rows.push({
+          key: keyOf(r, query.groupBy),
+          costNano: BigInt(String(r.cost)),
+          requests: Number(r.requests),
+          errors: Number(r.errors),
+          inputTokens: Number(r.input),
+          outputTokens: Number(r.output),
+        });
+      }
+    }
+    return rows;
+  }
+
+  async providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Promise<ProviderSample[]> {
+    const statement = providerSamplesStatement(query, placeholder);
+    const result = await this.pool.query(statement.text, statement.params);
+    return (result.rows as Record<string, unknown>[]).map((r) => ({
+      servedProvider: String(r.served_provider),
+      model: String(r.model),
+      durationMs: Number(r.duration_ms),
+      isError: Number(r.is_error) === 1,
+      costNano: BigInt(String(r.cost_nano)),
+      tokens: Number(r.tokens),
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
