@@ -26,7 +26,10 @@ export function renderCostTable(report: CostReport): string {
     String(totalTokens),
     usd(perMillion),
   ];
-  if (report.groupBy.length === 0) (totals.unshift('TOTAL'), header.unshift(''));
+  if (report.groupBy.length === 0) {
+    totals.unshift('TOTAL');
+    header.unshift('');
+  }
   const all = [header, ...rows, totals];
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
   const numeric = (i: number) => i >= header.length - 5;

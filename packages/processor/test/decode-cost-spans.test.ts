@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCostSpans } from '../src/index.js';
+import { otlpMessage, otlpSpan } from './support/otlp.js';
+
+const TRACE = 'a'.repeat(32);
+
+describe('decodeCostSpans', () => {
+  describe('when the message is a valid cost span', () => {
+    it('yields one event with exact nano-USD and the span end as event time', () => {
+      const span = otlpSpan({ traceId: TRACE, spanId: 'b'.repeat(16), costUsd: 0.000057, endMs: 1_767_225_600_000, durationMs: 250, customer: 'c-42' });
+      const { events, failures } = decodeCostSpans(otlpMessage([span]));
+      expect(failures).toEqual([]);
+      expect(events).toEqual([
+        {
+          traceId: TRACE,
+          spanId: 'b'.repeat(16),
+          eventTimeMs: 1_767_225_600_000,
+          team: 'search',
+          project: '',
+          customer: 'c-42',
+          feature: '',
+          environment: '',
+          costCenter: '',
+          experiment: '',
+          variant: '',
+          model: 'deepseek/deepseek-chat',
+          servedModel: 'deepseek/deepseek-chat',
+          provider: 'openrouter',
+          servedProvider: 'DeepInfra',
+          costNano: 57_000n,
+          costSource: 'reported',
+          inputTokens: 30,
+          outputTokens: 10,
+          isError: false,
+          durationMs: 250,
+          reservationId: '',
+        },
+      ]);
+    });
+
+    it('reads a whole-dollar cost written as intValue', () => {
+      const { events } = decodeCostSpans(otlpMessage([otlpSpan({ costUsd: 3 })]));
+      expect(events[0]!.costNano).toBe(3_000_000_000n);
+    });
+  });
+
+  describe('when the input is malformed', () => {
+    const cases: [string, string, string][] = [
+      ['truncated JSON', otlpMessage([otlpSpan({})]).slice(0, 50), 'not JSON'],
+      ['JSON that is not OTLP', JSON.stringify({ hello: 'world' }), 'not OTLP JSON traces: resourceSpans'],
+      ['wrong types', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 7 }] }] }] }), 'invalid span: traceId'],
+      ['a negative cost', otlpMessage([otlpSpan({ costUsd: -0.5 })]), 'genops.cost.total out of range [0, 100000]: -0.5'],
+      ['a 1e300 cost', otlpMessage([otlpSpan({ costUsd: 1.5e300 })]), 'genops.cost.total out of range'],
+      ['a NaN cost', otlpMessage([otlpSpan({ costUsd: 0.1 })]).replace('"doubleValue":0.1', '"doubleValue":"NaN"'), 'genops.cost.total must be a finite number'],
+      ['a missing team', otlpMessage([otlpSpan({ team: '' })]), 'genops.team is missing'],
+    ];
+    for (const [what, message, reason] of cases) {
+      it(`rejects ${what} with a reason`, () => {
+        const { events, failures } = decodeCostSpans(message);
+        expect(events).toEqual([]);
+        expect(failures).toHaveLength(1);
+        expect(failures[0]!.reason).toContain(reason);
+      });
+    }
+
+    it('keeps the valid spans of a message that also holds a bad one', () => {
+      const { events, failures } = decodeCostSpans(
+        otlpMessage([otlpSpan({ costUsd: 0.25 }), otlpSpan({ team: '' }), otlpSpan({ costUsd: 0.5 })]),
+      );
+      expect(events.map((e) => e.costNano)).toEqual([250_000_000n, 500_000_000n]);
+      expect(failures.map((f) => f.reason)).toEqual(['genops.team is missing']);
+    });
+  });
+});

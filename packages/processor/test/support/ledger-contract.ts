@@ -1,0 +1,99 @@
+// The contract every CostLedger adapter passes (SQLite in the unit project, PostgreSQL against the real server).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildCostReport, decodeCostSpans, type CostEvent, type CostLedger } from '../../src/index.js';
+import { otlpMessage, otlpSpan, type SyntheticSpan } from './otlp.js';
+
+const T0 = Date.parse('2026-03-01T10:30:00Z');
+const HOUR = 3_600_000;
+
+export function event(s: SyntheticSpan): CostEvent {
+  const { events, failures } = decodeCostSpans(otlpMessage([otlpSpan(s)]));
+  if (failures.length) throw new Error(failures[0]!.reason);
+  return events[0]!;
+}
+
+export function ledgerContract(name: string, open: () => Promise<CostLedger>): void {
+  describe(`${name} (CostLedger contract)`, () => {
+    let ledger: CostLedger;
+    beforeEach(async () => {
+      ledger = await open();
+    });
+    afterEach(async () => ledger.close());
+
+    describe('when the same event arrives again', () => {
+      it('counts it once, within a batch and across batches', async () => {
+        const a = event({ costUsd: 0.25, endMs: T0 });
+        const b = event({ costUsd: 0.5, endMs: T0 });
+        expect(await ledger.insertEvents([a, b, a])).toEqual({ inserted: 2, duplicates: 1 });
+        expect(await ledger.insertEvents([b])).toEqual({ inserted: 0, duplicates: 1 });
+        const report = buildCostReport(
+          { fromMs: T0 - HOUR, toMs: T0 + HOUR, groupBy: [], filters: {} },
+          await ledger.aggregate({ fromMs: T0 - HOUR, toMs: T0 + HOUR, groupBy: [], filters: {} }),
+        );
+        expect(report.totals).toEqual({ costUsd: 0.75, requests: 2, errors: 0, inputTokens: 60, outputTokens: 20, totalTokens: 80 });
+      });
+    });
+
+    describe('when reporting by team and model', () => {
+      it('sums exactly and sorts groups by cost, descending', async () => {
+        await ledger.insertEvents([
+          event({ team: 'search', model: 'deepseek/deepseek-chat', costUsd: 0.000021, endMs: T0 }),
+          event({ team: 'search', model: 'deepseek/deepseek-chat', costUsd: 0.000021, endMs: T0 + 1 }),
+          event({ team: 'search', model: 'openai/gpt-4o', costUsd: 0.0125, endMs: T0 + 2, error: true }),
+          event({ team: 'ads', model: 'qwen/qwen-max', costUsd: 0.1, endMs: T0 + 3, inputTokens: 1000, outputTokens: 500 }),
+        ]);
+        const query = { fromMs: T0 - HOUR, toMs: T0 + HOUR, groupBy: ['team', 'model'] as const, filters: {} };
+        const report = buildCostReport({ ...query, groupBy: [...query.groupBy] }, await ledger.aggregate({ ...query, groupBy: [...query.groupBy] }));
+        expect(report.groups.map((g) => [g.key, g.costUsd, g.requests, g.errors])).toEqual([
+          [{ team: 'ads', model: 'qwen/qwen-max' }, 0.1, 1, 0],
+          [{ team: 'search', model: 'openai/gpt-4o' }, 0.0125, 1, 1],
+          [{ team: 'search', model: 'deepseek/deepseek-chat' }, 0.000042, 2, 0],
+        ]);
+        expect(report.totals.costUsd).toBe(0.112542);
+        expect(report.groups[0]!.costPerMillionTokens).toBe(66.666666666666);
+        const filtered = await ledger.aggregate({ ...query, groupBy: ['model'], filters: { team: 'search' } });
+        expect(buildCostReport({ ...query, groupBy: ['model'], filters: { team: 'search' } }, filtered).totals.requests).toBe(3);
+      });
+    });
+
+    describe('when the range cuts through hours', () => {
+      it('combines hourly rollups with the raw events at either edge, [from, to)', async () => {
+        const at = [T0, T0 + HOUR / 2 + 60_000, T0 + HOUR + 30 * 60_000, T0 + 2 * HOUR + 15 * 60_000];
+        await ledger.insertEvents(at.map((endMs, i) => event({ endMs, costUsd: i + 1 })));
+        const sum = async (fromMs: number, toMs: number) =>
+          buildCostReport({ fromMs, toMs, groupBy: [], filters: {} }, await ledger.aggregate({ fromMs, toMs, groupBy: [], filters: {} })).totals;
+        // Events at 10:30, 11:01, 12:00, 12:45; [10:45, 12:50) holds the last three.
+        expect((await sum(T0 + 15 * 60_000, T0 + 2 * HOUR + 20 * 60_000)).costUsd).toBe(2 + 3 + 4);
+        expect((await sum(T0 + HOUR / 2, T0 + 3 * HOUR / 2)).costUsd).toBe(2); // exactly [11:00, 12:00)
+        expect((await sum(T0, T0 + 1)).costUsd).toBe(1); // from inclusive
+        expect((await sum(T0 + 1, at[1]!)).requests).toBe(0); // to exclusive
+      });
+    });
+
+    describe('when grouping by day', () => {
+      it('keys groups by UTC date', async () => {
+        await ledger.insertEvents([event({ endMs: T0, costUsd: 1 }), event({ endMs: T0 + 24 * HOUR, costUsd: 2 })]);
+        const q = { fromMs: T0 - 12 * HOUR, toMs: T0 + 48 * HOUR, groupBy: ['day' as const], filters: {} };
+        const report = buildCostReport(q, await ledger.aggregate(q));
+        expect(report.groups.map((g) => [g.key.day, g.costUsd])).toEqual([
+          ['2026-03-02', 2],
+          ['2026-03-01', 1],
+        ]);
+      });
+    });
+
+    describe('when asked for provider samples', () => {
+      it('returns one sample per call with its served provider', async () => {
+        await ledger.insertEvents([
+          event({ servedProvider: 'Together', durationMs: 200, endMs: T0 }),
+          event({ servedProvider: 'DeepInfra', durationMs: 100, endMs: T0, error: true }),
+        ]);
+        const samples = await ledger.providerSamples({ fromMs: T0 - HOUR, toMs: T0 + HOUR, filters: {} });
+        expect(samples.map((s) => [s.servedProvider, s.durationMs, s.isError]).sort()).toEqual([
+          ['DeepInfra', 100, true],
+          ['Together', 200, false],
+        ]);
+      });
+    });
+  });
+}
