@@ -53,9 +53,14 @@ describe('devstack CLI', () => {
     for (const key of ['kafkaBrokers', 'otlpGrpc', 'otlpHttp', 'prometheusUrl', 'jaegerUrl', 'postgresUrl']) {
       expect(typeof status[key], key).toBe('string');
     }
-    expect(status.services.map((s) => s.name).sort()).toEqual(
-      ['collector', 'jaeger', 'kafka', 'postgres', 'prometheus', 'saas-intake'],
-    );
+    expect(status.services.map((s) => s.name).sort()).toEqual([
+      'collector',
+      'jaeger',
+      'kafka',
+      'postgres',
+      'prometheus',
+      'saas-intake',
+    ]);
     const ready = await fetch(`${String(status.prometheusUrl)}/-/ready`);
     expect(ready.status).toBe(200);
     const pids = status.services.map((s) => s.pid);
@@ -65,7 +70,10 @@ describe('devstack CLI', () => {
     await cli('down');
     expect(pids.filter(alive)).toEqual([]);
     expect(processesOf(dir)).toEqual([]);
-    const after = JSON.parse((await cli('status', '--json')).stdout) as { running: boolean; services: unknown[] };
+    const after = JSON.parse((await cli('status', '--json')).stdout) as {
+      running: boolean;
+      services: unknown[];
+    };
     expect(after).toMatchObject({ running: false, services: [] });
   });
 });

@@ -10,13 +10,20 @@ const { stateDir } = inject('stack');
 const collectorDir = join(repoRoot(), 'collector');
 const binary = collectorBinaryPath();
 
-function validate(configs: string[], env: Record<string, string | undefined>): { status: number | null; output: string } {
+function validate(
+  configs: string[],
+  env: Record<string, string | undefined>,
+): { status: number | null; output: string } {
   const args = ['validate', ...configs.flatMap((c) => ['--config', join(collectorDir, c)])];
-  const result = spawnSync(binary, args, { env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv, encoding: 'utf8' });
+  const result = spawnSync(binary, args, {
+    env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+    encoding: 'utf8',
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-const stackEnv = () => collectorEnv(stateDir, JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')).ports);
+const stackEnv = () =>
+  collectorEnv(stateDir, JSON.parse(readFileSync(join(stateDir, 'stack.json'), 'utf8')).ports);
 
 describe('collector/config.yaml', () => {
   describe('when validated by our build with the devstack environment', () => {
@@ -35,7 +42,10 @@ describe('collector/config.yaml', () => {
 
   describe('the builder manifest', () => {
     it('has exactly the component types the config uses, plus debug', () => {
-      const config = parseYaml(readFileSync(join(collectorDir, 'config.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+      const config = parseYaml(readFileSync(join(collectorDir, 'config.yaml'), 'utf8')) as Record<
+        string,
+        Record<string, unknown>
+      >;
       const used = new Set<string>(['debug']);
       for (const kind of ['receivers', 'processors', 'exporters', 'extensions']) {
         for (const id of Object.keys(config[kind] ?? {})) used.add(id.split('/')[0]!);
@@ -55,7 +65,10 @@ describe('collector/testdata variants', () => {
   const noSaasEnv = () => ({ ...stackEnv(), DD_API_KEY: undefined, HONEYCOMB_API_KEY: undefined });
 
   it('without-saas.yaml runs with no SaaS keys', () => {
-    expect(validate(['config.yaml', 'testdata/without-saas.yaml'], noSaasEnv())).toEqual({ status: 0, output: '' });
+    expect(validate(['config.yaml', 'testdata/without-saas.yaml'], noSaasEnv())).toEqual({
+      status: 0,
+      output: '',
+    });
   });
 
   it('debug.yaml adds the debug exporter to the cost pipeline', () => {

@@ -3,8 +3,19 @@
 import { trace } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { instrumentOpenAI, semconv, setupGenOps, withGenOps, type GenOpsHandle } from '@genops/instrumentation';
-import { FAKE_DATADOG_KEY, FAKE_HONEYCOMB_KEY, FAKE_HONEYCOMB_METRICS_DATASET, startFakeOpenRouter } from '../src/index.js';
+import {
+  instrumentOpenAI,
+  semconv,
+  setupGenOps,
+  withGenOps,
+  type GenOpsHandle,
+} from '@genops/instrumentation';
+import {
+  FAKE_DATADOG_KEY,
+  FAKE_HONEYCOMB_KEY,
+  FAKE_HONEYCOMB_METRICS_DATASET,
+  startFakeOpenRouter,
+} from '../src/index.js';
 import type { FakeOpenRouter } from '../src/index.js';
 import {
   attr,
@@ -27,8 +38,14 @@ let fake: FakeOpenRouter;
 let traceId = '';
 
 beforeAll(async () => {
-  genops = setupGenOps({ serviceName: 'e2e-service', endpoint: endpoints.otlpGrpc, metricExportIntervalMillis: 1000 });
-  fake = await startFakeOpenRouter({ providers: { 'deepseek/deepseek-chat': ['DeepInfra'], 'qwen/qwen-2.5-72b-instruct': ['Together'] } });
+  genops = setupGenOps({
+    serviceName: 'e2e-service',
+    endpoint: endpoints.otlpGrpc,
+    metricExportIntervalMillis: 1000,
+  });
+  fake = await startFakeOpenRouter({
+    providers: { 'deepseek/deepseek-chat': ['DeepInfra'], 'qwen/qwen-2.5-72b-instruct': ['Together'] },
+  });
   const client = instrumentOpenAI(new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 }), {
     provider: 'openrouter',
     defaults: { environment: 'e2e' },
@@ -38,7 +55,11 @@ beforeAll(async () => {
     traceId = root.spanContext().traceId;
     await withGenOps({ team: TEAM_A, project: 'p1', customerId: 'cust-1' }, async () => {
       for (let i = 0; i < 3; i++) {
-        await client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 10 });
+        await client.chat.completions.create({
+          model: 'deepseek/deepseek-chat',
+          messages: MESSAGES,
+          max_tokens: 10,
+        });
       }
       await client.chat.completions.create({ model: 'fail/429', messages: MESSAGES }).catch(() => undefined);
     });
@@ -94,16 +115,24 @@ describe('the collector pipeline', () => {
         genops_openrouter_actual_provider: 'DeepInfra',
       });
 
-      const cost = await promQuery(endpoints.prometheusUrl, `sum by (genops_team) (genops_cost_total{genops_team=~"${TEAM_A}|${TEAM_B}"})`);
+      const cost = await promQuery(
+        endpoints.prometheusUrl,
+        `sum by (genops_team) (genops_cost_total{genops_team=~"${TEAM_A}|${TEAM_B}"})`,
+      );
       const costByTeam = Object.fromEntries(cost.map((s) => [s.metric.genops_team, Number(s.value[1])]));
       expect(costByTeam[TEAM_A]).toBeCloseTo(3 * 0.000021, 12);
       expect(costByTeam[TEAM_B]).toBeCloseTo(2 * 0.0000138, 12);
 
-      const tokens = await promQuery(endpoints.prometheusUrl, `sum by (genops_token_type) (genops_tokens_total{genops_team="${TEAM_B}"})`);
-      expect(Object.fromEntries(tokens.map((s) => [s.metric.genops_token_type, Number(s.value[1])]))).toEqual({
-        input: 60,
-        output: 8,
-      });
+      const tokens = await promQuery(
+        endpoints.prometheusUrl,
+        `sum by (genops_token_type) (genops_tokens_total{genops_team="${TEAM_B}"})`,
+      );
+      expect(Object.fromEntries(tokens.map((s) => [s.metric.genops_token_type, Number(s.value[1])]))).toEqual(
+        {
+          input: 60,
+          output: 8,
+        },
+      );
 
       const histogramCounts: Record<string, string> = {
         genops_request_duration_seconds_count: `genops_team="${TEAM_A}"`,
@@ -117,9 +146,15 @@ describe('the collector pipeline', () => {
         });
         expect(Number(r[0]!.value[1]), name).toBe(name.startsWith('gen_ai_client_token') ? 3 : 4);
       }
-      const buckets = await promQuery(endpoints.prometheusUrl, `gen_ai_client_token_usage_bucket{genops_team="${TEAM_A}",gen_ai_token_type="input"}`);
+      const buckets = await promQuery(
+        endpoints.prometheusUrl,
+        `gen_ai_client_token_usage_bucket{genops_team="${TEAM_A}",gen_ai_token_type="input"}`,
+      );
       const le = (v: string | undefined) => (v === '+Inf' ? Infinity : Number(v));
-      expect(buckets.map((b) => le(b.metric.le)).sort((a, b) => a - b)).toEqual([...semconv.TOKEN_USAGE_BUCKETS, Infinity]);
+      expect(buckets.map((b) => le(b.metric.le)).sort((a, b) => a - b)).toEqual([
+        ...semconv.TOKEN_USAGE_BUCKETS,
+        Infinity,
+      ]);
 
       for (const name of [
         'genops_requests_total',
@@ -129,10 +164,14 @@ describe('the collector pipeline', () => {
         'gen_ai_client_token_usage_bucket',
         'gen_ai_client_operation_duration_seconds_bucket',
       ]) {
-        const series = await promQuery(endpoints.prometheusUrl, `${name}{genops_team=~"${TEAM_A}|${TEAM_B}"}`);
+        const series = await promQuery(
+          endpoints.prometheusUrl,
+          `${name}{genops_team=~"${TEAM_A}|${TEAM_B}"}`,
+        );
         expect(series.length, name).toBeGreaterThan(0);
         for (const s of series) {
-          for (const label of Object.keys(s.metric)) expect(PROM_ALLOWED.has(label), `${name} label ${label}`).toBe(true);
+          for (const label of Object.keys(s.metric))
+            expect(PROM_ALLOWED.has(label), `${name} label ${label}`).toBe(true);
           expect(s.metric.genops_customer_id).toBeUndefined();
         }
       }
@@ -185,7 +224,7 @@ describe('the collector pipeline', () => {
         expect(r.headers['x-honeycomb-dataset']).toBe(FAKE_HONEYCOMB_METRICS_DATASET);
       }
       const spanCount = records.ours
-        .flatMap((r) => (r.body.resourceSpans as { scopeSpans: { spans: { traceId: string }[] }[] }[]))
+        .flatMap((r) => r.body.resourceSpans as { scopeSpans: { spans: { traceId: string }[] }[] }[])
         .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
         .filter((s) => s.traceId === traceIdBase64).length;
       expect(spanCount).toBe(7);
@@ -196,14 +235,18 @@ describe('the collector pipeline', () => {
     it('received genops.* series and the traces', async () => {
       const found = await waitFor('Datadog series and traces', async () => {
         const r = await datadogRecords(endpoints.fakeIntakeUrl);
-        const series = r.filter((x) => x.path.startsWith('/api/v2/series') || x.path.startsWith('/api/v1/series'));
+        const series = r.filter(
+          (x) => x.path.startsWith('/api/v2/series') || x.path.startsWith('/api/v1/series'),
+        );
         const names = new Set<string>();
         for (const s of series) {
           const json = s.json as { series?: { metric: string }[] } | undefined;
           for (const item of json?.series ?? []) names.add(item.metric);
           for (const m of (s.text ?? '').match(/genops\.[a-z_.]+/g) ?? []) names.add(m);
         }
-        const traces = r.filter((x) => x.path.includes('/traces') && (x.text ?? JSON.stringify(x.json)).includes(TEAM_A));
+        const traces = r.filter(
+          (x) => x.path.includes('/traces') && (x.text ?? JSON.stringify(x.json)).includes(TEAM_A),
+        );
         return names.has('genops.requests') && traces.length ? { names, traces, series } : undefined;
       });
       expect([...found.names].filter((n) => n.startsWith('genops.')).sort()).toEqual(
@@ -216,8 +259,10 @@ describe('the collector pipeline', () => {
 
   describe('Kafka topic genops.cost-spans', () => {
     it('holds OTLP JSON with exactly the cost spans and no non-cost span', async () => {
-      const spans = await consumeSpans(endpoints.kafkaBrokers, 'genops.cost-spans', (all) =>
-        all.filter((s) => s.traceId === traceId).length >= 6,
+      const spans = await consumeSpans(
+        endpoints.kafkaBrokers,
+        'genops.cost-spans',
+        (all) => all.filter((s) => s.traceId === traceId).length >= 6,
       );
       const ours = spans.filter((s) => s.traceId === traceId);
       expect(ours.map((s) => s.name).sort()).toEqual([

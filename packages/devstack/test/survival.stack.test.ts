@@ -11,7 +11,11 @@ const run = Date.now().toString(36);
 let genops: GenOpsHandle;
 
 beforeAll(() => {
-  genops = setupGenOps({ serviceName: 'survival-service', endpoint: endpoints.otlpGrpc, metricExportIntervalMillis: 60_000 });
+  genops = setupGenOps({
+    serviceName: 'survival-service',
+    endpoint: endpoints.otlpGrpc,
+    metricExportIntervalMillis: 60_000,
+  });
 });
 afterAll(async () => genops?.shutdown());
 
@@ -19,18 +23,24 @@ afterAll(async () => genops?.shutdown());
 async function sendCostSpans(team: string, count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    await trackLLMCall({ provider: 'custom', model: 'deepseek/deepseek-chat' }, (call) => {
-      ids.push(trace.getActiveSpan()!.spanContext().spanId);
-      call.setUsage({ inputTokens: 100 + i, outputTokens: 10 });
-    }, { defaults: { team } });
+    await trackLLMCall(
+      { provider: 'custom', model: 'deepseek/deepseek-chat' },
+      (call) => {
+        ids.push(trace.getActiveSpan()!.spanContext().spanId);
+        call.setUsage({ inputTokens: 100 + i, outputTokens: 10 });
+      },
+      { defaults: { team } },
+    );
   }
   await genops.forceFlush();
   return ids;
 }
 
 async function arrivedIds(team: string, expected: number): Promise<string[]> {
-  const spans = await consumeSpans(endpoints.kafkaBrokers, 'genops.cost-spans', (all) =>
-    all.filter((s) => attr(s, 'genops.team') === team).length >= expected,
+  const spans = await consumeSpans(
+    endpoints.kafkaBrokers,
+    'genops.cost-spans',
+    (all) => all.filter((s) => attr(s, 'genops.team') === team).length >= expected,
   );
   return spans.filter((s) => attr(s, 'genops.team') === team).map((s) => s.spanId);
 }

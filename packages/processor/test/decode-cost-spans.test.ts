@@ -7,7 +7,14 @@ const TRACE = 'a'.repeat(32);
 describe('decodeCostSpans', () => {
   describe('when the message is a valid cost span', () => {
     it('yields one event with exact nano-USD and the span end as event time', () => {
-      const span = otlpSpan({ traceId: TRACE, spanId: 'b'.repeat(16), costUsd: 0.000057, endMs: 1_767_225_600_000, durationMs: 250, customer: 'c-42' });
+      const span = otlpSpan({
+        traceId: TRACE,
+        spanId: 'b'.repeat(16),
+        costUsd: 0.000057,
+        endMs: 1_767_225_600_000,
+        durationMs: 250,
+        customer: 'c-42',
+      });
       const { events, failures } = decodeCostSpans(otlpMessage([span]));
       expect(failures).toEqual([]);
       expect(events).toEqual([
@@ -48,10 +55,22 @@ describe('decodeCostSpans', () => {
     const cases: [string, string, string][] = [
       ['truncated JSON', otlpMessage([otlpSpan({})]).slice(0, 50), 'not JSON'],
       ['JSON that is not OTLP', JSON.stringify({ hello: 'world' }), 'not OTLP JSON traces: resourceSpans'],
-      ['wrong types', JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 7 }] }] }] }), 'invalid span: traceId'],
-      ['a negative cost', otlpMessage([otlpSpan({ costUsd: -0.5 })]), 'genops.cost.total out of range [0, 100000]: -0.5'],
+      [
+        'wrong types',
+        JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 7 }] }] }] }),
+        'invalid span: traceId',
+      ],
+      [
+        'a negative cost',
+        otlpMessage([otlpSpan({ costUsd: -0.5 })]),
+        'genops.cost.total out of range [0, 100000]: -0.5',
+      ],
       ['a 1e300 cost', otlpMessage([otlpSpan({ costUsd: 1.5e300 })]), 'genops.cost.total out of range'],
-      ['a NaN cost', otlpMessage([otlpSpan({ costUsd: 0.1 })]).replace('"doubleValue":0.1', '"doubleValue":"NaN"'), 'genops.cost.total must be a finite number'],
+      [
+        'a NaN cost',
+        otlpMessage([otlpSpan({ costUsd: 0.1 })]).replace('"doubleValue":0.1', '"doubleValue":"NaN"'),
+        'genops.cost.total must be a finite number',
+      ],
       ['a missing team', otlpMessage([otlpSpan({ team: '' })]), 'genops.team is missing'],
     ];
     for (const [what, message, reason] of cases) {

@@ -4,4 +4,6 @@ import { join } from 'node:path';
 import { openLedger } from '../src/index.js';
 import { ledgerContract } from './support/ledger-contract.js';
 
-ledgerContract('SqliteLedger', () => openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-ledger-')), 'ledger.db')}`));
+ledgerContract('SqliteLedger', () =>
+  openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-ledger-')), 'ledger.db')}`),
+);

@@ -2,7 +2,11 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { DatadogRecord, HoneycombRecord } from '../../src/index.js';
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -12,7 +16,8 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -90,7 +95,10 @@ export async function consumeSpans(
   await consumer.subscribe({ topic, fromBeginning: true });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${spans.length} spans arrived on ${topic} in time`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${spans.length} spans arrived on ${topic} in time`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {

@@ -77,7 +77,8 @@ function costNano(attrs: Attrs): bigint {
   const v = attrs.get(A.ATTR_GENOPS_COST_TOTAL);
   if (!v) throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} is missing`);
   if (v.intValue !== undefined) {
-    if (!/^-?\d+$/.test(String(v.intValue))) throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} intValue is not an integer: ${v.intValue}`);
+    if (!/^-?\d+$/.test(String(v.intValue)))
+      throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} intValue is not an integer: ${v.intValue}`);
     const whole = BigInt(String(v.intValue));
     if (whole < 0n || whole > BigInt(MAX_COST_USD))
       throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} out of range: ${whole}`);

@@ -30,7 +30,14 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
           { fromMs: T0 - HOUR, toMs: T0 + HOUR, groupBy: [], filters: {} },
           await ledger.aggregate({ fromMs: T0 - HOUR, toMs: T0 + HOUR, groupBy: [], filters: {} }),
         );
-        expect(report.totals).toEqual({ costUsd: 0.75, requests: 2, errors: 0, inputTokens: 60, outputTokens: 20, totalTokens: 80 });
+        expect(report.totals).toEqual({
+          costUsd: 0.75,
+          requests: 2,
+          errors: 0,
+          inputTokens: 60,
+          outputTokens: 20,
+          totalTokens: 80,
+        });
       });
     });
 
@@ -40,10 +47,25 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
           event({ team: 'search', model: 'deepseek/deepseek-chat', costUsd: 0.000021, endMs: T0 }),
           event({ team: 'search', model: 'deepseek/deepseek-chat', costUsd: 0.000021, endMs: T0 + 1 }),
           event({ team: 'search', model: 'openai/gpt-4o', costUsd: 0.0125, endMs: T0 + 2, error: true }),
-          event({ team: 'ads', model: 'qwen/qwen-max', costUsd: 0.1, endMs: T0 + 3, inputTokens: 1000, outputTokens: 500 }),
+          event({
+            team: 'ads',
+            model: 'qwen/qwen-max',
+            costUsd: 0.1,
+            endMs: T0 + 3,
+            inputTokens: 1000,
+            outputTokens: 500,
+          }),
         ]);
-        const query = { fromMs: T0 - HOUR, toMs: T0 + HOUR, groupBy: ['team', 'model'] as const, filters: {} };
-        const report = buildCostReport({ ...query, groupBy: [...query.groupBy] }, await ledger.aggregate({ ...query, groupBy: [...query.groupBy] }));
+        const query = {
+          fromMs: T0 - HOUR,
+          toMs: T0 + HOUR,
+          groupBy: ['team', 'model'] as const,
+          filters: {},
+        };
+        const report = buildCostReport(
+          { ...query, groupBy: [...query.groupBy] },
+          await ledger.aggregate({ ...query, groupBy: [...query.groupBy] }),
+        );
         expect(report.groups.map((g) => [g.key, g.costUsd, g.requests, g.errors])).toEqual([
           [{ team: 'ads', model: 'qwen/qwen-max' }, 0.1, 1, 0],
           [{ team: 'search', model: 'openai/gpt-4o' }, 0.0125, 1, 1],
@@ -51,8 +73,15 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
         ]);
         expect(report.totals.costUsd).toBe(0.112542);
         expect(report.groups[0]!.costPerMillionTokens).toBe(66.666666666666);
-        const filtered = await ledger.aggregate({ ...query, groupBy: ['model'], filters: { team: 'search' } });
-        expect(buildCostReport({ ...query, groupBy: ['model'], filters: { team: 'search' } }, filtered).totals.requests).toBe(3);
+        const filtered = await ledger.aggregate({
+          ...query,
+          groupBy: ['model'],
+          filters: { team: 'search' },
+        });
+        expect(
+          buildCostReport({ ...query, groupBy: ['model'], filters: { team: 'search' } }, filtered).totals
+            .requests,
+        ).toBe(3);
       });
     });
 
@@ -61,10 +90,13 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
         const at = [T0, T0 + HOUR / 2 + 60_000, T0 + HOUR + 30 * 60_000, T0 + 2 * HOUR + 15 * 60_000];
         await ledger.insertEvents(at.map((endMs, i) => event({ endMs, costUsd: i + 1 })));
         const sum = async (fromMs: number, toMs: number) =>
-          buildCostReport({ fromMs, toMs, groupBy: [], filters: {} }, await ledger.aggregate({ fromMs, toMs, groupBy: [], filters: {} })).totals;
+          buildCostReport(
+            { fromMs, toMs, groupBy: [], filters: {} },
+            await ledger.aggregate({ fromMs, toMs, groupBy: [], filters: {} }),
+          ).totals;
         // Events at 10:30, 11:01, 12:00, 12:45; [10:45, 12:50) holds the last three.
         expect((await sum(T0 + 15 * 60_000, T0 + 2 * HOUR + 20 * 60_000)).costUsd).toBe(2 + 3 + 4);
-        expect((await sum(T0 + HOUR / 2, T0 + 3 * HOUR / 2)).costUsd).toBe(2); // exactly [11:00, 12:00)
+        expect((await sum(T0 + HOUR / 2, T0 + (3 * HOUR) / 2)).costUsd).toBe(2); // exactly [11:00, 12:00)
         expect((await sum(T0, T0 + 1)).costUsd).toBe(1); // from inclusive
         expect((await sum(T0 + 1, at[1]!)).requests).toBe(0); // to exclusive
       });
@@ -72,7 +104,10 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
 
     describe('when grouping by day', () => {
       it('keys groups by UTC date', async () => {
-        await ledger.insertEvents([event({ endMs: T0, costUsd: 1 }), event({ endMs: T0 + 24 * HOUR, costUsd: 2 })]);
+        await ledger.insertEvents([
+          event({ endMs: T0, costUsd: 1 }),
+          event({ endMs: T0 + 24 * HOUR, costUsd: 2 }),
+        ]);
         const q = { fromMs: T0 - 12 * HOUR, toMs: T0 + 48 * HOUR, groupBy: ['day' as const], filters: {} };
         const report = buildCostReport(q, await ledger.aggregate(q));
         expect(report.groups.map((g) => [g.key.day, g.costUsd])).toEqual([

@@ -1,0 +1,243 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp, loadConfig, openLedger, ProcessorMetrics, type CostLedger } from '../src/index.js';
+import { event } from './support/ledger-contract.js';
+
+const T0 = Date.parse('2026-03-01T10:30:00Z');
+let ledger: CostLedger;
+const kafkaDown = async () => {
+  throw new Error('connection refused');
+};
+
+beforeAll(async () => {
+  ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-http-')), 'l.db')}`);
+  await ledger.insertEvents([
+    event({
+      team: 'search',
+      model: 'deepseek/deepseek-chat',
+      costUsd: 0.000021,
+      endMs: T0,
+      servedProvider: 'DeepInfra',
+      durationMs: 100,
+    }),
+    event({
+      team: 'search',
+      model: 'deepseek/deepseek-chat',
+      costUsd: 0.000021,
+      endMs: T0 + 1,
+      servedProvider: 'DeepInfra',
+      durationMs: 300,
+    }),
+    event({
+      team: 'ads, "east"',
+      model: 'qwen/qwen-max',
+      costUsd: 0.5,
+      endMs: T0 + 2,
+      servedProvider: 'Alibaba',
+      durationMs: 900,
+      error: true,
+    }),
+  ]);
+});
+
+const app = (tokens: string[] = []) =>
+  createApp({
+    ledger,
+    metrics: new ProcessorMetrics(),
+    apiTokens: tokens,
+    kafkaReady: kafkaDown,
+    now: () => T0 + 3_600_000,
+  });
+
+describe('HTTP API', () => {
+  describe('GET /v1/reports/cost', () => {
+    it('answers in the documented shape', async () => {
+      const res = await app().request(
+        '/v1/reports/cost?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z&groupBy=team,model',
+      );
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        from: '2026-03-01T00:00:00.000Z',
+        to: '2026-03-02T00:00:00.000Z',
+        groupBy: ['team', 'model'],
+        currency: 'USD',
+        totals: {
+          costUsd: 0.500042,
+          requests: 3,
+          errors: 1,
+          inputTokens: 90,
+          outputTokens: 30,
+          totalTokens: 120,
+        },
+        groups: [
+          {
+            key: { team: 'ads, "east"', model: 'qwen/qwen-max' },
+            costUsd: 0.5,
+            requests: 1,
+            errors: 1,
+            inputTokens: 30,
+            outputTokens: 10,
+            totalTokens: 40,
+            costPerMillionTokens: 12500,
+          },
+          {
+            key: { team: 'search', model: 'deepseek/deepseek-chat' },
+            costUsd: 0.000042,
+            requests: 2,
+            errors: 0,
+            inputTokens: 60,
+            outputTokens: 20,
+            totalTokens: 80,
+            costPerMillionTokens: 0.525,
+          },
+        ],
+      });
+    });
+
+    it('filters by team', async () => {
+      const res = await app().request(
+        '/v1/reports/cost?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z&team=search',
+      );
+      expect(((await res.json()) as { totals: { requests: number } }).totals.requests).toBe(2);
+    });
+
+    it('answers CSV with quoted cells', async () => {
+      const res = await app().request(
+        '/v1/reports/cost?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z&groupBy=team&format=csv',
+      );
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(await res.text()).toBe(
+        'team,costUsd,requests,errors,inputTokens,outputTokens,totalTokens,costPerMillionTokens\n' +
+          '"ads, ""east""",0.5,1,1,30,10,40,12500\n' +
+          'search,0.000042,2,0,60,20,80,0.525\n',
+      );
+    });
+
+    const bad: [string, string][] = [
+      ['from=yesterday', 'from: must be an ISO 8601 date or time, got "yesterday"'],
+      [
+        'groupBy=team,planet',
+        'groupBy: unknown dimension "planet"; one of team, project, customer, feature, environment, model, provider, costCenter, experiment, variant, day',
+      ],
+      ['from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z', 'from: must be before to'],
+      ['format=xml', 'format: must be json or csv'],
+      ['colour=blue', 'colour: unknown query parameter'],
+    ];
+    for (const [query, message] of bad) {
+      it(`answers 400 naming the parameter for ${query}`, async () => {
+        const res = await app().request(`/v1/reports/cost?${query}`);
+        expect(res.status).toBe(400);
+        const body = (await res.json()) as {
+          error: { code: string; message: string; details: { field: string } };
+        };
+        expect(body.error.code).toBe('INVALID_ARGUMENT');
+        expect(body.error.message).toBe(message);
+      });
+    }
+  });
+
+  describe('GET /v1/reports/providers', () => {
+    it('compares served providers: requests, error rate, latency percentiles, cost per 1M tokens', async () => {
+      const res = await app().request(
+        '/v1/reports/providers?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z',
+      );
+      const body = (await res.json()) as { providers: unknown[] };
+      expect(body.providers).toEqual([
+        {
+          provider: 'DeepInfra',
+          model: 'deepseek/deepseek-chat',
+          requests: 2,
+          errors: 0,
+          errorRate: 0,
+          latencyMs: { p50: 100, p95: 300, p99: 300 },
+          costUsd: 0.000042,
+          costPerMillionTokens: 0.525,
+        },
+        {
+          provider: 'Alibaba',
+          model: 'qwen/qwen-max',
+          requests: 1,
+          errors: 1,
+          errorRate: 1,
+          latencyMs: { p50: 900, p95: 900, p99: 900 },
+          costUsd: 0.5,
+          costPerMillionTokens: 12500,
+        },
+      ]);
+    });
+  });
+
+  describe('auth', () => {
+    it('requires a bearer token when tokens are configured', async () => {
+      const res = await app(['s3cret']).request('/v1/reports/cost');
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+      const ok = await app(['s3cret']).request('/v1/reports/cost', {
+        headers: { authorization: 'Bearer s3cret' },
+      });
+      expect(ok.status).toBe(200);
+    });
+
+    it('keeps health and metrics open for probes and scrapers', async () => {
+      expect((await app(['s3cret']).request('/healthz')).status).toBe(200);
+      expect((await app(['s3cret']).request('/metrics')).status).toBe(200);
+    });
+  });
+
+  describe('probes', () => {
+    it('reports not ready, naming Kafka, when the broker is unreachable', async () => {
+      const res = await app().request('/readyz');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        status: 'not ready',
+        checks: { ledger: 'ok', kafka: 'unreachable: connection refused' },
+      });
+    });
+
+    it('serves an OpenAPI document', async () => {
+      const doc = (await (await app().request('/openapi.json')).json()) as {
+        openapi: string;
+        paths: Record<string, unknown>;
+      };
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths)).toEqual([
+        '/healthz',
+        '/readyz',
+        '/metrics',
+        '/v1/reports/cost',
+        '/v1/reports/providers',
+      ]);
+    });
+  });
+});
+
+describe('loadConfig', () => {
+  it('refuses a non-loopback host without API tokens, naming the variables', () => {
+    expect(() => loadConfig({ GENOPS_HTTP_HOST: '0.0.0.0' })).toThrow(
+      'GENOPS_HTTP_HOST=0.0.0.0 is not loopback: set GENOPS_API_TOKENS',
+    );
+    expect(loadConfig({ GENOPS_HTTP_HOST: '0.0.0.0', GENOPS_API_TOKENS: 'a,b' }).apiTokens).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it('names a bad variable', () => {
+    expect(() => loadConfig({ GENOPS_HTTP_PORT: 'eighty' })).toThrow(/^GENOPS_HTTP_PORT: /);
+  });
+
+  it('applies DESIGN.md defaults', () => {
+    expect(loadConfig({})).toEqual({
+      kafkaBrokers: ['127.0.0.1:9092'],
+      topic: 'genops.cost-spans',
+      groupId: 'genops-processor',
+      dlqTopic: 'genops.cost-spans.dlq',
+      ledgerUrl: 'sqlite:./genops.db',
+      httpHost: '127.0.0.1',
+      httpPort: 8080,
+      apiTokens: [],
+    });
+  });
+});
