@@ -9,6 +9,7 @@ const Env = z.object({
   GENOPS_KAFKA_TOPIC: z.string().min(1).default('genops.cost-spans'),
   GENOPS_KAFKA_GROUP: z.string().min(1).default('genops-processor'),
   GENOPS_KAFKA_DLQ_TOPIC: z.string().min(1).default('genops.cost-spans.dlq'),
+  GENOPS_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   GENOPS_LEDGER_URL: z.string().min(1).default('sqlite:./genops.db'),
   GENOPS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   GENOPS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -22,6 +23,8 @@ export interface ProcessorConfig {
   topic: string;
   groupId: string;
   dlqTopic: string;
+  /** How long a crashed instance holds its partitions before the group reassigns them. */
+  sessionTimeoutMs: number;
   ledgerUrl: string;
   httpHost: string;
   httpPort: number;
@@ -54,6 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     topic: e.GENOPS_KAFKA_TOPIC,
     groupId: e.GENOPS_KAFKA_GROUP,
     dlqTopic: e.GENOPS_KAFKA_DLQ_TOPIC,
+    sessionTimeoutMs: e.GENOPS_KAFKA_SESSION_TIMEOUT_MS,
     ledgerUrl: e.GENOPS_LEDGER_URL,
     httpHost: e.GENOPS_HTTP_HOST,
     httpPort: e.GENOPS_HTTP_PORT,

@@ -234,6 +234,7 @@ describe('loadConfig', () => {
       topic: 'genops.cost-spans',
       groupId: 'genops-processor',
       dlqTopic: 'genops.cost-spans.dlq',
+      sessionTimeoutMs: 30_000,
       ledgerUrl: 'sqlite:./genops.db',
       httpHost: '127.0.0.1',
       httpPort: 8080,

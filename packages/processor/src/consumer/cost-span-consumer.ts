@@ -41,8 +41,8 @@ export class CostSpanConsumer {
     });
     this.consumer = this.kafka.consumer({
       groupId: config.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: config.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 3)),
       maxBytes: 16 * 1024 * 1024,
       maxBytesPerPartition: 12 * 1024 * 1024,
     });

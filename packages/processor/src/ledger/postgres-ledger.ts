@@ -75,6 +75,10 @@ export class PostgresLedger implements CostLedger {
 
   async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    // RETURNING reports a key once even when the batch names it twice: keep the first of each identity.
+    const unique = new Map<string, CostEvent>();
+    for (const e of events) if (!unique.has(`${e.traceId}/${e.spanId}`)) unique.set(`${e.traceId}/${e.spanId}`, e);
+    const batch = [...unique.values()];
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -82,8 +86,8 @@ export class PostgresLedger implements CostLedger {
       // Chunks keep each statement under PostgreSQL's 65535-parameter limit.
       const perRow = EVENT_COLUMNS.length;
       const chunk = Math.floor(60_000 / perRow);
-      for (let start = 0; start < events.length; start += chunk) {
-        const slice = events.slice(start, start + chunk);
+      for (let start = 0; start < batch.length; start += chunk) {
+        const slice = batch.slice(start, start + chunk);
         const params: unknown[] = [];
         const rows = slice.map((e) => {
           const cells = EVENT_COLUMNS.map(([, read]) => {

@@ -1,0 +1,155 @@
+// The processor against the real Kafka: end to end, duplicates, and a malformed corpus dead-lettered.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DLQ_HEADERS, loadConfig, startProcessor, type RunningProcessor } from '../src/index.js';
+import { createTopic, produce, readRecords } from './support/kafka.js';
+import { otlpMessage, otlpSpan } from './support/otlp.js';
+
+const { endpoints } = inject('stack');
+const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+const topic = `cost-e2e-${run}`;
+const dlqTopic = `cost-e2e-${run}.dlq`;
+const NOW = Date.now();
+let processor: RunningProcessor;
+let baseUrl: string;
+
+interface Totals {
+  costUsd: number;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+async function teamTotals(team: string): Promise<Totals> {
+  const from = new Date(NOW - 86_400_000).toISOString();
+  const to = new Date(NOW + 86_400_000).toISOString();
+  const res = await fetch(`${baseUrl}/v1/reports/cost?from=${from}&to=${to}&team=${encodeURIComponent(team)}`);
+  return ((await res.json()) as { totals: Totals }).totals;
+}
+
+async function eventuallyTotals(team: string, requests: number): Promise<Totals> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const totals = await teamTotals(team);
+    if (totals.requests >= requests || Date.now() > deadline) return totals;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+beforeAll(async () => {
+  await createTopic(endpoints.kafkaBrokers, topic, 3);
+  await createTopic(endpoints.kafkaBrokers, dlqTopic, 1);
+  // Produced before the processor first starts: a new group must still read it (earliest offset).
+  await produce(endpoints.kafkaBrokers, topic, [otlpMessage([otlpSpan({ team: `early-${run}`, costUsd: 0.5, endMs: NOW })])]);
+  processor = await startProcessor(
+    loadConfig({
+      GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
+      GENOPS_KAFKA_TOPIC: topic,
+      GENOPS_KAFKA_DLQ_TOPIC: dlqTopic,
+      GENOPS_KAFKA_GROUP: `group-${run}`,
+      GENOPS_LEDGER_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-proc-')), 'ledger.db')}`,
+      GENOPS_HTTP_PORT: '0',
+    }),
+  );
+  baseUrl = `http://127.0.0.1:${processor.port}`;
+});
+
+afterAll(async () => processor?.stop());
+
+describe('processor (real Kafka)', () => {
+  describe('end to end', () => {
+    it('puts cost spans produced to Kafka into the report with exact totals', async () => {
+      const team = `e2e-${run}`;
+      const spans = Array.from({ length: 50 }, (_, i) =>
+        otlpSpan({ team, costUsd: (i + 1) / 1_000_000, inputTokens: 10 + i, outputTokens: 5, endMs: NOW }),
+      );
+      await produce(endpoints.kafkaBrokers, topic, [0, 10, 20, 30, 40].map((i) => otlpMessage(spans.slice(i, i + 10))));
+      // Sum of 1..50 micro-USD = 1275 micro-USD, tokens 10..59 + 50 × 5.
+      expect(await eventuallyTotals(team, 50)).toEqual({
+        costUsd: 0.001275,
+        requests: 50,
+        errors: 0,
+        inputTokens: 1725,
+        outputTokens: 250,
+        totalTokens: 1975,
+      });
+    });
+
+    it('reads what was produced before its first start', async () => {
+      expect((await eventuallyTotals(`early-${run}`, 1)).costUsd).toBe(0.5);
+    });
+
+    it('is ready when Kafka and the ledger answer', async () => {
+      const res = await fetch(`${baseUrl}/readyz`);
+      expect(await res.json()).toEqual({ status: 'ready', checks: { ledger: 'ok', kafka: 'ok' } });
+    });
+  });
+
+  describe('when the same span arrives in three messages', () => {
+    it('counts it once', async () => {
+      const team = `dup-${run}`;
+      const span = otlpSpan({ team, costUsd: 0.125, endMs: NOW });
+      await produce(endpoints.kafkaBrokers, topic, [otlpMessage([span]), otlpMessage([span]), otlpMessage([span, otlpSpan({ team, costUsd: 0.25, endMs: NOW })])]);
+      await eventuallyTotals(team, 2);
+      await new Promise((r) => setTimeout(r, 1000)); // give any double count time to show
+      expect(await teamTotals(team)).toMatchObject({ costUsd: 0.375, requests: 2 });
+      const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+      expect(Number(/genops_processor_events_total\{outcome="duplicate"\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('when the input is malformed', () => {
+    it('dead-letters each bad record with its reason and counts every valid event in between', async () => {
+      const team = `corpus-${run}`;
+      const valid = (costUsd: number) => otlpMessage([otlpSpan({ team, costUsd, endMs: NOW })]);
+      const nanCost = otlpMessage([otlpSpan({ team, costUsd: 0.1, endMs: NOW })]).replace('"doubleValue":0.1', '"doubleValue":"NaN"');
+      const huge = JSON.stringify({ resourceSpans: 'x'.repeat(10 * 1024 * 1024) });
+      const corpus: [string | Buffer, string | null][] = [
+        [valid(0.001), null],
+        [otlpMessage([otlpSpan({ team })]).slice(0, 40), 'not JSON'],
+        [valid(0.002), null],
+        [JSON.stringify({ not: 'otlp' }), 'not OTLP JSON traces'],
+        [JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 42 }] }] }] }), 'invalid span: traceId'],
+        [otlpMessage([otlpSpan({ team, costUsd: -1, endMs: NOW })]), 'out of range'],
+        [nanCost, 'must be a finite number'],
+        [otlpMessage([otlpSpan({ team, costUsd: 1e300, endMs: NOW })]), 'out of range'],
+        [otlpMessage([otlpSpan({ team: '', endMs: NOW })]), 'genops.team is missing'],
+        [huge, 'not OTLP JSON traces'],
+        [valid(0.004), null],
+      ];
+      // One partition keeps the corpus in order, so the DLQ order is checkable.
+      const corpusTopic = `${topic}-corpus`;
+      await createTopic(endpoints.kafkaBrokers, corpusTopic, 1);
+      const second = await startProcessor(
+        loadConfig({
+          GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
+          GENOPS_KAFKA_TOPIC: corpusTopic,
+          GENOPS_KAFKA_DLQ_TOPIC: dlqTopic,
+          GENOPS_KAFKA_GROUP: `group-corpus-${run}`,
+          GENOPS_LEDGER_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-corpus-')), 'ledger.db')}`,
+          GENOPS_HTTP_PORT: '0',
+        }),
+      );
+      try {
+        await produce(endpoints.kafkaBrokers, corpusTopic, corpus.map(([v]) => v));
+        const expected = corpus.filter(([, reason]) => reason !== null);
+        const dead = await readRecords(endpoints.kafkaBrokers, dlqTopic, expected.length);
+        expect(dead.map((d) => d.headers[DLQ_HEADERS.reason]!.slice(0, 200))).toEqual(
+          expected.map(([, reason]) => expect.stringContaining(reason!)),
+        );
+        expect(dead.map((d) => d.value?.length)).toEqual(expected.map(([v]) => Buffer.byteLength(v)));
+        expect(dead[0]!.headers[DLQ_HEADERS.topic]).toBe(corpusTopic);
+        const res = await fetch(
+          `http://127.0.0.1:${second.port}/v1/reports/cost?from=${new Date(NOW - 3_600_000).toISOString()}&to=${new Date(NOW + 3_600_000).toISOString()}&team=${team}`,
+        );
+        expect(((await res.json()) as { totals: Totals }).totals).toMatchObject({ costUsd: 0.007, requests: 3 });
+      } finally {
+        await second.stop();
+      }
+    });
+  });
+});
