@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// `npm run demo`: the whole pipeline on this machine — local stack, processor, fake OpenRouter, traffic through
+// the real `openai` SDK with the instrumentation — ending with a cost report and the provider comparison.
+// `--keep` leaves the stack running afterwards (stop it with `npx devstack --dir .devstack/demo down`).
+import { join } from 'node:path';
+import { setupGenOps } from '@genops/instrumentation';
+import { loadConfig, renderCostTable, startProcessor, type CostReport, type ProviderReportRow } from '@genops/processor';
+import { startFakeOpenRouter } from '../fakes/fake-openrouter.js';
+import { repoRoot } from '../paths.js';
+import { stderrProgress } from '../progress.js';
+import { down, up } from '../stack.js';
+import { DEMO_PLAN, runTraffic } from './traffic.js';
+
+const keep = process.argv.includes('--keep');
+const stateDir = join(repoRoot(), '.devstack', 'demo');
+const say = stderrProgress;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+async function cleanup(): Promise<void> {
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  cleanups.length = 0;
+}
+
+function providerTable(rows: ProviderReportRow[]): string {
+  const header = ['served provider', 'model', 'requests', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'USD / 1M tok'];
+  const body = rows.map((r) => [
+    r.provider,
+    r.model,
+    String(r.requests),
+    `${(r.errorRate * 100).toFixed(1)}%`,
+    r.latencyMs.p50.toFixed(1),
+    r.latencyMs.p95.toFixed(1),
+    r.latencyMs.p99.toFixed(1),
+    r.costPerMillionTokens.toFixed(4),
+  ]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  say('bringing up the local stack (first run builds the collector and Jaeger: 15-25 min)');
+  const stack = await up({ stateDir, randomPorts: true, progress: say });
+  if (!keep) cleanups.push(() => down(stateDir, { removeData: true }));
+  const e = stack.endpoints;
+
+  const fake = await startFakeOpenRouter({
+    providers: {
+      'deepseek/deepseek-chat': ['DeepInfra', 'Together'],
+      'qwen/qwen-2.5-72b-instruct': ['Together'],
+      'openai/gpt-4o-mini': ['OpenAI'],
+      'anthropic/claude-3.5-sonnet': ['Anthropic'],
+      'meta-llama/llama-3.3-70b-instruct': ['Groq', 'DeepInfra'],
+    },
+    prices: {
+      'deepseek/deepseek-chat': { input: 0.27, output: 1.1 },
+      'qwen/qwen-2.5-72b-instruct': { input: 0.35, output: 0.4 },
+      'openai/gpt-4o-mini': { input: 0.15, output: 0.6 },
+      'anthropic/claude-3.5-sonnet': { input: 3, output: 15 },
+      'meta-llama/llama-3.3-70b-instruct': { input: 0.12, output: 0.3 },
+    },
+    latencyMs: 15,
+  });
+  cleanups.push(() => fake.close());
+  say(`fake OpenRouter on ${fake.baseURL}`);
+
+  const processor = await startProcessor(
+    loadConfig({
+      GENOPS_KAFKA_BROKERS: e.kafkaBrokers,
+      GENOPS_KAFKA_GROUP: `genops-demo-${Date.now()}`,
+      GENOPS_LEDGER_URL: `sqlite:${join(stateDir, `ledger-${Date.now()}.db`)}`,
+      GENOPS_HTTP_PORT: '0',
+    }),
+  );
+  cleanups.push(() => processor.stop());
+  const api = `http://127.0.0.1:${processor.port}`;
+  say(`processor API on ${api}`);
+
+  const genops = setupGenOps({ serviceName: 'demo-chat-api', endpoint: e.otlpGrpc, metricExportIntervalMillis: 2000 });
+  cleanups.push(() => genops.shutdown());
+
+  say('sending traffic through the openai SDK with @genops/instrumentation');
+  let lastShown = 0;
+  const traffic = await runTraffic(fake.baseURL, DEMO_PLAN, (done, total) => {
+    if (done === total || done - lastShown >= 25) {
+      lastShown = done;
+      say(`  ${done}/${total} calls`);
+    }
+  });
+  await genops.forceFlush();
+  say(`${traffic.calls} calls made (${traffic.errors} failed as planned); waiting for the processor's ledger`);
+
+  const from = new Date(Date.now() - 3_600_000).toISOString();
+  const to = new Date(Date.now() + 3_600_000).toISOString();
+  const deadline = Date.now() + 90_000;
+  let report: CostReport;
+  for (;;) {
+    report = (await (await fetch(`${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`)).json()) as CostReport;
+    if (report.totals.requests >= traffic.calls) break;
+    if (Date.now() > deadline) throw new Error(`only ${report.totals.requests}/${traffic.calls} calls reached the ledger`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const providers = (await (await fetch(`${api}/v1/reports/providers?from=${from}&to=${to}`)).json()) as { providers: ProviderReportRow[] };
+
+  process.stdout.write(`\n${renderCostTable(report)}\n`);
+  process.stdout.write(`Provider comparison (served provider × model)\n${providerTable(providers.providers)}\n`);
+  process.stdout.write(
+    [
+      'Look around:',
+      `  Prometheus   ${e.prometheusUrl}/graph?g0.expr=sum%20by%20(genops_team)%20(genops_cost_total)`,
+      `  Jaeger       ${e.jaegerUrl}/api/services`,
+      `  Processor    ${api}/v1/reports/cost?groupBy=team,provider`,
+      keep ? `  (stack left running; stop it with: npx devstack --dir ${stateDir} down)` : '  (run with --keep to leave the stack running)',
+      '',
+    ].join('\n'),
+  );
+}
+
+process.on('SIGINT', () => {
+  say('interrupted; stopping everything the demo started');
+  cleanup().finally(() => process.exit(130));
+});
+
+main()
+  .then(cleanup)
+  .then(() => process.exit(0))
+  .catch(async (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    await cleanup();
+    process.exit(1);
+  });

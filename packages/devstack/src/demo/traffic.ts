@@ -1,0 +1,61 @@
+// Demo traffic: several teams, models and served providers through the real `openai` SDK with the
+// instrumentation, against the fake OpenRouter — streaming and not, a few errors and fallbacks.
+import OpenAI from 'openai';
+import { instrumentOpenAI, withGenOps } from '@genops/instrumentation';
+
+export interface TrafficPlan {
+  team: string;
+  project: string;
+  model: string;
+  calls: number;
+  stream?: boolean;
+  /** Request a fallback list whose first entry fails. */
+  fallback?: boolean;
+  /** Every n-th call hits a 429. */
+  errorEvery?: number;
+}
+
+export const DEMO_PLAN: TrafficPlan[] = [
+  { team: 'search', project: 'ranker', model: 'deepseek/deepseek-chat', calls: 40 },
+  { team: 'search', project: 'summaries', model: 'qwen/qwen-2.5-72b-instruct', calls: 20, stream: true },
+  { team: 'support', project: 'assistant', model: 'openai/gpt-4o-mini', calls: 25, errorEvery: 10 },
+  { team: 'support', project: 'assistant', model: 'anthropic/claude-3.5-sonnet', calls: 10, fallback: true },
+  { team: 'growth', project: 'emails', model: 'meta-llama/llama-3.3-70b-instruct', calls: 15, stream: true },
+];
+
+export interface TrafficResult {
+  calls: number;
+  errors: number;
+}
+
+export async function runTraffic(baseURL: string, plan: TrafficPlan[], onProgress: (done: number, total: number) => void): Promise<TrafficResult> {
+  const client = instrumentOpenAI(new OpenAI({ baseURL, apiKey: 'demo-key', maxRetries: 0 }), {
+    provider: 'openrouter',
+    defaults: { environment: 'demo' },
+  });
+  const total = plan.reduce((n, p) => n + p.calls, 0);
+  let done = 0;
+  let errors = 0;
+  for (const p of plan) {
+    for (let i = 0; i < p.calls; i++) {
+      const failing = p.errorEvery !== undefined && (i + 1) % p.errorEvery === 0;
+      const body: Record<string, unknown> = {
+        model: failing ? 'fail/429' : p.model,
+        messages: [{ role: 'user', content: `Request ${i} for ${p.team}/${p.project}: summarise the latest tickets.` }],
+        max_tokens: 40 + (i % 5) * 20,
+        ...(p.fallback ? { models: ['fail/503', p.model] } : {}),
+        ...(p.stream ? { stream: true } : {}),
+      };
+      try {
+        await withGenOps({ team: p.team, project: p.project, customerId: `customer-${i % 7}` }, async () => {
+          const result = await client.chat.completions.create(body as never);
+          if (p.stream) for await (const _chunk of result as unknown as AsyncIterable<unknown>) void _chunk;
+        });
+      } catch {
+        errors++;
+      }
+      onProgress(++done, total);
+    }
+  }
+  return { calls: total, errors };
+}
