@@ -40,7 +40,11 @@ function makeStream(team: string, count: number): Stream {
 
 async function totals(url: string, team: string): Promise<{ costUsd: number; requests: number }> {
   const q = `from=${new Date(NOW - 2 * 86_400_000).toISOString()}&to=${new Date(NOW + 86_400_000).toISOString()}&team=${team}`;
-  return ((await (await fetch(`${url}/v1/reports/cost?${q}`)).json()) as { totals: { costUsd: number; requests: number } }).totals;
+  return (
+    (await (await fetch(`${url}/v1/reports/cost?${q}`, { signal: AbortSignal.timeout(10_000) })).json()) as {
+      totals: { costUsd: number; requests: number };
+    }
+  ).totals;
 }
 
 async function waitForTotals(url: string, team: string, requests: number, timeoutMs = 240_000) {
@@ -54,11 +58,16 @@ async function waitForTotals(url: string, team: string, requests: number, timeou
 }
 
 /** Produces the stream in slices while `chaos` runs; resolves when both are done. */
-async function streamWithChaos(topic: string, stream: Stream, chaos: (producing: () => boolean) => Promise<void>) {
+async function streamWithChaos(
+  topic: string,
+  stream: Stream,
+  chaos: (producing: () => boolean) => Promise<void>,
+) {
   let producing = true;
   const producer = (async () => {
     for (let i = 0; i < stream.messages.length; i += 25) {
       await produce(endpoints.kafkaBrokers, topic, stream.messages.slice(i, i + 25));
+      await sleep(50); // a stream, not one burst: crashes land mid-stream
     }
     producing = false;
   })();
@@ -106,8 +115,16 @@ async function crashScenario(kind: 'sqlite' | 'postgres'): Promise<void> {
 }
 
 describe('crash recovery', () => {
-  it(`counts every one of ${SPANS} cost spans exactly once through repeated kill -9 (SQLite)`, () => crashScenario('sqlite'), 600_000);
-  it(`counts every one of ${SPANS} cost spans exactly once through repeated kill -9 (PostgreSQL)`, () => crashScenario('postgres'), 600_000);
+  it(
+    `counts every one of ${SPANS} cost spans exactly once through repeated kill -9 (SQLite)`,
+    () => crashScenario('sqlite'),
+    600_000,
+  );
+  it(
+    `counts every one of ${SPANS} cost spans exactly once through repeated kill -9 (PostgreSQL)`,
+    () => crashScenario('postgres'),
+    600_000,
+  );
 });
 
 describe('scale-out', () => {
@@ -130,11 +147,16 @@ describe('scale-out', () => {
     const team = `scale-${run}`;
     const stream = makeStream(team, Math.min(SPANS, 40_000));
     try {
+      let atKill = 0;
       await streamWithChaos(topic, stream, async () => {
-        await sleep(1500);
+        // Kill `a` once the shared ledger shows progress, so it dies holding partitions mid-stream.
+        while ((atKill = (await totals(b.url, team)).requests) === 0) await sleep(50);
         await a.kill();
       });
-      const final = await waitForTotals(b.url, team, stream.requests);
+      expect(atKill).toBeGreaterThan(0);
+      expect(atKill).toBeLessThan(stream.requests);
+      const final = await waitForTotals(b.url, team, stream.requests, 60_000);
+      if (final.requests !== stream.requests) console.error(b.output.join('').slice(-3000));
       expect(final).toEqual({ ...final, requests: stream.requests, costUsd: nanoToUsd(stream.costNano) });
     } finally {
       await Promise.all([a.stop(), b.stop()]);

@@ -27,7 +27,9 @@ interface Totals {
 async function teamTotals(team: string): Promise<Totals> {
   const from = new Date(NOW - 86_400_000).toISOString();
   const to = new Date(NOW + 86_400_000).toISOString();
-  const res = await fetch(`${baseUrl}/v1/reports/cost?from=${from}&to=${to}&team=${encodeURIComponent(team)}`);
+  const res = await fetch(
+    `${baseUrl}/v1/reports/cost?from=${from}&to=${to}&team=${encodeURIComponent(team)}`,
+  );
   return ((await res.json()) as { totals: Totals }).totals;
 }
 
@@ -44,7 +46,9 @@ beforeAll(async () => {
   await createTopic(endpoints.kafkaBrokers, topic, 3);
   await createTopic(endpoints.kafkaBrokers, dlqTopic, 1);
   // Produced before the processor first starts: a new group must still read it (earliest offset).
-  await produce(endpoints.kafkaBrokers, topic, [otlpMessage([otlpSpan({ team: `early-${run}`, costUsd: 0.5, endMs: NOW })])]);
+  await produce(endpoints.kafkaBrokers, topic, [
+    otlpMessage([otlpSpan({ team: `early-${run}`, costUsd: 0.5, endMs: NOW })]),
+  ]);
   processor = await startProcessor(
     loadConfig({
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
@@ -67,7 +71,11 @@ describe('processor (real Kafka)', () => {
       const spans = Array.from({ length: 50 }, (_, i) =>
         otlpSpan({ team, costUsd: (i + 1) / 1_000_000, inputTokens: 10 + i, outputTokens: 5, endMs: NOW }),
       );
-      await produce(endpoints.kafkaBrokers, topic, [0, 10, 20, 30, 40].map((i) => otlpMessage(spans.slice(i, i + 10))));
+      await produce(
+        endpoints.kafkaBrokers,
+        topic,
+        [0, 10, 20, 30, 40].map((i) => otlpMessage(spans.slice(i, i + 10))),
+      );
       // Sum of 1..50 micro-USD = 1275 micro-USD, tokens 10..59 + 50 × 5.
       expect(await eventuallyTotals(team, 50)).toEqual({
         costUsd: 0.001275,
@@ -93,12 +101,18 @@ describe('processor (real Kafka)', () => {
     it('counts it once', async () => {
       const team = `dup-${run}`;
       const span = otlpSpan({ team, costUsd: 0.125, endMs: NOW });
-      await produce(endpoints.kafkaBrokers, topic, [otlpMessage([span]), otlpMessage([span]), otlpMessage([span, otlpSpan({ team, costUsd: 0.25, endMs: NOW })])]);
+      await produce(endpoints.kafkaBrokers, topic, [
+        otlpMessage([span]),
+        otlpMessage([span]),
+        otlpMessage([span, otlpSpan({ team, costUsd: 0.25, endMs: NOW })]),
+      ]);
       await eventuallyTotals(team, 2);
       await new Promise((r) => setTimeout(r, 1000)); // give any double count time to show
       expect(await teamTotals(team)).toMatchObject({ costUsd: 0.375, requests: 2 });
       const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
-      expect(Number(/genops_processor_events_total\{outcome="duplicate"\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(2);
+      expect(
+        Number(/genops_processor_events_total\{outcome="duplicate"\} (\d+)/.exec(metrics)![1]),
+      ).toBeGreaterThanOrEqual(2);
     });
   });
 
@@ -106,14 +120,20 @@ describe('processor (real Kafka)', () => {
     it('dead-letters each bad record with its reason and counts every valid event in between', async () => {
       const team = `corpus-${run}`;
       const valid = (costUsd: number) => otlpMessage([otlpSpan({ team, costUsd, endMs: NOW })]);
-      const nanCost = otlpMessage([otlpSpan({ team, costUsd: 0.1, endMs: NOW })]).replace('"doubleValue":0.1', '"doubleValue":"NaN"');
+      const nanCost = otlpMessage([otlpSpan({ team, costUsd: 0.1, endMs: NOW })]).replace(
+        '"doubleValue":0.1',
+        '"doubleValue":"NaN"',
+      );
       const huge = JSON.stringify({ resourceSpans: 'x'.repeat(10 * 1024 * 1024) });
       const corpus: [string | Buffer, string | null][] = [
         [valid(0.001), null],
         [otlpMessage([otlpSpan({ team })]).slice(0, 40), 'not JSON'],
         [valid(0.002), null],
         [JSON.stringify({ not: 'otlp' }), 'not OTLP JSON traces'],
-        [JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 42 }] }] }] }), 'invalid span: traceId'],
+        [
+          JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 42 }] }] }] }),
+          'invalid span: traceId',
+        ],
         [otlpMessage([otlpSpan({ team, costUsd: -1, endMs: NOW })]), 'out of range'],
         [nanCost, 'must be a finite number'],
         [otlpMessage([otlpSpan({ team, costUsd: 1e300, endMs: NOW })]), 'out of range'],
@@ -135,7 +155,11 @@ describe('processor (real Kafka)', () => {
         }),
       );
       try {
-        await produce(endpoints.kafkaBrokers, corpusTopic, corpus.map(([v]) => v));
+        await produce(
+          endpoints.kafkaBrokers,
+          corpusTopic,
+          corpus.map(([v]) => v),
+        );
         const expected = corpus.filter(([, reason]) => reason !== null);
         const dead = await readRecords(endpoints.kafkaBrokers, dlqTopic, expected.length);
         expect(dead.map((d) => d.headers[DLQ_HEADERS.reason]!.slice(0, 200))).toEqual(
@@ -146,7 +170,10 @@ describe('processor (real Kafka)', () => {
         const res = await fetch(
           `http://127.0.0.1:${second.port}/v1/reports/cost?from=${new Date(NOW - 3_600_000).toISOString()}&to=${new Date(NOW + 3_600_000).toISOString()}&team=${team}`,
         );
-        expect(((await res.json()) as { totals: Totals }).totals).toMatchObject({ costUsd: 0.007, requests: 3 });
+        expect(((await res.json()) as { totals: Totals }).totals).toMatchObject({
+          costUsd: 0.007,
+          requests: 3,
+        });
       } finally {
         await second.stop();
       }

@@ -4,7 +4,13 @@
 // `--keep` leaves the stack running afterwards (stop it with `npx devstack --dir .devstack/demo down`).
 import { join } from 'node:path';
 import { setupGenOps } from '@genops/instrumentation';
-import { loadConfig, renderCostTable, startProcessor, type CostReport, type ProviderReportRow } from '@genops/processor';
+import {
+  loadConfig,
+  renderCostTable,
+  startProcessor,
+  type CostReport,
+  type ProviderReportRow,
+} from '@genops/processor';
 import { startFakeOpenRouter } from '../fakes/fake-openrouter.js';
 import { repoRoot } from '../paths.js';
 import { stderrProgress } from '../progress.js';
@@ -22,7 +28,16 @@ async function cleanup(): Promise<void> {
 }
 
 function providerTable(rows: ProviderReportRow[]): string {
-  const header = ['served provider', 'model', 'requests', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'USD / 1M tok'];
+  const header = [
+    'served provider',
+    'model',
+    'requests',
+    'error rate',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'USD / 1M tok',
+  ];
   const body = rows.map((r) => [
     r.provider,
     r.model,
@@ -34,7 +49,8 @@ function providerTable(rows: ProviderReportRow[]): string {
     r.costPerMillionTokens.toFixed(4),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
 }
 
@@ -76,7 +92,11 @@ async function main(): Promise<void> {
   const api = `http://127.0.0.1:${processor.port}`;
   say(`processor API on ${api}`);
 
-  const genops = setupGenOps({ serviceName: 'demo-chat-api', endpoint: e.otlpGrpc, metricExportIntervalMillis: 2000 });
+  const genops = setupGenOps({
+    serviceName: 'demo-chat-api',
+    endpoint: e.otlpGrpc,
+    metricExportIntervalMillis: 2000,
+  });
   cleanups.push(() => genops.shutdown());
 
   say('sending traffic through the openai SDK with @genops/instrumentation');
@@ -88,29 +108,40 @@ async function main(): Promise<void> {
     }
   });
   await genops.forceFlush();
-  say(`${traffic.calls} calls made (${traffic.errors} failed as planned); waiting for the processor's ledger`);
+  say(
+    `${traffic.calls} calls made (${traffic.errors} failed as planned); waiting for the processor's ledger`,
+  );
 
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const to = new Date(Date.now() + 3_600_000).toISOString();
   const deadline = Date.now() + 90_000;
   let report: CostReport;
   for (;;) {
-    report = (await (await fetch(`${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`)).json()) as CostReport;
+    report = (await (
+      await fetch(`${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`)
+    ).json()) as CostReport;
     if (report.totals.requests >= traffic.calls) break;
-    if (Date.now() > deadline) throw new Error(`only ${report.totals.requests}/${traffic.calls} calls reached the ledger`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${report.totals.requests}/${traffic.calls} calls reached the ledger`);
     await new Promise((r) => setTimeout(r, 500));
   }
-  const providers = (await (await fetch(`${api}/v1/reports/providers?from=${from}&to=${to}`)).json()) as { providers: ProviderReportRow[] };
+  const providers = (await (await fetch(`${api}/v1/reports/providers?from=${from}&to=${to}`)).json()) as {
+    providers: ProviderReportRow[];
+  };
 
   process.stdout.write(`\n${renderCostTable(report)}\n`);
-  process.stdout.write(`Provider comparison (served provider × model)\n${providerTable(providers.providers)}\n`);
+  process.stdout.write(
+    `Provider comparison (served provider × model)\n${providerTable(providers.providers)}\n`,
+  );
   process.stdout.write(
     [
       'Look around:',
       `  Prometheus   ${e.prometheusUrl}/graph?g0.expr=sum%20by%20(genops_team)%20(genops_cost_total)`,
       `  Jaeger       ${e.jaegerUrl}/api/services`,
       `  Processor    ${api}/v1/reports/cost?groupBy=team,provider`,
-      keep ? `  (stack left running; stop it with: npx devstack --dir ${stateDir} down)` : '  (run with --keep to leave the stack running)',
+      keep
+        ? `  (stack left running; stop it with: npx devstack --dir ${stateDir} down)`
+        : '  (run with --keep to leave the stack running)',
       '',
     ].join('\n'),
   );

@@ -28,7 +28,11 @@ export interface TrafficResult {
   errors: number;
 }
 
-export async function runTraffic(baseURL: string, plan: TrafficPlan[], onProgress: (done: number, total: number) => void): Promise<TrafficResult> {
+export async function runTraffic(
+  baseURL: string,
+  plan: TrafficPlan[],
+  onProgress: (done: number, total: number) => void,
+): Promise<TrafficResult> {
   const client = instrumentOpenAI(new OpenAI({ baseURL, apiKey: 'demo-key', maxRetries: 0 }), {
     provider: 'openrouter',
     defaults: { environment: 'demo' },
@@ -41,7 +45,9 @@ export async function runTraffic(baseURL: string, plan: TrafficPlan[], onProgres
       const failing = p.errorEvery !== undefined && (i + 1) % p.errorEvery === 0;
       const body: Record<string, unknown> = {
         model: failing ? 'fail/429' : p.model,
-        messages: [{ role: 'user', content: `Request ${i} for ${p.team}/${p.project}: summarise the latest tickets.` }],
+        messages: [
+          { role: 'user', content: `Request ${i} for ${p.team}/${p.project}: summarise the latest tickets.` },
+        ],
         max_tokens: 40 + (i % 5) * 20,
         ...(p.fallback ? { models: ['fail/503', p.model] } : {}),
         ...(p.stream ? { stream: true } : {}),

@@ -77,7 +77,8 @@ export class PostgresLedger implements CostLedger {
     if (events.length === 0) return { inserted: 0, duplicates: 0 };
     // RETURNING reports a key once even when the batch names it twice: keep the first of each identity.
     const unique = new Map<string, CostEvent>();
-    for (const e of events) if (!unique.has(`${e.traceId}/${e.spanId}`)) unique.set(`${e.traceId}/${e.spanId}`, e);
+    for (const e of events)
+      if (!unique.has(`${e.traceId}/${e.spanId}`)) unique.set(`${e.traceId}/${e.spanId}`, e);
     const batch = [...unique.values()];
     const client = await this.pool.connect();
     try {

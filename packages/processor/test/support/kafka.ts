@@ -9,7 +9,10 @@ export async function createTopic(brokers: string, topic: string, numPartitions:
   const admin = kafka(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -20,7 +23,11 @@ export async function produce(brokers: string, topic: string, values: (string | 
   await producer.connect();
   try {
     for (let i = 0; i < values.length; i += 100) {
-      await producer.send({ topic, acks: -1, messages: values.slice(i, i + 100).map((value) => ({ value })) });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: values.slice(i, i + 100).map((value) => ({ value })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -33,14 +40,25 @@ export interface Consumed {
 }
 
 /** Reads `topic` from the start until `count` records arrived. */
-export async function readRecords(brokers: string, topic: string, count: number, timeoutMs = 60_000): Promise<Consumed[]> {
-  const consumer = kafka(brokers).consumer({ groupId: `reader-${Date.now()}-${Math.random()}`, maxBytes: 32 * 1024 * 1024 });
+export async function readRecords(
+  brokers: string,
+  topic: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<Consumed[]> {
+  const consumer = kafka(brokers).consumer({
+    groupId: `reader-${Date.now()}-${Math.random()}`,
+    maxBytes: 32 * 1024 * 1024,
+  });
   const out: Consumed[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${out.length}/${count} records on ${topic}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${out.length}/${count} records on ${topic}`)),
+        timeoutMs,
+      );
       consumer
         .run({
           eachMessage: async ({ message }) => {

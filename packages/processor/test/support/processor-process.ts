@@ -35,24 +35,34 @@ export class ProcessorProcess {
     });
     child.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));
     child.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
+    child.on('exit', (code, signal) =>
+      this.output.push(`[genops serve exited: code ${code}, signal ${signal}]\n`),
+    );
     this.child = child;
     const deadline = Date.now() + 30_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`genops serve exited: ${this.output.join('').slice(-2000)}`);
+      if (this.exited) throw new Error(`genops serve exited: ${this.output.join('').slice(-2000)}`);
       try {
-        if ((await fetch(`${this.url}/healthz`)).ok) return;
+        const res = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        if (res.ok) return;
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > deadline) throw new Error(`genops serve not healthy: ${this.output.join('').slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`genops serve not healthy: ${this.output.join('').slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  private get exited(): boolean {
+    return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   /** kill -9: no drain, no commit. */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || this.exited) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -60,7 +70,7 @@ export class ProcessorProcess {
 
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || this.exited) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
