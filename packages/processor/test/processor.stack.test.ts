@@ -1,5 +1,8 @@
 // The processor against the real Kafka: end to end, duplicates, and a malformed corpus dead-lettered.
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { repoRoot } from '@genops/devstack';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +10,7 @@ import { DLQ_HEADERS, loadConfig, startProcessor, type RunningProcessor } from '
 import { createTopic, produce, readRecords } from './support/kafka.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 
+const execFileAsync = promisify(execFile);
 const { endpoints } = inject('stack');
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
 const topic = `cost-e2e-${run}`;
@@ -89,6 +93,39 @@ describe('processor (real Kafka)', () => {
 
     it('reads what was produced before its first start', async () => {
       expect((await eventuallyTotals(`early-${run}`, 1)).costUsd).toBe(0.5);
+    });
+
+    it('prints a readable table through `genops report` for the live processor', async () => {
+      const team = `e2e-${run}`;
+      const cli = join(repoRoot(), 'packages', 'processor', 'dist', 'cli.js');
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        [
+          cli,
+          'report',
+          '--from',
+          new Date(NOW - 86_400_000).toISOString(),
+          '--to',
+          new Date(NOW + 86_400_000).toISOString(),
+          '--group-by',
+          'team,model',
+          '--team',
+          team,
+        ],
+        { env: { ...process.env, GENOPS_URL: baseUrl } },
+      );
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines[1]).toMatch(/^team\s+model\s+cost \(USD\)\s+requests\s+errors\s+tokens\s+USD \/ 1M tok$/);
+      expect(lines[3]!.split(/\s{2,}/)).toEqual([
+        team,
+        'deepseek/deepseek-chat',
+        '0.001275',
+        '50',
+        '0',
+        '1975',
+        '0.6456',
+      ]);
+      expect(lines.at(-1)!.split(/\s{2,}/)).toEqual(['TOTAL', '0.001275', '50', '0', '1975', '0.6456']);
     });
 
     it('is ready when Kafka and the ledger answer', async () => {

@@ -31,11 +31,13 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['reservation_id', (e) => e.reservationId],
 ];
 
-/** Rollup key columns (besides `hour`): every groupable dimension except `day`, which derives from hour. */
+/**
+ * Rollup key columns (besides `hour`): every groupable dimension except `day` (derived from hour) and `customer`
+ * (unbounded: a rollup keyed on it would be as large as the ledger; customer reports read raw events).
+ */
 export const ROLLUP_KEYS = [
   'team',
   'project',
-  'customer',
   'feature',
   'environment',
   'model',
@@ -45,7 +47,7 @@ export const ROLLUP_KEYS = [
   'variant',
 ] as const;
 
-const DIMENSION_COLUMN: Record<Exclude<Dimension, 'day'>, (typeof ROLLUP_KEYS)[number]> = {
+const DIMENSION_COLUMN: Record<Exclude<Dimension, 'day'>, string> = {
   team: 'team',
   project: 'project',
   customer: 'customer',
@@ -62,7 +64,6 @@ export function rollupKeyOf(e: CostEvent): string[] {
   return [
     e.team,
     e.project,
-    e.customer,
     e.feature,
     e.environment,
     e.model,
@@ -112,7 +113,8 @@ export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) 
       params,
     };
   };
-  if (firstHour < endHour) {
+  const byCustomer = q.groupBy.includes('customer') || q.filters.customer !== undefined;
+  if (firstHour < endHour && !byCustomer) {
     statements.push(build('rollup', firstHour, endHour));
     if (q.fromMs < firstHour * HOUR_MS) statements.push(build('events', q.fromMs, firstHour * HOUR_MS));
     if (endHour * HOUR_MS < q.toMs) statements.push(build('events', endHour * HOUR_MS, q.toMs));

@@ -102,6 +102,30 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
       });
     });
 
+    describe('when grouping by customer (not in the rollup)', () => {
+      it('reads raw events over whole hours too', async () => {
+        await ledger.insertEvents([
+          event({ customer: 'c-1', costUsd: 1, endMs: T0 }),
+          event({ customer: 'c-2', costUsd: 2, endMs: T0 + HOUR }),
+          event({ customer: 'c-1', costUsd: 4, endMs: T0 + 2 * HOUR }),
+        ]);
+        const q = {
+          fromMs: T0 - 10 * HOUR,
+          toMs: T0 + 10 * HOUR,
+          groupBy: ['customer' as const],
+          filters: {},
+        };
+        expect(
+          buildCostReport(q, await ledger.aggregate(q)).groups.map((g) => [g.key.customer, g.costUsd]),
+        ).toEqual([
+          ['c-1', 5],
+          ['c-2', 2],
+        ]);
+        const f = { ...q, groupBy: [], filters: { customer: 'c-2' } };
+        expect(buildCostReport(f, await ledger.aggregate(f)).totals.costUsd).toBe(2);
+      });
+    });
+
     describe('when grouping by day', () => {
       it('keys groups by UTC date', async () => {
         await ledger.insertEvents([
