@@ -21,5 +21,5 @@ export { createApp } from './http/app.js';
 export { ProcessorMetrics } from './metrics.js';
 export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js';
 export { startProcessor } from './serve.js';
-export type { RunningProcessor } from './serve.js';
+export type { RunningProcessor, StartOptions } from './serve.js';
 export { GenOpsError, ValidationError, ConfigError } from './errors.js';

@@ -16,8 +16,13 @@ export interface RunningProcessor {
   stop(): Promise<void>;
 }
 
-export async function startProcessor(config: ProcessorConfig): Promise<RunningProcessor> {
-  const log = pino({ name: 'genops-processor' });
+export interface StartOptions {
+  /** Where logs go; default JSON lines on stdout at info level. */
+  logger?: pino.Logger;
+}
+
+export async function startProcessor(config: ProcessorConfig, options: StartOptions = {}): Promise<RunningProcessor> {
+  const log = options.logger ?? pino({ name: 'genops-processor' });
   const ledger = await openLedger(config.ledgerUrl);
   const metrics = new ProcessorMetrics();
   const consumer = new CostSpanConsumer(config, ledger, metrics, {

@@ -3,6 +3,7 @@
 // the real `openai` SDK with the instrumentation — ending with a cost report and the provider comparison.
 // `--keep` leaves the stack running afterwards (stop it with `npx devstack --dir .devstack/demo down`).
 import { join } from 'node:path';
+import pino from 'pino';
 import { setupGenOps } from '@genops/instrumentation';
 import {
   loadConfig,
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
       GENOPS_LEDGER_URL: `sqlite:${join(stateDir, `ledger-${Date.now()}.db`)}`,
       GENOPS_HTTP_PORT: '0',
     }),
+    // Keep stdout for the report: the processor logs warnings and errors only, to stderr.
+    { logger: pino({ name: 'genops-processor', level: 'warn' }, pino.destination(2)) },
   );
   cleanups.push(() => processor.stop());
   const api = `http://127.0.0.1:${processor.port}`;

@@ -44,7 +44,7 @@ export async function runTraffic(
     for (let i = 0; i < p.calls; i++) {
       const failing = p.errorEvery !== undefined && (i + 1) % p.errorEvery === 0;
       const body: Record<string, unknown> = {
-        model: failing ? 'fail/429' : p.model,
+        model: p.model,
         messages: [
           { role: 'user', content: `Request ${i} for ${p.team}/${p.project}: summarise the latest tickets.` },
         ],
@@ -54,7 +54,8 @@ export async function runTraffic(
       };
       try {
         await withGenOps({ team: p.team, project: p.project, customerId: `customer-${i % 7}` }, async () => {
-          const result = await client.chat.completions.create(body as never);
+          const options = failing ? { headers: { 'x-fake-status': '429' } } : undefined;
+          const result = await client.chat.completions.create(body as never, options);
           if (p.stream) for await (const _chunk of result as unknown as AsyncIterable<unknown>) void _chunk;
         });
       } catch {

@@ -109,7 +109,9 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
     }
     requests.push({ path, headers: req.headers, body });
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-    const routed = route(body);
+    // A test or demo can ask for one specific failure: `x-fake-status: 429`.
+    const forced = Number(req.headers['x-fake-status']);
+    const routed = forced >= 400 ? { error: forced } : route(body);
     if ('error' in routed) {
       const message =
         routed.error === 429 ? 'Rate limit exceeded: free-models-per-min' : 'Provider returned error';
