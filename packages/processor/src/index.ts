@@ -23,3 +23,11 @@ export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js'
 export { startProcessor } from './serve.js';
 export type { RunningProcessor, StartOptions } from './serve.js';
 export { GenOpsError, ValidationError, ConfigError } from './errors.js';
+export { BudgetService, ReservationRequestSchema } from './budget/budget-service.js';
+export type { ReservationResult, ReservationInput } from './budget/budget-service.js';
+export { BudgetSpecSchema } from './budget/budget-spec.js';
+export type { BudgetSpec } from './budget/budget-spec.js';
+export { currentPeriod } from './budget/period.js';
+export type { Period } from './budget/period.js';
+export { decide, budgetStatus, budgetState } from './budget/decision.js';
+export type { Admission, BudgetStatus, BudgetState, Decision } from './budget/decision.js';

@@ -1,6 +1,7 @@
 // `genops serve`: the ledger, the Kafka consumer and the HTTP API, with a clean drain on SIGTERM.
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import pino from 'pino';
+import { BudgetService } from './budget/budget-service.js';
 import type { ProcessorConfig } from './config.js';
 import { CostSpanConsumer } from './consumer/cost-span-consumer.js';
 import { createApp } from './http/app.js';
@@ -21,7 +22,10 @@ export interface StartOptions {
   logger?: pino.Logger;
 }
 
-export async function startProcessor(config: ProcessorConfig, options: StartOptions = {}): Promise<RunningProcessor> {
+export async function startProcessor(
+  config: ProcessorConfig,
+  options: StartOptions = {},
+): Promise<RunningProcessor> {
   const log = options.logger ?? pino({ name: 'genops-processor' });
   const ledger = await openLedger(config.ledgerUrl);
   const metrics = new ProcessorMetrics();
@@ -30,7 +34,14 @@ export async function startProcessor(config: ProcessorConfig, options: StartOpti
     warn: (m) => log.warn(m),
     error: (m) => log.error(m),
   });
-  const app = createApp({ ledger, metrics, apiTokens: config.apiTokens, kafkaReady: () => consumer.ping() });
+  const budgets = new BudgetService(ledger);
+  const app = createApp({
+    ledger,
+    budgets,
+    metrics,
+    apiTokens: config.apiTokens,
+    kafkaReady: () => consumer.ping(),
+  });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serveHttp({ fetch: app.fetch, hostname: config.httpHost, port: config.httpPort }, () =>
       resolve(s),

@@ -1,7 +1,8 @@
 // The HTTP API (hono): reports, health, metrics, OpenAPI. Tested in-process with app.request().
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { GenOpsError } from '../errors.js';
+import type { BudgetService } from '../budget/budget-service.js';
+import { GenOpsError, ValidationError } from '../errors.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { buildCostReport, buildProviderReport, costReportCsv } from '../report/cost-report.js';
@@ -10,6 +11,7 @@ import { parseReportQuery } from './report-query.js';
 
 export interface AppDeps {
   ledger: CostLedger;
+  budgets: BudgetService;
   metrics: ProcessorMetrics;
   apiTokens: string[];
   /** Kafka reachable (for /readyz). */
@@ -92,6 +94,34 @@ export function createApp(deps: AppDeps): Hono {
       to: new Date(query.toMs).toISOString(),
       providers: buildProviderReport(samples),
     });
+  });
+
+  const jsonBody = async (c: Context): Promise<unknown> => {
+    try {
+      return await c.req.json();
+    } catch {
+      throw new ValidationError('(body)', 'must be JSON');
+    }
+  };
+  app.get('/v1/budgets', async (c) => c.json({ budgets: await deps.budgets.list() }));
+  app.get('/v1/budgets/:team', async (c) => {
+    const status = await deps.budgets.status(c.req.param('team'));
+    if (!status) return errorBody(c, 404, 'NOT_FOUND', `team ${c.req.param('team')} has no budget`);
+    return c.json(status);
+  });
+  app.put('/v1/budgets/:team', async (c) =>
+    c.json(await deps.budgets.put(c.req.param('team'), await jsonBody(c))),
+  );
+  app.delete('/v1/budgets/:team', async (c) => {
+    if (!(await deps.budgets.remove(c.req.param('team')))) {
+      return errorBody(c, 404, 'NOT_FOUND', `team ${c.req.param('team')} has no budget`);
+    }
+    return c.body(null, 204);
+  });
+  app.post('/v1/reservations', async (c) => c.json(await deps.budgets.reserve(await jsonBody(c))));
+  app.delete('/v1/reservations/:id', async (c) => {
+    await deps.budgets.release(c.req.param('id'));
+    return c.body(null, 204);
   });
 
   app.notFound((c) => errorBody(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));

@@ -1,4 +1,5 @@
 // The cost ledger contract: both adapters (SQLite, PostgreSQL) pass the same suite.
+import type { BudgetStore } from '../budget/budget-store.js';
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
 
 export interface InsertResult {
@@ -34,7 +35,8 @@ export interface ProviderSample {
   tokens: number;
 }
 
-export interface CostLedger {
+/** Every adapter also keeps budgets and reservations, in the same database as the spend they govern. */
+export interface CostLedger extends BudgetStore {
   /** Runs pending schema migrations. Idempotent; called on start. */
   migrate(): Promise<void>;
   /** Writes events durably in one transaction; an event whose identity is already stored is a duplicate. */

@@ -1,5 +1,7 @@
 // The scale-out ledger: PostgreSQL shared by every processor instance of a consumer group.
 import pg from 'pg';
+import type { BudgetSpec } from '../budget/budget-spec.js';
+import type { BudgetStore, ReservationRequest, Totals } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type {
   AggregateQuery,
@@ -11,11 +13,10 @@ import type {
 import {
   aggregateStatements,
   EVENT_COLUMNS,
-  HOUR_MS,
   keyOf,
   providerSamplesStatement,
   ROLLUP_KEYS,
-  rollupKeyOf,
+  rollupSums,
 } from './sql.js';
 
 const MIGRATIONS: string[] = [
@@ -36,13 +37,20 @@ const MIGRATIONS: string[] = [
      input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
      PRIMARY KEY (hour, ${ROLLUP_KEYS.join(', ')})
    );`,
+  `CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
+   CREATE TABLE budgets (team TEXT PRIMARY KEY, spec TEXT NOT NULL, updated_ms BIGINT NOT NULL);
+   CREATE TABLE reservations (
+     id TEXT PRIMARY KEY, team TEXT NOT NULL, amount_nano BIGINT NOT NULL,
+     created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, status TEXT NOT NULL
+   );
+   CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
 ];
 
 const placeholder = (i: number) => `$${i}`;
 // Serialises concurrent migrations from several processors starting at once.
 const MIGRATION_LOCK = 4_627_001;
 
-export class PostgresLedger implements CostLedger {
+export class PostgresLedger implements CostLedger, BudgetStore {
   private readonly pool: pg.Pool;
 
   constructor(connectionString: string) {
@@ -107,6 +115,13 @@ export class PostgresLedger implements CostLedger {
         for (const e of slice) if (fresh.has(`${e.traceId}/${e.spanId}`)) inserted.push(e);
       }
       await this.addToRollup(client, inserted);
+      const settled = inserted.filter((e) => e.reservationId).map((e) => e.reservationId);
+      if (settled.length) {
+        await client.query(
+          `UPDATE reservations SET status = 'settled' WHERE id = ANY($1) AND status = 'active'`,
+          [settled],
+        );
+      }
       await client.query('COMMIT');
       return { inserted: inserted.length, duplicates: events.length - inserted.length };
     } catch (error) {
@@ -117,30 +132,8 @@ export class PostgresLedger implements CostLedger {
     }
   }
 
-  /** Adds fresh events to the hourly rollup, keys in a fixed order so concurrent writers cannot deadlock. */
+  /** Adds fresh events to the hourly rollup. */
   private async addToRollup(client: pg.PoolClient, events: CostEvent[]): Promise<void> {
-    const sums = new Map<
-      string,
-      {
-        key: (string | number)[];
-        cost: bigint;
-        requests: number;
-        errors: number;
-        input: number;
-        output: number;
-      }
-    >();
-    for (const e of events) {
-      const key = [Math.floor(e.eventTimeMs / HOUR_MS), ...rollupKeyOf(e)];
-      const id = JSON.stringify(key);
-      const s = sums.get(id) ?? { key, cost: 0n, requests: 0, errors: 0, input: 0, output: 0 };
-      s.cost += e.costNano;
-      s.requests += 1;
-      s.errors += e.isError ? 1 : 0;
-      s.input += e.inputTokens;
-      s.output += e.outputTokens;
-      sums.set(id, s);
-    }
     const columns = [
       'hour',
       ...ROLLUP_KEYS,
@@ -150,9 +143,8 @@ export class PostgresLedger implements CostLedger {
       'input_tokens',
       'output_tokens',
     ];
-    for (const id of [...sums.keys()].sort()) {
-      const s = sums.get(id)!;
-      const values = [...s.key, s.cost.toString(), s.requests, s.errors, s.input, s.output];
+    for (const s of rollupSums(events)) {
+      const values = [...s.key, s.costNano.toString(), s.requests, s.errors, s.inputTokens, s.outputTokens];
       await client.query(
         `INSERT INTO cost_rollup_hourly (${columns.join(', ')}) VALUES (${values.map((_, i) => placeholder(i + 1)).join(', ')})
          ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
@@ -196,6 +188,84 @@ export class PostgresLedger implements CostLedger {
       costNano: BigInt(String(r.cost_nano)),
       tokens: Number(r.tokens),
     }));
+  }
+
+  async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO budgets VALUES ($1, $2, $3) ON CONFLICT (team) DO UPDATE SET spec = EXCLUDED.spec, updated_ms = EXCLUDED.updated_ms',
+      [spec.team, JSON.stringify(spec), nowMs],
+    );
+  }
+
+  async getBudget(team: string): Promise<BudgetSpec | undefined> {
+    const { rows } = await this.pool.query('SELECT spec FROM budgets WHERE team = $1', [team]);
+    return rows[0] ? (JSON.parse(rows[0].spec as string) as BudgetSpec) : undefined;
+  }
+
+  async listBudgets(): Promise<BudgetSpec[]> {
+    const { rows } = await this.pool.query('SELECT spec FROM budgets ORDER BY team');
+    return rows.map((r) => JSON.parse(r.spec as string) as BudgetSpec);
+  }
+
+  async deleteBudget(team: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM budgets WHERE team = $1', [team])).rowCount ?? 0) === 1;
+  }
+
+  private async totalsWith(
+    client: pg.Pool | pg.PoolClient,
+    team: string,
+    startMs: number,
+    endMs: number,
+    nowMs: number,
+  ): Promise<Totals> {
+    const { rows } = await client.query(
+      `SELECT (SELECT COALESCE(SUM(cost_nano), 0) FROM cost_events WHERE team = $1 AND event_time >= $2 AND event_time < $3) AS spent,
+              (SELECT COALESCE(SUM(amount_nano), 0) FROM reservations WHERE team = $1 AND status = 'active' AND expires_ms > $4) AS reserved`,
+      [team, startMs, endMs, nowMs],
+    );
+    return { spentNano: BigInt(String(rows[0].spent)), reservedNano: BigInt(String(rows[0].reserved)) };
+  }
+
+  async totals(team: string, startMs: number, endMs: number, nowMs: number): Promise<Totals> {
+    return this.totalsWith(this.pool, team, startMs, endMs, nowMs);
+  }
+
+  async reserve(
+    r: ReservationRequest,
+    admit: (totals: Totals) => boolean,
+  ): Promise<Totals & { admitted: boolean }> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // One admission at a time per team, across every processor sharing this database.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`genops.budget:${r.team}`]);
+      const totals = await this.totalsWith(client, r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
+      const admitted = admit(totals);
+      if (admitted) {
+        await client.query(`INSERT INTO reservations VALUES ($1, $2, $3, $4, $5, 'active')`, [
+          r.id,
+          r.team,
+          r.amountNano.toString(),
+          r.nowMs,
+          r.expiresMs,
+        ]);
+      }
+      await client.query('COMMIT');
+      return { ...totals, admitted };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async release(id: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'active'`,
+      [id],
+    );
+    return (result.rowCount ?? 0) === 1;
   }
 
   async ping(): Promise<void> {

@@ -74,6 +74,36 @@ export function rollupKeyOf(e: CostEvent): string[] {
   ];
 }
 
+/** One rollup row's increments. */
+export interface RollupSum {
+  key: (string | number)[];
+  costNano: bigint;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** Sums fresh events per rollup key (hour + dimensions), in a fixed key order so writers never deadlock. */
+export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
+  const sums = new Map<string, RollupSum>();
+  for (const e of events) {
+    const key = [Math.floor(e.eventTimeMs / HOUR_MS), ...rollupKeyOf(e)];
+    const id = JSON.stringify(key);
+    let s = sums.get(id);
+    if (!s) {
+      s = { key, costNano: 0n, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+      sums.set(id, s);
+    }
+    s.costNano += e.costNano;
+    s.requests += 1;
+    s.errors += e.isError ? 1 : 0;
+    s.inputTokens += e.inputTokens;
+    s.outputTokens += e.outputTokens;
+  }
+  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+}
+
 function dimensionExpr(d: Dimension, table: 'events' | 'rollup'): string {
   if (d === 'day') return table === 'events' ? `(event_time / ${DAY_MS})` : '(hour / 24)';
   return DIMENSION_COLUMN[d];

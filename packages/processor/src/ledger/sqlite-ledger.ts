@@ -1,5 +1,7 @@
 // The embedded ledger: SQLite (better-sqlite3) in WAL mode with full sync, so a committed batch survives a crash.
 import Database from 'better-sqlite3';
+import type { BudgetSpec } from '../budget/budget-spec.js';
+import type { BudgetStore, ReservationRequest, Totals } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type {
   AggregateQuery,
@@ -11,11 +13,10 @@ import type {
 import {
   aggregateStatements,
   EVENT_COLUMNS,
-  HOUR_MS,
   keyOf,
   providerSamplesStatement,
   ROLLUP_KEYS,
-  rollupKeyOf,
+  rollupSums,
 } from './sql.js';
 
 const MIGRATIONS: string[] = [
@@ -36,12 +37,20 @@ const MIGRATIONS: string[] = [
      input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
      PRIMARY KEY (hour, ${ROLLUP_KEYS.join(', ')})
    ) WITHOUT ROWID;`,
+  `CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
+   CREATE TABLE budgets (team TEXT PRIMARY KEY, spec TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+   CREATE TABLE reservations (
+     id TEXT PRIMARY KEY, team TEXT NOT NULL, amount_nano INTEGER NOT NULL,
+     created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, status TEXT NOT NULL
+   );
+   CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
 ];
 
-export class SqliteLedger implements CostLedger {
+export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
   private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
+  private settle!: Database.Statement;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -71,31 +80,29 @@ export class SqliteLedger implements CostLedger {
     );
     this.upsertRollup = this.db.prepare(
       `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, requests, errors, input_tokens, output_tokens)
-       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, 1, ?, ?, ?)
+       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)
        ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
-         cost_nano = cost_nano + excluded.cost_nano, requests = requests + 1, errors = errors + excluded.errors,
+         cost_nano = cost_nano + excluded.cost_nano, requests = requests + excluded.requests, errors = errors + excluded.errors,
          input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens`,
+    );
+    this.settle = this.db.prepare(
+      `UPDATE reservations SET status = 'settled' WHERE id = ? AND status = 'active'`,
     );
   }
 
   async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
-    let inserted = 0;
+    const fresh: CostEvent[] = [];
     this.db.transaction(() => {
       for (const e of events) {
-        const { changes } = this.insertEvent.run(...EVENT_COLUMNS.map(([, read]) => read(e)));
-        if (changes === 0) continue;
-        inserted++;
-        this.upsertRollup.run(
-          Math.floor(e.eventTimeMs / HOUR_MS),
-          ...rollupKeyOf(e),
-          e.costNano,
-          e.isError ? 1 : 0,
-          e.inputTokens,
-          e.outputTokens,
-        );
+        if (this.insertEvent.run(...EVENT_COLUMNS.map(([, read]) => read(e))).changes === 0) continue;
+        fresh.push(e);
+        if (e.reservationId) this.settle.run(e.reservationId);
+      }
+      for (const s of rollupSums(fresh)) {
+        this.upsertRollup.run(...s.key, s.costNano, s.requests, s.errors, s.inputTokens, s.outputTokens);
       }
     })();
-    return { inserted, duplicates: events.length - inserted };
+    return { inserted: fresh.length, duplicates: events.length - fresh.length };
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
@@ -134,6 +141,76 @@ export class SqliteLedger implements CostLedger {
       costNano: BigInt(r.cost_nano as bigint),
       tokens: Number(r.tokens),
     }));
+  }
+
+  async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO budgets VALUES (?, ?, ?) ON CONFLICT (team) DO UPDATE SET spec = excluded.spec, updated_ms = excluded.updated_ms',
+      )
+      .run(spec.team, JSON.stringify(spec), nowMs);
+  }
+
+  async getBudget(team: string): Promise<BudgetSpec | undefined> {
+    const row = this.db.prepare('SELECT spec FROM budgets WHERE team = ?').get(team) as
+      { spec: string } | undefined;
+    return row ? (JSON.parse(row.spec) as BudgetSpec) : undefined;
+  }
+
+  async listBudgets(): Promise<BudgetSpec[]> {
+    const rows = this.db.prepare('SELECT spec FROM budgets ORDER BY team').all() as { spec: string }[];
+    return rows.map((r) => JSON.parse(r.spec) as BudgetSpec);
+  }
+
+  async deleteBudget(team: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM budgets WHERE team = ?').run(team).changes === 1;
+  }
+
+  private totalsNow(team: string, startMs: number, endMs: number, nowMs: number): Totals {
+    const spent = this.db
+      .prepare(
+        'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = ? AND event_time >= ? AND event_time < ?',
+      )
+      .safeIntegers(true)
+      .get(team, startMs, endMs) as { n: bigint };
+    const reserved = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = ? AND status = 'active' AND expires_ms > ?`,
+      )
+      .safeIntegers(true)
+      .get(team, nowMs) as { n: bigint };
+    return { spentNano: BigInt(spent.n), reservedNano: BigInt(reserved.n) };
+  }
+
+  async totals(team: string, startMs: number, endMs: number, nowMs: number): Promise<Totals> {
+    return this.totalsNow(team, startMs, endMs, nowMs);
+  }
+
+  async reserve(
+    r: ReservationRequest,
+    admit: (totals: Totals) => boolean,
+  ): Promise<Totals & { admitted: boolean }> {
+    // IMMEDIATE takes the write lock first, so no other writer can slip between the check and the insert.
+    return this.db
+      .transaction(() => {
+        const totals = this.totalsNow(r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
+        const admitted = admit(totals);
+        if (admitted) {
+          this.db
+            .prepare(`INSERT INTO reservations VALUES (?, ?, ?, ?, ?, 'active')`)
+            .run(r.id, r.team, r.amountNano, r.nowMs, r.expiresMs);
+        }
+        return { ...totals, admitted };
+      })
+      .immediate();
+  }
+
+  async release(id: string): Promise<boolean> {
+    return (
+      this.db
+        .prepare(`UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`)
+        .run(id).changes === 1
+    );
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,50 @@
+// A team's budget: the schema is the type; every failure names the field.
+import { z } from 'zod';
+
+export const BudgetSpecSchema = z
+  .object({
+    team: z.string().min(1).max(200),
+    period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
+    /** Rolling window length, e.g. "24h", "7d", "90m" (rolling budgets only). */
+    window: z
+      .string()
+      .regex(/^\d+(m|h|d)$/, 'must look like 90m, 24h or 7d')
+      .optional(),
+    /** IANA time zone in which calendar periods start at midnight. */
+    timezone: z
+      .string()
+      .default('UTC')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Berlin'),
+    limitUsd: z.number().positive().max(1e9),
+    thresholds: z.array(z.number().gt(0).max(10)).min(1).default([0.8, 0.9, 0.95, 1.0]),
+    enforcement: z.enum(['soft', 'hard']).default('soft'),
+  })
+  .strict()
+  .refine((b) => b.period !== 'rolling' || b.window !== undefined, {
+    message: 'rolling budgets need a window',
+    path: ['window'],
+  })
+  .refine((b) => b.period === 'rolling' || b.window === undefined, {
+    message: 'only rolling budgets take a window',
+    path: ['window'],
+  });
+
+export type BudgetSpec = z.infer<typeof BudgetSpecSchema>;
+
+export function windowMs(window: string): number {
+  const n = Number(window.slice(0, -1));
+  const unit = window.slice(-1);
+  return n * (unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000);
+}
+
+/** Limit in integer nano-USD. */
+export function limitNano(spec: BudgetSpec): bigint {
+  return BigInt(Math.round(spec.limitUsd * 1e9));
+}

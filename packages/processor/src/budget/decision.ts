@@ -1,0 +1,85 @@
+// Budget arithmetic: admission decisions and status. Pure; money in nano-USD.
+import { nanoToUsd } from '../decode/cost-event.js';
+import { limitNano, type BudgetSpec } from './budget-spec.js';
+import type { Period } from './period.js';
+
+export type Decision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
+export type BudgetState = 'OK' | 'WARNING' | 'CRITICAL' | 'EXCEEDED';
+
+export interface Admission {
+  decision: Decision;
+  reasonCode?: 'NO_BUDGET' | 'BUDGET_EXCEEDED' | 'SOFT_LIMIT_EXCEEDED' | 'THRESHOLD_CROSSED';
+  /** Why, with the team, period and numbers. */
+  reason?: string;
+}
+
+/**
+ * Admits a call of `estimate` when spent + reserved + estimate ≤ limit under a hard budget; a soft budget
+ * always admits, warning past a threshold or the limit.
+ */
+export function decide(
+  spec: BudgetSpec,
+  period: Period,
+  spentNano: bigint,
+  reservedNano: bigint,
+  estimateNano: bigint,
+): Admission {
+  const limit = limitNano(spec);
+  const projected = spentNano + reservedNano + estimateNano;
+  const numbers = `team ${spec.team}, ${spec.period} period ${new Date(period.startMs).toISOString()}–${new Date(period.endMs).toISOString()}: spent ${nanoToUsd(spentNano)} + reserved ${nanoToUsd(reservedNano)} + estimate ${nanoToUsd(estimateNano)} = ${nanoToUsd(projected)} USD against a limit of ${spec.limitUsd} USD`;
+  if (projected > limit) {
+    return spec.enforcement === 'hard'
+      ? { decision: 'BLOCKED', reasonCode: 'BUDGET_EXCEEDED', reason: numbers }
+      : { decision: 'WARNING', reasonCode: 'SOFT_LIMIT_EXCEEDED', reason: numbers };
+  }
+  const first = Math.min(...spec.thresholds);
+  if (Number(projected) >= Number(limit) * first)
+    return { decision: 'WARNING', reasonCode: 'THRESHOLD_CROSSED', reason: numbers };
+  return { decision: 'ALLOWED' };
+}
+
+export interface BudgetStatus extends BudgetSpec {
+  spentUsd: number;
+  reservedUsd: number;
+  utilization: number;
+  periodStart: string;
+  periodEnd: string;
+  resetsInSeconds: number;
+  forecastUsd: number;
+  state: BudgetState;
+}
+
+export function budgetState(spec: BudgetSpec, utilization: number): BudgetState {
+  if (utilization >= 1) return 'EXCEEDED';
+  const sorted = [...spec.thresholds].filter((t) => t < 1).sort((a, b) => a - b);
+  const critical = sorted.length >= 2 ? sorted[sorted.length - 1]! : 0.95;
+  if (utilization >= critical) return 'CRITICAL';
+  if (sorted.length && utilization >= sorted[0]!) return 'WARNING';
+  return 'OK';
+}
+
+export function budgetStatus(
+  spec: BudgetSpec,
+  period: Period,
+  now: number,
+  spentNano: bigint,
+  reservedNano: bigint,
+): BudgetStatus {
+  const limit = limitNano(spec);
+  const utilization = Number((spentNano * 1_000_000n) / limit) / 1_000_000;
+  const elapsed = Math.max(1, now - period.startMs);
+  const length = period.endMs - period.startMs;
+  // Linear burn: what the period will have cost at this rate. A rolling window is always "whole".
+  const forecastNano = spec.period === 'rolling' ? spentNano : (spentNano * BigInt(length)) / BigInt(elapsed);
+  return {
+    ...spec,
+    spentUsd: nanoToUsd(spentNano),
+    reservedUsd: nanoToUsd(reservedNano),
+    utilization,
+    periodStart: new Date(period.startMs).toISOString(),
+    periodEnd: new Date(period.endMs).toISOString(),
+    resetsInSeconds: spec.period === 'rolling' ? 0 : Math.max(0, Math.ceil((period.endMs - now) / 1000)),
+    forecastUsd: nanoToUsd(forecastNano),
+    state: budgetState(spec, utilization),
+  };
+}

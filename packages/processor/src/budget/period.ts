@@ -1,0 +1,74 @@
+// Budget periods: calendar day/week/month starting at local midnight in the budget's time zone, or a rolling
+// window ending now. Pure; `now` is injected.
+import { windowMs, type BudgetSpec } from './budget-spec.js';
+
+/** Offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
+function offsetMs(timeZone: string, instant: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** Local calendar date of `instant` in `timeZone`. */
+function localDate(
+  timeZone: string,
+  instant: number,
+): { year: number; month: number; day: number; weekday: number } {
+  const local = new Date(instant + offsetMs(timeZone, instant));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth(),
+    day: local.getUTCDate(),
+    weekday: local.getUTCDay(),
+  };
+}
+
+/** The UTC instant of local midnight on a date in `timeZone` (correct across DST changes). */
+function localMidnight(timeZone: string, year: number, month: number, day: number): number {
+  const naive = Date.UTC(year, month, day);
+  let guess = naive - offsetMs(timeZone, naive);
+  guess = naive - offsetMs(timeZone, guess);
+  return guess;
+}
+
+export interface Period {
+  startMs: number;
+  endMs: number;
+}
+
+export function currentPeriod(spec: BudgetSpec, now: number): Period {
+  if (spec.period === 'rolling') return { startMs: now - windowMs(spec.window!), endMs: now };
+  const tz = spec.timezone;
+  const d = localDate(tz, now);
+  if (spec.period === 'daily') {
+    return {
+      startMs: localMidnight(tz, d.year, d.month, d.day),
+      endMs: localMidnight(tz, d.year, d.month, d.day + 1),
+    };
+  }
+  if (spec.period === 'weekly') {
+    const back = (d.weekday + 6) % 7; // weeks start on Monday (ISO 8601)
+    return {
+      startMs: localMidnight(tz, d.year, d.month, d.day - back),
+      endMs: localMidnight(tz, d.year, d.month, d.day - back + 7),
+    };
+  }
+  return { startMs: localMidnight(tz, d.year, d.month, 1), endMs: localMidnight(tz, d.year, d.month + 1, 1) };
+}

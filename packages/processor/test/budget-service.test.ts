@@ -1,0 +1,160 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BudgetService, createApp, openLedger, ProcessorMetrics, type CostLedger } from '../src/index.js';
+import { event } from './support/ledger-contract.js';
+
+let ledger: CostLedger;
+let now: number;
+let budgets: BudgetService;
+
+beforeEach(async () => {
+  ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-budget-')), 'l.db')}`);
+  now = Date.parse('2026-01-15T22:30:00Z');
+  budgets = new BudgetService(ledger, () => now);
+});
+
+const reserve = (team: string, estimatedCostUsd: number, ttlSeconds?: number) =>
+  budgets.reserve({
+    team,
+    model: 'deepseek/deepseek-chat',
+    estimatedCostUsd,
+    ...(ttlSeconds ? { ttlSeconds } : {}),
+  });
+
+describe('BudgetService', () => {
+  describe('when a hard daily budget fits exactly ten calls', () => {
+    it('admits exactly 10 of 50 concurrent reservations through the HTTP API', async () => {
+      await budgets.put('search', {
+        period: 'daily',
+        limitUsd: 1,
+        enforcement: 'hard',
+        timezone: 'Europe/Berlin',
+      });
+      const app = createApp({
+        ledger,
+        budgets,
+        metrics: new ProcessorMetrics(),
+        apiTokens: [],
+        kafkaReady: async () => {},
+      });
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          app.request('/v1/reservations', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ team: 'search', model: 'deepseek/deepseek-chat', estimatedCostUsd: 0.1 }),
+          }),
+        ),
+      );
+      const decisions = await Promise.all(
+        responses.map(async (r) => ((await r.json()) as { decision: string }).decision),
+      );
+      expect(decisions.filter((d) => d !== 'BLOCKED')).toHaveLength(10);
+      expect(decisions.filter((d) => d === 'BLOCKED')).toHaveLength(40);
+      expect(await budgets.status('search')).toMatchObject({ reservedUsd: 1, spentUsd: 0, state: 'OK' });
+    });
+  });
+
+  describe('when the cost span carrying the reservation arrives', () => {
+    it('settles it: reserved becomes actual spend', async () => {
+      await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      const r = await reserve('search', 0.3);
+      expect(r).toMatchObject({ decision: 'ALLOWED', budget: { reservedUsd: 0.3 } });
+      await ledger.insertEvents([
+        { ...event({ team: 'search', costUsd: 0.25, endMs: now }), reservationId: r.reservationId! },
+      ]);
+      expect(await budgets.status('search')).toMatchObject({
+        spentUsd: 0.25,
+        reservedUsd: 0,
+        utilization: 0.25,
+      });
+    });
+  });
+
+  describe('when a reservation leaks', () => {
+    it('is released by its TTL', async () => {
+      await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      await reserve('search', 0.9, 60);
+      expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');
+      now += 61_000;
+      expect((await reserve('search', 0.2)).decision).toBe('ALLOWED');
+    });
+
+    it('can be released explicitly', async () => {
+      await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      const r = await reserve('search', 0.9);
+      await budgets.release(r.reservationId!);
+      expect((await budgets.status('search'))!.reservedUsd).toBe(0);
+      await expect(budgets.release(r.reservationId!)).rejects.toThrow(
+        `no live reservation ${r.reservationId}`,
+      );
+    });
+  });
+
+  describe('when the period rolls over at the time zone’s midnight', () => {
+    it('starts the new period at zero', async () => {
+      await budgets.put('eu', {
+        period: 'daily',
+        limitUsd: 1,
+        enforcement: 'hard',
+        timezone: 'Europe/Berlin',
+      });
+      await ledger.insertEvents([event({ team: 'eu', costUsd: 0.95, endMs: now })]); // 23:30 Berlin
+      expect((await reserve('eu', 0.1)).decision).toBe('BLOCKED');
+      now = Date.parse('2026-01-15T23:00:00Z'); // 00:00 Berlin
+      const after = await reserve('eu', 0.1);
+      expect(after.decision).toBe('ALLOWED');
+      expect(after.budget).toMatchObject({
+        spentUsd: 0,
+        periodStart: '2026-01-15T23:00:00.000Z',
+        resetsInSeconds: 86_400,
+      });
+    });
+
+    it('never carries old spend into a new window when the period changes', async () => {
+      await budgets.put('eu', { period: 'monthly', limitUsd: 10 });
+      await ledger.insertEvents([
+        event({ team: 'eu', costUsd: 4, endMs: Date.parse('2026-01-02T00:00:00Z') }),
+      ]);
+      expect((await budgets.status('eu'))!.spentUsd).toBe(4);
+      await budgets.put('eu', { period: 'rolling', window: '6h', limitUsd: 10 });
+      expect((await budgets.status('eu'))!.spentUsd).toBe(0);
+    });
+  });
+
+  describe('status', () => {
+    it('reports utilisation, state and a linear forecast', async () => {
+      now = Date.parse('2026-01-10T12:00:00Z');
+      await budgets.put('ops', { period: 'daily', limitUsd: 10 });
+      await ledger.insertEvents([event({ team: 'ops', costUsd: 4.5, endMs: now - 1000 })]);
+      expect(await budgets.status('ops')).toEqual({
+        team: 'ops',
+        period: 'daily',
+        timezone: 'UTC',
+        limitUsd: 10,
+        thresholds: [0.8, 0.9, 0.95, 1],
+        enforcement: 'soft',
+        spentUsd: 4.5,
+        reservedUsd: 0,
+        utilization: 0.45,
+        periodStart: '2026-01-10T00:00:00.000Z',
+        periodEnd: '2026-01-11T00:00:00.000Z',
+        resetsInSeconds: 43_200,
+        forecastUsd: 9,
+        state: 'OK',
+      });
+    });
+  });
+
+  describe('bad input', () => {
+    it('names the field', async () => {
+      await expect(budgets.put('x', { period: 'hourly', limitUsd: 1 })).rejects.toThrow(/^period: /);
+      await expect(reserve('x', -1)).rejects.toThrow(/^estimatedCostUsd: /);
+      await expect(budgets.put('x', { team: 'y', period: 'daily', limitUsd: 1 })).rejects.toThrow(
+        'team: must match the path (x)',
+      );
+    });
+  });
+});
