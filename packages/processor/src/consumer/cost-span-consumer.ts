@@ -64,7 +64,21 @@ export class CostSpanConsumer {
     }
   }
 
+  /** Creates the topics when missing (subscribing to an absent topic races its auto-creation). */
+  private async ensureTopics(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = [this.config.topic, this.config.dlqTopic].filter((t) => !existing.has(t));
+      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async start(): Promise<void> {
+    await this.ensureTopics();
     await this.producer.connect();
     await this.consumer.connect();
     // A new group starts from the earliest retained offset: nothing produced before the first start is lost.
