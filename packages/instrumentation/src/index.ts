@@ -3,6 +3,8 @@ export type { SetupGenOpsOptions, GenOpsHandle } from './setup.js';
 export { withGenOps, getGenOpsContext, ATTRIBUTION_ENV } from './context.js';
 export { instrumentOpenAI } from './openai/instrument-openai.js';
 export { trackLLMCall } from './track-llm-call.js';
+export { BudgetGuard, BudgetExceededError } from './budget/budget-guard.js';
+export type { BudgetGuardOptions, BudgetDecision, AdmitRequest, Admitted } from './budget/budget-guard.js';
 export {
   PriceCatalog,
   PriceTableError,

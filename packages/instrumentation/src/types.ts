@@ -1,5 +1,6 @@
 // Public types of @genops/instrumentation.
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import type { BudgetGuard } from './budget/budget-guard.js';
 import type { PriceCatalog } from './pricing/price-catalog.js';
 
 /** Who a call is for. Every field is optional; unset fields fall back to wrap defaults, then GENOPS_* env. */
@@ -65,6 +66,11 @@ export interface InstrumentOpenAIOptions extends TelemetryOptions {
    * on openrouter.ai, else `openai`.
    */
   provider?: string;
+  /**
+   * Check the team's budget at the processor before each call; a BLOCKED decision throws BudgetExceededError
+   * and the LLM is never called. With a guard, `create()` returns a plain Promise (no `.withResponse()`).
+   */
+  budgetGuard?: BudgetGuard;
 }
 
 /** What `trackLLMCall` knows about a call before it runs. */

@@ -48,7 +48,9 @@ describe('budgets on PostgreSQL with two processors', () => {
     const admitted = responses.filter((r) => r.decision !== 'BLOCKED');
     expect(admitted).toHaveLength(10);
     expect(new Set(admitted.map((r) => r.reservationId)).size).toBe(10);
-    const status = (await (await fetch(`http://127.0.0.1:${b.port}/v1/budgets/${team}`)).json()) as { reservedUsd: number };
+    const status = (await (await fetch(`http://127.0.0.1:${b.port}/v1/budgets/${team}`)).json()) as {
+      reservedUsd: number;
+    };
     expect(status.reservedUsd).toBe(1);
   });
 });

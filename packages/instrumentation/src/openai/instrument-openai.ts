@@ -1,6 +1,7 @@
 // Wraps the official `openai` SDK's chat.completions.create: one span and the GenOps metrics per call.
 import { context as otelContext } from '@opentelemetry/api';
 import * as A from '../semconv.js';
+import { BudgetExceededError } from '../budget/budget-guard.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
 import { safely } from '../telemetry/safely.js';
@@ -113,6 +114,47 @@ export function instrumentOpenAI<C extends object>(client: C, options: Instrumen
   const provider = options.provider ?? (serverAddress?.endsWith('openrouter.ai') ? 'openrouter' : 'openai');
   const original = completions.create;
 
+  const guard = options.budgetGuard;
+  async function guardedCreate(
+    self: unknown,
+    call: PreparedCall,
+    params: Record<string, unknown>,
+    requestOptions: unknown,
+  ) {
+    const { recorder } = call;
+    let admitted: Awaited<ReturnType<NonNullable<typeof guard>['admit']>>;
+    try {
+      admitted = await guard!.admit({
+        team: recorder.team ?? 'unattributed',
+        ...(recorder.project ? { project: recorder.project } : {}),
+        model: String(params.model),
+        estimatedCostUsd: guard!.estimateChatCostUsd(params),
+      });
+    } catch (error) {
+      if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
+      recorder.end(error);
+      throw error;
+    }
+    safely(
+      'recording the budget decision',
+      () => {
+        recorder.setBudgetDecision(admitted.decision, admitted.reasonCode);
+        if (admitted.reservationId) recorder.setReservation(admitted.reservationId);
+      },
+      undefined,
+    );
+    try {
+      const result = otelContext.with(recorder.context, () =>
+        original.call(self, call.params, requestOptions),
+      );
+      safely('observing the call', () => observe(result as Promise<unknown>, call), undefined);
+      return await result;
+    } catch (error) {
+      if (admitted.reservationId) void guard!.release(admitted.reservationId);
+      throw error;
+    }
+  }
+
   completions.create = function instrumentedCreate(this: unknown, params, requestOptions) {
     const call = safely(
       'starting the LLM span',
@@ -120,6 +162,7 @@ export function instrumentOpenAI<C extends object>(client: C, options: Instrumen
       undefined,
     );
     if (!call) return original.call(this, params, requestOptions);
+    if (guard) return guardedCreate(this, call, params, requestOptions);
     let result: unknown;
     try {
       result = otelContext.with(call.recorder.context, () =>

@@ -99,6 +99,20 @@ export class CallRecorder implements LLMCall {
     this.response = { ...this.response, ...info };
   }
 
+  /** Team and project the call is attributed to (for budget checks). */
+  get team(): string | undefined {
+    return this.attribution.team;
+  }
+
+  get project(): string | undefined {
+    return this.attribution.project;
+  }
+
+  setBudgetDecision(decision: string, reasonCode: string | undefined): void {
+    this.span.setAttribute(A.ATTR_GENOPS_BUDGET_DECISION, decision);
+    if (reasonCode) this.span.setAttribute(A.ATTR_GENOPS_BUDGET_REASON_CODE, reasonCode);
+  }
+
   setReservation(reservationId: string): void {
     this.span.setAttribute(A.ATTR_GENOPS_BUDGET_RESERVATION_ID, reservationId);
   }

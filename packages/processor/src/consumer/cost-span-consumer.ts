@@ -71,7 +71,8 @@ export class CostSpanConsumer {
     try {
       const existing = new Set(await admin.listTopics());
       const missing = [this.config.topic, this.config.dlqTopic].filter((t) => !existing.has(t));
-      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+      if (missing.length)
+        await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
     } finally {
       await admin.disconnect();
     }
