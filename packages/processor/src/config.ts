@@ -9,6 +9,7 @@ const Env = z.object({
   GENOPS_KAFKA_TOPIC: z.string().min(1).default('genops.cost-spans'),
   GENOPS_KAFKA_GROUP: z.string().min(1).default('genops-processor'),
   GENOPS_KAFKA_DLQ_TOPIC: z.string().min(1).default('genops.cost-spans.dlq'),
+  GENOPS_KAFKA_ALERTS_TOPIC: z.string().min(1).default('genops.budget-alerts'),
   GENOPS_KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   GENOPS_LEDGER_URL: z.string().min(1).default('sqlite:./genops.db'),
   GENOPS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
@@ -30,6 +31,12 @@ export interface ProcessorConfig {
   httpPort: number;
   /** Bearer tokens accepted by the HTTP API; empty means no auth (loopback only). */
   apiTokens: string[];
+  /** YAML budgets loaded at start-up. */
+  budgetsFile?: string;
+  /** Slack-compatible webhook for budget alerts. */
+  alertWebhookUrl?: string;
+  /** Topic for budget alerts (JSON). */
+  alertsTopic: string;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
@@ -62,5 +69,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpHost: e.GENOPS_HTTP_HOST,
     httpPort: e.GENOPS_HTTP_PORT,
     apiTokens,
+    ...(e.GENOPS_BUDGETS_FILE ? { budgetsFile: e.GENOPS_BUDGETS_FILE } : {}),
+    ...(e.GENOPS_ALERT_WEBHOOK_URL ? { alertWebhookUrl: e.GENOPS_ALERT_WEBHOOK_URL } : {}),
+    alertsTopic: e.GENOPS_KAFKA_ALERTS_TOPIC,
   };
 }

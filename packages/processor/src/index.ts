@@ -31,3 +31,6 @@ export { currentPeriod } from './budget/period.js';
 export type { Period } from './budget/period.js';
 export { decide, budgetStatus, budgetState } from './budget/decision.js';
 export type { Admission, BudgetStatus, BudgetState, Decision } from './budget/decision.js';
+export { BudgetAlerter, WebhookSink } from './budget/budget-alerter.js';
+export type { BudgetAlert, AlertSink } from './budget/budget-alerter.js';
+export { parseBudgetsFile, readBudgetsFile } from './budget/budgets-file.js';

@@ -1,5 +1,8 @@
 // The processor's own Prometheus metrics (`GET /metrics`).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BudgetStatus } from './budget/decision.js';
+
+const STATES = ['OK', 'WARNING', 'CRITICAL', 'EXCEEDED'] as const;
 
 export class ProcessorMetrics {
   readonly registry = new Registry();
@@ -26,6 +29,56 @@ export class ProcessorMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+
+  readonly reservations = new Counter({
+    name: 'genops_budget_reservations_total',
+    help: 'Reservation decisions by team and decision (ALLOWED, WARNING, BLOCKED)',
+    labelNames: ['team', 'decision'] as const,
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: 'genops_budget_alerts_total',
+    help: 'Budget alerts fired, by team and kind (threshold, forecast)',
+    labelNames: ['team', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  /** Budget gauges read fresh from the ledger at every scrape. */
+  observeBudgets(list: () => Promise<BudgetStatus[]>): void {
+    let current: Promise<BudgetStatus[]> | undefined;
+    const statuses = () => (current ??= list().finally(() => setTimeout(() => (current = undefined), 0)));
+    const gauge = (name: string, help: string, read: (s: BudgetStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['team'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const s of await statuses()) this.set({ team: s.team }, read(s));
+        },
+      });
+    gauge('genops_budget_utilization', 'Spent / limit in the current period', (s) => s.utilization);
+    gauge('genops_budget_spent_usd', 'Spent in the current period, USD', (s) => s.spentUsd);
+    gauge('genops_budget_reserved_usd', 'Live reservations, USD', (s) => s.reservedUsd);
+    gauge('genops_budget_limit_usd', 'Budget limit, USD', (s) => s.limitUsd);
+    gauge(
+      'genops_budget_forecast_usd',
+      'Forecast end-of-period spend at the current burn rate, USD',
+      (s) => s.forecastUsd,
+    );
+    new Gauge({
+      name: 'genops_budget_state',
+      help: '1 for the budget state the team is in (OK, WARNING, CRITICAL, EXCEEDED)',
+      labelNames: ['team', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const s of await statuses())
+          for (const state of STATES) this.set({ team: s.team, state }, s.state === state ? 1 : 0);
+      },
+    });
+  }
 
   constructor() {
     for (const outcome of ['processed', 'duplicate', 'dead_lettered']) this.events.inc({ outcome }, 0);

@@ -1,7 +1,10 @@
 // `genops serve`: the ledger, the Kafka consumer and the HTTP API, with a clean drain on SIGTERM.
 import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import pino from 'pino';
+import { BudgetAlerter, WebhookSink, type AlertSink } from './budget/budget-alerter.js';
 import { BudgetService } from './budget/budget-service.js';
+import { readBudgetsFile } from './budget/budgets-file.js';
+import type { CostEvent } from './decode/cost-event.js';
 import type { ProcessorConfig } from './config.js';
 import { CostSpanConsumer } from './consumer/cost-span-consumer.js';
 import { createApp } from './http/app.js';
@@ -27,14 +30,37 @@ export async function startProcessor(
   options: StartOptions = {},
 ): Promise<RunningProcessor> {
   const log = options.logger ?? pino({ name: 'genops-processor' });
+  // A bad budgets file stops start-up before anything is opened, naming the line and field.
+  const fileBudgets = config.budgetsFile ? readBudgetsFile(config.budgetsFile) : [];
   const ledger = await openLedger(config.ledgerUrl);
   const metrics = new ProcessorMetrics();
-  const consumer = new CostSpanConsumer(config, ledger, metrics, {
-    info: (m) => log.info(m),
-    warn: (m) => log.warn(m),
-    error: (m) => log.error(m),
-  });
-  const budgets = new BudgetService(ledger);
+  const budgets = new BudgetService(ledger, Date.now, (team, decision) =>
+    metrics.reservations.inc({ team, decision }),
+  );
+  for (const spec of fileBudgets) await ledger.putBudget(spec, Date.now());
+  if (config.budgetsFile) log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
+  metrics.observeBudgets(() => budgets.list());
+  const sinks: AlertSink[] = [
+    { name: 'log', send: async (alert) => void log.warn({ alert }, alert.message) },
+    { name: 'kafka', send: (alert) => consumer.publish(config.alertsTopic, alert.team, alert) },
+    ...(config.alertWebhookUrl ? [new WebhookSink(config.alertWebhookUrl)] : []),
+  ];
+  const alerter = new BudgetAlerter(budgets, ledger, sinks, (sink, error) =>
+    log.error(`budget alert via ${sink} failed: ${String(error)}`),
+  );
+  const checkAlerts = (events: CostEvent[]) => {
+    alerter
+      .check(events.map((e) => e.team))
+      .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
+      .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
+  };
+  const consumer = new CostSpanConsumer(
+    config,
+    ledger,
+    metrics,
+    { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+    checkAlerts,
+  );
   const app = createApp({
     ledger,
     budgets,

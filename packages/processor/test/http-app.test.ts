@@ -2,7 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp, loadConfig, openLedger, ProcessorMetrics, type CostLedger } from '../src/index.js';
+import {
+  BudgetService,
+  createApp,
+  loadConfig,
+  openLedger,
+  ProcessorMetrics,
+  type CostLedger,
+} from '../src/index.js';
 import { event } from './support/ledger-contract.js';
 
 const T0 = Date.parse('2026-03-01T10:30:00Z');
@@ -207,6 +214,10 @@ describe('HTTP API', () => {
         '/readyz',
         '/metrics',
         '/v1/reports/cost',
+        '/v1/budgets',
+        '/v1/budgets/{team}',
+        '/v1/reservations',
+        '/v1/reservations/{id}',
         '/v1/reports/providers',
       ]);
     });
@@ -239,6 +250,7 @@ describe('loadConfig', () => {
       httpHost: '127.0.0.1',
       httpPort: 8080,
       apiTokens: [],
+      alertsTopic: 'genops.budget-alerts',
     });
   });
 });

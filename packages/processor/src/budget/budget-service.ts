@@ -34,6 +34,7 @@ export class BudgetService {
   constructor(
     private readonly store: BudgetStore,
     private readonly clock: () => number = Date.now,
+    private readonly onDecision: (team: string, decision: string) => void = () => {},
   ) {}
 
   /** Validates and stores a budget; `team` comes from the path. */
@@ -98,6 +99,7 @@ export class BudgetService {
       },
     );
     const reserved = result.reservedNano + (result.admitted ? estimateNano : 0n);
+    this.onDecision(request.team, (admission as Admission).decision);
     return {
       ...admission,
       ...(result.admitted ? { reservationId: id } : {}),

@@ -33,4 +33,6 @@ export interface BudgetStore {
   ): Promise<Totals & { admitted: boolean }>;
   /** Releases a live reservation; false when there is none by that id. */
   release(id: string): Promise<boolean>;
+  /** Records that an alert fired for a team and period; false when it had fired already (remembered across restarts). */
+  markAlertFired(team: string, periodStartMs: number, alertKey: string, nowMs: number): Promise<boolean>;
 }

@@ -33,6 +33,8 @@ export class CostSpanConsumer {
     private readonly ledger: CostLedger,
     private readonly metrics: ProcessorMetrics,
     private readonly log: ConsumerLogger,
+    /** Called after each durable write with the events it held (budget alerts); must not throw. */
+    private readonly afterWrite: (events: CostEvent[]) => void = () => {},
   ) {
     this.kafka = new Kafka({
       clientId: 'genops-processor',
@@ -125,6 +127,7 @@ export class CostSpanConsumer {
     this.metrics.ledgerWrite.observe((performance.now() - started) / 1000);
     this.metrics.events.inc({ outcome: 'processed' }, result.inserted);
     this.metrics.events.inc({ outcome: 'duplicate' }, result.duplicates);
+    if (events.length) this.afterWrite(events);
     if (deadLetters.length) {
       await this.producer.send({ topic: this.config.dlqTopic, acks: -1, messages: deadLetters });
       this.metrics.events.inc({ outcome: 'dead_lettered' }, deadLetters.length);
@@ -143,6 +146,11 @@ export class CostSpanConsumer {
       Number(lag < 0n ? 0n : lag),
     );
     await heartbeat();
+  }
+
+  /** Publishes a JSON record (budget alerts) with the consumer's producer. */
+  async publish(topic: string, key: string, value: unknown): Promise<void> {
+    await this.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value) }] });
   }
 
   /** Finishes the batch in hand, commits, and leaves the group. */

@@ -121,6 +121,84 @@ export const OPENAPI = {
         },
       },
     },
+    '/v1/budgets': {
+      get: {
+        summary: 'Every budget with its status',
+        responses: { 200: { description: '{ budgets: [...] }' } },
+      },
+    },
+    '/v1/budgets/{team}': {
+      parameters: [{ name: 'team', in: 'path', required: true, schema: { type: 'string' } }],
+      get: {
+        summary: 'Budget status: spent, reserved, utilization, period, resets-in, forecast, state',
+        responses: {
+          200: { description: 'status' },
+          404: { description: 'no budget', content: { 'application/json': { schema: error } } },
+        },
+      },
+      put: {
+        summary: 'Create or replace a budget',
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['period', 'limitUsd'],
+                properties: {
+                  period: { enum: ['daily', 'weekly', 'monthly', 'rolling'] },
+                  window: { type: 'string', description: 'rolling only, e.g. 24h' },
+                  timezone: { type: 'string', default: 'UTC' },
+                  limitUsd: { type: 'number' },
+                  thresholds: { type: 'array', items: { type: 'number' }, default: [0.8, 0.9, 0.95, 1.0] },
+                  enforcement: { enum: ['soft', 'hard'], default: 'soft' },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          200: { description: 'status' },
+          400: { description: 'bad field', content: { 'application/json': { schema: error } } },
+        },
+      },
+      delete: {
+        summary: 'Delete a budget',
+        responses: { 204: { description: 'deleted' }, 404: { description: 'no budget' } },
+      },
+    },
+    '/v1/reservations': {
+      post: {
+        summary: 'Admit a call before it is made: ALLOWED, WARNING or BLOCKED, atomically per team',
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['team', 'model', 'estimatedCostUsd'],
+                properties: {
+                  team: { type: 'string' },
+                  project: { type: 'string' },
+                  model: { type: 'string' },
+                  estimatedCostUsd: { type: 'number' },
+                  ttlSeconds: { type: 'integer', default: 300 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          200: { description: '{ decision, reasonCode?, reason?, reservationId?, budget? }' },
+          400: { description: 'bad field', content: { 'application/json': { schema: error } } },
+        },
+      },
+    },
+    '/v1/reservations/{id}': {
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      delete: {
+        summary: 'Release a live reservation',
+        responses: { 204: { description: 'released' }, 404: { description: 'no live reservation' } },
+      },
+    },
     '/v1/reports/providers': {
       get: {
         summary:

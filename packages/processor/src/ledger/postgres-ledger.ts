@@ -44,6 +44,10 @@ const MIGRATIONS: string[] = [
      created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, status TEXT NOT NULL
    );
    CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
+  `CREATE TABLE budget_alerts_fired (
+     team TEXT NOT NULL, period_start BIGINT NOT NULL, alert_key TEXT NOT NULL, fired_ms BIGINT NOT NULL,
+     PRIMARY KEY (team, period_start, alert_key)
+   );`,
 ];
 
 const placeholder = (i: number) => `$${i}`;
@@ -264,6 +268,19 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     const result = await this.pool.query(
       `UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'active'`,
       [id],
+    );
+    return (result.rowCount ?? 0) === 1;
+  }
+
+  async markAlertFired(
+    team: string,
+    periodStartMs: number,
+    alertKey: string,
+    nowMs: number,
+  ): Promise<boolean> {
+    const result = await this.pool.query(
+      'INSERT INTO budget_alerts_fired VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      [team, periodStartMs, alertKey, nowMs],
     );
     return (result.rowCount ?? 0) === 1;
   }

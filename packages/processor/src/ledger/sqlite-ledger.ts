@@ -44,6 +44,10 @@ const MIGRATIONS: string[] = [
      created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, status TEXT NOT NULL
    );
    CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
+  `CREATE TABLE budget_alerts_fired (
+     team TEXT NOT NULL, period_start INTEGER NOT NULL, alert_key TEXT NOT NULL, fired_ms INTEGER NOT NULL,
+     PRIMARY KEY (team, period_start, alert_key)
+   );`,
 ];
 
 export class SqliteLedger implements CostLedger, BudgetStore {
@@ -210,6 +214,19 @@ export class SqliteLedger implements CostLedger, BudgetStore {
       this.db
         .prepare(`UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`)
         .run(id).changes === 1
+    );
+  }
+
+  async markAlertFired(
+    team: string,
+    periodStartMs: number,
+    alertKey: string,
+    nowMs: number,
+  ): Promise<boolean> {
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO budget_alerts_fired VALUES (?, ?, ?, ?)')
+        .run(team, periodStartMs, alertKey, nowMs).changes === 1
     );
   }
 

@@ -1,0 +1,53 @@
+// GENOPS_BUDGETS_FILE: budgets as YAML, validated at start-up; a bad file stops start-up naming line and field.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { ConfigError } from '../errors.js';
+import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
+
+function lineOf(lines: LineCounter, node: Node | null | undefined): number {
+  return node?.range ? lines.linePos(node.range[0]).line : 1;
+}
+
+/** Parses `budgets: [ {team, period, limitUsd, …}, … ]`. */
+export function parseBudgetsFile(text: string, path = 'budgets file'): BudgetSpec[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    throw new ConfigError(`${path}:${e.linePos?.[0]?.line ?? 1}: ${e.message.split('\n')[0]}`);
+  }
+  const root = doc.contents;
+  const list = isMap(root) ? root.get('budgets', true) : undefined;
+  if (!isSeq(list))
+    throw new ConfigError(`${path}:${lineOf(lines, root as Node)}: expected a top-level "budgets:" list`);
+  const seen = new Set<string>();
+  return list.items.map((item, i) => {
+    const node = item as Node;
+    const parsed = BudgetSpecSchema.safeParse((node as { toJSON(): unknown }).toJSON());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path[0];
+      const fieldNode =
+        isMap(node) && typeof field === 'string' ? (node.get(field, true) as Node | undefined) : undefined;
+      throw new ConfigError(
+        `${path}:${lineOf(lines, fieldNode ?? node)}: budgets[${i}].${issue.path.join('.') || '(entry)'}: ${issue.message}`,
+      );
+    }
+    if (seen.has(parsed.data.team))
+      throw new ConfigError(
+        `${path}:${lineOf(lines, node)}: budgets[${i}].team: "${parsed.data.team}" appears twice`,
+      );
+    seen.add(parsed.data.team);
+    return parsed.data;
+  });
+}
+
+export function readBudgetsFile(path: string): BudgetSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`GENOPS_BUDGETS_FILE=${path}: ${(error as Error).message}`);
+  }
+  return parseBudgetsFile(text, path);
+}
