@@ -52,6 +52,7 @@ beforeAll(async () => {
 const app = (tokens: string[] = []) =>
   createApp({
     ledger,
+    budgets: new BudgetService(ledger),
     metrics: new ProcessorMetrics(),
     apiTokens: tokens,
     kafkaReady: kafkaDown,
