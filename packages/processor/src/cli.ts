@@ -3,6 +3,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config.js';
 import { DIMENSION_NAMES } from './decode/cost-event.js';
+import type { BudgetStatus } from './budget/decision.js';
+import { renderBudgets } from './cli/budget-table.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
 import { startProcessor } from './serve.js';
@@ -70,6 +72,52 @@ program
     if (opts.format === 'table') process.stdout.write(renderCostTable(JSON.parse(text) as CostReport));
     else
       process.stdout.write(opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
+  });
+
+async function api(path: string, init: RequestInit = {}): Promise<unknown> {
+  const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (process.env.GENOPS_TOKEN) headers.authorization = `Bearer ${process.env.GENOPS_TOKEN}`;
+  const response = await fetch(`${base}${path}`, { ...init, headers });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${response.status} from ${base}${path}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const budgetsCommand = program.command('budgets').description('list, show and set team budgets on a running processor');
+budgetsCommand
+  .command('list')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const { budgets } = (await api('/v1/budgets')) as { budgets: BudgetStatus[] };
+    process.stdout.write(opts.json ? `${JSON.stringify(budgets, null, 2)}\n` : renderBudgets(budgets));
+  });
+budgetsCommand
+  .command('status <team>')
+  .option('--json', 'print JSON')
+  .action(async (team: string, opts: { json?: boolean }) => {
+    const status = (await api(`/v1/budgets/${encodeURIComponent(team)}`)) as BudgetStatus;
+    process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : renderBudgets([status]));
+  });
+budgetsCommand
+  .command('set <team>')
+  .requiredOption('--limit <usd>', 'limit in USD per period', Number)
+  .option('--period <period>', 'daily | weekly | monthly | rolling', 'monthly')
+  .option('--window <window>', 'rolling window, e.g. 24h')
+  .option('--timezone <tz>', 'IANA time zone of the calendar period', 'UTC')
+  .option('--enforcement <mode>', 'soft (alert) | hard (block)', 'soft')
+  .option('--thresholds <list>', 'alert thresholds, e.g. 0.8,0.9,0.95,1')
+  .action(async (team: string, opts: { limit: number; period: string; window?: string; timezone: string; enforcement: string; thresholds?: string }) => {
+    const body = {
+      period: opts.period,
+      limitUsd: opts.limit,
+      timezone: opts.timezone,
+      enforcement: opts.enforcement,
+      ...(opts.window ? { window: opts.window } : {}),
+      ...(opts.thresholds ? { thresholds: opts.thresholds.split(',').map(Number) } : {}),
+    };
+    const status = (await api(`/v1/budgets/${encodeURIComponent(team)}`, { method: 'PUT', body: JSON.stringify(body) })) as BudgetStatus;
+    process.stdout.write(renderBudgets([status]));
   });
 
 program.parseAsync().catch((error: unknown) => {

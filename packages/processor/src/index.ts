@@ -17,6 +17,7 @@ export { openLedger } from './ledger/open-ledger.js';
 export { buildCostReport, buildProviderReport, costReportCsv, percentile } from './report/cost-report.js';
 export type { CostReport, CostReportGroup, ProviderReportRow } from './report/cost-report.js';
 export { renderCostTable } from './cli/report-table.js';
+export { renderBudgets } from './cli/budget-table.js';
 export { createApp } from './http/app.js';
 export { ProcessorMetrics } from './metrics.js';
 export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js';

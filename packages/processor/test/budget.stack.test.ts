@@ -1,6 +1,8 @@
 // Budgets against the real PostgreSQL with two processors sharing one ledger: atomic admission across processes.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, startProcessor, type RunningProcessor } from '../src/index.js';
+import { produce } from './support/kafka.js';
+import { otlpMessage, otlpSpan } from './support/otlp.js';
 import { freshDatabase } from './support/postgres.js';
 
 const { endpoints } = inject('stack');
@@ -14,7 +16,7 @@ beforeAll(async () => {
     loadConfig({
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
       GENOPS_KAFKA_TOPIC: `budget-${run}`,
-      GENOPS_KAFKA_GROUP: `budget-${run}-${n}`,
+      GENOPS_KAFKA_GROUP: `budget-${run}`,
       GENOPS_LEDGER_URL: ledgerUrl,
       GENOPS_HTTP_PORT: '0',
     });
@@ -52,5 +54,30 @@ describe('budgets on PostgreSQL with two processors', () => {
       reservedUsd: number;
     };
     expect(status.reservedUsd).toBe(1);
+  });
+
+  it('settles a reservation when its cost span arrives through Kafka', async () => {
+    const team = `settle-${run}`;
+    const base = `http://127.0.0.1:${a.port}`;
+    await fetch(`${base}/v1/budgets/${team}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ period: 'daily', limitUsd: 1, enforcement: 'hard' }),
+    });
+    const r = (await (
+      await fetch(`${base}/v1/reservations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ team, model: 'deepseek/deepseek-chat', estimatedCostUsd: 0.4 }),
+      })
+    ).json()) as { reservationId: string };
+    await produce(endpoints.kafkaBrokers, `budget-${run}`, [otlpMessage([otlpSpan({ team, costUsd: 0.3, endMs: Date.now(), reservationId: r.reservationId })])]);
+    const deadline = Date.now() + 30_000;
+    let status: { spentUsd: number; reservedUsd: number };
+    do {
+      await new Promise((res) => setTimeout(res, 200));
+      status = (await (await fetch(`${base}/v1/budgets/${team}`)).json()) as typeof status;
+    } while (status.spentUsd === 0 && Date.now() < deadline);
+    expect(status).toMatchObject({ spentUsd: 0.3, reservedUsd: 0 });
   });
 });

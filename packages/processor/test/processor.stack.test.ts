@@ -128,6 +128,19 @@ describe('processor (real Kafka)', () => {
       expect(lines.at(-1)!.split(/\s{2,}/)).toEqual(['TOTAL', '0.001275', '50', '0', '1975', '0.6456']);
     });
 
+    it('sets and lists budgets through `genops budgets`', async () => {
+      const cli = join(repoRoot(), 'packages', 'processor', 'dist', 'cli.js');
+      const env = { ...process.env, GENOPS_URL: baseUrl };
+      const team = `e2e-${run}`;
+      await execFileAsync(process.execPath, [cli, 'budgets', 'set', team, '--limit', '0.01', '--period', 'daily', '--enforcement', 'hard'], { env });
+      const { stdout } = await execFileAsync(process.execPath, [cli, 'budgets', 'status', team], { env });
+      const [header, , row] = stdout.trimEnd().split('\n');
+      expect(header!.split(/\s{2,}/)).toEqual(['team', 'period', 'enforcement', 'spent', 'reserved', 'limit', 'used', 'forecast', 'state', 'resets in']);
+      expect(row!.split(/\s{2,}/).slice(0, 7)).toEqual([team, 'daily', 'hard', '0.0013', '0.0000', '0.01', '12.8%']);
+      const list = await execFileAsync(process.execPath, [cli, 'budgets', 'list', '--json'], { env });
+      expect((JSON.parse(list.stdout) as { team: string }[]).map((b) => b.team)).toContain(team);
+    });
+
     it('is ready when Kafka and the ledger answer', async () => {
       const res = await fetch(`${baseUrl}/readyz`);
       expect(await res.json()).toEqual({ status: 'ready', checks: { ledger: 'ok', kafka: 'ok' } });

@@ -17,6 +17,7 @@ export interface SyntheticSpan {
   endMs?: number;
   durationMs?: number;
   error?: boolean;
+  reservationId?: string;
 }
 
 export function hex(bytes: number): string {
@@ -43,6 +44,7 @@ export function otlpSpan(s: SyntheticSpan): Record<string, unknown> {
     ['genops.tokens.input', s.inputTokens ?? 30],
     ['genops.tokens.output', s.outputTokens ?? 10],
     ['error.type', s.error ? '500' : undefined],
+    ['genops.budget.reservation_id', s.reservationId],
   ];
   return {
     traceId: s.traceId ?? hex(16),
