@@ -84,7 +84,9 @@ async function api(path: string, init: RequestInit = {}): Promise<unknown> {
   return text ? JSON.parse(text) : undefined;
 }
 
-const budgetsCommand = program.command('budgets').description('list, show and set team budgets on a running processor');
+const budgetsCommand = program
+  .command('budgets')
+  .description('list, show and set team budgets on a running processor');
 budgetsCommand
   .command('list')
   .option('--json', 'print JSON')
@@ -107,18 +109,33 @@ budgetsCommand
   .option('--timezone <tz>', 'IANA time zone of the calendar period', 'UTC')
   .option('--enforcement <mode>', 'soft (alert) | hard (block)', 'soft')
   .option('--thresholds <list>', 'alert thresholds, e.g. 0.8,0.9,0.95,1')
-  .action(async (team: string, opts: { limit: number; period: string; window?: string; timezone: string; enforcement: string; thresholds?: string }) => {
-    const body = {
-      period: opts.period,
-      limitUsd: opts.limit,
-      timezone: opts.timezone,
-      enforcement: opts.enforcement,
-      ...(opts.window ? { window: opts.window } : {}),
-      ...(opts.thresholds ? { thresholds: opts.thresholds.split(',').map(Number) } : {}),
-    };
-    const status = (await api(`/v1/budgets/${encodeURIComponent(team)}`, { method: 'PUT', body: JSON.stringify(body) })) as BudgetStatus;
-    process.stdout.write(renderBudgets([status]));
-  });
+  .action(
+    async (
+      team: string,
+      opts: {
+        limit: number;
+        period: string;
+        window?: string;
+        timezone: string;
+        enforcement: string;
+        thresholds?: string;
+      },
+    ) => {
+      const body = {
+        period: opts.period,
+        limitUsd: opts.limit,
+        timezone: opts.timezone,
+        enforcement: opts.enforcement,
+        ...(opts.window ? { window: opts.window } : {}),
+        ...(opts.thresholds ? { thresholds: opts.thresholds.split(',').map(Number) } : {}),
+      };
+      const status = (await api(`/v1/budgets/${encodeURIComponent(team)}`, {
+        method: 'PUT',
+        body: JSON.stringify(body),
+      })) as BudgetStatus;
+      process.stdout.write(renderBudgets([status]));
+    },
+  );
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`genops: ${error instanceof Error ? error.message : String(error)}\n`);

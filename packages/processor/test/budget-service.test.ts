@@ -60,11 +60,16 @@ describe('BudgetService', () => {
   describe('when reserved calls settle at their actual cost', () => {
     it('never lets recorded spend exceed the limit by more than the estimates’ error', async () => {
       await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
-      const admitted = (await Promise.all(Array.from({ length: 30 }, () => reserve('search', 0.1)))).filter((r) => r.reservationId);
+      const admitted = (await Promise.all(Array.from({ length: 30 }, () => reserve('search', 0.1)))).filter(
+        (r) => r.reservationId,
+      );
       expect(admitted).toHaveLength(10);
       // Actual costs come in under the estimates (0.07-0.10); each settles its reservation.
       await ledger.insertEvents(
-        admitted.map((r, i) => ({ ...event({ team: 'search', costUsd: 0.07 + (i % 4) * 0.01, endMs: now }), reservationId: r.reservationId! })),
+        admitted.map((r, i) => ({
+          ...event({ team: 'search', costUsd: 0.07 + (i % 4) * 0.01, endMs: now }),
+          reservationId: r.reservationId!,
+        })),
       );
       const status = (await budgets.status('search'))!;
       expect(status.reservedUsd).toBe(0);

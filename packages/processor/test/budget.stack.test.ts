@@ -71,7 +71,9 @@ describe('budgets on PostgreSQL with two processors', () => {
         body: JSON.stringify({ team, model: 'deepseek/deepseek-chat', estimatedCostUsd: 0.4 }),
       })
     ).json()) as { reservationId: string };
-    await produce(endpoints.kafkaBrokers, `budget-${run}`, [otlpMessage([otlpSpan({ team, costUsd: 0.3, endMs: Date.now(), reservationId: r.reservationId })])]);
+    await produce(endpoints.kafkaBrokers, `budget-${run}`, [
+      otlpMessage([otlpSpan({ team, costUsd: 0.3, endMs: Date.now(), reservationId: r.reservationId })]),
+    ]);
     const deadline = Date.now() + 30_000;
     let status: { spentUsd: number; reservedUsd: number };
     do {

@@ -132,11 +132,34 @@ describe('processor (real Kafka)', () => {
       const cli = join(repoRoot(), 'packages', 'processor', 'dist', 'cli.js');
       const env = { ...process.env, GENOPS_URL: baseUrl };
       const team = `e2e-${run}`;
-      await execFileAsync(process.execPath, [cli, 'budgets', 'set', team, '--limit', '0.01', '--period', 'daily', '--enforcement', 'hard'], { env });
+      await execFileAsync(
+        process.execPath,
+        [cli, 'budgets', 'set', team, '--limit', '0.01', '--period', 'daily', '--enforcement', 'hard'],
+        { env },
+      );
       const { stdout } = await execFileAsync(process.execPath, [cli, 'budgets', 'status', team], { env });
       const [header, , row] = stdout.trimEnd().split('\n');
-      expect(header!.split(/\s{2,}/)).toEqual(['team', 'period', 'enforcement', 'spent', 'reserved', 'limit', 'used', 'forecast', 'state', 'resets in']);
-      expect(row!.split(/\s{2,}/).slice(0, 7)).toEqual([team, 'daily', 'hard', '0.0013', '0.0000', '0.01', '12.8%']);
+      expect(header!.split(/\s{2,}/)).toEqual([
+        'team',
+        'period',
+        'enforcement',
+        'spent',
+        'reserved',
+        'limit',
+        'used',
+        'forecast',
+        'state',
+        'resets in',
+      ]);
+      expect(row!.split(/\s{2,}/).slice(0, 7)).toEqual([
+        team,
+        'daily',
+        'hard',
+        '0.0013',
+        '0.0000',
+        '0.01',
+        '12.8%',
+      ]);
       const list = await execFileAsync(process.execPath, [cli, 'budgets', 'list', '--json'], { env });
       expect((JSON.parse(list.stdout) as { team: string }[]).map((b) => b.team)).toContain(team);
     });

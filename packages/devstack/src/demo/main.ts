@@ -2,10 +2,13 @@
 // `npm run demo`: the whole pipeline on this machine — local stack, processor, fake OpenRouter, traffic through
 // the real `openai` SDK with the instrumentation — ending with a cost report and the provider comparison.
 // `--keep` leaves the stack running afterwards (stop it with `npx devstack --dir .devstack/demo down`).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { setupGenOps } from '@genops/instrumentation';
 import {
+  renderBudgets,
+  type BudgetStatus,
   loadConfig,
   renderCostTable,
   startProcessor,
@@ -19,6 +22,22 @@ import { down, up } from '../stack.js';
 import { DEMO_PLAN, runTraffic } from './traffic.js';
 
 const keep = process.argv.includes('--keep');
+// growth's hard budget takes only its first few calls: the demo shows BudgetGuard stopping the rest.
+const DEMO_BUDGETS = `budgets:
+  - team: search
+    period: monthly
+    limitUsd: 50
+    enforcement: soft
+  - team: support
+    period: daily
+    timezone: Europe/Berlin
+    limitUsd: 0.02
+    enforcement: soft
+  - team: growth
+    period: daily
+    limitUsd: 0.0002
+    enforcement: hard
+`;
 const stateDir = join(repoRoot(), '.devstack', 'demo');
 const say = stderrProgress;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -81,8 +100,11 @@ async function main(): Promise<void> {
   cleanups.push(() => fake.close());
   say(`fake OpenRouter on ${fake.baseURL}`);
 
+  const budgetsFile = join(stateDir, 'demo-budgets.yaml');
+  writeFileSync(budgetsFile, DEMO_BUDGETS);
   const processor = await startProcessor(
     loadConfig({
+      GENOPS_BUDGETS_FILE: budgetsFile,
       GENOPS_KAFKA_BROKERS: e.kafkaBrokers,
       GENOPS_KAFKA_GROUP: `genops-demo-${Date.now()}`,
       GENOPS_LEDGER_URL: `sqlite:${join(stateDir, `ledger-${Date.now()}.db`)}`,
@@ -104,7 +126,7 @@ async function main(): Promise<void> {
 
   say('sending traffic through the openai SDK with @genops/instrumentation');
   let lastShown = 0;
-  const traffic = await runTraffic(fake.baseURL, DEMO_PLAN, (done, total) => {
+  const traffic = await runTraffic(fake.baseURL, api, DEMO_PLAN, (done, total) => {
     if (done === total || done - lastShown >= 25) {
       lastShown = done;
       say(`  ${done}/${total} calls`);
@@ -128,6 +150,7 @@ async function main(): Promise<void> {
       throw new Error(`only ${report.totals.requests}/${traffic.calls} calls reached the ledger`);
     await new Promise((r) => setTimeout(r, 500));
   }
+  const { budgets } = (await (await fetch(`${api}/v1/budgets`)).json()) as { budgets: BudgetStatus[] };
   const providers = (await (await fetch(`${api}/v1/reports/providers?from=${from}&to=${to}`)).json()) as {
     providers: ProviderReportRow[];
   };
@@ -135,6 +158,11 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${renderCostTable(report)}\n`);
   process.stdout.write(
     `Provider comparison (served provider × model)\n${providerTable(providers.providers)}\n`,
+  );
+  process.stdout.write(`Budgets (${budgetsFile})\n${renderBudgets(budgets)}\n`);
+  process.stdout.write(
+    `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM;\n` +
+      'spend can pass a hard limit only by the error of the worst-case estimates (here: prompt size guessed at 4 chars/token).\n\n',
   );
   process.stdout.write(
     [

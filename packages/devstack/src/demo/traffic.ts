@@ -1,7 +1,7 @@
 // Demo traffic: several teams, models and served providers through the real `openai` SDK with the
 // instrumentation, against the fake OpenRouter — streaming and not, a few errors and fallbacks.
 import OpenAI from 'openai';
-import { instrumentOpenAI, withGenOps } from '@genops/instrumentation';
+import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
 
 export interface TrafficPlan {
   team: string;
@@ -26,17 +26,22 @@ export const DEMO_PLAN: TrafficPlan[] = [
 export interface TrafficResult {
   calls: number;
   errors: number;
+  /** Calls BudgetGuard stopped before they reached the LLM. */
+  blocked: number;
 }
 
 export async function runTraffic(
   baseURL: string,
+  processorUrl: string,
   plan: TrafficPlan[],
   onProgress: (done: number, total: number) => void,
 ): Promise<TrafficResult> {
   const client = instrumentOpenAI(new OpenAI({ baseURL, apiKey: 'demo-key', maxRetries: 0 }), {
     provider: 'openrouter',
     defaults: { environment: 'demo' },
+    budgetGuard: new BudgetGuard({ url: processorUrl }),
   });
+  let blocked = 0;
   const total = plan.reduce((n, p) => n + p.calls, 0);
   let done = 0;
   let errors = 0;
@@ -58,11 +63,12 @@ export async function runTraffic(
           const result = await client.chat.completions.create(body as never, options);
           if (p.stream) for await (const _chunk of result as unknown as AsyncIterable<unknown>) void _chunk;
         });
-      } catch {
-        errors++;
+      } catch (error) {
+        if (error instanceof BudgetExceededError) blocked++;
+        else errors++;
       }
       onProgress(++done, total);
     }
   }
-  return { calls: total, errors };
+  return { calls: total, errors, blocked };
 }
