@@ -12,7 +12,7 @@ let b: RunningProcessor;
 
 beforeAll(async () => {
   const ledgerUrl = await freshDatabase(endpoints.postgresUrl);
-  const config = (n: string) =>
+  const config = () =>
     loadConfig({
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
       GENOPS_KAFKA_TOPIC: `budget-${run}`,
@@ -20,8 +20,9 @@ beforeAll(async () => {
       GENOPS_LEDGER_URL: ledgerUrl,
       GENOPS_HTTP_PORT: '0',
     });
-  a = await startProcessor(config('a'));
-  b = await startProcessor(config('b'));
+  // Two instances of one consumer group on one ledger, as a scaled-out deployment runs them.
+  a = await startProcessor(config());
+  b = await startProcessor(config());
 });
 
 afterAll(async () => {
