@@ -14,7 +14,9 @@ import { percentile } from '../report/cost-report.js';
 const RPS = Number(process.env.BENCH_RPS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-async function paced(request: () => Promise<void>): Promise<{ p50: number; p99: number; achievedRps: number }> {
+async function paced(
+  request: () => Promise<void>,
+): Promise<{ p50: number; p99: number; achievedRps: number }> {
   const total = RPS * SECONDS;
   const latencies: number[] = [];
   const started = performance.now();
@@ -41,15 +43,29 @@ async function main(): Promise<void> {
   const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-res-')), 'l.db')}`);
   const budgets = new BudgetService(ledger);
   await budgets.put('bench', { period: 'daily', limitUsd: 1_000_000, enforcement: 'hard' });
-  const app = createApp({ ledger, budgets, metrics: new ProcessorMetrics(), apiTokens: [], kafkaReady: async () => {} });
+  const app = createApp({
+    ledger,
+    budgets,
+    metrics: new ProcessorMetrics(),
+    apiTokens: [],
+    kafkaReady: async () => {},
+  });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const body = JSON.stringify({ team: 'bench', model: 'deepseek/deepseek-chat', estimatedCostUsd: 0.001, ttlSeconds: 60 });
+  const body = JSON.stringify({
+    team: 'bench',
+    model: 'deepseek/deepseek-chat',
+    estimatedCostUsd: 0.001,
+    ttlSeconds: 60,
+  });
 
-  const health = () => fetch(`${url}/healthz`).then((r) => r.arrayBuffer()).then(() => undefined);
+  const health = () =>
+    fetch(`${url}/healthz`)
+      .then((r) => r.arrayBuffer())
+      .then(() => undefined);
   const reserve = () =>
     fetch(`${url}/v1/reservations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       .then((r) => r.json() as Promise<{ decision: string }>)
@@ -59,10 +75,18 @@ async function main(): Promise<void> {
   await paced(health); // warm-up
   const baseline = await paced(health);
   const reservations = await paced(reserve);
-  console.log(`Reservations at ${RPS} requests/s for ${SECONDS}s on loopback (client and server in one process), same run:`);
-  console.log(`  GET /healthz (baseline)     p50 ${baseline.p50.toFixed(2).padStart(6)} ms   p99 ${baseline.p99.toFixed(2).padStart(6)} ms   (${baseline.achievedRps.toFixed(0)} req/s)`);
-  console.log(`  POST /v1/reservations       p50 ${reservations.p50.toFixed(2).padStart(6)} ms   p99 ${reservations.p99.toFixed(2).padStart(6)} ms   (${reservations.achievedRps.toFixed(0)} req/s)   p99 target < 5 ms ${reservations.p99 < 5 ? 'OK' : 'MISSED'}`);
-  console.log(`  ratio reservation/baseline  p50 ${(reservations.p50 / baseline.p50).toFixed(2)}x   p99 ${(reservations.p99 / baseline.p99).toFixed(2)}x`);
+  console.log(
+    `Reservations at ${RPS} requests/s for ${SECONDS}s on loopback (client and server in one process), same run:`,
+  );
+  console.log(
+    `  GET /healthz (baseline)     p50 ${baseline.p50.toFixed(2).padStart(6)} ms   p99 ${baseline.p99.toFixed(2).padStart(6)} ms   (${baseline.achievedRps.toFixed(0)} req/s)`,
+  );
+  console.log(
+    `  POST /v1/reservations       p50 ${reservations.p50.toFixed(2).padStart(6)} ms   p99 ${reservations.p99.toFixed(2).padStart(6)} ms   (${reservations.achievedRps.toFixed(0)} req/s)   p99 target < 5 ms ${reservations.p99 < 5 ? 'OK' : 'MISSED'}`,
+  );
+  console.log(
+    `  ratio reservation/baseline  p50 ${(reservations.p50 / baseline.p50).toFixed(2)}x   p99 ${(reservations.p99 / baseline.p99).toFixed(2)}x`,
+  );
 
   // BudgetGuard's added latency per LLM call: the same instrumented openai call with and without the guard.
   const devstack = (await import('@genops/devstack' as string)) as {
@@ -81,7 +105,11 @@ async function main(): Promise<void> {
   const guarded = make(new BudgetGuard({ url }));
   const call = (client: ReturnType<typeof make>) =>
     withGenOps({ team: 'bench' }, () =>
-      client.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }),
+      client.chat.completions.create({
+        model: 'deepseek/deepseek-chat',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 5,
+      }),
     );
   const time = async (client: ReturnType<typeof make>, n: number) => {
     const t = performance.now();
@@ -97,7 +125,9 @@ async function main(): Promise<void> {
     withGuard = Math.min(withGuard, await time(guarded, 300));
   }
   console.log('BudgetGuard on an instrumented openai call against a local fake LLM (best of 3 × 300 calls):');
-  console.log(`  without guard ${without.toFixed(2).padStart(7)} ms/call   with guard ${withGuard.toFixed(2).padStart(7)} ms/call   added ${(withGuard - without).toFixed(2)} ms (${(withGuard / without).toFixed(2)}x)`);
+  console.log(
+    `  without guard ${without.toFixed(2).padStart(7)} ms/call   with guard ${withGuard.toFixed(2).padStart(7)} ms/call   added ${(withGuard - without).toFixed(2)} ms (${(withGuard / without).toFixed(2)}x)`,
+  );
   await fake.close();
   server.close();
   await ledger.close();

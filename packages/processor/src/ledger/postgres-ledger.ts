@@ -13,42 +13,15 @@ import type {
 import {
   aggregateStatements,
   EVENT_COLUMNS,
-  keyOf,
   providerSamplesStatement,
   ROLLUP_KEYS,
   rollupSums,
+  toAggregateRow,
+  toProviderSample,
 } from './sql.js';
+import { migrations } from './schema.js';
 
-const MIGRATIONS: string[] = [
-  `CREATE TABLE cost_events (
-     trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time BIGINT NOT NULL,
-     team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
-     environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
-     model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
-     cost_nano BIGINT NOT NULL, cost_source TEXT NOT NULL, input_tokens BIGINT NOT NULL,
-     output_tokens BIGINT NOT NULL, is_error INTEGER NOT NULL, duration_ms DOUBLE PRECISION NOT NULL,
-     reservation_id TEXT NOT NULL,
-     PRIMARY KEY (trace_id, span_id)
-   );
-   CREATE INDEX cost_events_time ON cost_events (event_time);
-   CREATE TABLE cost_rollup_hourly (
-     hour BIGINT NOT NULL, ${ROLLUP_KEYS.map((k) => `${k} TEXT NOT NULL`).join(', ')},
-     cost_nano BIGINT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL,
-     input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL,
-     PRIMARY KEY (hour, ${ROLLUP_KEYS.join(', ')})
-   );`,
-  `CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
-   CREATE TABLE budgets (team TEXT PRIMARY KEY, spec TEXT NOT NULL, updated_ms BIGINT NOT NULL);
-   CREATE TABLE reservations (
-     id TEXT PRIMARY KEY, team TEXT NOT NULL, amount_nano BIGINT NOT NULL,
-     created_ms BIGINT NOT NULL, expires_ms BIGINT NOT NULL, status TEXT NOT NULL
-   );
-   CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
-  `CREATE TABLE budget_alerts_fired (
-     team TEXT NOT NULL, period_start BIGINT NOT NULL, alert_key TEXT NOT NULL, fired_ms BIGINT NOT NULL,
-     PRIMARY KEY (team, period_start, alert_key)
-   );`,
-];
+const MIGRATIONS = migrations('postgres');
 
 const placeholder = (i: number) => `$${i}`;
 // Serialises concurrent migrations from several processors starting at once.
@@ -167,15 +140,8 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     for (const statement of aggregateStatements(query, placeholder)) {
       const result = await this.pool.query(statement.text, statement.params);
       for (const r of result.rows as Record<string, unknown>[]) {
-        if (r.requests === null || Number(r.requests) === 0) continue;
-        rows.push({
-          key: keyOf(r, query.groupBy),
-          costNano: BigInt(String(r.cost)),
-          requests: Number(r.requests),
-          errors: Number(r.errors),
-          inputTokens: Number(r.input),
-          outputTokens: Number(r.output),
-        });
+        const row = toAggregateRow(r, query.groupBy);
+        if (row) rows.push(row);
       }
     }
     return rows;
@@ -184,14 +150,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
   async providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Promise<ProviderSample[]> {
     const statement = providerSamplesStatement(query, placeholder);
     const result = await this.pool.query(statement.text, statement.params);
-    return (result.rows as Record<string, unknown>[]).map((r) => ({
-      servedProvider: String(r.served_provider),
-      model: String(r.model),
-      durationMs: Number(r.duration_ms),
-      isError: Number(r.is_error) === 1,
-      costNano: BigInt(String(r.cost_nano)),
-      tokens: Number(r.tokens),
-    }));
+    return (result.rows as Record<string, unknown>[]).map(toProviderSample);
   }
 
   async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {

@@ -1,6 +1,6 @@
 // SQL shared by both adapters: columns, rollup keys, and the aggregate query over rollups plus raw edges.
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
-import type { AggregateQuery } from './cost-ledger.js';
+import type { AggregateQuery, AggregateRow, ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -162,6 +162,30 @@ export function keyOf(row: Record<string, unknown>, groupBy: Dimension[]): Recor
     key[d] = d === 'day' ? new Date(Number(v) * DAY_MS).toISOString().slice(0, 10) : String(v ?? '');
   });
   return key;
+}
+
+/** A result row of an aggregate statement (numbers may come back as bigint or string, per driver). */
+export function toAggregateRow(r: Record<string, unknown>, groupBy: Dimension[]): AggregateRow | undefined {
+  if (r.requests === null || r.requests === undefined || Number(r.requests) === 0) return undefined;
+  return {
+    key: keyOf(r, groupBy),
+    costNano: BigInt(String(r.cost)),
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    inputTokens: Number(r.input),
+    outputTokens: Number(r.output),
+  };
+}
+
+export function toProviderSample(r: Record<string, unknown>): ProviderSample {
+  return {
+    servedProvider: String(r.served_provider),
+    model: String(r.model),
+    durationMs: Number(r.duration_ms),
+    isError: Number(r.is_error) === 1,
+    costNano: BigInt(String(r.cost_nano)),
+    tokens: Number(r.tokens),
+  };
 }
 
 export function providerSamplesStatement(

@@ -13,42 +13,15 @@ import type {
 import {
   aggregateStatements,
   EVENT_COLUMNS,
-  keyOf,
   providerSamplesStatement,
   ROLLUP_KEYS,
   rollupSums,
+  toAggregateRow,
+  toProviderSample,
 } from './sql.js';
+import { migrations } from './schema.js';
 
-const MIGRATIONS: string[] = [
-  `CREATE TABLE cost_events (
-     trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time INTEGER NOT NULL,
-     team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
-     environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
-     model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
-     cost_nano INTEGER NOT NULL, cost_source TEXT NOT NULL, input_tokens INTEGER NOT NULL,
-     output_tokens INTEGER NOT NULL, is_error INTEGER NOT NULL, duration_ms REAL NOT NULL,
-     reservation_id TEXT NOT NULL,
-     PRIMARY KEY (trace_id, span_id)
-   ) WITHOUT ROWID;
-   CREATE INDEX cost_events_time ON cost_events (event_time);
-   CREATE TABLE cost_rollup_hourly (
-     hour INTEGER NOT NULL, ${ROLLUP_KEYS.map((k) => `${k} TEXT NOT NULL`).join(', ')},
-     cost_nano INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
-     input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
-     PRIMARY KEY (hour, ${ROLLUP_KEYS.join(', ')})
-   ) WITHOUT ROWID;`,
-  `CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
-   CREATE TABLE budgets (team TEXT PRIMARY KEY, spec TEXT NOT NULL, updated_ms INTEGER NOT NULL);
-   CREATE TABLE reservations (
-     id TEXT PRIMARY KEY, team TEXT NOT NULL, amount_nano INTEGER NOT NULL,
-     created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, status TEXT NOT NULL
-   );
-   CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
-  `CREATE TABLE budget_alerts_fired (
-     team TEXT NOT NULL, period_start INTEGER NOT NULL, alert_key TEXT NOT NULL, fired_ms INTEGER NOT NULL,
-     PRIMARY KEY (team, period_start, alert_key)
-   );`,
-];
+const MIGRATIONS = migrations('sqlite');
 
 export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
@@ -117,15 +90,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         .safeIntegers(true)
         .all(...statement.params) as Record<string, unknown>[];
       for (const r of result) {
-        if (r.requests === null || BigInt(r.requests as bigint) === 0n) continue;
-        rows.push({
-          key: keyOf(r, query.groupBy),
-          costNano: BigInt(r.cost as bigint),
-          requests: Number(r.requests),
-          errors: Number(r.errors),
-          inputTokens: Number(r.input),
-          outputTokens: Number(r.output),
-        });
+        const row = toAggregateRow(r, query.groupBy);
+        if (row) rows.push(row);
       }
     }
     return rows;
@@ -137,14 +103,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
       .prepare(statement.text)
       .safeIntegers(true)
       .all(...statement.params) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      servedProvider: String(r.served_provider),
-      model: String(r.model),
-      durationMs: Number(r.duration_ms),
-      isError: Number(r.is_error) === 1,
-      costNano: BigInt(r.cost_nano as bigint),
-      tokens: Number(r.tokens),
-    }));
+    return rows.map(toProviderSample);
   }
 
   async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {

@@ -1,0 +1,41 @@
+// The ledger schema as migrations, for both dialects (SQLite and PostgreSQL differ only in types).
+import { ROLLUP_KEYS } from './sql.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Schema migrations in order; version N is index N-1. Never edit a released one: append. */
+export function migrations(dialect: Dialect): string[] {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const real = dialect === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';
+  const rowid = dialect === 'sqlite' ? ' WITHOUT ROWID' : '';
+  return [
+    `CREATE TABLE cost_events (
+       trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time ${int} NOT NULL,
+       team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
+       environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+       model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
+       cost_nano ${int} NOT NULL, cost_source TEXT NOT NULL, input_tokens ${int} NOT NULL,
+       output_tokens ${int} NOT NULL, is_error INTEGER NOT NULL, duration_ms ${real} NOT NULL,
+       reservation_id TEXT NOT NULL,
+       PRIMARY KEY (trace_id, span_id)
+     )${rowid};
+     CREATE INDEX cost_events_time ON cost_events (event_time);
+     CREATE TABLE cost_rollup_hourly (
+       hour ${int} NOT NULL, ${ROLLUP_KEYS.map((k) => `${k} TEXT NOT NULL`).join(', ')},
+       cost_nano ${int} NOT NULL, requests ${int} NOT NULL, errors ${int} NOT NULL,
+       input_tokens ${int} NOT NULL, output_tokens ${int} NOT NULL,
+       PRIMARY KEY (hour, ${ROLLUP_KEYS.join(', ')})
+     )${rowid};`,
+    `CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
+     CREATE TABLE budgets (team TEXT PRIMARY KEY, spec TEXT NOT NULL, updated_ms ${int} NOT NULL);
+     CREATE TABLE reservations (
+       id TEXT PRIMARY KEY, team TEXT NOT NULL, amount_nano ${int} NOT NULL,
+       created_ms ${int} NOT NULL, expires_ms ${int} NOT NULL, status TEXT NOT NULL
+     );
+     CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
+    `CREATE TABLE budget_alerts_fired (
+       team TEXT NOT NULL, period_start ${int} NOT NULL, alert_key TEXT NOT NULL, fired_ms ${int} NOT NULL,
+       PRIMARY KEY (team, period_start, alert_key)
+     );`,
+  ];
+}
