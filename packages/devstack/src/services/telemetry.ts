@@ -36,6 +36,15 @@ export function collectorEnv(stateDir: string, p: StackPorts): Record<string, st
     DD_API_KEY: FAKE_DATADOG_KEY,
     DD_HOSTNAME: 'devstack-collector',
     DD_HOST_METADATA_ENABLED: 'false',
+    // The Datadog exporter probes every cloud's metadata service in parallel (EC2, Azure, GCP at
+    // 169.254.169.254 / metadata.google.internal) even with a fixed hostname. The devstack talks to loopback
+    // only: EC2's client is disabled, GCP's is pointed at a closed loopback port, and any other plain HTTP goes
+    // to a closed loopback "proxy" (loopback destinations are never proxied).
+    AWS_EC2_METADATA_DISABLED: 'true',
+    GCE_METADATA_HOST: '127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost',
     DD_METRICS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
     DD_TRACES_ENDPOINT: `http://${at(p.fakeDatadog)}`,
     DD_LOGS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
