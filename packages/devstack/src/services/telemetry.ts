@@ -39,12 +39,13 @@ export function collectorEnv(stateDir: string, p: StackPorts): Record<string, st
     // The Datadog exporter probes every cloud's metadata service in parallel (EC2, Azure, GCP at
     // 169.254.169.254 / metadata.google.internal) even with a fixed hostname. The devstack talks to loopback
     // only: EC2's client is disabled, GCP's is pointed at a closed loopback port, and any other plain HTTP goes
-    // to a closed loopback "proxy" (loopback destinations are never proxied).
+    // to a closed loopback "proxy" (Go never proxies loopback; the Datadog agent's transport matches NO_PROXY
+    // entries exactly, host and port, so its fake intake is listed as such).
     AWS_EC2_METADATA_DISABLED: 'true',
     GCE_METADATA_HOST: '127.0.0.1:9',
     HTTP_PROXY: 'http://127.0.0.1:9',
     HTTPS_PROXY: 'http://127.0.0.1:9',
-    NO_PROXY: '127.0.0.1,localhost',
+    NO_PROXY: `127.0.0.1,localhost,${at(p.fakeDatadog)}`,
     DD_METRICS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
     DD_TRACES_ENDPOINT: `http://${at(p.fakeDatadog)}`,
     DD_LOGS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
