@@ -2,6 +2,7 @@
 // (GET /healthz) paced the same way in the same run; then the latency BudgetGuard adds to one LLM call.
 //   npm run bench:budgets -w @genops/processor    (BENCH_RPS, BENCH_SECONDS to change the load)
 import { mkdtempSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
@@ -12,6 +13,25 @@ import { ProcessorMetrics } from '../metrics.js';
 import { percentile } from '../report/cost-report.js';
 
 const RPS = Number(process.env.BENCH_RPS ?? 1000);
+// A bounded keep-alive pool, as a real client (BudgetGuard in a service) would use.
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+function call(url: string, method: string, body?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method, agent, headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (data += c));
+        res.on('end', () => resolve(data));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
 async function paced(

@@ -200,6 +200,8 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      // Reservations are short-lived soft state (a TTL releases them): no WAL flush wait at commit.
+      await client.query('SET LOCAL synchronous_commit = off');
       // One admission at a time per team, across every processor sharing this database.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`genops.budget:${r.team}`]);
       const totals = await this.totalsWith(client, r.team, r.periodStartMs, r.periodEndMs, r.nowMs);

@@ -149,31 +149,42 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return this.totalsNow(team, startMs, endMs, nowMs);
   }
 
+  /**
+   * Reservations are short-lived soft state (a TTL releases them): their commits skip the fsync, so admission
+   * is not bound by disk latency. They stay atomic, and the next ledger write (synchronous=FULL) syncs them too.
+   */
+  private softDurable<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
   async reserve(
     r: ReservationRequest,
     admit: (totals: Totals) => boolean,
   ): Promise<Totals & { admitted: boolean }> {
     // IMMEDIATE takes the write lock first, so no other writer can slip between the check and the insert.
-    return this.db
-      .transaction(() => {
-        const totals = this.totalsNow(r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
-        const admitted = admit(totals);
-        if (admitted) {
-          this.db
-            .prepare(`INSERT INTO reservations VALUES (?, ?, ?, ?, ?, 'active')`)
-            .run(r.id, r.team, r.amountNano, r.nowMs, r.expiresMs);
-        }
-        return { ...totals, admitted };
-      })
-      .immediate();
+    const transaction = this.db.transaction(() => {
+      const totals = this.totalsNow(r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
+      const admitted = admit(totals);
+      if (admitted) {
+        this.db
+          .prepare(`INSERT INTO reservations VALUES (?, ?, ?, ?, ?, 'active')`)
+          .run(r.id, r.team, r.amountNano, r.nowMs, r.expiresMs);
+      }
+      return { ...totals, admitted };
+    });
+    return this.softDurable(() => transaction.immediate());
   }
 
   async release(id: string): Promise<boolean> {
-    return (
-      this.db
-        .prepare(`UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`)
-        .run(id).changes === 1
+    const statement = this.db.prepare(
+      `UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`,
     );
+    return this.softDurable(() => statement.run(id).changes === 1);
   }
 
   async markAlertFired(
