@@ -16,7 +16,7 @@ const RPS = Number(process.env.BENCH_RPS ?? 1000);
 // A bounded keep-alive pool, as a real client (BudgetGuard in a service) would use.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function call(url: string, method: string, body?: string): Promise<string> {
+function httpCall(url: string, method: string, body?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
@@ -82,21 +82,16 @@ async function main(): Promise<void> {
     ttlSeconds: 60,
   });
 
-  const health = () =>
-    fetch(`${url}/healthz`)
-      .then((r) => r.arrayBuffer())
-      .then(() => undefined);
+  const health = () => httpCall(`${url}/healthz`, 'GET').then(() => undefined);
   const reserve = () =>
-    fetch(`${url}/v1/reservations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      .then((r) => r.json() as Promise<{ decision: string }>)
-      .then((r) => {
-        if (r.decision === 'BLOCKED') throw new Error('unexpected BLOCKED');
-      });
+    httpCall(`${url}/v1/reservations`, 'POST', body).then((text) => {
+      if ((JSON.parse(text) as { decision: string }).decision === 'BLOCKED') throw new Error('unexpected BLOCKED');
+    });
   await paced(health); // warm-up
   const baseline = await paced(health);
   const reservations = await paced(reserve);
   console.log(
-    `Reservations at ${RPS} requests/s for ${SECONDS}s on loopback (client and server in one process), same run:`,
+    `Reservations at ${RPS} requests/s for ${SECONDS}s on loopback (client and server in one process, 64 keep-alive sockets), same run:`,
   );
   console.log(
     `  GET /healthz (baseline)     p50 ${baseline.p50.toFixed(2).padStart(6)} ms   p99 ${baseline.p99.toFixed(2).padStart(6)} ms   (${baseline.achievedRps.toFixed(0)} req/s)`,
