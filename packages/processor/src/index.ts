@@ -19,6 +19,8 @@ export type { CostReport, CostReportGroup, ProviderReportRow } from './report/co
 export { renderCostTable } from './cli/report-table.js';
 export { renderBudgets } from './cli/budget-table.js';
 export { createApp } from './http/app.js';
+export { listenApp } from './http/listen.js';
+export type { Listening } from './http/listen.js';
 export { ProcessorMetrics } from './metrics.js';
 export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js';
 export { startProcessor } from './serve.js';

@@ -1,5 +1,4 @@
 // `genops serve`: the ledger, the Kafka consumer and the HTTP API, with a clean drain on SIGTERM.
-import { serve as serveHttp, type ServerType } from '@hono/node-server';
 import pino from 'pino';
 import { BudgetAlerter, WebhookSink, type AlertSink } from './budget/budget-alerter.js';
 import { BudgetService } from './budget/budget-service.js';
@@ -8,6 +7,7 @@ import type { CostEvent } from './decode/cost-event.js';
 import type { ProcessorConfig } from './config.js';
 import { CostSpanConsumer } from './consumer/cost-span-consumer.js';
 import { createApp } from './http/app.js';
+import { listenApp } from './http/listen.js';
 import type { CostLedger } from './ledger/cost-ledger.js';
 import { openLedger } from './ledger/open-ledger.js';
 import { ProcessorMetrics } from './metrics.js';
@@ -68,13 +68,8 @@ export async function startProcessor(
     apiTokens: config.apiTokens,
     kafkaReady: () => consumer.ping(),
   });
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serveHttp({ fetch: app.fetch, hostname: config.httpHost, port: config.httpPort }, () =>
-      resolve(s),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.httpPort;
+  const http = await listenApp(app, config.httpHost, config.httpPort);
+  const port = http.port;
   log.info(
     `HTTP API on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
@@ -87,7 +82,7 @@ export async function startProcessor(
     ledger,
     async stop() {
       await consumer.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
       await ledger.close();
       log.info('stopped');
     },

@@ -2,7 +2,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
 import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
 import {
@@ -12,9 +11,16 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BudgetService, createApp, openLedger, ProcessorMetrics } from '../src/index.js';
+import {
+  BudgetService,
+  createApp,
+  listenApp,
+  openLedger,
+  ProcessorMetrics,
+  type Listening,
+} from '../src/index.js';
 
-let server: ServerType;
+let server: Listening;
 let url: string;
 let fake: FakeOpenRouter;
 let budgets: BudgetService;
@@ -32,11 +38,8 @@ beforeAll(async () => {
     apiTokens: [],
     kafkaReady: async () => {},
   });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  const address = server.address();
-  url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  server = await listenApp(app, '127.0.0.1', 0);
+  url = server.url;
   fake = await startFakeOpenRouter();
   // deepseek-chat at 0.27/1.10 per 1M: 1000 output tokens alone are 0.0011 USD.
   await budgets.put('tight', { period: 'daily', limitUsd: 0.001, enforcement: 'hard' });
@@ -45,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
 });
 
 beforeEach(() => spans.reset());

@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { BudgetService } from '../budget/budget-service.js';
 import { createApp } from '../http/app.js';
+import { listenApp } from '../http/listen.js';
 import { openLedger } from '../ledger/open-ledger.js';
 import { ProcessorMetrics } from '../metrics.js';
 import { percentile } from '../report/cost-report.js';
@@ -70,11 +70,7 @@ async function main(): Promise<void> {
     apiTokens: [],
     kafkaReady: async () => {},
   });
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const { url, close } = await listenApp(app, '127.0.0.1', 0);
   const body = JSON.stringify({
     team: 'bench',
     model: 'deepseek/deepseek-chat',
@@ -85,7 +81,8 @@ async function main(): Promise<void> {
   const health = () => httpCall(`${url}/healthz`, 'GET').then(() => undefined);
   const reserve = () =>
     httpCall(`${url}/v1/reservations`, 'POST', body).then((text) => {
-      if ((JSON.parse(text) as { decision: string }).decision === 'BLOCKED') throw new Error('unexpected BLOCKED');
+      if ((JSON.parse(text) as { decision: string }).decision === 'BLOCKED')
+        throw new Error('unexpected BLOCKED');
     });
   await paced(health); // warm-up
   const baseline = await paced(health);
@@ -144,7 +141,7 @@ async function main(): Promise<void> {
     `  without guard ${without.toFixed(2).padStart(7)} ms/call   with guard ${withGuard.toFixed(2).padStart(7)} ms/call   added ${(withGuard - without).toFixed(2)} ms (${(withGuard / without).toFixed(2)}x)`,
   );
   await fake.close();
-  server.close();
+  await close();
   await ledger.close();
 }
 
