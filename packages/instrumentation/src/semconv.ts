@@ -44,6 +44,7 @@ export const ATTR_GENOPS_BUDGET_REASON_CODE = 'genops.budget.reason_code' as con
 // Metric-only attributes.
 export const ATTR_GENOPS_STATUS = 'genops.status' as const;
 export const ATTR_GENOPS_TOKEN_TYPE = 'genops.token.type' as const;
+export const ATTR_GENOPS_BUDGET_POLICY = 'genops.budget.policy' as const;
 
 // OpenTelemetry GenAI semantic conventions.
 export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name' as const;
@@ -71,6 +72,8 @@ export const METRIC_GENOPS_TOKENS = 'genops.tokens' as const;
 export const METRIC_GENOPS_COST = 'genops.cost' as const;
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage' as const;
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration' as const;
+/** BudgetGuard checks that could not reach the processor (attr genops.budget.policy). */
+export const METRIC_GENOPS_BUDGET_GUARD_UNREACHABLE = 'genops.budget.guard.unreachable' as const;
 
 /** Every attribute a GenOps metric may carry: bounded values only, never an id. */
 export const METRIC_ATTRIBUTE_KEYS = [
@@ -83,6 +86,7 @@ export const METRIC_ATTRIBUTE_KEYS = [
   ATTR_GENOPS_STATUS,
   ATTR_ERROR_TYPE,
   ATTR_GENOPS_TOKEN_TYPE,
+  ATTR_GENOPS_BUDGET_POLICY,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,

@@ -1,8 +1,8 @@
 // Stops a call before it is made when the team's hard budget cannot take it: reserve its worst-case cost at the
 // processor, throw BudgetExceededError on BLOCKED, release on failure; the call's cost span settles the rest.
-import { metrics } from '@opentelemetry/api';
 import { PriceCatalog } from '../pricing/price-catalog.js';
-import { INSTRUMENTATION_SCOPE } from '../semconv.js';
+import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '../semconv.js';
+import { instrumentsFor } from '../telemetry/instruments.js';
 
 export type BudgetDecision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
 
@@ -117,15 +117,10 @@ export class BudgetGuard {
       if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
       body = (await response.json()) as typeof body;
     } catch (error) {
-      metrics
-        .getMeter(INSTRUMENTATION_SCOPE)
-        .createCounter('genops.budget.guard.unreachable', {
-          description: 'Budget checks that could not reach the processor',
-        })
-        .add(1, {
-          'genops.team': request.team,
-          'genops.budget.policy': this.failOpen ? 'fail_open' : 'fail_closed',
-        });
+      instrumentsFor().guardUnreachable.add(1, {
+        [ATTR_GENOPS_TEAM]: request.team,
+        [ATTR_GENOPS_BUDGET_POLICY]: this.failOpen ? 'fail_open' : 'fail_closed',
+      });
       if (this.failOpen) return { decision: 'ALLOWED', reasonCode: 'PROCESSOR_UNREACHABLE' };
       throw new BudgetExceededError(
         request.team,

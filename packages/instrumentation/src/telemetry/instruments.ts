@@ -3,6 +3,7 @@ import { metrics, type Counter, type Histogram, type MeterProvider } from '@open
 import {
   INSTRUMENTATION_SCOPE,
   INSTRUMENTATION_VERSION,
+  METRIC_GENOPS_BUDGET_GUARD_UNREACHABLE,
   METRIC_GENOPS_COST,
   METRIC_GENOPS_REQUESTS,
   METRIC_GENOPS_REQUEST_DURATION,
@@ -20,6 +21,7 @@ export interface GenOpsInstruments {
   cost: Counter;
   tokenUsage: Histogram;
   operationDuration: Histogram;
+  guardUnreachable: Counter;
 }
 
 const byProvider = new WeakMap<MeterProvider, GenOpsInstruments>();
@@ -53,6 +55,10 @@ function createInstruments(provider: MeterProvider): GenOpsInstruments {
       description: 'GenAI operation duration',
       unit: 's',
       advice: { explicitBucketBoundaries: [...OPERATION_DURATION_BUCKETS] },
+    }),
+    guardUnreachable: meter.createCounter(METRIC_GENOPS_BUDGET_GUARD_UNREACHABLE, {
+      description: 'Budget checks that could not reach the processor',
+      unit: '{check}',
     }),
   };
 }

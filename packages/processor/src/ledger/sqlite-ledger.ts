@@ -28,6 +28,12 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
   private settle!: Database.Statement;
+  // Reservation hot path: prepared once, not per admission.
+  private getBudgetSpec!: Database.Statement;
+  private spentInPeriod!: Database.Statement;
+  private liveReserved!: Database.Statement;
+  private insertReservation!: Database.Statement;
+  private releaseReservation!: Database.Statement;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -64,6 +70,21 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     );
     this.settle = this.db.prepare(
       `UPDATE reservations SET status = 'settled' WHERE id = ? AND status = 'active'`,
+    );
+    this.getBudgetSpec = this.db.prepare('SELECT spec FROM budgets WHERE team = ?');
+    this.spentInPeriod = this.db
+      .prepare(
+        'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = ? AND event_time >= ? AND event_time < ?',
+      )
+      .safeIntegers(true);
+    this.liveReserved = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = ? AND status = 'active' AND expires_ms > ?`,
+      )
+      .safeIntegers(true);
+    this.insertReservation = this.db.prepare(`INSERT INTO reservations VALUES (?, ?, ?, ?, ?, 'active')`);
+    this.releaseReservation = this.db.prepare(
+      `UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`,
     );
   }
 
@@ -115,8 +136,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   async getBudget(team: string): Promise<BudgetSpec | undefined> {
-    const row = this.db.prepare('SELECT spec FROM budgets WHERE team = ?').get(team) as
-      { spec: string } | undefined;
+    const row = this.getBudgetSpec.get(team) as { spec: string } | undefined;
     return row ? (JSON.parse(row.spec) as BudgetSpec) : undefined;
   }
 
@@ -130,18 +150,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   private totalsNow(team: string, startMs: number, endMs: number, nowMs: number): Totals {
-    const spent = this.db
-      .prepare(
-        'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = ? AND event_time >= ? AND event_time < ?',
-      )
-      .safeIntegers(true)
-      .get(team, startMs, endMs) as { n: bigint };
-    const reserved = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = ? AND status = 'active' AND expires_ms > ?`,
-      )
-      .safeIntegers(true)
-      .get(team, nowMs) as { n: bigint };
+    const spent = this.spentInPeriod.get(team, startMs, endMs) as { n: bigint };
+    const reserved = this.liveReserved.get(team, nowMs) as { n: bigint };
     return { spentNano: BigInt(spent.n), reservedNano: BigInt(reserved.n) };
   }
 
@@ -171,9 +181,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
       const totals = this.totalsNow(r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
       const admitted = admit(totals);
       if (admitted) {
-        this.db
-          .prepare(`INSERT INTO reservations VALUES (?, ?, ?, ?, ?, 'active')`)
-          .run(r.id, r.team, r.amountNano, r.nowMs, r.expiresMs);
+        this.insertReservation.run(r.id, r.team, r.amountNano, r.nowMs, r.expiresMs);
       }
       return { ...totals, admitted };
     });
@@ -181,10 +189,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   async release(id: string): Promise<boolean> {
-    const statement = this.db.prepare(
-      `UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`,
-    );
-    return this.softDurable(() => statement.run(id).changes === 1);
+    return this.softDurable(() => this.releaseReservation.run(id).changes === 1);
   }
 
   async markAlertFired(
