@@ -193,6 +193,9 @@ export class CallRecorder implements LLMCall {
     if (environment) base[A.ATTR_GENOPS_ENVIRONMENT] = environment;
     if (this.response.actualProvider)
       base[A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER] = this.response.actualProvider;
+    // A boolean: bounded, and what the fallback-rate panels and alerts divide by.
+    if (this.response.fallbackUsed !== undefined)
+      base[A.ATTR_GENOPS_OPENROUTER_FALLBACK_USED] = this.response.fallbackUsed;
     if (type) base[A.ATTR_ERROR_TYPE] = type;
 
     const semconv: Attributes = {

@@ -107,6 +107,7 @@ describe('instrumentOpenAI', () => {
         'genops.provider': 'openrouter',
         'genops.model': 'deepseek/deepseek-chat',
         'genops.openrouter.actual_provider': 'DeepInfra',
+        'genops.openrouter.fallback_used': false,
         'genops.status': 'ok',
       };
       expect(mine('genops.requests')).toEqual([{ attributes: base, value: 1 }]);
