@@ -11,4 +11,9 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // Plain Node scripts shipped outside the packages (e.g. dashboards/honeycomb/load.mjs).
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', fetch: 'readonly', console: 'readonly' } },
+  },
 );

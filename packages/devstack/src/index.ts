@@ -6,6 +6,7 @@ export type {
   RecordedRequest,
 } from './fakes/fake-openrouter.js';
 export type { HoneycombRecord, DatadogRecord } from './fakes/saas-intake.js';
+export type { DatadogMetric } from './fakes/datadog-payload.js';
 export {
   up,
   down,
@@ -25,6 +26,8 @@ export {
   FAKE_HONEYCOMB_KEY,
   FAKE_HONEYCOMB_METRICS_DATASET,
   collectorEnv,
+  registerProcessorTarget,
+  unregisterProcessorTarget,
 } from './services/telemetry.js';
 export { STACK_TOPICS } from './services/kafka.js';
 export { defaultStateDir, repoRoot, cacheDir } from './paths.js';

@@ -18,26 +18,12 @@ import {
 import { startFakeOpenRouter } from '../fakes/fake-openrouter.js';
 import { repoRoot } from '../paths.js';
 import { stderrProgress } from '../progress.js';
+import { registerProcessorTarget } from '../services/telemetry.js';
 import { down, up } from '../stack.js';
+import { DEMO_BUDGETS_YAML, DEMO_FAKE_OPENROUTER } from './scenario.js';
 import { DEMO_PLAN, runTraffic } from './traffic.js';
 
 const keep = process.argv.includes('--keep');
-// growth's hard budget takes only its first few calls: the demo shows BudgetGuard stopping the rest.
-const DEMO_BUDGETS = `budgets:
-  - team: search
-    period: monthly
-    limitUsd: 50
-    enforcement: soft
-  - team: support
-    period: daily
-    timezone: Europe/Berlin
-    limitUsd: 0.02
-    enforcement: soft
-  - team: growth
-    period: daily
-    limitUsd: 0.0002
-    enforcement: hard
-`;
 const stateDir = join(repoRoot(), '.devstack', 'demo');
 const say = stderrProgress;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -80,28 +66,12 @@ async function main(): Promise<void> {
   if (!keep) cleanups.push(() => down(stateDir, { removeData: true }));
   const e = stack.endpoints;
 
-  const fake = await startFakeOpenRouter({
-    providers: {
-      'deepseek/deepseek-chat': ['DeepInfra', 'Together'],
-      'qwen/qwen-2.5-72b-instruct': ['Together'],
-      'openai/gpt-4o-mini': ['OpenAI'],
-      'anthropic/claude-3.5-sonnet': ['Anthropic'],
-      'meta-llama/llama-3.3-70b-instruct': ['Groq', 'DeepInfra'],
-    },
-    prices: {
-      'deepseek/deepseek-chat': { input: 0.27, output: 1.1 },
-      'qwen/qwen-2.5-72b-instruct': { input: 0.35, output: 0.4 },
-      'openai/gpt-4o-mini': { input: 0.15, output: 0.6 },
-      'anthropic/claude-3.5-sonnet': { input: 3, output: 15 },
-      'meta-llama/llama-3.3-70b-instruct': { input: 0.12, output: 0.3 },
-    },
-    latencyMs: 15,
-  });
+  const fake = await startFakeOpenRouter(DEMO_FAKE_OPENROUTER);
   cleanups.push(() => fake.close());
   say(`fake OpenRouter on ${fake.baseURL}`);
 
   const budgetsFile = join(stateDir, 'demo-budgets.yaml');
-  writeFileSync(budgetsFile, DEMO_BUDGETS);
+  writeFileSync(budgetsFile, DEMO_BUDGETS_YAML);
   const processor = await startProcessor(
     loadConfig({
       GENOPS_BUDGETS_FILE: budgetsFile,
@@ -115,6 +85,7 @@ async function main(): Promise<void> {
   );
   cleanups.push(() => processor.stop());
   const api = `http://127.0.0.1:${processor.port}`;
+  registerProcessorTarget(stateDir, `127.0.0.1:${processor.port}`); // Prometheus scrapes its budget metrics
   say(`processor API on ${api}`);
 
   const genops = setupGenOps({

@@ -13,10 +13,19 @@ export interface TrafficPlan {
   fallback?: boolean;
   /** Every n-th call hits a 429. */
   errorEvery?: number;
+  /** OpenRouter `provider.order`: the first entry is down in the demo, so the next one serves. */
+  providerOrder?: string[];
 }
 
 export const DEMO_PLAN: TrafficPlan[] = [
-  { team: 'search', project: 'ranker', model: 'deepseek/deepseek-chat', calls: 40 },
+  { team: 'search', project: 'ranker', model: 'deepseek/deepseek-chat', calls: 30 },
+  {
+    team: 'search',
+    project: 'ranker',
+    model: 'deepseek/deepseek-chat',
+    calls: 10,
+    providerOrder: ['Fireworks', 'DeepInfra'],
+  },
   { team: 'search', project: 'summaries', model: 'qwen/qwen-2.5-72b-instruct', calls: 20, stream: true },
   { team: 'support', project: 'assistant', model: 'openai/gpt-4o-mini', calls: 25, errorEvery: 10 },
   { team: 'support', project: 'assistant', model: 'anthropic/claude-3.5-sonnet', calls: 10, fallback: true },
@@ -55,6 +64,7 @@ export async function runTraffic(
         ],
         max_tokens: 40 + (i % 5) * 20,
         ...(p.fallback ? { models: ['fail/503', p.model] } : {}),
+        ...(p.providerOrder ? { provider: { order: p.providerOrder } } : {}),
         ...(p.stream ? { stream: true } : {}),
       };
       try {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import { decodeDatadogMetrics, type DatadogMetric } from './datadog-payload.js';
 import { decodeOtlp, type OtlpSignal } from './otlp-decode.js';
 
 /** One OTLP export Honeycomb's fake received. */
@@ -19,6 +20,10 @@ export interface DatadogRecord {
   headers: Record<string, string>;
   json?: unknown;
   text?: string;
+  /** Decoded metrics of a v2 series or sketches payload. */
+  metrics?: DatadogMetric[];
+  /** Why a metrics payload could not be decoded. */
+  decodeError?: string;
 }
 
 export interface SaasIntake {
@@ -116,6 +121,12 @@ function startDatadog(port: number, records: DatadogRecord[]): Promise<{ server:
           record.json = JSON.parse(body.toString('utf8'));
         } catch {
           record.text = body.toString('latin1');
+          try {
+            const metrics = decodeDatadogMetrics(path, body);
+            if (metrics) record.metrics = metrics;
+          } catch (error) {
+            record.decodeError = String(error);
+          }
         }
         records.push(record);
         res.writeHead(202, { 'content-type': 'application/json' }).end('{}');

@@ -1,5 +1,5 @@
 // Service specs for the telemetry side: our collector, Jaeger, Prometheus and the SaaS intake fakes.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { StackPorts } from '../endpoints.js';
@@ -96,6 +96,29 @@ function ruleFiles(): string[] {
     .map((f) => join(dir, f));
 }
 
+const processorTargetsFile = (stateDir: string) => join(stateDir, 'prometheus', 'processors.json');
+
+/** Adds a processor's `host:port` to the stack's Prometheus scrape targets (picked up within seconds). */
+export function registerProcessorTarget(stateDir: string, hostPort: string): void {
+  const file = processorTargetsFile(stateDir);
+  const groups = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { targets: string[] }[]) : [];
+  if (groups.some((g) => g.targets.includes(hostPort))) return;
+  groups.push({ targets: [hostPort] });
+  writeFileSync(`${file}.tmp`, JSON.stringify(groups));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** Removes a processor's `host:port` from the scrape targets. */
+export function unregisterProcessorTarget(stateDir: string, hostPort: string): void {
+  const file = processorTargetsFile(stateDir);
+  if (!existsSync(file)) return;
+  const groups = (JSON.parse(readFileSync(file, 'utf8')) as { targets: string[] }[])
+    .map((g) => ({ targets: g.targets.filter((t) => t !== hostPort) }))
+    .filter((g) => g.targets.length);
+  writeFileSync(`${file}.tmp`, JSON.stringify(groups));
+  renameSync(`${file}.tmp`, file);
+}
+
 export interface PrometheusTargets {
   /** host:port of processors to scrape (`/metrics`). */
   processors?: string[];
@@ -123,11 +146,15 @@ export function prometheusSpec(
         static_configs: [{ targets: [`127.0.0.1:${p.collectorPrometheus}`] }],
       },
       { job_name: 'otel-collector', static_configs: [{ targets: [`127.0.0.1:${p.collectorTelemetry}`] }] },
-      ...(targets.processors?.length
-        ? [{ job_name: 'genops-processor', static_configs: [{ targets: targets.processors }] }]
-        : []),
+      // Processors started after the stack register through this file (`registerProcessorTarget`).
+      {
+        job_name: 'genops-processor',
+        static_configs: targets.processors?.length ? [{ targets: targets.processors }] : [],
+        file_sd_configs: [{ files: [processorTargetsFile(stateDir)], refresh_interval: '5s' }],
+      },
     ],
   };
+  if (!existsSync(processorTargetsFile(stateDir))) writeFileSync(processorTargetsFile(stateDir), '[]\n');
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, toYaml(config));
   return {

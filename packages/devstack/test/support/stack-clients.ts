@@ -116,3 +116,16 @@ export async function consumeSpans(
   }
   return spans;
 }
+
+/**
+ * Re-checks `problems()` until it returns none or `timeoutMs` passes; returns the last list, so a failing
+ * assertion shows exactly what is still wrong.
+ */
+export async function settle(problems: () => Promise<string[]>, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await problems();
+    if (!found.length || Date.now() > deadline) return found;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
