@@ -109,10 +109,10 @@ describe('alerts/alertmanager', () => {
   it('reads every secret from a file', () => {
     const text = readFileSync(join(dir, 'alertmanager.yml'), 'utf8');
     expect(text).not.toMatch(/^\s*(slack_api_url|api_url|routing_key|service_key|smtp_auth_password):/m);
-    expect(text.match(/_file: \/etc\/alertmanager\/secrets\/[a-z-]+/g)).toEqual([
-      '_file: /etc/alertmanager/secrets/slack-webhook-url',
-      '_file: /etc/alertmanager/secrets/smtp-password',
-      '_file: /etc/alertmanager/secrets/pagerduty-routing-key',
+    expect(text.match(/_file: \/run\/secrets\/[a-z-]+/g)).toEqual([
+      '_file: /run/secrets/slack-webhook-url',
+      '_file: /run/secrets/smtp-password',
+      '_file: /run/secrets/pagerduty-routing-key',
     ]);
   });
 });

@@ -61,14 +61,24 @@ describe('collector/config.yaml', () => {
   });
 });
 
-describe('collector/testdata variants', () => {
+describe('collector/overlays and collector/testdata variants', () => {
   const noSaasEnv = () => ({ ...stackEnv(), DD_API_KEY: undefined, HONEYCOMB_API_KEY: undefined });
 
   it('without-saas.yaml runs with no SaaS keys', () => {
-    expect(validate(['config.yaml', 'testdata/without-saas.yaml'], noSaasEnv())).toEqual({
+    expect(validate(['config.yaml', 'overlays/without-saas.yaml'], noSaasEnv())).toEqual({
       status: 0,
       output: '',
     });
+  });
+
+  it('all-destinations.yaml keeps every exporter and so needs the Datadog key', () => {
+    expect(validate(['config.yaml', 'overlays/all-destinations.yaml'], stackEnv())).toEqual({
+      status: 0,
+      output: '',
+    });
+    const missingKey = validate(['config.yaml', 'overlays/all-destinations.yaml'], noSaasEnv());
+    expect(missingKey.status).toBe(1);
+    expect(missingKey.output).toContain('exporters::datadog: api.key is not set');
   });
 
   it('debug.yaml adds the debug exporter to the cost pipeline', () => {

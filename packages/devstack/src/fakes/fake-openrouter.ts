@@ -9,8 +9,10 @@ export interface FakePrice {
 }
 
 export interface FakeOpenRouterOptions {
-  /** Port on 127.0.0.1; 0 picks a free one. */
+  /** Port; 0 picks a free one. */
   port?: number;
+  /** Address to listen on. Default 127.0.0.1 (docker-compose uses 0.0.0.0 inside its network). */
+  host?: string;
   /** Providers serving each model, first choice first. Default: `FakeProvider`. */
   providers?: Record<string, string[]>;
   /** Providers that answer 503 (so the router falls back to the next one). */
@@ -181,7 +183,9 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => openRouterError(res, 500, String(error)));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/api/v1`,

@@ -1,0 +1,42 @@
+# GenOps Node images from this monorepo: the processor (`--target processor`), the example service
+# (`--target example`) and the fake OpenRouter for keyless evaluation (`--target fake-openrouter`).
+#   docker build --target processor -t genops/processor .
+FROM node:20-bookworm AS build
+WORKDIR /app
+# better-sqlite3 compiles from source (python3, make, g++ are in the full bookworm image).
+COPY package.json package-lock.json ./
+COPY packages/instrumentation/package.json packages/instrumentation/
+COPY packages/processor/package.json packages/processor/
+COPY packages/devstack/package.json packages/devstack/
+COPY packages/devstack/bin packages/devstack/bin
+COPY packages/processor/bin packages/processor/bin
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
+COPY tsconfig.base.json tsconfig.json ./
+COPY packages packages
+RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/package.json ./
+COPY --from=build /app/packages packages
+USER node
+
+FROM runtime AS processor
+# Listens beyond loopback only with GENOPS_API_TOKENS set (the processor refuses otherwise).
+ENV GENOPS_HTTP_HOST=0.0.0.0 GENOPS_HTTP_PORT=8080
+EXPOSE 8080
+ENTRYPOINT ["node", "packages/processor/dist/cli.js"]
+CMD ["serve"]
+
+FROM runtime AS fake-openrouter
+ENV FAKE_OPENROUTER_HOST=0.0.0.0 FAKE_OPENROUTER_PORT=8090
+EXPOSE 8090
+CMD ["node", "packages/devstack/dist/fakes/fake-openrouter-main.js"]
+
+FROM runtime AS example
+COPY examples examples
+ENV HOST=0.0.0.0 PORT=3000
+EXPOSE 3000
+CMD ["node", "examples/chat-service/server.mjs"]
