@@ -14,6 +14,8 @@ export default tseslint.config(
   // Plain Node scripts shipped outside the packages (e.g. dashboards/honeycomb/load.mjs).
   {
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', fetch: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', fetch: 'readonly', console: 'readonly', setInterval: 'readonly' },
+    },
   },
 );
