@@ -83,6 +83,13 @@ beforeAll(async () => {
     },
     90_000,
   );
+  await waitFor('every demo team in Prometheus', async () => {
+    const teams = await promQuery(
+      prom,
+      `count by (genops_team) (genops_requests_total{genops_team=~"${VARIABLES.team}"})`,
+    );
+    return teams.length === TEAMS.length ? true : undefined;
+  });
   await waitFor('fallbacks and errors in Prometheus', async () => {
     const fallbacks = await promQuery(prom, 'genops_requests_total{genops_openrouter_fallback_used="true"}');
     const errors = await promQuery(
