@@ -24,7 +24,8 @@ import { DEMO_BUDGETS_YAML, DEMO_FAKE_OPENROUTER } from './scenario.js';
 import { DEMO_PLAN, runTraffic } from './traffic.js';
 
 const keep = process.argv.includes('--keep');
-const stateDir = join(repoRoot(), '.devstack', 'demo');
+// GENOPS_DEMO_DIR: where the demo's stack keeps its state (tests give each run its own).
+const stateDir = process.env.GENOPS_DEMO_DIR ?? join(repoRoot(), '.devstack', 'demo');
 const say = stderrProgress;
 const cleanups: (() => Promise<unknown>)[] = [];
 
