@@ -98,25 +98,28 @@ function ruleFiles(): string[] {
 
 const processorTargetsFile = (stateDir: string) => join(stateDir, 'prometheus', 'processors.json');
 
+type TargetGroup = { targets: string[] };
+
+/** Rewrites the file_sd target list atomically (Prometheus must never read half a file). */
+function updateProcessorTargets(stateDir: string, change: (groups: TargetGroup[]) => TargetGroup[]): void {
+  const file = processorTargetsFile(stateDir);
+  const groups = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as TargetGroup[]) : [];
+  writeFileSync(`${file}.tmp`, JSON.stringify(change(groups)));
+  renameSync(`${file}.tmp`, file);
+}
+
 /** Adds a processor's `host:port` to the stack's Prometheus scrape targets (picked up within seconds). */
 export function registerProcessorTarget(stateDir: string, hostPort: string): void {
-  const file = processorTargetsFile(stateDir);
-  const groups = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { targets: string[] }[]) : [];
-  if (groups.some((g) => g.targets.includes(hostPort))) return;
-  groups.push({ targets: [hostPort] });
-  writeFileSync(`${file}.tmp`, JSON.stringify(groups));
-  renameSync(`${file}.tmp`, file);
+  updateProcessorTargets(stateDir, (groups) =>
+    groups.some((g) => g.targets.includes(hostPort)) ? groups : [...groups, { targets: [hostPort] }],
+  );
 }
 
 /** Removes a processor's `host:port` from the scrape targets. */
 export function unregisterProcessorTarget(stateDir: string, hostPort: string): void {
-  const file = processorTargetsFile(stateDir);
-  if (!existsSync(file)) return;
-  const groups = (JSON.parse(readFileSync(file, 'utf8')) as { targets: string[] }[])
-    .map((g) => ({ targets: g.targets.filter((t) => t !== hostPort) }))
-    .filter((g) => g.targets.length);
-  writeFileSync(`${file}.tmp`, JSON.stringify(groups));
-  renameSync(`${file}.tmp`, file);
+  updateProcessorTargets(stateDir, (groups) =>
+    groups.map((g) => ({ targets: g.targets.filter((t) => t !== hostPort) })).filter((g) => g.targets.length),
+  );
 }
 
 export interface PrometheusTargets {
