@@ -3,21 +3,10 @@
 // every Grafana panel query returns data, every rule evaluates and every recording rule has data, every metric
 // and tag a Datadog query names was received, every column a Honeycomb query reads arrived on a span.
 // Renaming a metric or attribute in the instrumentation breaks this test.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setupGenOps, type GenOpsHandle } from '@genops/instrumentation';
-import { loadConfig, startProcessor, type RunningProcessor } from '@genops/processor';
-import {
-  registerProcessorTarget,
-  startFakeOpenRouter,
-  unregisterProcessorTarget,
-  type DatadogMetric,
-  type FakeOpenRouter,
-} from '../src/index.js';
-import { DEMO_BUDGETS_YAML, DEMO_FAKE_OPENROUTER } from '../src/demo/scenario.js';
+import type { DatadogMetric } from '../src/index.js';
+import { startDemoPipeline, type DemoPipeline } from '../src/demo/demo-pipeline.js';
 import { DEMO_PLAN, runTraffic, type TrafficResult } from '../src/demo/traffic.js';
 import {
   datadogQueryStrings,
@@ -44,36 +33,21 @@ const VARIABLES = {
   environment: 'demo',
 };
 
-let fake: FakeOpenRouter;
-let processor: RunningProcessor;
-let genops: GenOpsHandle;
+let pipeline: DemoPipeline;
 let traffic: TrafficResult;
 let target = '';
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'genops-contract-'));
-  const budgetsFile = join(dir, 'budgets.yaml');
-  writeFileSync(budgetsFile, DEMO_BUDGETS_YAML);
-  fake = await startFakeOpenRouter(DEMO_FAKE_OPENROUTER);
-  processor = await startProcessor(
-    loadConfig({
-      GENOPS_BUDGETS_FILE: budgetsFile,
-      GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
-      GENOPS_KAFKA_GROUP: `genops-contract-${Date.now()}`,
-      GENOPS_LEDGER_URL: `sqlite:${join(dir, 'ledger.db')}`,
-      GENOPS_HTTP_PORT: '0',
-    }),
-    { logger: pino({ level: 'error' }) },
-  );
-  target = `127.0.0.1:${processor.port}`;
-  registerProcessorTarget(stateDir, target);
-  genops = setupGenOps({
+  pipeline = await startDemoPipeline({
+    stateDir,
+    endpoints,
     serviceName: 'contract-service',
-    endpoint: endpoints.otlpGrpc,
+    logger: pino({ level: 'error' }),
     metricExportIntervalMillis: 1000,
   });
-  traffic = await runTraffic(fake.baseURL, `http://${target}`, DEMO_PLAN, () => undefined);
-  await genops.forceFlush();
+  target = `127.0.0.1:${pipeline.processor.port}`;
+  traffic = await runTraffic(pipeline.fake.baseURL, pipeline.api, DEMO_PLAN, () => undefined);
+  await pipeline.genops.forceFlush();
   // Data everywhere before the assertions: the processor scraped with its budgets, fallbacks and errors counted.
   await waitFor(
     'the processor scraped by Prometheus with budget metrics',
@@ -101,10 +75,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  unregisterProcessorTarget(stateDir, target);
-  await genops?.shutdown();
-  await processor?.stop();
-  await fake?.close();
+  await pipeline?.stop();
 });
 
 describe('dashboards/ and alerts/ against the live pipeline', () => {

@@ -2,25 +2,19 @@
 // `npm run demo`: the whole pipeline on this machine — local stack, processor, fake OpenRouter, traffic through
 // the real `openai` SDK with the instrumentation — ending with a cost report and the provider comparison.
 // `--keep` leaves the stack running afterwards (stop it with `npx devstack --dir .devstack/demo down`).
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { setupGenOps } from '@genops/instrumentation';
 import {
   renderBudgets,
   type BudgetStatus,
-  loadConfig,
   renderCostTable,
-  startProcessor,
   type CostReport,
   type ProviderReportRow,
 } from '@genops/processor';
-import { startFakeOpenRouter } from '../fakes/fake-openrouter.js';
 import { repoRoot } from '../paths.js';
 import { stderrProgress } from '../progress.js';
-import { registerProcessorTarget } from '../services/telemetry.js';
 import { down, up } from '../stack.js';
-import { DEMO_BUDGETS_YAML, DEMO_FAKE_OPENROUTER } from './scenario.js';
+import { startDemoPipeline } from './demo-pipeline.js';
 import { DEMO_PLAN, runTraffic } from './traffic.js';
 
 const keep = process.argv.includes('--keep');
@@ -67,34 +61,18 @@ async function main(): Promise<void> {
   if (!keep) cleanups.push(() => down(stateDir, { removeData: true }));
   const e = stack.endpoints;
 
-  const fake = await startFakeOpenRouter(DEMO_FAKE_OPENROUTER);
-  cleanups.push(() => fake.close());
-  say(`fake OpenRouter on ${fake.baseURL}`);
-
-  const budgetsFile = join(stateDir, 'demo-budgets.yaml');
-  writeFileSync(budgetsFile, DEMO_BUDGETS_YAML);
-  const processor = await startProcessor(
-    loadConfig({
-      GENOPS_BUDGETS_FILE: budgetsFile,
-      GENOPS_KAFKA_BROKERS: e.kafkaBrokers,
-      GENOPS_KAFKA_GROUP: `genops-demo-${Date.now()}`,
-      GENOPS_LEDGER_URL: `sqlite:${join(stateDir, `ledger-${Date.now()}.db`)}`,
-      GENOPS_HTTP_PORT: '0',
-    }),
-    // Keep stdout for the report: the processor logs warnings and errors only, to stderr.
-    { logger: pino({ name: 'genops-processor', level: 'warn' }, pino.destination(2)) },
-  );
-  cleanups.push(() => processor.stop());
-  const api = `http://127.0.0.1:${processor.port}`;
-  registerProcessorTarget(stateDir, `127.0.0.1:${processor.port}`); // Prometheus scrapes its budget metrics
-  say(`processor API on ${api}`);
-
-  const genops = setupGenOps({
+  const pipeline = await startDemoPipeline({
+    stateDir,
+    endpoints: e,
     serviceName: 'demo-chat-api',
-    endpoint: e.otlpGrpc,
+    // Keep stdout for the report: the processor logs warnings and errors only, to stderr.
+    logger: pino({ name: 'genops-processor', level: 'warn' }, pino.destination(2)),
     metricExportIntervalMillis: 2000,
   });
-  cleanups.push(() => genops.shutdown());
+  cleanups.push(() => pipeline.stop());
+  const { fake, genops, api, budgetsFile } = pipeline;
+  say(`fake OpenRouter on ${fake.baseURL}`);
+  say(`processor API on ${api}`);
 
   say('sending traffic through the openai SDK with @genops/instrumentation');
   let lastShown = 0;
