@@ -17,6 +17,7 @@ const Env = z.object({
   GENOPS_API_TOKENS: z.string().optional(),
   GENOPS_BUDGETS_FILE: z.string().optional(),
   GENOPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  GENOPS_RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
 });
 
 export interface ProcessorConfig {
@@ -37,6 +38,8 @@ export interface ProcessorConfig {
   alertWebhookUrl?: string;
   /** Topic for budget alerts (JSON). */
   alertsTopic: string;
+  /** How often expired reservations are swept (once the consumer has caught up past their expiry), ms. */
+  reservationSweepMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
@@ -72,5 +75,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.GENOPS_BUDGETS_FILE ? { budgetsFile: e.GENOPS_BUDGETS_FILE } : {}),
     ...(e.GENOPS_ALERT_WEBHOOK_URL ? { alertWebhookUrl: e.GENOPS_ALERT_WEBHOOK_URL } : {}),
     alertsTopic: e.GENOPS_KAFKA_ALERTS_TOPIC,
+    reservationSweepMs: e.GENOPS_RESERVATION_SWEEP_MS,
   };
 }

@@ -36,6 +36,16 @@ export class ProcessorMetrics {
     labelNames: ['team', 'decision'] as const,
     registers: [this.registry],
   });
+  readonly reservationsExpired = new Counter({
+    name: 'genops_budget_reservations_expired_total',
+    help: 'Reservations removed by their TTL once the consumer had caught up past their expiry',
+    registers: [this.registry],
+  });
+  readonly consumerCaughtUp = new Gauge({
+    name: 'genops_processor_consumer_caught_up_timestamp_seconds',
+    help: 'Last time every partition of the cost-span topic was consumed to its end (reservation expiry waits for it)',
+    registers: [this.registry],
+  });
   readonly alerts = new Counter({
     name: 'genops_budget_alerts_total',
     help: 'Budget alerts fired, by team and kind (threshold, forecast)',

@@ -11,6 +11,7 @@ import { listenApp } from './http/listen.js';
 import type { CostLedger } from './ledger/cost-ledger.js';
 import { openLedger } from './ledger/open-ledger.js';
 import { ProcessorMetrics } from './metrics.js';
+import { ReservationSweeper } from './budget/reservation-sweeper.js';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -74,6 +75,9 @@ export async function startProcessor(
     `HTTP API on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
   await consumer.start();
+  const sweeper = new ReservationSweeper(budgets, consumer.watermark, metrics, config.reservationSweepMs, (m) =>
+    log.warn(m),
+  );
   log.info(
     `consuming ${config.topic} as group ${config.groupId} from ${config.kafkaBrokers.join(',')}; ledger ${config.ledgerUrl.split('@').pop()}`,
   );
@@ -81,6 +85,7 @@ export async function startProcessor(
     port,
     ledger,
     async stop() {
+      await sweeper.stop();
       await consumer.stop();
       await http.close();
       await ledger.close();

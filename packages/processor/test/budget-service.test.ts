@@ -97,12 +97,31 @@ describe('BudgetService', () => {
   });
 
   describe('when a reservation leaks', () => {
-    it('is released by its TTL', async () => {
+    it('is released by its TTL once the consumer has caught up past the expiry', async () => {
       await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
       await reserve('search', 0.9, 60);
       expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');
       now += 61_000;
+      expect(await budgets.expire(now)).toBe(1);
       expect((await reserve('search', 0.2)).decision).toBe('ALLOWED');
+      expect(await ledger.reservationCount()).toBe(1);
+    });
+
+    it('keeps counting an expired reservation while the consumer lags, so a late span is not over-admitted', async () => {
+      await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      const r = await reserve('search', 0.9, 60);
+      const reservedAt = now;
+      now += 10 * 60_000;
+      // The consumer was last caught up before the reservation expired: its span may still be in Kafka.
+      expect(await budgets.expire(reservedAt + 30_000)).toBe(0);
+      expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');
+      // The span arrives late and settles the reservation at its real cost.
+      await ledger.insertEvents([
+        { ...event({ team: 'search', costUsd: 0.85, endMs: reservedAt + 20_000 }), reservationId: r.reservationId! },
+      ]);
+      expect(await budgets.status('search')).toMatchObject({ spentUsd: 0.85, reservedUsd: 0 });
+      expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');
+      expect((await reserve('search', 0.15)).decision).toBe('WARNING');
     });
 
     it('can be released explicitly', async () => {

@@ -252,6 +252,7 @@ describe('loadConfig', () => {
       httpPort: 8080,
       apiTokens: [],
       alertsTopic: 'genops.budget-alerts',
+      reservationSweepMs: 1000,
     });
   });
 });

@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
 import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
-import type { BudgetStore } from './budget-store.js';
+import type { BudgetStore, RecountResult } from './budget-store.js';
 import { budgetStatus, decide, type Admission, type BudgetStatus } from './decision.js';
-import { currentPeriod } from './period.js';
 
 export const ReservationRequestSchema = z
   .object({
@@ -51,23 +50,18 @@ export class BudgetService {
   }
 
   async status(team: string): Promise<BudgetStatus | undefined> {
-    const spec = await this.store.getBudget(team);
-    return spec ? this.statusOf(spec) : undefined;
+    const now = this.clock();
+    const counters = await this.store.counters(team, now);
+    return counters && budgetStatus(counters.spec, counters.period, now, counters.spentNano, counters.reservedNano);
   }
 
   async list(): Promise<BudgetStatus[]> {
-    return Promise.all((await this.store.listBudgets()).map((spec) => this.statusOf(spec)));
+    const statuses = await Promise.all((await this.store.listBudgets()).map((spec) => this.status(spec.team)));
+    return statuses.filter((s): s is BudgetStatus => s !== undefined);
   }
 
   async remove(team: string): Promise<boolean> {
     return this.store.deleteBudget(team);
-  }
-
-  private async statusOf(spec: BudgetSpec): Promise<BudgetStatus> {
-    const now = this.clock();
-    const period = currentPeriod(spec, now);
-    const totals = await this.store.totals(spec.team, period.startMs, period.endMs, now);
-    return budgetStatus(spec, period, now, totals.spentNano, totals.reservedNano);
   }
 
   /** Admits (and reserves) or blocks a call, atomically against every other reservation of the team. */
@@ -75,39 +69,46 @@ export class BudgetService {
     const parsed = ReservationRequestSchema.safeParse(body);
     if (!parsed.success) throw firstIssue(parsed.error);
     const request = parsed.data;
-    const spec = await this.store.getBudget(request.team);
-    if (!spec)
-      return { decision: 'ALLOWED', reasonCode: 'NO_BUDGET', reason: `team ${request.team} has no budget` };
     const now = this.clock();
-    const period = currentPeriod(spec, now);
     const estimateNano = BigInt(Math.round(request.estimatedCostUsd * 1e9));
     const id = randomUUID();
-    let admission: Admission = { decision: 'ALLOWED' };
-    const result = await this.store.reserve(
-      {
-        id,
-        team: request.team,
-        amountNano: estimateNano,
-        nowMs: now,
-        expiresMs: now + request.ttlSeconds * 1000,
-        periodStartMs: period.startMs,
-        periodEndMs: period.endMs,
-      },
-      (totals) => {
-        admission = decide(spec, period, totals.spentNano, totals.reservedNano, estimateNano);
-        return admission.decision !== 'BLOCKED';
-      },
-    );
-    const reserved = result.reservedNano + (result.admitted ? estimateNano : 0n);
-    this.onDecision(request.team, (admission as Admission).decision);
+    const outcome = await this.store.reserve({
+      id,
+      team: request.team,
+      amountNano: estimateNano,
+      nowMs: now,
+      expiresMs: now + request.ttlSeconds * 1000,
+    });
+    if (!outcome) {
+      this.onDecision(request.team, 'ALLOWED');
+      return { decision: 'ALLOWED', reasonCode: 'NO_BUDGET', reason: `team ${request.team} has no budget` };
+    }
+    const { spec, period, spentNano, reservedNano, admitted } = outcome;
+    const admission = decide(spec, period, spentNano, reservedNano, estimateNano);
+    this.onDecision(request.team, admission.decision);
+    const reserved = reservedNano + (admitted ? estimateNano : 0n);
     return {
       ...admission,
-      ...(result.admitted ? { reservationId: id } : {}),
-      budget: budgetStatus(spec, period, now, result.spentNano, reserved),
+      ...(admitted ? { reservationId: id } : {}),
+      budget: budgetStatus(spec, period, now, spentNano, reserved),
     };
   }
 
   async release(id: string): Promise<void> {
     if (!(await this.store.release(id))) throw new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
+  }
+
+  /**
+   * Removes reservations whose TTL passed before `caughtUpMs`: the time up to which every cost span produced has
+   * been written to the ledger. While the consumer lags, an expired reservation keeps its amount counted, since
+   * its span may still be on the way; the call is never forgotten and never counted twice.
+   */
+  async expire(caughtUpMs: number): Promise<number> {
+    return this.store.expireReservations(Math.min(caughtUpMs, this.clock()));
+  }
+
+  /** Rebuilds counters from the raw rows (one team or all). */
+  async recount(team?: string): Promise<RecountResult[]> {
+    return this.store.recount(this.clock(), team);
   }
 }

@@ -1,5 +1,6 @@
-// Persistence of budgets and reservations, in the ledger's database (both adapters implement it).
+// Persistence of budgets, their counters and reservations, in the ledger's database (both adapters implement it).
 import type { BudgetSpec } from './budget-spec.js';
+import type { Period } from './period.js';
 
 export interface ReservationRequest {
   id: string;
@@ -7,32 +8,49 @@ export interface ReservationRequest {
   amountNano: bigint;
   nowMs: number;
   expiresMs: number;
-  periodStartMs: number;
-  periodEndMs: number;
 }
 
-export interface Totals {
+/** A team's budget with its counters, rolled to the period containing the time asked about. */
+export interface BudgetCounters {
+  spec: BudgetSpec;
+  period: Period;
   spentNano: bigint;
+  /** Reservations in the ledger before this admission (live ones, and expired ones not yet swept). */
   reservedNano: bigint;
 }
 
+export interface ReserveOutcome extends BudgetCounters {
+  admitted: boolean;
+}
+
+/** One team's counters before and after a recount. */
+export interface RecountResult {
+  team: string;
+  before: { spentNano: bigint; reservedNano: bigint };
+  after: { spentNano: bigint; reservedNano: bigint };
+}
+
 export interface BudgetStore {
+  /** Stores a budget and counts its current period from the raw rows, in one transaction. */
   putBudget(spec: BudgetSpec, nowMs: number): Promise<void>;
   getBudget(team: string): Promise<BudgetSpec | undefined>;
   listBudgets(): Promise<BudgetSpec[]>;
   deleteBudget(team: string): Promise<boolean>;
-  /** Spend in [start, end) plus live (unexpired, unsettled, unreleased) reservations of the team. */
-  totals(team: string, startMs: number, endMs: number, nowMs: number): Promise<Totals>;
+  /** The team's counters at `nowMs` (rolling the period over first when it has ended); undefined without a budget. */
+  counters(team: string, nowMs: number): Promise<BudgetCounters | undefined>;
   /**
-   * Atomically, against every other reservation of the team (across processes): reads the totals, asks
-   * `admit`, and records the reservation only if it says yes.
+   * Admits and records the reservation when the team's budget can take it, atomically against every other
+   * writer (across processes): one conditional row update on the fast path. Undefined when the team has no budget.
    */
-  reserve(
-    request: ReservationRequest,
-    admit: (totals: Totals) => boolean,
-  ): Promise<Totals & { admitted: boolean }>;
-  /** Releases a live reservation; false when there is none by that id. */
+  reserve(request: ReservationRequest): Promise<ReserveOutcome | undefined>;
+  /** Releases a reservation still in the ledger; false when there is none by that id. */
   release(id: string): Promise<boolean>;
+  /** Removes reservations that expired at or before `untilMs` from the ledger and their amounts from the counters. */
+  expireReservations(untilMs: number): Promise<number>;
+  /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */
+  reservationCount(): Promise<number>;
+  /** Rebuilds the counters of one team (or every team with a budget) from the raw rows. */
+  recount(nowMs: number, team?: string): Promise<RecountResult[]>;
   /** Records that an alert fired for a team and period; false when it had fired already (remembered across restarts). */
   markAlertFired(team: string, periodStartMs: number, alertKey: string, nowMs: number): Promise<boolean>;
 }

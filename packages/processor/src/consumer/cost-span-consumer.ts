@@ -1,11 +1,12 @@
 // Consumes cost spans from Kafka into the ledger. Offsets are committed only after the ledger write is durable;
 // what cannot be decoded goes to the dead-letter topic (original bytes + reason) and consumption goes on.
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type { ProcessorConfig } from '../config.js';
 import { decodeCostSpans } from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
+import { ConsumerWatermark } from './consumer-watermark.js';
 
 export interface ConsumerLogger {
   info(msg: string): void;
@@ -26,6 +27,9 @@ export class CostSpanConsumer {
   private readonly kafka: Kafka;
   private readonly consumer: Consumer;
   private readonly producer: Producer;
+  // One long-lived admin client for readiness probes and the watermark, not a connection per probe.
+  private readonly admin: Admin;
+  readonly watermark: ConsumerWatermark;
   private running = false;
 
   constructor(
@@ -49,6 +53,8 @@ export class CostSpanConsumer {
       maxBytesPerPartition: 12 * 1024 * 1024,
     });
     this.producer = this.kafka.producer({ idempotent: false, allowAutoTopicCreation: true });
+    this.admin = this.kafka.admin();
+    this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
   }
 
   get isRunning(): boolean {
@@ -57,30 +63,19 @@ export class CostSpanConsumer {
 
   /** Kafka reachable: metadata for the topic answers. */
   async ping(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.fetchTopicMetadata({ topics: [this.config.topic] });
-    } finally {
-      await admin.disconnect();
-    }
+    await this.admin.fetchTopicMetadata({ topics: [this.config.topic] });
   }
 
   /** Creates the topics when missing (subscribing to an absent topic races its auto-creation). */
   private async ensureTopics(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = [this.config.topic, this.config.dlqTopic].filter((t) => !existing.has(t));
-      if (missing.length)
-        await admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
-    } finally {
-      await admin.disconnect();
-    }
+    const existing = new Set(await this.admin.listTopics());
+    const missing = [this.config.topic, this.config.dlqTopic].filter((t) => !existing.has(t));
+    if (missing.length)
+      await this.admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
   }
 
   async start(): Promise<void> {
+    await this.admin.connect();
     await this.ensureTopics();
     await this.producer.connect();
     await this.consumer.connect();
@@ -158,5 +153,6 @@ export class CostSpanConsumer {
     this.running = false;
     await this.consumer.disconnect();
     await this.producer.disconnect();
+    await this.admin.disconnect();
   }
 }

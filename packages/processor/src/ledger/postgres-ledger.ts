@@ -1,8 +1,16 @@
 // The scale-out ledger: PostgreSQL shared by every processor instance of a consumer group.
 import pg from 'pg';
 import type { BudgetSpec } from '../budget/budget-spec.js';
-import type { BudgetStore, ReservationRequest, Totals } from '../budget/budget-store.js';
+import type {
+  BudgetCounters,
+  BudgetStore,
+  RecountResult,
+  ReservationRequest,
+  ReserveOutcome,
+} from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
+import * as scripts from './budget-scripts.js';
+import type { Query, Row, Script } from './budget-scripts.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -29,10 +37,44 @@ const MIGRATION_LOCK = 4_627_001;
 
 export class PostgresLedger implements CostLedger, BudgetStore {
   private readonly pool: pg.Pool;
+  // Reservations are short-lived soft state (the TTL sweep removes them): their commits do not wait for the WAL
+  // flush. A pool of its own, so admissions never queue behind ingest transactions for a connection.
+  private readonly reservationPool: pg.Pool;
 
   constructor(connectionString: string) {
     this.pool = new pg.Pool({ connectionString, max: 8 });
-    this.pool.on('error', () => {}); // idle-client errors surface on the next query instead
+    this.reservationPool = new pg.Pool({
+      connectionString,
+      max: 8,
+      options: '-c synchronous_commit=off',
+    });
+    // Idle-client errors surface on the next query instead.
+    this.pool.on('error', () => {});
+    this.reservationPool.on('error', () => {});
+  }
+
+  private static exec(client: pg.Pool | pg.PoolClient): (q: Query) => Promise<Row[]> {
+    return async (q) => {
+      const params = q.params.map((v) => (typeof v === 'bigint' ? v.toString() : v));
+      const result = await client.query(q.lock ? `${q.sql} FOR UPDATE` : q.sql, params);
+      return result.rows as Row[];
+    };
+  }
+
+  /** Runs a budget script in one transaction on one client. */
+  private async transact<T>(script: Script<T>, pool = this.pool): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await scripts.runAsync(script, PostgresLedger.exec(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async migrate(): Promise<void> {
@@ -92,13 +134,8 @@ export class PostgresLedger implements CostLedger, BudgetStore {
         for (const e of slice) if (fresh.has(`${e.traceId}/${e.spanId}`)) inserted.push(e);
       }
       await this.addToRollup(client, inserted);
-      const settled = inserted.filter((e) => e.reservationId).map((e) => e.reservationId);
-      if (settled.length) {
-        await client.query(
-          `UPDATE reservations SET status = 'settled' WHERE id = ANY($1) AND status = 'active'`,
-          [settled],
-        );
-      }
+      // Last before COMMIT: the counter rows stay locked for as short a time as possible.
+      await scripts.runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
       await client.query('COMMIT');
       return { inserted: inserted.length, duplicates: events.length - inserted.length };
     } catch (error) {
@@ -154,10 +191,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
   }
 
   async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {
-    await this.pool.query(
-      'INSERT INTO budgets VALUES ($1, $2, $3) ON CONFLICT (team) DO UPDATE SET spec = EXCLUDED.spec, updated_ms = EXCLUDED.updated_ms',
-      [spec.team, JSON.stringify(spec), nowMs],
-    );
+    await this.transact(scripts.putBudget(spec, nowMs));
   }
 
   async getBudget(team: string): Promise<BudgetSpec | undefined> {
@@ -174,63 +208,43 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     return ((await this.pool.query('DELETE FROM budgets WHERE team = $1', [team])).rowCount ?? 0) === 1;
   }
 
-  private async totalsWith(
-    client: pg.Pool | pg.PoolClient,
-    team: string,
-    startMs: number,
-    endMs: number,
-    nowMs: number,
-  ): Promise<Totals> {
-    const { rows } = await client.query(
-      `SELECT (SELECT COALESCE(SUM(cost_nano), 0) FROM cost_events WHERE team = $1 AND event_time >= $2 AND event_time < $3) AS spent,
-              (SELECT COALESCE(SUM(amount_nano), 0) FROM reservations WHERE team = $1 AND status = 'active' AND expires_ms > $4) AS reserved`,
-      [team, startMs, endMs, nowMs],
-    );
-    return { spentNano: BigInt(String(rows[0].spent)), reservedNano: BigInt(String(rows[0].reserved)) };
+  async counters(team: string, nowMs: number): Promise<BudgetCounters | undefined> {
+    return this.transact(scripts.rollCounters(team, nowMs), this.reservationPool);
   }
 
-  async totals(team: string, startMs: number, endMs: number, nowMs: number): Promise<Totals> {
-    return this.totalsWith(this.pool, team, startMs, endMs, nowMs);
-  }
-
-  async reserve(
-    r: ReservationRequest,
-    admit: (totals: Totals) => boolean,
-  ): Promise<Totals & { admitted: boolean }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // Reservations are short-lived soft state (a TTL releases them): no WAL flush wait at commit.
-      await client.query('SET LOCAL synchronous_commit = off');
-      // One admission at a time per team, across every processor sharing this database.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`genops.budget:${r.team}`]);
-      const totals = await this.totalsWith(client, r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
-      const admitted = admit(totals);
-      if (admitted) {
-        await client.query(`INSERT INTO reservations VALUES ($1, $2, $3, $4, $5, 'active')`, [
-          r.id,
-          r.team,
-          r.amountNano.toString(),
-          r.nowMs,
-          r.expiresMs,
-        ]);
-      }
-      await client.query('COMMIT');
-      return { ...totals, admitted };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+  /**
+   * The fast path is one statement: a conditional UPDATE of the team's row (its row lock orders concurrent
+   * admissions from every processor) that inserts the reservation only when it matched. Otherwise — a new
+   * period, a rolling window, a BLOCKED decision — a transaction locks the row and decides.
+   */
+  async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
+    const exec = PostgresLedger.exec(this.reservationPool);
+    const [fast] = await exec({
+      sql: `WITH admitted AS (${scripts.RESERVE_FAST_SQL}),
+        inserted AS (INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status)
+          SELECT $4::text, $2, $1, $3, $5::bigint, 'active' FROM admitted)
+        SELECT * FROM admitted`,
+      params: [...scripts.reserveFastParams(r), r.id, r.expiresMs],
+    });
+    if (fast) return scripts.fastOutcome(fast, r);
+    return this.transact(scripts.reserveSlow(r), this.reservationPool);
   }
 
   async release(id: string): Promise<boolean> {
-    const result = await this.pool.query(
-      `UPDATE reservations SET status = 'released' WHERE id = $1 AND status = 'active'`,
-      [id],
-    );
-    return (result.rowCount ?? 0) === 1;
+    return this.transact(scripts.release(id), this.reservationPool);
+  }
+
+  async expireReservations(untilMs: number): Promise<number> {
+    return this.transact(scripts.expireReservations(untilMs), this.reservationPool);
+  }
+
+  async reservationCount(): Promise<number> {
+    const { rows } = await this.pool.query('SELECT COUNT(*) AS n FROM reservations');
+    return Number(rows[0].n);
+  }
+
+  async recount(nowMs: number, team?: string): Promise<RecountResult[]> {
+    return this.transact(scripts.recount(nowMs, team));
   }
 
   async markAlertFired(
@@ -251,6 +265,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
   }
 
   async close(): Promise<void> {
+    await this.reservationPool.end();
     await this.pool.end();
   }
 }

@@ -37,5 +37,16 @@ export function migrations(dialect: Dialect): string[] {
        team TEXT NOT NULL, period_start ${int} NOT NULL, alert_key TEXT NOT NULL, fired_ms ${int} NOT NULL,
        PRIMARY KEY (team, period_start, alert_key)
      );`,
+    // Counters for O(1) admission (budget-counters.ts). Bounds 0/0 match no period, so the first admission
+    // after the upgrade counts each budget from the raw rows. Reservations that left the live state are dropped.
+    `ALTER TABLE budgets ADD COLUMN period_start ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE budgets ADD COLUMN period_end ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE budgets ADD COLUMN window_ms ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE budgets ADD COLUMN limit_nano ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE budgets ADD COLUMN hard INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE budgets ADD COLUMN spent_nano ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE budgets ADD COLUMN reserved_nano ${int} NOT NULL DEFAULT 0;
+     DELETE FROM reservations WHERE status <> 'active';
+     CREATE INDEX reservations_expiry ON reservations (expires_ms);`,
   ];
 }

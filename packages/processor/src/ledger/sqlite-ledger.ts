@@ -1,8 +1,16 @@
 // The embedded ledger: SQLite (better-sqlite3) in WAL mode with full sync, so a committed batch survives a crash.
 import Database from 'better-sqlite3';
 import type { BudgetSpec } from '../budget/budget-spec.js';
-import type { BudgetStore, ReservationRequest, Totals } from '../budget/budget-store.js';
+import type {
+  BudgetCounters,
+  BudgetStore,
+  RecountResult,
+  ReservationRequest,
+  ReserveOutcome,
+} from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
+import * as scripts from './budget-scripts.js';
+import type { Query, Row, Script } from './budget-scripts.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -27,13 +35,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
   private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
-  private settle!: Database.Statement;
-  // Reservation hot path: prepared once, not per admission.
-  private getBudgetSpec!: Database.Statement;
-  private spentInPeriod!: Database.Statement;
-  private liveReserved!: Database.Statement;
-  private insertReservation!: Database.Statement;
-  private releaseReservation!: Database.Statement;
+  // Statements of the budget scripts, prepared once each.
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -68,24 +71,28 @@ export class SqliteLedger implements CostLedger, BudgetStore {
          cost_nano = cost_nano + excluded.cost_nano, requests = requests + excluded.requests, errors = errors + excluded.errors,
          input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens`,
     );
-    this.settle = this.db.prepare(
-      `UPDATE reservations SET status = 'settled' WHERE id = ? AND status = 'active'`,
-    );
-    this.getBudgetSpec = this.db.prepare('SELECT spec FROM budgets WHERE team = ?');
-    this.spentInPeriod = this.db
-      .prepare(
-        'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = ? AND event_time >= ? AND event_time < ?',
-      )
-      .safeIntegers(true);
-    this.liveReserved = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = ? AND status = 'active' AND expires_ms > ?`,
-      )
-      .safeIntegers(true);
-    this.insertReservation = this.db.prepare(`INSERT INTO reservations VALUES (?, ?, ?, ?, ?, 'active')`);
-    this.releaseReservation = this.db.prepare(
-      `UPDATE reservations SET status = 'released' WHERE id = ? AND status = 'active'`,
-    );
+  }
+
+  /** Runs one statement of a budget script; `$n` parameters bind by number. */
+  private readonly exec = (q: Query): Row[] => {
+    let statement = this.statements.get(q.sql);
+    if (!statement) {
+      statement = this.db.prepare(q.sql).safeIntegers(true);
+      this.statements.set(q.sql, statement);
+    }
+    const params = Object.fromEntries(q.params.map((v, i) => [i + 1, v]));
+    if (statement.reader) return statement.all(params) as Row[];
+    statement.run(params);
+    return [];
+  };
+
+  /**
+   * Runs a budget script in one IMMEDIATE transaction: the write lock is taken first, so no other writer (another
+   * connection or process on the same file) slips between a read and the write that depends on it.
+   */
+  private write<T>(script: () => Script<T>, durable = true): T {
+    const transaction = this.db.transaction(() => scripts.runSync(script(), this.exec));
+    return durable ? transaction.immediate() : this.softDurable(() => transaction.immediate());
   }
 
   async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
@@ -94,11 +101,11 @@ export class SqliteLedger implements CostLedger, BudgetStore {
       for (const e of events) {
         if (this.insertEvent.run(...EVENT_COLUMNS.map(([, read]) => read(e))).changes === 0) continue;
         fresh.push(e);
-        if (e.reservationId) this.settle.run(e.reservationId);
       }
       for (const s of rollupSums(fresh)) {
         this.upsertRollup.run(...s.key, s.costNano, s.requests, s.errors, s.inputTokens, s.outputTokens);
       }
+      scripts.runSync(scripts.countIngested(fresh, 'sqlite'), this.exec);
     })();
     return { inserted: fresh.length, duplicates: events.length - fresh.length };
   }
@@ -128,15 +135,11 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO budgets VALUES (?, ?, ?) ON CONFLICT (team) DO UPDATE SET spec = excluded.spec, updated_ms = excluded.updated_ms',
-      )
-      .run(spec.team, JSON.stringify(spec), nowMs);
+    this.write(() => scripts.putBudget(spec, nowMs));
   }
 
   async getBudget(team: string): Promise<BudgetSpec | undefined> {
-    const row = this.getBudgetSpec.get(team) as { spec: string } | undefined;
+    const row = this.db.prepare('SELECT spec FROM budgets WHERE team = ?').get(team) as { spec: string } | undefined;
     return row ? (JSON.parse(row.spec) as BudgetSpec) : undefined;
   }
 
@@ -149,19 +152,14 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return this.db.prepare('DELETE FROM budgets WHERE team = ?').run(team).changes === 1;
   }
 
-  private totalsNow(team: string, startMs: number, endMs: number, nowMs: number): Totals {
-    const spent = this.spentInPeriod.get(team, startMs, endMs) as { n: bigint };
-    const reserved = this.liveReserved.get(team, nowMs) as { n: bigint };
-    return { spentNano: BigInt(spent.n), reservedNano: BigInt(reserved.n) };
-  }
-
-  async totals(team: string, startMs: number, endMs: number, nowMs: number): Promise<Totals> {
-    return this.totalsNow(team, startMs, endMs, nowMs);
+  async counters(team: string, nowMs: number): Promise<BudgetCounters | undefined> {
+    return this.write(() => scripts.rollCounters(team, nowMs), false);
   }
 
   /**
-   * Reservations are short-lived soft state (a TTL releases them): their commits skip the fsync, so admission
-   * is not bound by disk latency. They stay atomic, and the next ledger write (synchronous=FULL) syncs them too.
+   * Reservations are short-lived soft state (the TTL sweep removes them): their commits skip the fsync, so
+   * admission is not bound by disk latency. They stay atomic, and the next ledger write (synchronous=FULL) syncs
+   * them too.
    */
   private softDurable<T>(fn: () => T): T {
     this.db.pragma('synchronous = NORMAL');
@@ -172,24 +170,29 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     }
   }
 
-  async reserve(
-    r: ReservationRequest,
-    admit: (totals: Totals) => boolean,
-  ): Promise<Totals & { admitted: boolean }> {
-    // IMMEDIATE takes the write lock first, so no other writer can slip between the check and the insert.
-    const transaction = this.db.transaction(() => {
-      const totals = this.totalsNow(r.team, r.periodStartMs, r.periodEndMs, r.nowMs);
-      const admitted = admit(totals);
-      if (admitted) {
-        this.insertReservation.run(r.id, r.team, r.amountNano, r.nowMs, r.expiresMs);
-      }
-      return { ...totals, admitted };
-    });
-    return this.softDurable(() => transaction.immediate());
+  async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
+    return this.write(function* () {
+      const [fast] = yield { sql: scripts.RESERVE_FAST_SQL, params: scripts.reserveFastParams(r) };
+      if (!fast) return yield* scripts.reserveSlow(r);
+      yield { sql: scripts.INSERT_RESERVATION_SQL, params: scripts.insertReservationParams(r) };
+      return scripts.fastOutcome(fast, r);
+    }, false);
   }
 
   async release(id: string): Promise<boolean> {
-    return this.softDurable(() => this.releaseReservation.run(id).changes === 1);
+    return this.write(() => scripts.release(id), false);
+  }
+
+  async expireReservations(untilMs: number): Promise<number> {
+    return this.write(() => scripts.expireReservations(untilMs), false);
+  }
+
+  async reservationCount(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM reservations').get() as { n: number }).n;
+  }
+
+  async recount(nowMs: number, team?: string): Promise<RecountResult[]> {
+    return this.write(() => scripts.recount(nowMs, team));
   }
 
   async markAlertFired(

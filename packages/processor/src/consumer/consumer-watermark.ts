@@ -1,0 +1,35 @@
+// How far the consumer group has caught up: the last time at which every partition's committed offset had reached
+// the partition's end. Offsets are committed only after the ledger write, so every cost span produced before that
+// time is in the ledger. Reservation expiry waits for it, so a lagging consumer never makes a call's spend vanish.
+import type { Admin } from 'kafkajs';
+
+export class ConsumerWatermark {
+  private caughtUpAtMs = 0;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly topic: string,
+    private readonly groupId: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** The last time the group was seen caught up (0 before the first such check). */
+  get caughtUpMs(): number {
+    return this.caughtUpAtMs;
+  }
+
+  /** Asks the broker; advances the watermark when every partition is consumed to its end. Returns it. */
+  async check(): Promise<number> {
+    const askedAt = this.clock();
+    const [ends, committed] = await Promise.all([
+      this.admin.fetchTopicOffsets(this.topic),
+      this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] }),
+    ]);
+    const done = new Map<number, bigint>();
+    for (const t of committed)
+      for (const p of t.partitions) done.set(p.partition, BigInt(p.offset === '-1' ? '0' : p.offset));
+    const lagging = ends.filter((p) => (done.get(p.partition) ?? 0n) < BigInt(p.high));
+    if (lagging.length === 0) this.caughtUpAtMs = Math.max(this.caughtUpAtMs, askedAt);
+    return this.caughtUpAtMs;
+  }
+}
