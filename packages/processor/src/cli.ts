@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config.js';
 import { DIMENSION_NAMES } from './decode/cost-event.js';
 import type { BudgetStatus } from './budget/decision.js';
-import { renderBudgets } from './cli/budget-table.js';
+import { renderBudgets, renderRecount } from './cli/budget-table.js';
+import { openLedger } from './ledger/open-ledger.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
 import { startProcessor } from './serve.js';
@@ -136,6 +137,23 @@ budgetsCommand
       process.stdout.write(renderBudgets([status]));
     },
   );
+
+budgetsCommand
+  .command('recount [team]')
+  .description(
+    'rebuild budget counters (spent in the current period, reserved) from the raw ledger rows; opens the ledger itself',
+  )
+  .option('--ledger <url>', 'ledger URL (default: GENOPS_LEDGER_URL, else sqlite:./genops.db)')
+  .action(async (team: string | undefined, opts: { ledger?: string }) => {
+    const ledger = await openLedger(opts.ledger ?? process.env.GENOPS_LEDGER_URL ?? 'sqlite:./genops.db');
+    try {
+      const results = await ledger.recount(Date.now(), team);
+      if (team && results.length === 0) throw new Error(`team ${team} has no budget`);
+      process.stdout.write(renderRecount(results));
+    } finally {
+      await ledger.close();
+    }
+  });
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`genops: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,4 +1,5 @@
 // Renders budget statuses as an aligned table. Pure.
+import type { RecountResult } from '../budget/budget-store.js';
 import type { BudgetStatus } from '../budget/decision.js';
 
 function budgetLine(b: BudgetStatus): string[] {
@@ -18,6 +19,32 @@ function budgetLine(b: BudgetStatus): string[] {
   ];
 }
 
+function renderTable(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (rightAligned(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** What `genops budgets recount` changed, per team, in USD. */
+export function renderRecount(results: RecountResult[]): string {
+  // Every nano-dollar shown: a repair tool must not round the difference away.
+  const usd = (n: bigint) => {
+    const abs = n < 0n ? -n : n;
+    return `${n < 0n ? '-' : ''}${abs / 1_000_000_000n}.${String(abs % 1_000_000_000n).padStart(9, '0')}`;
+  };
+  const rows = results.map((r) => [
+    r.team,
+    usd(r.before.spentNano),
+    usd(r.after.spentNano),
+    usd(r.before.reservedNano),
+    usd(r.after.reservedNano),
+    r.before.spentNano === r.after.spentNano && r.before.reservedNano === r.after.reservedNano ? 'ok' : 'repaired',
+  ]);
+  const header = ['team', 'spent before', 'spent after', 'reserved before', 'reserved after', 'counters'];
+  return renderTable(header, rows, (i) => i >= 1 && i <= 4);
+}
+
 export function renderBudgets(budgets: BudgetStatus[]): string {
   const header = [
     'team',
@@ -31,9 +58,5 @@ export function renderBudgets(budgets: BudgetStatus[]): string {
     'state',
     'resets in',
   ];
-  const rows = budgets.map(budgetLine);
-  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r.map((c, i) => (i >= 3 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  return renderTable(header, budgets.map(budgetLine), (i) => i >= 3 && i <= 7);
 }
