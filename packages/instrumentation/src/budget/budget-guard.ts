@@ -1,8 +1,12 @@
 // Stops a call before it is made when the team's hard budget cannot take it: reserve its worst-case cost at the
 // processor, throw BudgetExceededError on BLOCKED, release on failure; the call's cost span settles the rest.
+import { diag } from '@opentelemetry/api';
 import { PriceCatalog } from '../pricing/price-catalog.js';
 import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '../semconv.js';
 import { instrumentsFor } from '../telemetry/instruments.js';
+import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
+
+const log = diag.createComponentLogger({ namespace: '@genops/instrumentation/budget-guard' });
 
 export type BudgetDecision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
 
@@ -11,7 +15,11 @@ export interface BudgetGuardOptions {
   url?: string;
   /** Bearer token. Default: GENOPS_TOKEN. */
   token?: string;
-  /** When the processor cannot be reached: `true` (default) lets the call through, `false` blocks it. */
+  /**
+   * When the processor cannot be reached (connection error, timeout, 5xx): `true` (default) lets the call
+   * through, `false` blocks it. A processor that answers with a 4xx (a rejected token, a bad request) always
+   * blocks: a misconfiguration must not turn enforcement off.
+   */
   failOpen?: boolean;
   /** Per-request timeout, ms. Default 2000. */
   timeoutMs?: number;
@@ -23,6 +31,18 @@ export interface BudgetGuardOptions {
   priceCatalog?: PriceCatalog;
   /** Output tokens assumed when the request sets no max_tokens. Default 1024. */
   defaultMaxOutputTokens?: number;
+  /**
+   * Reserved for a call whose model has no price in the catalog, USD. Default 0.1 (a long answer from a
+   * frontier model); the call's cost span settles the real amount.
+   */
+  unknownModelEstimateUsd?: number;
+}
+
+/** A worst-case estimate and what it rests on. */
+export interface CallEstimate {
+  usd: number;
+  /** Set when the estimate is not from the catalog's price for the model. */
+  basis?: string;
 }
 
 export interface AdmitRequest {
@@ -30,6 +50,8 @@ export interface AdmitRequest {
   project?: string;
   model: string;
   estimatedCostUsd: number;
+  /** Why the estimate is what it is, when not a catalog price (shown in the processor's reason). */
+  estimateBasis?: string;
 }
 
 export interface Admitted {
@@ -59,29 +81,37 @@ interface ChatParams {
 
 export class BudgetGuard {
   private readonly url: string;
-  private readonly token: string | undefined;
   private readonly failOpen: boolean;
   private readonly timeoutMs: number;
   private readonly ttlSeconds: number;
   private readonly blockedCacheMs: number;
   private readonly catalog: PriceCatalog;
   private readonly defaultMaxOutputTokens: number;
+  private readonly unknownModelEstimateUsd: number;
+  private readonly client: ProcessorClient;
   private readonly blocked = new Map<string, { until: number; error: BudgetExceededError }>();
+  private readonly logged = new Set<string>();
 
   constructor(options: BudgetGuardOptions = {}) {
     this.url = (options.url ?? process.env.GENOPS_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-    this.token = options.token ?? process.env.GENOPS_TOKEN;
     this.failOpen = options.failOpen ?? true;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.ttlSeconds = options.ttlSeconds ?? 300;
     this.blockedCacheMs = options.blockedCacheMs ?? 1000;
     this.catalog = options.priceCatalog ?? PriceCatalog.bundled();
     this.defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 1024;
+    this.unknownModelEstimateUsd = options.unknownModelEstimateUsd ?? 0.1;
     if (!(this.timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
+    if (!(this.unknownModelEstimateUsd >= 0 && Number.isFinite(this.unknownModelEstimateUsd)))
+      throw new RangeError('BudgetGuard: unknownModelEstimateUsd must be a finite number >= 0');
+    this.client = new ProcessorClient(this.url, options.token ?? process.env.GENOPS_TOKEN, this.timeoutMs);
   }
 
-  /** Worst-case cost of a chat request: ~4 characters per prompt token, and every allowed output token. */
-  estimateChatCostUsd(params: ChatParams): number {
+  /**
+   * Worst-case cost of a chat request: ~4 characters per prompt token, and every allowed output token. A model
+   * the catalog cannot price reserves `unknownModelEstimateUsd`, never zero.
+   */
+  estimateChatCost(params: ChatParams): CallEstimate {
     const chars = (params.messages ?? []).reduce(
       (n, m) =>
         n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length),
@@ -92,42 +122,68 @@ export class BudgetGuard {
       inputTokens: Math.ceil(chars / 4),
       outputTokens: Number.isFinite(maxOut) && maxOut > 0 ? Math.floor(maxOut) : this.defaultMaxOutputTokens,
     });
-    return estimate?.usd ?? 0;
+    if (estimate) return { usd: estimate.usd };
+    return {
+      usd: this.unknownModelEstimateUsd,
+      basis: `no price for model ${String(params.model)} in the catalog: reserved unknownModelEstimateUsd ${this.unknownModelEstimateUsd} USD`,
+    };
   }
 
-  private headers(): Record<string, string> {
-    return {
-      'content-type': 'application/json',
-      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-    };
+  /** @deprecated use estimateChatCost, which also says what the estimate rests on. */
+  estimateChatCostUsd(params: ChatParams): number {
+    return this.estimateChatCost(params).usd;
+  }
+
+  /** Logs a rejected request once per cause through OTel diag (not once per call). */
+  private logOnce(key: string, message: string): void {
+    if (this.logged.has(key)) return;
+    this.logged.add(key);
+    log.error(message);
+  }
+
+  private unreachable(request: AdmitRequest, cause: string): Admitted {
+    instrumentsFor().guardUnreachable.add(1, {
+      [ATTR_GENOPS_TEAM]: request.team,
+      [ATTR_GENOPS_BUDGET_POLICY]: this.failOpen ? 'fail_open' : 'fail_closed',
+    });
+    if (this.failOpen) return { decision: 'ALLOWED', reasonCode: 'PROCESSOR_UNREACHABLE' };
+    throw new BudgetExceededError(
+      request.team,
+      'PROCESSOR_UNREACHABLE',
+      `processor at ${this.url} unreachable: ${cause}`,
+    );
   }
 
   /** Reserves the estimate or throws BudgetExceededError. */
   async admit(request: AdmitRequest): Promise<Admitted> {
     const cached = this.blocked.get(request.team);
     if (cached && cached.until > Date.now()) throw cached.error;
-    let body: { decision: BudgetDecision; reservationId?: string; reasonCode?: string; reason?: string };
+    let response;
     try {
-      const response = await fetch(`${this.url}/v1/reservations`, {
-        method: 'POST',
-        headers: this.headers(),
-        body: JSON.stringify({ ...request, ttlSeconds: this.ttlSeconds }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+      response = await this.client.request('POST', '/v1/reservations', {
+        ...request,
+        ttlSeconds: this.ttlSeconds,
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      body = (await response.json()) as typeof body;
     } catch (error) {
-      instrumentsFor().guardUnreachable.add(1, {
-        [ATTR_GENOPS_TEAM]: request.team,
-        [ATTR_GENOPS_BUDGET_POLICY]: this.failOpen ? 'fail_open' : 'fail_closed',
-      });
-      if (this.failOpen) return { decision: 'ALLOWED', reasonCode: 'PROCESSOR_UNREACHABLE' };
-      throw new BudgetExceededError(
-        request.team,
-        'PROCESSOR_UNREACHABLE',
-        `processor at ${this.url} unreachable: ${(error as Error).message}`,
-      );
+      if (error instanceof ProcessorUnreachableError) return this.unreachable(request, error.message);
+      throw error;
     }
+    if (response.status >= 500) return this.unreachable(request, `HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+    if (response.status !== 200) {
+      const rejected = response.status === 401 || response.status === 403;
+      const reasonCode = rejected ? 'PROCESSOR_REJECTED_TOKEN' : 'PROCESSOR_REJECTED_REQUEST';
+      const reason = rejected
+        ? `processor at ${this.url} rejected the token (HTTP ${response.status}): set GENOPS_TOKEN or the token option to a token it accepts`
+        : `processor at ${this.url} rejected the reservation (HTTP ${response.status}): ${response.body.slice(0, 300)}`;
+      this.logOnce(`${response.status}`, `BudgetGuard blocks calls: ${reason}`);
+      throw new BudgetExceededError(request.team, reasonCode, reason);
+    }
+    const body = JSON.parse(response.body) as {
+      decision: BudgetDecision;
+      reservationId?: string;
+      reasonCode?: string;
+      reason?: string;
+    };
     if (body.decision === 'BLOCKED') {
       const error = new BudgetExceededError(
         request.team,
@@ -147,13 +203,14 @@ export class BudgetGuard {
   /** Releases a reservation whose call failed or was aborted. Never throws. */
   async release(reservationId: string): Promise<void> {
     try {
-      await fetch(`${this.url}/v1/reservations/${encodeURIComponent(reservationId)}`, {
-        method: 'DELETE',
-        headers: this.headers(),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      await this.client.request('DELETE', `/v1/reservations/${encodeURIComponent(reservationId)}`);
     } catch {
-      // The reservation's TTL releases it anyway.
+      // The processor's expiry sweep removes it anyway.
     }
+  }
+
+  /** Closes the keep-alive sockets (a guard otherwise keeps none open past their idle timeout). */
+  close(): void {
+    this.client.close();
   }
 }

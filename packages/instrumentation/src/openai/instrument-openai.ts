@@ -124,11 +124,13 @@ export function instrumentOpenAI<C extends object>(client: C, options: Instrumen
     const { recorder } = call;
     let admitted: Awaited<ReturnType<NonNullable<typeof guard>['admit']>>;
     try {
+      const estimate = guard!.estimateChatCost(params);
       admitted = await guard!.admit({
         team: recorder.team ?? 'unattributed',
         ...(recorder.project ? { project: recorder.project } : {}),
         model: String(params.model),
-        estimatedCostUsd: guard!.estimateChatCostUsd(params),
+        estimatedCostUsd: estimate.usd,
+        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
       });
     } catch (error) {
       if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);

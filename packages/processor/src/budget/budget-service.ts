@@ -13,6 +13,8 @@ export const ReservationRequestSchema = z
     model: z.string().min(1),
     estimatedCostUsd: z.number().finite().min(0).max(100_000),
     ttlSeconds: z.number().int().min(1).max(86_400).default(300),
+    /** Why the estimate is what it is when not a catalog price (e.g. an unpriced model's fallback). */
+    estimateBasis: z.string().max(500).optional(),
   })
   .strict();
 
@@ -84,7 +86,10 @@ export class BudgetService {
       return { decision: 'ALLOWED', reasonCode: 'NO_BUDGET', reason: `team ${request.team} has no budget` };
     }
     const { spec, period, spentNano, reservedNano, admitted } = outcome;
-    const admission = decide(spec, period, spentNano, reservedNano, estimateNano);
+    const decided = decide(spec, period, spentNano, reservedNano, estimateNano);
+    const admission: Admission = request.estimateBasis
+      ? { ...decided, reason: [decided.reason, `estimate: ${request.estimateBasis}`].filter(Boolean).join('; ') }
+      : decided;
     this.onDecision(request.team, admission.decision);
     const reserved = reservedNano + (admitted ? estimateNano : 0n);
     return {

@@ -180,7 +180,16 @@ export const OPENAPI = {
                   project: { type: 'string' },
                   model: { type: 'string' },
                   estimatedCostUsd: { type: 'number' },
-                  ttlSeconds: { type: 'integer', default: 300 },
+                  ttlSeconds: {
+                    type: 'integer',
+                    default: 300,
+                    description:
+                      'after this the reservation expires, once the consumer has caught up past the expiry (its span may still be on the way)',
+                  },
+                  estimateBasis: {
+                    type: 'string',
+                    description: 'why the estimate is what it is when not a catalog price; added to the reason',
+                  },
                 },
               },
             },
