@@ -21,6 +21,7 @@ export type { StackState, UpOptions, ServiceName, ServiceStatus } from './stack.
 export { DEFAULT_PORTS, endpointsFor } from './endpoints.js';
 export type { StackEndpoints, StackPorts } from './endpoints.js';
 export { collectorBinaryPath, ensureCollector } from './install/collector.js';
+export { ensureVegeta, VEGETA_VERSION } from './install/vegeta.js';
 export {
   FAKE_DATADOG_KEY,
   FAKE_HONEYCOMB_KEY,
@@ -32,3 +33,4 @@ export {
 export { STACK_TOPICS } from './services/kafka.js';
 export { defaultStateDir, repoRoot, cacheDir } from './paths.js';
 export { stderrProgress } from './progress.js';
+export { ProcessorProcess, freePort } from './processor-process.js';

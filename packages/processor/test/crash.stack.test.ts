@@ -9,7 +9,7 @@ import { nanoToUsd } from '../src/index.js';
 import { createTopic, produce } from './support/kafka.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 import { freshDatabase } from './support/postgres.js';
-import { freePort, ProcessorProcess } from './support/processor-process.js';
+import { freePort, ProcessorProcess } from '@genops/devstack';
 
 const { endpoints } = inject('stack');
 const SPANS = Number(process.env.GENOPS_CRASH_SPANS ?? 100_000);

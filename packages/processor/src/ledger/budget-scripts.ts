@@ -81,6 +81,19 @@ export function fastOutcome(r: Row, request: ReservationRequest): ReserveOutcome
   };
 }
 
+/**
+ * A BLOCKED decision from an unlocked read of the row (a committed state: blocking on it is as exact as blocking
+ * a moment earlier), when the row counts the current calendar period; undefined when a locked look is needed.
+ */
+export function blockedOutcome(r: Row, request: ReservationRequest): ReserveOutcome | undefined {
+  const spec = specOf(String(r.spec));
+  const row = counterRow(r);
+  const bounds = counterBounds(spec, request.nowMs);
+  if (planRoll(row, bounds).kind !== 'keep' || admits(spec, row.spentNano, row.reservedNano, request.amountNano))
+    return undefined;
+  return { spec, period: bounds.period, spentNano: row.spentNano, reservedNano: row.reservedNano, admitted: false };
+}
+
 function* setCounters(team: string, b: CounterBounds, spent: bigint, reserved: bigint): Script<void> {
   yield {
     sql: `UPDATE budgets SET period_start = $2, period_end = $3, window_ms = $4, spent_nano = $5, reserved_nano = $6 WHERE team = $1`,

@@ -219,14 +219,22 @@ export class PostgresLedger implements CostLedger, BudgetStore {
    */
   async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
     const exec = PostgresLedger.exec(this.reservationPool);
-    const [fast] = await exec({
+    // One round trip decides most calls: the conditional UPDATE admits (and the INSERT records the reservation),
+    // or, when it matched nothing, the row as of this statement's snapshot says whether the call is BLOCKED.
+    const [row] = await exec({
       sql: `WITH admitted AS (${scripts.RESERVE_FAST_SQL}),
         inserted AS (INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status)
           SELECT $4::text, $2, $1, $3, $5::bigint, 'active' FROM admitted)
-        SELECT * FROM admitted`,
+        SELECT true AS admitted, * FROM admitted
+        UNION ALL
+        SELECT false, spec, period_start, period_end, window_ms, spent_nano, reserved_nano
+          FROM budgets WHERE team = $2 AND NOT EXISTS (SELECT 1 FROM admitted)`,
       params: [...scripts.reserveFastParams(r), r.id, r.expiresMs],
     });
-    if (fast) return scripts.fastOutcome(fast, r);
+    if (!row) return undefined;
+    if (row.admitted === true) return scripts.fastOutcome(row, r);
+    const blocked = scripts.blockedOutcome(row, r);
+    if (blocked) return blocked;
     return this.transact(scripts.reserveSlow(r), this.reservationPool);
   }
 
@@ -234,8 +242,26 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     return this.transact(scripts.release(id), this.reservationPool);
   }
 
+  /**
+   * One statement, so counter rows stay locked only while it runs: expired reservations are deleted (SKIP LOCKED:
+   * processors sweeping at once take different rows), their amounts summed per team, the teams' rows locked in
+   * team order (as every writer locks them) and their reserved counters lowered.
+   */
   async expireReservations(untilMs: number): Promise<number> {
-    return this.transact(scripts.expireReservations(untilMs), this.reservationPool);
+    const { rows } = await this.reservationPool.query(
+      `WITH expired AS (
+         DELETE FROM reservations WHERE id IN (
+           SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT 5000 FOR UPDATE SKIP LOCKED)
+         RETURNING team, amount_nano),
+       sums AS (SELECT team, SUM(amount_nano) AS amount FROM expired GROUP BY team),
+       locked AS (SELECT team FROM budgets WHERE team IN (SELECT team FROM sums) ORDER BY team FOR UPDATE),
+       updated AS (
+         UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
+         WHERE b.team = sums.team AND locked.team = b.team RETURNING 1)
+       SELECT (SELECT COUNT(*) FROM expired) AS n, (SELECT COUNT(*) FROM updated) AS teams`,
+      [untilMs],
+    );
+    return Number(rows[0].n);
   }
 
   async reservationCount(): Promise<number> {

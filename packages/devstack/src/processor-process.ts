@@ -1,8 +1,8 @@
-// Runs `genops serve` as a real child process, so tests can kill -9 it.
+// Runs `genops serve` as a real child process: tests kill -9 it, benchmarks load it from another process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from '@genops/devstack';
+import { repoRoot } from './paths.js';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -1,32 +1,21 @@
 // Benchmark: events/s from Kafka into the durable ledger (SQLite, PostgreSQL) against a no-op kafkajs consumer
 // reading the same topic in the same run (the ceiling), printed as ratios; then report latency p50/p95 for a
 // 30-day groupBy=team,model over 1M and 10M ledger rows.
-//   npm run bench -w @genops/processor     (BENCH_SPANS, BENCH_REPORT_ROWS=1000000,10000000 to change sizes)
+//   npm run bench:ledger     (BENCH_SPANS, BENCH_REPORT_ROWS=1000000,10000000 to change sizes)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as devstack from '@genops/devstack';
+import {
+  loadConfig,
+  openLedger,
+  percentile,
+  startProcessor,
+  type CostEvent,
+  type CostLedger,
+} from '@genops/processor';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { loadConfig } from '../config.js';
-import type { CostEvent } from '../decode/cost-event.js';
-import type { CostLedger } from '../ledger/cost-ledger.js';
-import { openLedger } from '../ledger/open-ledger.js';
-import { percentile } from '../report/cost-report.js';
-import { startProcessor } from '../serve.js';
-
-interface Endpoints {
-  kafkaBrokers: string;
-  postgresUrl: string;
-}
-interface DevstackModule {
-  up(o: {
-    stateDir: string;
-    randomPorts: boolean;
-    progress: (m: string) => void;
-  }): Promise<{ endpoints: Endpoints }>;
-  down(dir: string, o: { removeData: boolean }): Promise<void>;
-  repoRoot(): string;
-}
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 200_000);
 const PER_MESSAGE = 200;
@@ -149,7 +138,6 @@ async function reportLatency(
 }
 
 async function main(): Promise<void> {
-  const devstack = (await import('@genops/devstack' as string)) as DevstackModule;
   const stateDir = join(devstack.repoRoot(), '.devstack', `bench-${process.pid}`);
   const { endpoints } = await devstack.up({ stateDir, randomPorts: true, progress: log });
   try {

@@ -1,0 +1,115 @@
+// Fills a ledger the way a month of production leaves it, in SQL (seconds, not minutes): cost events spread over
+// the last 30 days for 50 teams with their hourly rollups, a hard budget per team (some already exceeded), and
+// live reservations; then the budget counters are counted from those rows, as `genops budgets recount` does.
+import Database from 'better-sqlite3';
+import { openLedger } from '@genops/processor';
+import pg from 'pg';
+
+export interface PreloadOptions {
+  events: number;
+  teams: number;
+  liveReservations: number;
+  /** Teams (the last ones) whose monthly limit is already spent: their admissions are BLOCKED. */
+  exceededTeams: number;
+  nowMs: number;
+}
+
+const DAY_MS = 86_400_000;
+const MODELS = ['openai/gpt-4o-mini', 'deepseek/deepseek-chat', 'anthropic/claude-3.5-sonnet', 'qwen/qwen-2.5-72b-instruct', 'meta-llama/llama-3.3-70b-instruct'];
+const PROVIDERS = ['OpenAI', 'DeepInfra', 'Anthropic', 'Together', 'Groq'];
+
+export const teamName = (i: number) => `team-${String(i).padStart(2, '0')}`;
+
+const pick = (values: string[], expr: string) =>
+  `(CASE ${expr} % ${values.length} ${values.map((v, k) => `WHEN ${k} THEN '${v}'`).join(' ')} END)`;
+
+/** Columns of cost_events in schema order, as SQL over a row number `i`. */
+function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string[] {
+  const hex = (expr: string, width: number) =>
+    dialect === 'sqlite' ? `printf('%0${width}x', ${expr})` : `lpad(to_hex(${expr}), ${width}, '0')`;
+  const pad2 = (expr: string) => (dialect === 'sqlite' ? `printf('%02d', ${expr})` : `lpad((${expr})::text, 2, '0')`);
+  const span = 30 * DAY_MS;
+  return [
+    hex('i', 32),
+    hex('i + 1', 16),
+    `${o.nowMs - span} + (i * ${Math.floor(span / o.events)})`,
+    `'team-' || ${pad2(`i % ${o.teams}`)}`,
+    `'project-' || (i % 7)`,
+    `'customer-' || (i % 997)`,
+    `'chat'`,
+    `'production'`,
+    `'cc-' || (i % 5)`,
+    `''`,
+    `''`,
+    pick(MODELS, 'i'),
+    pick(MODELS, 'i'),
+    `'openrouter'`,
+    pick(PROVIDERS, 'i'),
+    `(i % 97 + 1) * 20000`,
+    `'reported'`,
+    `300 + i % 500`,
+    `100 + i % 300`,
+    `CASE WHEN i % 100 = 0 THEN 1 ELSE 0 END`,
+    `200 + i % 1000`,
+    `''`,
+  ];
+}
+
+const ROLLUP = `INSERT INTO cost_rollup_hourly
+  SELECT event_time / 3600000, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
+    SUM(cost_nano), COUNT(*), SUM(is_error), SUM(input_tokens), SUM(output_tokens)
+  FROM cost_events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+
+function reservationsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
+  const rows = dialect === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${o.liveReservations - 1})` : '';
+  const from = dialect === 'sqlite' ? 'FROM s' : `FROM generate_series(0, ${o.liveReservations - 1}) AS i`;
+  const team = dialect === 'sqlite' ? `'team-' || printf('%02d', i % ${o.teams})` : `'team-' || lpad((i % ${o.teams})::text, 2, '0')`;
+  // Long-running calls: they stay live for the whole benchmark.
+  return `${rows} INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status)
+    SELECT 'preloaded-' || i, ${team}, 100000, ${o.nowMs}, ${o.nowMs + 3 * 3_600_000}, 'active' ${from}`;
+}
+
+function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
+  const columns = eventColumns(o, dialect).join(', ');
+  return dialect === 'sqlite'
+    ? `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${o.events - 1})
+       INSERT INTO cost_events SELECT ${columns} FROM s`
+    : `INSERT INTO cost_events SELECT ${columns} FROM generate_series(0::bigint, ${o.events - 1}) AS i`;
+}
+
+/** Migrates, loads and counts; returns the ledger URL ready for `genops serve`. */
+export async function preloadLedger(url: string, o: PreloadOptions): Promise<void> {
+  const ledger = await openLedger(url); // migrations
+  if (url.startsWith('sqlite:')) {
+    const db = new Database(url.slice('sqlite:'.length));
+    db.transaction(() => {
+      db.exec(eventsSql(o, 'sqlite'));
+      db.exec(ROLLUP);
+      db.exec(reservationsSql(o, 'sqlite'));
+    })();
+    db.close();
+  } else {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(eventsSql(o, 'postgres'));
+    await client.query(ROLLUP);
+    await client.query(reservationsSql(o, 'postgres'));
+    await client.query('ANALYZE');
+    await client.end();
+  }
+  for (let t = 0; t < o.teams; t++) {
+    const exceeded = t >= o.teams - o.exceededTeams;
+    await ledger.putBudget(
+      {
+        team: teamName(t),
+        period: 'monthly',
+        timezone: 'UTC',
+        limitUsd: exceeded ? 1 : 100_000,
+        thresholds: [0.8, 0.9, 0.95, 1],
+        enforcement: 'hard',
+      },
+      o.nowMs,
+    );
+  }
+  await ledger.close();
+}
