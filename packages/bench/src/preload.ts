@@ -87,6 +87,9 @@ export async function preloadLedger(url: string, o: PreloadOptions): Promise<voi
       db.exec(ROLLUP);
       db.exec(reservationsSql(o, 'sqlite'));
     })();
+    // Settled, as a ledger in service is, not mid bulk load.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('ANALYZE');
     db.close();
   } else {
     const client = new pg.Client({ connectionString: url });
@@ -94,7 +97,9 @@ export async function preloadLedger(url: string, o: PreloadOptions): Promise<voi
     await client.query(eventsSql(o, 'postgres'));
     await client.query(ROLLUP);
     await client.query(reservationsSql(o, 'postgres'));
-    await client.query('ANALYZE');
+    // Settled, as a ledger in service is, not mid bulk load: no checkpoint or autovacuum of the load during the run.
+    await client.query('VACUUM ANALYZE');
+    await client.query('CHECKPOINT');
     await client.end();
   }
   for (let t = 0; t < o.teams; t++) {

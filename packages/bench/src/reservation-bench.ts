@@ -18,6 +18,7 @@ import { preloadLedger, teamName, type PreloadOptions } from './preload.js';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 0);
+const ONLY = process.env.BENCH_ONLY; // sqlite | postgres
 const TEAMS = 50;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
       `ledger preloaded with ${EVENTS.toLocaleString('en')} cost events over 30 days, ${TEAMS} teams with hard monthly budgets (5 exceeded: their calls are BLOCKED), 10,000 live reservations.`,
     );
 
+    if (ONLY !== 'postgres') {
     // SQLite: one processor.
     const path = join(mkdtempSync(join(tmpdir(), 'bench-budgets-')), 'ledger.db');
     log(`preloading SQLite (${EVENTS.toLocaleString('en')} events)`);
@@ -134,6 +136,8 @@ async function main(): Promise<void> {
     }
     sqliteDb.close();
     for (const s of sqliteServers) await s.stop();
+    }
+    if (ONLY === 'sqlite') return;
 
     // PostgreSQL: two processors sharing one ledger, the load split between them.
     const database = `bench_budgets_${Date.now()}`;

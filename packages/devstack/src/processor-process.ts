@@ -59,6 +59,16 @@ export class ProcessorProcess {
     return !this.child || this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
+  /** SIGSTOP: the process keeps its sockets and its place in the consumer group, but does nothing. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause(). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** kill -9: no drain, no commit. */
   async kill(): Promise<void> {
     const child = this.child;

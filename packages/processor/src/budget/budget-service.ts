@@ -18,6 +18,8 @@ export const ReservationRequestSchema = z
   })
   .strict();
 
+const EXPIRY_BATCH = 200;
+
 export type ReservationInput = z.input<typeof ReservationRequestSchema>;
 
 export interface ReservationResult extends Admission {
@@ -109,7 +111,15 @@ export class BudgetService {
    * its span may still be on the way; the call is never forgotten and never counted twice.
    */
   async expire(caughtUpMs: number): Promise<number> {
-    return this.store.expireReservations(Math.min(caughtUpMs, this.clock()));
+    const until = Math.min(caughtUpMs, this.clock());
+    let expired = 0;
+    for (;;) {
+      // Small batches with the event loop free between them: admissions never wait behind a long sweep.
+      const n = await this.store.expireReservations(until, EXPIRY_BATCH);
+      expired += n;
+      if (n < EXPIRY_BATCH) return expired;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Rebuilds counters from the raw rows (one team or all). */

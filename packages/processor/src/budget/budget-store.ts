@@ -45,8 +45,11 @@ export interface BudgetStore {
   reserve(request: ReservationRequest): Promise<ReserveOutcome | undefined>;
   /** Releases a reservation still in the ledger; false when there is none by that id. */
   release(id: string): Promise<boolean>;
-  /** Removes reservations that expired at or before `untilMs` from the ledger and their amounts from the counters. */
-  expireReservations(untilMs: number): Promise<number>;
+  /**
+   * Removes up to `limit` reservations that expired at or before `untilMs` from the ledger, and their amounts from
+   * the counters, in one short transaction. Returns how many it removed.
+   */
+  expireReservations(untilMs: number, limit: number): Promise<number>;
   /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */
   reservationCount(): Promise<number>;
   /** Rebuilds the counters of one team (or every team with a budget) from the raw rows. */

@@ -194,7 +194,7 @@ export function* release(id: string): Script<boolean> {
 }
 
 /** Expires up to `limit` reservations per call, so one transaction stays short. */
-export function* expireReservations(untilMs: number, limit = 5_000): Script<number> {
+export function* expireReservations(untilMs: number, limit: number): Script<number> {
   const rows = yield {
     sql: `DELETE FROM reservations WHERE id IN (SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2)
       RETURNING team, amount_nano`,

@@ -247,11 +247,11 @@ export class PostgresLedger implements CostLedger, BudgetStore {
    * processors sweeping at once take different rows), their amounts summed per team, the teams' rows locked in
    * team order (as every writer locks them) and their reserved counters lowered.
    */
-  async expireReservations(untilMs: number): Promise<number> {
+  async expireReservations(untilMs: number, limit: number): Promise<number> {
     const { rows } = await this.reservationPool.query(
       `WITH expired AS (
          DELETE FROM reservations WHERE id IN (
-           SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT 5000 FOR UPDATE SKIP LOCKED)
+           SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING team, amount_nano),
        sums AS (SELECT team, SUM(amount_nano) AS amount FROM expired GROUP BY team),
        locked AS (SELECT team FROM budgets WHERE team IN (SELECT team FROM sums) ORDER BY team FOR UPDATE),
@@ -259,7 +259,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
          UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
          WHERE b.team = sums.team AND locked.team = b.team RETURNING 1)
        SELECT (SELECT COUNT(*) FROM expired) AS n, (SELECT COUNT(*) FROM updated) AS teams`,
-      [untilMs],
+      [untilMs, limit],
     );
     return Number(rows[0].n);
   }

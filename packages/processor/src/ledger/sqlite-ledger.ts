@@ -183,8 +183,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return this.write(() => scripts.release(id), false);
   }
 
-  async expireReservations(untilMs: number): Promise<number> {
-    return this.write(() => scripts.expireReservations(untilMs), false);
+  async expireReservations(untilMs: number, limit: number): Promise<number> {
+    return this.write(() => scripts.expireReservations(untilMs, limit), false);
   }
 
   async reservationCount(): Promise<number> {
