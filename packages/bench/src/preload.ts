@@ -77,15 +77,16 @@ function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
     : `INSERT INTO cost_events SELECT ${columns} FROM generate_series(0::bigint, ${o.events - 1}) AS i`;
 }
 
-/** Migrates, loads and counts; returns the ledger URL ready for `genops serve`. */
-export async function preloadLedger(url: string, o: PreloadOptions): Promise<void> {
-  const ledger = await openLedger(url); // migrations
+/** Migrates, then loads `events` cost events and their hourly rollups in SQL, and settles the database. */
+export async function loadEvents(url: string, o: Pick<PreloadOptions, 'events' | 'teams' | 'nowMs'>, extra: (dialect: 'sqlite' | 'postgres') => string[] = () => []): Promise<void> {
+  const options = { liveReservations: 0, exceededTeams: 0, ...o };
+  await (await openLedger(url)).close(); // migrations
   if (url.startsWith('sqlite:')) {
     const db = new Database(url.slice('sqlite:'.length));
     db.transaction(() => {
-      db.exec(eventsSql(o, 'sqlite'));
+      db.exec(eventsSql(options, 'sqlite'));
       db.exec(ROLLUP);
-      db.exec(reservationsSql(o, 'sqlite'));
+      for (const sql of extra('sqlite')) db.exec(sql);
     })();
     // Settled, as a ledger in service is, not mid bulk load.
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -94,14 +95,19 @@ export async function preloadLedger(url: string, o: PreloadOptions): Promise<voi
   } else {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(eventsSql(o, 'postgres'));
+    await client.query(eventsSql(options, 'postgres'));
     await client.query(ROLLUP);
-    await client.query(reservationsSql(o, 'postgres'));
+    for (const sql of extra('postgres')) await client.query(sql);
     // Settled, as a ledger in service is, not mid bulk load: no checkpoint or autovacuum of the load during the run.
     await client.query('VACUUM ANALYZE');
     await client.query('CHECKPOINT');
     await client.end();
   }
+}
+
+/** Hard monthly budgets for every team (the last `exceededTeams` already spent), counted from the rows. */
+export async function putBudgets(url: string, o: Pick<PreloadOptions, 'teams' | 'exceededTeams' | 'nowMs'>): Promise<void> {
+  const ledger = await openLedger(url);
   for (let t = 0; t < o.teams; t++) {
     const exceeded = t >= o.teams - o.exceededTeams;
     await ledger.putBudget(
@@ -117,4 +123,10 @@ export async function preloadLedger(url: string, o: PreloadOptions): Promise<voi
     );
   }
   await ledger.close();
+}
+
+/** A month of spend, live reservations and budgets: the ledger `genops serve` starts on in the benchmark. */
+export async function preloadLedger(url: string, o: PreloadOptions): Promise<void> {
+  await loadEvents(url, o, (dialect) => [reservationsSql(o, dialect)]);
+  await putBudgets(url, o);
 }

@@ -31,6 +31,16 @@ import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('postgres');
 
+/** PostgreSQL types of the event columns that are not text. */
+const PG_COLUMN_TYPES: Record<string, string> = {
+  event_time: 'bigint',
+  cost_nano: 'bigint',
+  input_tokens: 'bigint',
+  output_tokens: 'bigint',
+  is_error: 'integer',
+  duration_ms: 'double precision',
+};
+
 const placeholder = (i: number) => `$${i}`;
 // Serialises concurrent migrations from several processors starting at once.
 const MIGRATION_LOCK = 4_627_001;
@@ -90,9 +100,15 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       for (const [i, sql] of MIGRATIONS.entries()) {
         if (applied.has(i + 1)) continue;
         await client.query('BEGIN');
-        await client.query(sql);
-        await client.query('INSERT INTO schema_migrations VALUES ($1, now())', [i + 1]);
-        await client.query('COMMIT');
+        try {
+          await client.query(sql);
+          await client.query('INSERT INTO schema_migrations VALUES ($1, now())', [i + 1]);
+          await client.query('COMMIT');
+        } catch (error) {
+          // Leave no aborted transaction on a pooled connection; the finally below releases the lock.
+          await client.query('ROLLBACK').catch(() => {});
+          throw new Error(`ledger migration ${i + 1} failed: ${(error as Error).message}`, { cause: error });
+        }
       }
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
@@ -110,29 +126,22 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const inserted: CostEvent[] = [];
-      // Chunks keep each statement under PostgreSQL's 65535-parameter limit.
-      const perRow = EVENT_COLUMNS.length;
-      const chunk = Math.floor(60_000 / perRow);
-      for (let start = 0; start < batch.length; start += chunk) {
-        const slice = batch.slice(start, start + chunk);
-        const params: unknown[] = [];
-        const rows = slice.map((e) => {
-          const cells = EVENT_COLUMNS.map(([, read]) => {
-            const v = read(e);
-            params.push(typeof v === 'bigint' ? v.toString() : v);
-            return placeholder(params.length);
-          });
-          return `(${cells.join(', ')})`;
-        });
-        const result = await client.query(
-          `INSERT INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')}) VALUES ${rows.join(', ')}
-           ON CONFLICT (trace_id, span_id) DO NOTHING RETURNING trace_id, span_id`,
-          params,
-        );
-        const fresh = new Set(result.rows.map((r) => `${r.trace_id}/${r.span_id}`));
-        for (const e of slice) if (fresh.has(`${e.traceId}/${e.spanId}`)) inserted.push(e);
-      }
+      // One array parameter per column (unnest): the statement's size does not grow with the batch, and
+      // PostgreSQL parses and plans it once.
+      const arrays = EVENT_COLUMNS.map(([, read]) =>
+        batch.map((e) => {
+          const v = read(e);
+          return typeof v === 'bigint' ? v.toString() : v;
+        }),
+      );
+      const result = await client.query(
+        `INSERT INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
+         SELECT * FROM unnest(${EVENT_COLUMNS.map(([c], i) => `$${i + 1}::${PG_COLUMN_TYPES[c] ?? 'text'}[]`).join(', ')})
+         ON CONFLICT (trace_id, span_id) DO NOTHING RETURNING trace_id, span_id`,
+        arrays,
+      );
+      const fresh = new Set(result.rows.map((r) => `${r.trace_id}/${r.span_id}`));
+      const inserted = batch.filter((e) => fresh.has(`${e.traceId}/${e.spanId}`));
       await this.addToRollup(client, inserted);
       // Last before COMMIT: the counter rows stay locked for as short a time as possible.
       await scripts.runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
@@ -157,19 +166,27 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       'input_tokens',
       'output_tokens',
     ];
-    for (const s of rollupSums(events)) {
-      const values = [...s.key, s.costNano.toString(), s.requests, s.errors, s.inputTokens, s.outputTokens];
-      await client.query(
-        `INSERT INTO cost_rollup_hourly (${columns.join(', ')}) VALUES (${values.map((_, i) => placeholder(i + 1)).join(', ')})
-         ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
-           cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
-           requests = cost_rollup_hourly.requests + EXCLUDED.requests,
-           errors = cost_rollup_hourly.errors + EXCLUDED.errors,
-           input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,
-           output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens`,
-        values,
+    const sums = rollupSums(events);
+    if (sums.length === 0) return;
+    // One statement for every key, as arrays (keys are distinct and sorted, so rows lock in one order).
+    const arrays: unknown[][] = columns.map(() => []);
+    for (const s of sums) {
+      [...s.key, s.costNano.toString(), s.requests, s.errors, s.inputTokens, s.outputTokens].forEach((v, i) =>
+        arrays[i]!.push(v),
       );
     }
+    const types = columns.map((c) => (ROLLUP_KEYS.includes(c as never) ? 'text' : 'bigint'));
+    await client.query(
+      `INSERT INTO cost_rollup_hourly (${columns.join(', ')})
+       SELECT * FROM unnest(${types.map((t, i) => `${placeholder(i + 1)}::${t}[]`).join(', ')})
+       ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
+         cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
+         requests = cost_rollup_hourly.requests + EXCLUDED.requests,
+         errors = cost_rollup_hourly.errors + EXCLUDED.errors,
+         input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,
+         output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens`,
+      arrays,
+    );
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {

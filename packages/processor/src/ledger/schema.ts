@@ -8,15 +8,16 @@ export function migrations(dialect: Dialect): string[] {
   const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
   const real = dialect === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION';
   const rowid = dialect === 'sqlite' ? ' WITHOUT ROWID' : '';
-  return [
-    `CREATE TABLE cost_events (
-       trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time ${int} NOT NULL,
+  const eventColumns = `       trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time ${int} NOT NULL,
        team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
        environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
        model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
        cost_nano ${int} NOT NULL, cost_source TEXT NOT NULL, input_tokens ${int} NOT NULL,
        output_tokens ${int} NOT NULL, is_error INTEGER NOT NULL, duration_ms ${real} NOT NULL,
-       reservation_id TEXT NOT NULL,
+       reservation_id TEXT NOT NULL,`;
+  return [
+    `CREATE TABLE cost_events (
+${eventColumns}
        PRIMARY KEY (trace_id, span_id)
      )${rowid};
      CREATE INDEX cost_events_time ON cost_events (event_time);
@@ -48,5 +49,19 @@ export function migrations(dialect: Dialect): string[] {
      ALTER TABLE budgets ADD COLUMN reserved_nano ${int} NOT NULL DEFAULT 0;
      DELETE FROM reservations WHERE status <> 'active';
      CREATE INDEX reservations_expiry ON reservations (expires_ms);`,
+    // SQLite: events in a rowid table, stored in arrival (≈ time) order, with the identity as a unique index.
+    // Keyed on random trace ids, the WITHOUT ROWID table split and moved whole rows on every insert; time-range
+    // scans now read neighbouring rows. (PostgreSQL's heap already works this way.)
+    dialect === 'sqlite'
+      ? `CREATE TABLE cost_events_v5 (
+${eventColumns.replace(/,$/, '')}
+         );
+         INSERT INTO cost_events_v5 SELECT * FROM cost_events ORDER BY event_time;
+         DROP TABLE cost_events;
+         ALTER TABLE cost_events_v5 RENAME TO cost_events;
+         CREATE UNIQUE INDEX cost_events_identity ON cost_events (trace_id, span_id);
+         CREATE INDEX cost_events_time ON cost_events (event_time);
+         CREATE INDEX cost_events_team_time ON cost_events (team, event_time);`
+      : 'SELECT 1;',
   ];
 }

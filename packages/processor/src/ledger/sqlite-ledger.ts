@@ -30,10 +30,12 @@ import {
 import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('sqlite');
+// Events per INSERT statement (22 parameters each, under SQLite's 32,766-parameter limit).
+const INSERT_CHUNK = 64;
 
 export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
-  private insertEvent!: Database.Statement;
+  private readonly insertStatements = new Map<number, Database.Statement>();
   private upsertRollup!: Database.Statement;
   // Statements of the budget scripts, prepared once each.
   private readonly statements = new Map<string, Database.Statement>();
@@ -43,6 +45,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // Event identities are random (trace ids), so inserts touch pages all over the primary key: keep them cached.
+    this.db.pragma('cache_size = -262144');
   }
 
   async migrate(): Promise<void> {
@@ -61,9 +65,6 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(i + 1, new Date().toISOString());
       })();
     });
-    this.insertEvent = this.db.prepare(
-      `INSERT OR IGNORE INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
-    );
     this.upsertRollup = this.db.prepare(
       `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, requests, errors, input_tokens, output_tokens)
        VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)
@@ -95,12 +96,40 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return durable ? transaction.immediate() : this.softDurable(() => transaction.immediate());
   }
 
+  /** A multi-row INSERT OR IGNORE … RETURNING for `rows` events, prepared once per size. */
+  private insertRows(rows: number): Database.Statement {
+    let statement = this.insertStatements.get(rows);
+    if (!statement) {
+      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+      statement = this.db.prepare(
+        `INSERT OR IGNORE INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
+         VALUES ${Array.from({ length: rows }, () => one).join(', ')} RETURNING trace_id, span_id`,
+      );
+      this.insertStatements.set(rows, statement);
+    }
+    return statement;
+  }
+
   async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
+    // The first of each identity in the batch; RETURNING then names exactly the events that were new.
+    const unique = new Map<string, CostEvent>();
+    for (const e of events) {
+      const key = `${e.traceId}/${e.spanId}`;
+      if (!unique.has(key)) unique.set(key, e);
+    }
+    const batch = [...unique.values()];
     const fresh: CostEvent[] = [];
     this.db.transaction(() => {
-      for (const e of events) {
-        if (this.insertEvent.run(...EVENT_COLUMNS.map(([, read]) => read(e))).changes === 0) continue;
-        fresh.push(e);
+      for (let start = 0; start < batch.length; start += INSERT_CHUNK) {
+        const chunk = batch.slice(start, start + INSERT_CHUNK);
+        const params: unknown[] = [];
+        for (const e of chunk) for (const [, read] of EVENT_COLUMNS) params.push(read(e));
+        const inserted = this.insertRows(chunk.length).all(...params) as { trace_id: string; span_id: string }[];
+        if (inserted.length === chunk.length) fresh.push(...chunk);
+        else {
+          const keys = new Set(inserted.map((r) => `${r.trace_id}/${r.span_id}`));
+          for (const e of chunk) if (keys.has(`${e.traceId}/${e.spanId}`)) fresh.push(e);
+        }
       }
       for (const s of rollupSums(fresh)) {
         this.upsertRollup.run(...s.key, s.costNano, s.requests, s.errors, s.inputTokens, s.outputTokens);
