@@ -25,6 +25,19 @@ describe('currentPeriod', () => {
       expect(iso(p)).toEqual(['2026-03-28T23:00:00.000Z', '2026-03-29T22:00:00.000Z']);
     });
 
+    it.each([
+      // zone, an instant on the day, the day's first instant (midnight skipped: clocks jump 00:00 → 01:00), its end
+      ['America/Santiago', '2026-09-06T12:00:00Z', '2026-09-06T04:00:00.000Z', '2026-09-07T03:00:00.000Z'],
+      ['America/Havana', '2026-03-08T12:00:00Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z'],
+      // the day before the jump ends where the jump day starts
+      ['America/Santiago', '2026-09-05T12:00:00Z', '2026-09-05T04:00:00.000Z', '2026-09-06T04:00:00.000Z'],
+      // half-hour offsets and a half-hour DST change
+      ['Asia/Kolkata', '2026-05-01T12:00:00Z', '2026-04-30T18:30:00.000Z', '2026-05-01T18:30:00.000Z'],
+      ['Australia/Lord_Howe', '2026-10-04T12:00:00Z', '2026-10-03T13:30:00.000Z', '2026-10-04T13:00:00.000Z'],
+    ])('starts the day at its first local instant in %s (at %s)', (timezone, at, start, end) => {
+      expect(iso(currentPeriod(spec({ timezone }), Date.parse(at)))).toEqual([start, end]);
+    });
+
     it('works west of Greenwich (America/New_York)', () => {
       const p = currentPeriod(spec({ timezone: 'America/New_York' }), Date.parse('2026-07-04T03:00:00Z'));
       expect(iso(p)).toEqual(['2026-07-03T04:00:00.000Z', '2026-07-04T04:00:00.000Z']);

@@ -52,12 +52,29 @@ function localDate(
   };
 }
 
-/** The UTC instant of local midnight on a date in `timeZone` (correct across DST changes). */
+/**
+ * The first instant of a local date in `timeZone`: local midnight, or — where a DST change skips midnight
+ * (America/Santiago, America/Havana) — the instant the clocks jump to, e.g. 01:00.
+ */
 function localMidnight(timeZone: string, year: number, month: number, day: number): number {
   const naive = Date.UTC(year, month, day);
   let guess = naive - offsetMs(timeZone, naive);
   guess = naive - offsetMs(timeZone, guess);
-  return guess;
+  const target = new Date(naive);
+  const onTarget = (instant: number) => {
+    const d = localDate(timeZone, instant);
+    return d.year === target.getUTCFullYear() && d.month === target.getUTCMonth() && d.day === target.getUTCDate();
+  };
+  if (onTarget(guess) && !onTarget(guess - 60_000)) return guess;
+  // Midnight was skipped: find the first minute on the target date (DST changes fall on whole minutes).
+  let lo = guess - 3 * 3_600_000; // before the target date
+  let hi = guess + 3 * 3_600_000; // on it
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (onTarget(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 export interface Period {
