@@ -124,7 +124,10 @@ describe('HTTP API', () => {
     });
 
     const bad: [string, string][] = [
-      ['from=yesterday', 'from: must be an ISO 8601 date or time, got "yesterday"'],
+      [
+        'from=yesterday',
+        'from: must be an RFC 3339 time with an offset (2026-03-01T09:30:00Z, 2026-03-01T09:30:00+01:00) or a date (2026-03-01, read as UTC), got "yesterday"',
+      ],
       [
         'groupBy=team,planet',
         'groupBy: unknown dimension "planet"; one of team, project, customer, feature, environment, model, provider, costCenter, experiment, variant, day',

@@ -5,12 +5,54 @@ import type { AggregateQuery } from '../ledger/cost-ledger.js';
 
 const MAX_RANGE_MS = 400 * 86_400_000;
 
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** True when year-month-day (and time) name a real instant: no 2026-02-30, no 24:00 or 60 seconds. */
+function real(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0): boolean {
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === sec
+  );
+}
+
+/**
+ * A time as the API takes it: RFC 3339 with an explicit offset or `Z` (`2026-03-01T09:30:00+01:00`), or a plain
+ * date read as UTC midnight (`2026-03-01`). Anything else — a time without an offset, which would be read in the
+ * server's zone, or prose such as "March 1, 2026" — is refused, naming the parameter.
+ */
+export function parseInstant(name: string, raw: string): number {
+  const date = DATE.exec(raw);
+  if (date) {
+    const [y, mo, d] = date.slice(1, 4).map(Number) as [number, number, number];
+    if (!real(y, mo, d)) throw new ValidationError(name, `is not a real date: "${raw}"`);
+    return Date.UTC(y, mo - 1, d);
+  }
+  const dt = DATE_TIME.exec(raw);
+  if (!dt) {
+    throw new ValidationError(
+      name,
+      `must be an RFC 3339 time with an offset (2026-03-01T09:30:00Z, 2026-03-01T09:30:00+01:00) or a date (2026-03-01, read as UTC), got "${raw}"`,
+    );
+  }
+  const [y, mo, d, h, mi, sec] = dt.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const zone = dt[8]!;
+  const [zh, zm] = zone.toUpperCase() === 'Z' ? [0, 0] : zone.slice(1).split(':').map(Number) as [number, number];
+  if (!real(y, mo, d, h, mi, sec) || zh > 23 || zm > 59) throw new ValidationError(name, `is not a real time: "${raw}"`);
+  const ms = Number((dt[7] ?? '.0').slice(1, 4).padEnd(3, '0'));
+  const offset = (zone[0] === '-' ? -1 : 1) * (zh * 60 + zm) * 60_000;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset;
+}
+
 function time(params: URLSearchParams, name: 'from' | 'to', fallback: number): number {
   const raw = params.get(name);
   if (raw === null || raw === '') return fallback;
-  const ms = Date.parse(raw);
-  if (Number.isNaN(ms)) throw new ValidationError(name, `must be an ISO 8601 date or time, got "${raw}"`);
-  return ms;
+  return parseInstant(name, raw);
 }
 
 /** `from` defaults to 30 days before `to`; `to` to now. Range is `[from, to)`. */
@@ -39,8 +81,8 @@ export function parseReportQuery(
   for (const d of DIMENSION_NAMES) {
     const value = params.get(d);
     if (value === null) continue;
-    if (d === 'day' && Number.isNaN(Date.parse(value)))
-      throw new ValidationError('day', 'must be a date (YYYY-MM-DD)');
+    if (d === 'day' && !DATE.test(value)) throw new ValidationError('day', 'must be a date (YYYY-MM-DD)');
+    if (d === 'day') parseInstant('day', value);
     filters[d] = value;
   }
   const known = new Set<string>(['from', 'to', 'groupBy', 'format', ...DIMENSION_NAMES]);
