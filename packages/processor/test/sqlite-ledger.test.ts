@@ -1,9 +1,47 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { openLedger } from '../src/index.js';
-import { ledgerContract } from './support/ledger-contract.js';
+import { migrations } from '../src/ledger/schema.js';
+import { EVENT_COLUMNS } from '../src/ledger/sql.js';
+import { event, ledgerContract } from './support/ledger-contract.js';
+
+const T = Date.parse('2026-03-01T10:30:00Z');
 
 ledgerContract('SqliteLedger', () =>
   openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-ledger-')), 'ledger.db')}`),
 );
+
+describe('SqliteLedger upgrade', () => {
+  describe('when a ledger written before the events became a rowid table is opened', () => {
+    it('keeps every event, and a span delivered again is still counted once', async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'genops-upgrade-')), 'ledger.db');
+      const db = new Database(path);
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+      migrations('sqlite')
+        .slice(0, 4)
+        .forEach((sql, i) => {
+          db.exec(sql);
+          db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(i + 1, 'before');
+        });
+      const old = [event({ team: 'a', costUsd: 0.25, endMs: T }), event({ team: 'b', costUsd: 0.5, endMs: T + 1 })];
+      const insert = db.prepare(`INSERT INTO cost_events VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+      for (const e of old) insert.run(...EVENT_COLUMNS.map(([, read]) => read(e)));
+      db.close();
+
+      const ledger = await openLedger(`sqlite:${path}`);
+      expect(await ledger.insertEvents([old[1]!, event({ team: 'a', costUsd: 1, endMs: T + 2 })])).toEqual({
+        inserted: 1,
+        duplicates: 1,
+      });
+      const rows = await ledger.aggregate({ fromMs: T - 1, toMs: T + 10, groupBy: ['team'], filters: {} });
+      expect(rows.map((r) => [r.key.team, r.costNano, r.requests]).sort()).toEqual([
+        ['a', 1_250_000_000n, 2],
+        ['b', 500_000_000n, 1],
+      ]);
+      await ledger.close();
+    });
+  });
+});

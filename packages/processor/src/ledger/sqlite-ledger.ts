@@ -28,6 +28,7 @@ import {
   toProviderSample,
 } from './sql.js';
 import { migrations } from './schema.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 const MIGRATIONS = migrations('sqlite');
 // Events per INSERT statement (22 parameters each, under SQLite's 32,766-parameter limit).
@@ -39,12 +40,22 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   private upsertRollup!: Database.Statement;
   // Statements of the budget scripts, prepared once each.
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
+      // Checkpoints run in a worker thread (sqlite-checkpointer.ts), not inside a commit on this thread.
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer(path, 200, (message) => {
+        // Never let the WAL grow without bound: back to checkpoints inside commits.
+        process.emitWarning(`SQLite checkpoint worker failed (${message}); checkpointing on the main thread`);
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
     // Event identities are random (trace ids), so inserts touch pages all over the primary key: keep them cached.
     this.db.pragma('cache_size = -262144');
   }
@@ -242,6 +253,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
