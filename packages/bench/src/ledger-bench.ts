@@ -43,9 +43,15 @@ function message(start: number, team: string, endMs: number): string {
   return JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ spans }] }] });
 }
 
-// Both rates are steady-state: counted from the first batch on, so neither includes joining the group.
-async function noopConsumerRate(kafka: Kafka, topic: string, messages: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-noop-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
+// Every rate is steady-state: counted from the first batch on, so none includes joining the group.
+/** A kafkajs consumer reading the whole topic, doing `work` with each message and nothing else. */
+async function consumerRate(
+  kafka: Kafka,
+  topic: string,
+  messages: number,
+  work: (value: Buffer) => void,
+): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-consumer-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -53,6 +59,7 @@ async function noopConsumerRate(kafka: Kafka, topic: string, messages: number): 
   const ended = await new Promise<number>((resolve) => {
     void consumer.run({
       eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) work(m.value!);
         seen += batch.messages.length;
         first ??= { at: performance.now(), messages: seen };
         if (seen >= messages) resolve(performance.now());
@@ -87,27 +94,6 @@ async function processorRate(brokers: string, topic: string, ledgerUrl: string):
   return (SPANS - first!.events) / seconds;
 }
 
-/** Steady-state rate of a consumer that decodes every message as the processor does but writes nothing. */
-async function decodeOnlyRate(kafka: Kafka, topic: string, messages: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-decode-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  let first: { at: number; messages: number } | undefined;
-  const ended = await new Promise<number>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) decodeCostSpans(m.value!);
-        seen += batch.messages.length;
-        first ??= { at: performance.now(), messages: seen };
-        if (seen >= messages) resolve(performance.now());
-      },
-    });
-  });
-  await consumer.disconnect();
-  return ((messages - first!.messages) * PER_MESSAGE) / ((ended - first!.at) / 1000);
-}
-
 /** p50/p95 of a 30-day groupBy=team,model report (both edges partial hours) over a ledger of `rows` events. */
 async function reportLatency(url: string, rows: number): Promise<{ p50: number; p95: number }> {
   const now = Date.now();
@@ -116,7 +102,12 @@ async function reportLatency(url: string, rows: number): Promise<{ p50: number; 
   const times: number[] = [];
   for (let k = 0; k < 45; k++) {
     const started = performance.now();
-    await ledger.aggregate({ fromMs: now - 30 * 86_400_000 + 1234, toMs: now - 5678, groupBy: ['team', 'model'], filters: {} });
+    await ledger.aggregate({
+      fromMs: now - 30 * 86_400_000 + 1234,
+      toMs: now - 5678,
+      groupBy: ['team', 'model'],
+      filters: {},
+    });
     if (k >= 5) times.push(performance.now() - started);
   }
   await ledger.close();
@@ -159,8 +150,8 @@ async function main(): Promise<void> {
     }
     await producer.disconnect();
 
-    const ceiling = await noopConsumerRate(kafka, topic, messages);
-    const decodeOnly = await decodeOnlyRate(kafka, topic, messages);
+    const ceiling = await consumerRate(kafka, topic, messages, () => {});
+    const decodeOnly = await consumerRate(kafka, topic, messages, (value) => decodeCostSpans(value));
     // Ledgers with a hard budget per team, so ingest keeps their counters too.
     const budgets = { teams: 50, exceededTeams: 0, nowMs: Date.now() };
     const sqliteUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-')), 'l.db')}`;
@@ -181,7 +172,9 @@ async function main(): Promise<void> {
     rate('processor → SQLite ledger', sqlite, 0.5);
     rate('processor → PostgreSQL ledger', postgres, 0.3);
 
-    console.log('Report latency, 30-day groupBy=team,model, both edges partial hours (hourly rollups + raw edges), 40 runs:');
+    console.log(
+      'Report latency, 30-day groupBy=team,model, both edges partial hours (hourly rollups + raw edges), 40 runs:',
+    );
     for (const rows of REPORT_ROWS) {
       for (const [name, url] of [
         ['SQLite', `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-report-')), 'l.db')}`],

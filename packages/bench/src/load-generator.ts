@@ -33,13 +33,20 @@ function run(binary: string, args: string[], input?: string): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`vegeta ${args[0]} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`vegeta ${args[0]} exited ${code}: ${err}`)),
+    );
     child.stdin.end(input);
   });
 }
 
 /** Runs the targets at `rate` requests/s in all (split evenly, one Vegeta process each, at once) for `seconds`. */
-export async function fixedRate(vegeta: string, targets: LoadTarget[], rate: number, seconds: number): Promise<LoadResult> {
+export async function fixedRate(
+  vegeta: string,
+  targets: LoadTarget[],
+  rate: number,
+  seconds: number,
+): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'genops-load-'));
   const results = await Promise.all(
     targets.map(async (t, i) => {
@@ -73,7 +80,8 @@ export async function fixedRate(vegeta: string, targets: LoadTarget[], rate: num
     errors: string[] | null;
   };
   const failures: Record<string, number> = {};
-  for (const [code, count] of Object.entries(report.status_codes)) if (!code.startsWith('2')) failures[code] = count;
+  for (const [code, count] of Object.entries(report.status_codes))
+    if (!code.startsWith('2')) failures[code] = count;
   for (const error of report.errors ?? []) failures[error] = (failures[error] ?? 0) + 1;
   const ms = (ns: number) => ns / 1e6;
   return {
@@ -89,7 +97,8 @@ export async function fixedRate(vegeta: string, targets: LoadTarget[], rate: num
 }
 
 export function describeLoad(name: string, r: LoadResult, targetMs?: number): string {
-  const verdict = targetMs === undefined ? '' : `   p99 target < ${targetMs} ms ${r.p99Ms < targetMs ? 'OK' : 'MISSED'}`;
+  const verdict =
+    targetMs === undefined ? '' : `   p99 target < ${targetMs} ms ${r.p99Ms < targetMs ? 'OK' : 'MISSED'}`;
   const failed = Object.entries(r.failures);
   const faults = failed.length ? `   failures ${failed.map(([k, n]) => `${k}×${n}`).join(', ')}` : '';
   return `  ${name.padEnd(26)} ${String(r.rate).padStart(5)} req/s → ${r.achievedRps.toFixed(0).padStart(5)} sent   p50 ${r.p50Ms.toFixed(2).padStart(6)} ms   p90 ${r.p90Ms.toFixed(2).padStart(6)} ms   p99 ${r.p99Ms.toFixed(2).padStart(6)} ms   max ${r.maxMs.toFixed(1).padStart(6)} ms${verdict}${faults}`;

@@ -15,7 +15,13 @@ export interface PreloadOptions {
 }
 
 const DAY_MS = 86_400_000;
-const MODELS = ['openai/gpt-4o-mini', 'deepseek/deepseek-chat', 'anthropic/claude-3.5-sonnet', 'qwen/qwen-2.5-72b-instruct', 'meta-llama/llama-3.3-70b-instruct'];
+const MODELS = [
+  'openai/gpt-4o-mini',
+  'deepseek/deepseek-chat',
+  'anthropic/claude-3.5-sonnet',
+  'qwen/qwen-2.5-72b-instruct',
+  'meta-llama/llama-3.3-70b-instruct',
+];
 const PROVIDERS = ['OpenAI', 'DeepInfra', 'Anthropic', 'Together', 'Groq'];
 
 export const teamName = (i: number) => `team-${String(i).padStart(2, '0')}`;
@@ -27,7 +33,8 @@ const pick = (values: string[], expr: string) =>
 function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string[] {
   const hex = (expr: string, width: number) =>
     dialect === 'sqlite' ? `printf('%0${width}x', ${expr})` : `lpad(to_hex(${expr}), ${width}, '0')`;
-  const pad2 = (expr: string) => (dialect === 'sqlite' ? `printf('%02d', ${expr})` : `lpad((${expr})::text, 2, '0')`);
+  const pad2 = (expr: string) =>
+    dialect === 'sqlite' ? `printf('%02d', ${expr})` : `lpad((${expr})::text, 2, '0')`;
   const span = 30 * DAY_MS;
   return [
     hex('i', 32),
@@ -61,9 +68,15 @@ const ROLLUP = `INSERT INTO cost_rollup_hourly
   FROM cost_events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 function reservationsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
-  const rows = dialect === 'sqlite' ? `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${o.liveReservations - 1})` : '';
+  const rows =
+    dialect === 'sqlite'
+      ? `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${o.liveReservations - 1})`
+      : '';
   const from = dialect === 'sqlite' ? 'FROM s' : `FROM generate_series(0, ${o.liveReservations - 1}) AS i`;
-  const team = dialect === 'sqlite' ? `'team-' || printf('%02d', i % ${o.teams})` : `'team-' || lpad((i % ${o.teams})::text, 2, '0')`;
+  const team =
+    dialect === 'sqlite'
+      ? `'team-' || printf('%02d', i % ${o.teams})`
+      : `'team-' || lpad((i % ${o.teams})::text, 2, '0')`;
   // Long-running calls: they stay live for the whole benchmark.
   return `${rows} INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status)
     SELECT 'preloaded-' || i, ${team}, 100000, ${o.nowMs}, ${o.nowMs + 3 * 3_600_000}, 'active' ${from}`;
@@ -78,7 +91,11 @@ function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
 }
 
 /** Migrates, then loads `events` cost events and their hourly rollups in SQL, and settles the database. */
-export async function loadEvents(url: string, o: Pick<PreloadOptions, 'events' | 'teams' | 'nowMs'>, extra: (dialect: 'sqlite' | 'postgres') => string[] = () => []): Promise<void> {
+export async function loadEvents(
+  url: string,
+  o: Pick<PreloadOptions, 'events' | 'teams' | 'nowMs'>,
+  extra: (dialect: 'sqlite' | 'postgres') => string[] = () => [],
+): Promise<void> {
   const options = { liveReservations: 0, exceededTeams: 0, ...o };
   await (await openLedger(url)).close(); // migrations
   if (url.startsWith('sqlite:')) {
@@ -106,7 +123,10 @@ export async function loadEvents(url: string, o: Pick<PreloadOptions, 'events' |
 }
 
 /** Hard monthly budgets for every team (the last `exceededTeams` already spent), counted from the rows. */
-export async function putBudgets(url: string, o: Pick<PreloadOptions, 'teams' | 'exceededTeams' | 'nowMs'>): Promise<void> {
+export async function putBudgets(
+  url: string,
+  o: Pick<PreloadOptions, 'teams' | 'exceededTeams' | 'nowMs'>,
+): Promise<void> {
   const ledger = await openLedger(url);
   for (let t = 0; t < o.teams; t++) {
     const exceeded = t >= o.teams - o.exceededTeams;

@@ -25,7 +25,12 @@ const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 // One body per team, cycled; short-lived like calls are, so expired reservations are swept while the load runs
 // and the table stays bounded.
 const RESERVATION_BODIES = Array.from({ length: TEAMS }, (_, t) =>
-  JSON.stringify({ team: teamName((t * 7) % TEAMS), model: 'deepseek/deepseek-chat', estimatedCostUsd: 0.0001, ttlSeconds: 5 }),
+  JSON.stringify({
+    team: teamName((t * 7) % TEAMS),
+    model: 'deepseek/deepseek-chat',
+    estimatedCostUsd: 0.0001,
+    ttlSeconds: 5,
+  }),
 );
 
 const targets = (urls: string[], kind: 'health' | 'reserve'): LoadTarget[] =>
@@ -36,7 +41,10 @@ const targets = (urls: string[], kind: 'health' | 'reserve'): LoadTarget[] =>
   );
 let vegeta = '';
 
-async function startServers(count: number, env: Record<string, string>): Promise<devstack.ProcessorProcess[]> {
+async function startServers(
+  count: number,
+  env: Record<string, string>,
+): Promise<devstack.ProcessorProcess[]> {
   const servers = [];
   for (let i = 0; i < count; i++) {
     const server = new devstack.ProcessorProcess(await devstack.freePort(), env);
@@ -47,7 +55,12 @@ async function startServers(count: number, env: Record<string, string>): Promise
 }
 
 /** Baseline and reservations at each rate, in one run against the same servers. */
-async function measure(label: string, urls: string[], rates: { rate: number; targetMs: number }[], count: () => Promise<number>): Promise<void> {
+async function measure(
+  label: string,
+  urls: string[],
+  rates: { rate: number; targetMs: number }[],
+  count: () => Promise<number>,
+): Promise<void> {
   await fixedRate(vegeta, targets(urls, 'health'), 500, 2); // warm-up
   await fixedRate(vegeta, targets(urls, 'reserve'), 500, 2);
   console.log(`${label} — live reservations in the ledger before: ${(await count()).toLocaleString('en')}`);
@@ -56,9 +69,13 @@ async function measure(label: string, urls: string[], rates: { rate: number; tar
     const reserve = await fixedRate(vegeta, targets(urls, 'reserve'), rate, SECONDS);
     console.log(describeLoad('GET /healthz (baseline)', health));
     console.log(describeLoad('POST /v1/reservations', reserve, targetMs));
-    console.log(`  ${'ratio to baseline'.padEnd(26)} p50 ${(reserve.p50Ms / health.p50Ms).toFixed(2)}x   p99 ${(reserve.p99Ms / health.p99Ms).toFixed(2)}x`);
+    console.log(
+      `  ${'ratio to baseline'.padEnd(26)} p50 ${(reserve.p50Ms / health.p50Ms).toFixed(2)}x   p99 ${(reserve.p99Ms / health.p99Ms).toFixed(2)}x`,
+    );
   }
-  console.log(`  live reservations in the ledger after: ${(await count()).toLocaleString('en')} (expired ones are swept)`);
+  console.log(
+    `  live reservations in the ledger after: ${(await count()).toLocaleString('en')} (expired ones are swept)`,
+  );
 }
 
 /** Per-call latency of an instrumented openai call against a local fake LLM, with and without the guard. */
@@ -78,7 +95,11 @@ async function guardOverhead(processorUrl: string): Promise<void> {
       for (let i = 0; i < 500; i++) {
         const started = performance.now();
         await withGenOps({ team: teamName(i % 45) }, () =>
-          clients[kind].chat.completions.create({ model: 'deepseek/deepseek-chat', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 }),
+          clients[kind].chat.completions.create({
+            model: 'deepseek/deepseek-chat',
+            messages: [{ role: 'user', content: 'hi' }],
+            max_tokens: 5,
+          }),
         );
         if (round > 0) latencies[kind].push(performance.now() - started);
       }
@@ -88,9 +109,15 @@ async function guardOverhead(processorUrl: string): Promise<void> {
   const p = (kind: 'plain' | 'guarded', q: number) => percentile(latencies[kind], q);
   const added50 = p('guarded', 50) - p('plain', 50);
   const added99 = p('guarded', 99) - p('plain', 99);
-  console.log('BudgetGuard on an instrumented openai call against a local fake LLM (1,500 sequential calls each, same run):');
-  console.log(`  without guard   p50 ${p('plain', 50).toFixed(2).padStart(6)} ms   p99 ${p('plain', 99).toFixed(2).padStart(6)} ms`);
-  console.log(`  with guard      p50 ${p('guarded', 50).toFixed(2).padStart(6)} ms   p99 ${p('guarded', 99).toFixed(2).padStart(6)} ms`);
+  console.log(
+    'BudgetGuard on an instrumented openai call against a local fake LLM (1,500 sequential calls each, same run):',
+  );
+  console.log(
+    `  without guard   p50 ${p('plain', 50).toFixed(2).padStart(6)} ms   p99 ${p('plain', 99).toFixed(2).padStart(6)} ms`,
+  );
+  console.log(
+    `  with guard      p50 ${p('guarded', 50).toFixed(2).padStart(6)} ms   p99 ${p('guarded', 99).toFixed(2).padStart(6)} ms`,
+  );
   console.log(
     `  added           p50 ${added50.toFixed(2).padStart(6)} ms   p99 ${added99.toFixed(2).padStart(6)} ms   (targets < 1 ms / < 3 ms) ${added50 < 1 && added99 < 3 ? 'OK' : 'MISSED'}`,
   );
@@ -104,8 +131,17 @@ async function main(): Promise<void> {
   const { endpoints } = await devstack.up({ stateDir, randomPorts: true, progress: log });
   const servers: devstack.ProcessorProcess[] = [];
   try {
-    const preload: PreloadOptions = { events: EVENTS, teams: TEAMS, liveReservations: 10_000, exceededTeams: 5, nowMs: Date.now() };
-    const kafka = { GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers, GENOPS_KAFKA_TOPIC: `bench-budgets-${Date.now()}` };
+    const preload: PreloadOptions = {
+      events: EVENTS,
+      teams: TEAMS,
+      liveReservations: 10_000,
+      exceededTeams: 5,
+      nowMs: Date.now(),
+    };
+    const kafka = {
+      GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
+      GENOPS_KAFKA_TOPIC: `bench-budgets-${Date.now()}`,
+    };
     console.log(
       `Budget admission from outside: genops serve in its own process, Vegeta at fixed rates (open model, keep-alive), ${SECONDS}s per phase;`,
     );
@@ -114,28 +150,50 @@ async function main(): Promise<void> {
     );
 
     if (ONLY !== 'postgres') {
-    // SQLite: one processor.
-    const path = join(mkdtempSync(join(tmpdir(), 'bench-budgets-')), 'ledger.db');
-    log(`preloading SQLite (${EVENTS.toLocaleString('en')} events)`);
-    await preloadLedger(`sqlite:${path}`, preload);
-    const sqliteServers = await startServers(1, { ...kafka, GENOPS_LEDGER_URL: `sqlite:${path}`, GENOPS_KAFKA_GROUP: 'bench-sqlite' });
-    servers.push(...sqliteServers);
-    const sqliteDb = new Database(path, { readonly: true });
-    const sqliteCount = async () => (sqliteDb.prepare('SELECT COUNT(*) AS n FROM reservations').get() as { n: number }).n;
-    await measure('SQLite, one processor', sqliteServers.map((s) => s.url), [
-      { rate: 1000, targetMs: 5 },
-      { rate: 2000, targetMs: 10 },
-    ], sqliteCount);
-    await guardOverhead(sqliteServers[0]!.url);
-    if (SOAK_SECONDS > 0) {
-      console.log(`Soak: SQLite at 1,000 req/s for ${SOAK_SECONDS}s — live reservations every 60 s (bounded: TTL 5 s, swept each second):`);
-      for (let done = 0; done < SOAK_SECONDS; done += 60) {
-        const r = await fixedRate(vegeta, targets(sqliteServers.map((s) => s.url), 'reserve'), 1000, Math.min(60, SOAK_SECONDS - done));
-        console.log(`  ${String(done + 60).padStart(5)} s   p99 ${r.p99Ms.toFixed(2)} ms   live reservations ${(await sqliteCount()).toLocaleString('en')}`);
+      // SQLite: one processor.
+      const path = join(mkdtempSync(join(tmpdir(), 'bench-budgets-')), 'ledger.db');
+      log(`preloading SQLite (${EVENTS.toLocaleString('en')} events)`);
+      await preloadLedger(`sqlite:${path}`, preload);
+      const sqliteServers = await startServers(1, {
+        ...kafka,
+        GENOPS_LEDGER_URL: `sqlite:${path}`,
+        GENOPS_KAFKA_GROUP: 'bench-sqlite',
+      });
+      servers.push(...sqliteServers);
+      const sqliteDb = new Database(path, { readonly: true });
+      const sqliteCount = async () =>
+        (sqliteDb.prepare('SELECT COUNT(*) AS n FROM reservations').get() as { n: number }).n;
+      await measure(
+        'SQLite, one processor',
+        sqliteServers.map((s) => s.url),
+        [
+          { rate: 1000, targetMs: 5 },
+          { rate: 2000, targetMs: 10 },
+        ],
+        sqliteCount,
+      );
+      await guardOverhead(sqliteServers[0]!.url);
+      if (SOAK_SECONDS > 0) {
+        console.log(
+          `Soak: SQLite at 1,000 req/s for ${SOAK_SECONDS}s — live reservations every 60 s (bounded: TTL 5 s, swept each second):`,
+        );
+        for (let done = 0; done < SOAK_SECONDS; done += 60) {
+          const r = await fixedRate(
+            vegeta,
+            targets(
+              sqliteServers.map((s) => s.url),
+              'reserve',
+            ),
+            1000,
+            Math.min(60, SOAK_SECONDS - done),
+          );
+          console.log(
+            `  ${String(done + 60).padStart(5)} s   p99 ${r.p99Ms.toFixed(2)} ms   live reservations ${(await sqliteCount()).toLocaleString('en')}`,
+          );
+        }
       }
-    }
-    sqliteDb.close();
-    for (const s of sqliteServers) await s.stop();
+      sqliteDb.close();
+      for (const s of sqliteServers) await s.stop();
     }
     if (ONLY === 'sqlite') return;
 
@@ -148,12 +206,22 @@ async function main(): Promise<void> {
     const pgUrl = endpoints.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
     log(`preloading PostgreSQL (${EVENTS.toLocaleString('en')} events)`);
     await preloadLedger(pgUrl, preload);
-    const pgServers = await startServers(2, { ...kafka, GENOPS_LEDGER_URL: pgUrl, GENOPS_KAFKA_GROUP: 'bench-postgres' });
+    const pgServers = await startServers(2, {
+      ...kafka,
+      GENOPS_LEDGER_URL: pgUrl,
+      GENOPS_KAFKA_GROUP: 'bench-postgres',
+    });
     servers.push(...pgServers);
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
-    const pgCount = async () => Number((await client.query('SELECT COUNT(*) AS n FROM reservations')).rows[0].n);
-    await measure('PostgreSQL, two processors sharing the ledger', pgServers.map((s) => s.url), [{ rate: 1000, targetMs: 10 }], pgCount);
+    const pgCount = async () =>
+      Number((await client.query('SELECT COUNT(*) AS n FROM reservations')).rows[0].n);
+    await measure(
+      'PostgreSQL, two processors sharing the ledger',
+      pgServers.map((s) => s.url),
+      [{ rate: 1000, targetMs: 10 }],
+      pgCount,
+    );
     await client.end();
   } finally {
     for (const s of servers) await s.stop();

@@ -48,7 +48,10 @@ function groupByList(value: string): string {
 program
   .command('report')
   .description('print a cost report from a running processor (GENOPS_URL, GENOPS_TOKEN)')
-  .option('--from <time>', 'start, inclusive: RFC 3339 with an offset, or a date read as UTC (default: 30 days ago)')
+  .option(
+    '--from <time>',
+    'start, inclusive: RFC 3339 with an offset, or a date read as UTC (default: 30 days ago)',
+  )
   .option('--to <time>', 'end, exclusive: RFC 3339 with an offset, or a date read as UTC (default: now)')
   .option('--group-by <dims>', `comma list of ${DIMENSION_NAMES.join(', ')}`, groupByList, 'team')
   .option('--format <format>', 'table | json | csv', 'table')

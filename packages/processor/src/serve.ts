@@ -75,8 +75,12 @@ export async function startProcessor(
     `HTTP API on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
   await consumer.start();
-  const sweeper = new ReservationSweeper(budgets, consumer.watermark, metrics, config.reservationSweepMs, (m) =>
-    log.warn(m),
+  const sweeper = new ReservationSweeper(
+    budgets,
+    consumer.watermark,
+    metrics,
+    config.reservationSweepMs,
+    (m) => log.warn(m),
   );
   log.info(
     `consuming ${config.topic} as group ${config.groupId} from ${config.kafkaBrokers.join(',')}; ledger ${config.ledgerUrl.split('@').pop()}`,

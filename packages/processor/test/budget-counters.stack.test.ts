@@ -23,7 +23,8 @@ const postgres: CounterHarness = {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     clients.push(client);
-    const one = async (sql: string, params: unknown[]) => BigInt((await client.query(sql, params)).rows[0].n as string);
+    const one = async (sql: string, params: unknown[]) =>
+      BigInt((await client.query(sql, params)).rows[0].n as string);
     return {
       ledgers,
       reopen,

@@ -182,7 +182,11 @@ describe('BudgetGuard', () => {
       const openai = client(new BudgetGuard({ url: secured.url, token: 'stale-token' }));
       const call = () =>
         withGenOps({ team: 'roomy' }, () =>
-          openai.chat.completions.create({ model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 2 }),
+          openai.chat.completions.create({
+            model: 'deepseek/deepseek-chat',
+            messages: MESSAGES,
+            max_tokens: 2,
+          }),
         ).catch((e: unknown) => e as BudgetExceededError);
       const [first, second] = [await call(), await call()];
       for (const error of [first, second]) {
@@ -248,7 +252,11 @@ describe('BudgetGuard', () => {
   describe('when the model has no price in the catalog', () => {
     it('reserves the configured fallback, never zero, and says so in the reason', async () => {
       const guard = new BudgetGuard({ url, unknownModelEstimateUsd: 0.25 });
-      const estimate = guard.estimateChatCost({ model: 'acme/unpriced-1', messages: MESSAGES, max_tokens: 5 });
+      const estimate = guard.estimateChatCost({
+        model: 'acme/unpriced-1',
+        messages: MESSAGES,
+        max_tokens: 5,
+      });
       expect(estimate).toEqual({
         usd: 0.25,
         basis: 'no price for model acme/unpriced-1 in the catalog: reserved unknownModelEstimateUsd 0.25 USD',
@@ -263,12 +271,19 @@ describe('BudgetGuard', () => {
       expect(admitted.decision).toBe('WARNING');
       expect((await budgets.status('unpriced'))!.reservedUsd).toBe(0.25);
       const blocked = (await guard
-        .admit({ team: 'unpriced', model: 'acme/unpriced-1', estimatedCostUsd: estimate.usd, estimateBasis: estimate.basis! })
+        .admit({
+          team: 'unpriced',
+          model: 'acme/unpriced-1',
+          estimatedCostUsd: estimate.usd,
+          estimateBasis: estimate.basis!,
+        })
         .catch((e: unknown) => e)) as BudgetExceededError;
       expect(blocked.reason).toMatch(
         /spent 0 \+ reserved 0.25 \+ estimate 0.25 = 0.5 USD against a limit of 0.3 USD; estimate: no price for model acme\/unpriced-1 in the catalog: reserved unknownModelEstimateUsd 0.25 USD$/,
       );
-      expect(new BudgetGuard({ url }).estimateChatCost({ model: 'acme/unpriced-1', messages: MESSAGES }).usd).toBe(0.1);
+      expect(
+        new BudgetGuard({ url }).estimateChatCost({ model: 'acme/unpriced-1', messages: MESSAGES }).usd,
+      ).toBe(0.1);
       guard.close();
     });
   });

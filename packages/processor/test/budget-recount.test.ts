@@ -26,13 +26,25 @@ describe('genops budgets recount', () => {
         event({ team: 'search', costUsd: 0.25, endMs: now }),
         event({ team: 'search', costUsd: 0.5, endMs: now }),
       ]);
-      await ledger.reserve({ id: 'r1', team: 'search', amountNano: 300_000_000n, nowMs: now, expiresMs: now + 60_000 });
+      await ledger.reserve({
+        id: 'r1',
+        team: 'search',
+        amountNano: 300_000_000n,
+        nowMs: now,
+        expiresMs: now + 60_000,
+      });
       await ledger.close();
       const db = new Database(path);
       db.prepare("UPDATE budgets SET spent_nano = 7, reserved_nano = 9 WHERE team = 'search'").run();
       db.close();
 
-      const { stdout } = await run(process.execPath, [BIN, 'budgets', 'recount', '--ledger', `sqlite:${path}`]);
+      const { stdout } = await run(process.execPath, [
+        BIN,
+        'budgets',
+        'recount',
+        '--ledger',
+        `sqlite:${path}`,
+      ]);
       expect(stdout.split('\n')).toEqual([
         'team    spent before  spent after  reserved before  reserved after  counters',
         '------  ------------  -----------  ---------------  --------------  --------',

@@ -117,7 +117,10 @@ describe('BudgetService', () => {
       expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');
       // The span arrives late and settles the reservation at its real cost.
       await ledger.insertEvents([
-        { ...event({ team: 'search', costUsd: 0.85, endMs: reservedAt + 20_000 }), reservationId: r.reservationId! },
+        {
+          ...event({ team: 'search', costUsd: 0.85, endMs: reservedAt + 20_000 }),
+          reservationId: r.reservationId!,
+        },
       ]);
       expect(await budgets.status('search')).toMatchObject({ spentUsd: 0.85, reservedUsd: 0 });
       expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstant, parseReportQuery } from '../src/http/report-query.js';
 
-const parse = (query: string) => parseReportQuery(new URLSearchParams(query), Date.parse('2026-11-30T12:00:00Z'));
+const parse = (query: string) =>
+  parseReportQuery(new URLSearchParams(query), Date.parse('2026-11-30T12:00:00Z'));
 const from = (value: string) => new Date(parseInstant('from', value)).toISOString();
 
 describe('parseReportQuery', () => {

@@ -14,12 +14,18 @@ async function api(url: string, path: string, init: RequestInit = {}): Promise<R
   return (await res.json()) as Record<string, unknown>;
 }
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -46,10 +52,18 @@ describe('reservation expiry', () => {
       await producer.connect();
       const spanOnEveryPartition = async (team: string) => {
         for (let partition = 0; partition < 4; partition++)
-          await producer.send({ topic: run, acks: -1, messages: [{ partition, value: otlpMessage([otlpSpan({ team, costUsd: 0.001 })]) }] });
+          await producer.send({
+            topic: run,
+            acks: -1,
+            messages: [{ partition, value: otlpMessage([otlpSpan({ team, costUsd: 0.001 })]) }],
+          });
       };
       const requests = async (team: string) =>
-        ((await api(b.url, `/v1/reports/cost?team=${team}&from=2026-01-01T00:00:00Z`)).totals as { requests: number }).requests;
+        (
+          (await api(b.url, `/v1/reports/cost?team=${team}&from=2026-01-01T00:00:00Z`)).totals as {
+            requests: number;
+          }
+        ).requests;
       try {
         const admin = kafka(endpoints.kafkaBrokers).admin();
         await admin.connect();
@@ -60,7 +74,8 @@ describe('reservation expiry', () => {
             return {
               state: group!.state,
               partitions: group!.members.map(
-                (m) => AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[run]?.length ?? 0,
+                (m) =>
+                  AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[run]?.length ?? 0,
               ),
             };
           },
@@ -68,25 +83,45 @@ describe('reservation expiry', () => {
           90_000,
         );
         await admin.disconnect();
-        await api(b.url, '/v1/budgets/paused', { method: 'PUT', body: JSON.stringify({ period: 'daily', limitUsd: 1, enforcement: 'hard' }) });
-        const held = await api(b.url, '/v1/reservations', { method: 'POST', body: JSON.stringify({ team: 'paused', model: 'm', estimatedCostUsd: 0.9, ttlSeconds: 1 }) });
+        await api(b.url, '/v1/budgets/paused', {
+          method: 'PUT',
+          body: JSON.stringify({ period: 'daily', limitUsd: 1, enforcement: 'hard' }),
+        });
+        const held = await api(b.url, '/v1/reservations', {
+          method: 'POST',
+          body: JSON.stringify({ team: 'paused', model: 'm', estimatedCostUsd: 0.9, ttlSeconds: 1 }),
+        });
         expect(held.decision).toBe('WARNING');
         const expiresAt = Date.now() + 1000;
 
         a.pause();
         await spanOnEveryPartition('late'); // a's partitions now lag
         // Past the TTL, b has consumed its own partitions' late spans, and swept several times since.
-        const consumedByB = await until('b to consume its share', () => requests('late'), (n) => n > 0 && Date.now() > expiresAt + 1000);
+        const consumedByB = await until(
+          'b to consume its share',
+          () => requests('late'),
+          (n) => n > 0 && Date.now() > expiresAt + 1000,
+        );
         expect(consumedByB).toBeLessThan(4);
         const status = await api(b.url, '/v1/budgets/paused');
         expect(status.reservedUsd).toBe(0.9);
-        const blocked = await api(b.url, '/v1/reservations', { method: 'POST', body: JSON.stringify({ team: 'paused', model: 'm', estimatedCostUsd: 0.2 }) });
+        const blocked = await api(b.url, '/v1/reservations', {
+          method: 'POST',
+          body: JSON.stringify({ team: 'paused', model: 'm', estimatedCostUsd: 0.2 }),
+        });
         expect(blocked.decision).toBe('BLOCKED');
 
         a.resume();
-        await until('the expired reservation to leave', async () => (await api(b.url, '/v1/budgets/paused')).reservedUsd, (r) => r === 0);
+        await until(
+          'the expired reservation to leave',
+          async () => (await api(b.url, '/v1/budgets/paused')).reservedUsd,
+          (r) => r === 0,
+        );
         expect(await requests('late')).toBe(4);
-        const admitted = await api(b.url, '/v1/reservations', { method: 'POST', body: JSON.stringify({ team: 'paused', model: 'm', estimatedCostUsd: 0.2 }) });
+        const admitted = await api(b.url, '/v1/reservations', {
+          method: 'POST',
+          body: JSON.stringify({ team: 'paused', model: 'm', estimatedCostUsd: 0.2 }),
+        });
         expect(admitted.decision).toBe('ALLOWED');
       } finally {
         a.resume();

@@ -26,8 +26,13 @@ describe('SqliteLedger upgrade', () => {
           db.exec(sql);
           db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(i + 1, 'before');
         });
-      const old = [event({ team: 'a', costUsd: 0.25, endMs: T }), event({ team: 'b', costUsd: 0.5, endMs: T + 1 })];
-      const insert = db.prepare(`INSERT INTO cost_events VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`);
+      const old = [
+        event({ team: 'a', costUsd: 0.25, endMs: T }),
+        event({ team: 'b', costUsd: 0.5, endMs: T + 1 }),
+      ];
+      const insert = db.prepare(
+        `INSERT INTO cost_events VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+      );
       for (const e of old) insert.run(...EVENT_COLUMNS.map(([, read]) => read(e)));
       db.close();
 

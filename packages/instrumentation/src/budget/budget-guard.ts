@@ -168,7 +168,8 @@ export class BudgetGuard {
       if (error instanceof ProcessorUnreachableError) return this.unreachable(request, error.message);
       throw error;
     }
-    if (response.status >= 500) return this.unreachable(request, `HTTP ${response.status}: ${response.body.slice(0, 200)}`);
+    if (response.status >= 500)
+      return this.unreachable(request, `HTTP ${response.status}: ${response.body.slice(0, 200)}`);
     if (response.status !== 200) {
       const rejected = response.status === 401 || response.status === 403;
       const reasonCode = rejected ? 'PROCESSOR_REJECTED_TOKEN' : 'PROCESSOR_REJECTED_REQUEST';

@@ -46,11 +46,16 @@ export class ProcessorClient {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
           res.on('error', (e) => reject(new ProcessorUnreachableError(e.message, { cause: e })));
         },
       );
-      const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const deadline = setTimeout(
+        () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (e) => reject(new ProcessorUnreachableError(e.message, { cause: e })));

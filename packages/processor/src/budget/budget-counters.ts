@@ -34,7 +34,12 @@ export interface CounterBounds {
 export function counterBounds(spec: BudgetSpec, nowMs: number): CounterBounds {
   const period = currentPeriod(spec, nowMs);
   if (spec.period === 'rolling') {
-    return { period, periodStartMs: period.startMs, periodEndMs: OPEN_END_MS, windowMs: windowMs(spec.window!) };
+    return {
+      period,
+      periodStartMs: period.startMs,
+      periodEndMs: OPEN_END_MS,
+      windowMs: windowMs(spec.window!),
+    };
   }
   return { period, periodStartMs: period.startMs, periodEndMs: period.endMs, windowMs: 0 };
 }
@@ -70,7 +75,12 @@ export function rolledSpent(row: CounterRow, plan: RollPlan, summedNano: bigint)
 }
 
 /** A hard budget admits while spent + reserved + estimate ≤ limit; a soft one always admits (and warns). */
-export function admits(spec: BudgetSpec, spentNano: bigint, reservedNano: bigint, estimateNano: bigint): boolean {
+export function admits(
+  spec: BudgetSpec,
+  spentNano: bigint,
+  reservedNano: bigint,
+  estimateNano: bigint,
+): boolean {
   return spec.enforcement !== 'hard' || spentNano + reservedNano + estimateNano <= limitNano(spec);
 }
 
@@ -99,7 +109,8 @@ export function counterDeltas(
   };
   for (const e of events) {
     const b = bounds.get(e.team);
-    if (b && e.eventTimeMs >= b.periodStartMs && e.eventTimeMs < b.periodEndMs) deltaOf(e.team).spentNano += e.costNano;
+    if (b && e.eventTimeMs >= b.periodStartMs && e.eventTimeMs < b.periodEndMs)
+      deltaOf(e.team).spentNano += e.costNano;
   }
   for (const s of settled) if (bounds.has(s.team)) deltaOf(s.team).settledNano += s.amountNano;
   return [...deltas.values()]

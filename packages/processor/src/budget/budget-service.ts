@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
-import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
+import { BudgetSpecSchema } from './budget-spec.js';
 import type { BudgetStore, RecountResult } from './budget-store.js';
 import { budgetStatus, decide, type Admission, type BudgetStatus } from './decision.js';
 
@@ -56,11 +56,15 @@ export class BudgetService {
   async status(team: string): Promise<BudgetStatus | undefined> {
     const now = this.clock();
     const counters = await this.store.counters(team, now);
-    return counters && budgetStatus(counters.spec, counters.period, now, counters.spentNano, counters.reservedNano);
+    return (
+      counters && budgetStatus(counters.spec, counters.period, now, counters.spentNano, counters.reservedNano)
+    );
   }
 
   async list(): Promise<BudgetStatus[]> {
-    const statuses = await Promise.all((await this.store.listBudgets()).map((spec) => this.status(spec.team)));
+    const statuses = await Promise.all(
+      (await this.store.listBudgets()).map((spec) => this.status(spec.team)),
+    );
     return statuses.filter((s): s is BudgetStatus => s !== undefined);
   }
 
@@ -90,7 +94,10 @@ export class BudgetService {
     const { spec, period, spentNano, reservedNano, admitted } = outcome;
     const decided = decide(spec, period, spentNano, reservedNano, estimateNano);
     const admission: Admission = request.estimateBasis
-      ? { ...decided, reason: [decided.reason, `estimate: ${request.estimateBasis}`].filter(Boolean).join('; ') }
+      ? {
+          ...decided,
+          reason: [decided.reason, `estimate: ${request.estimateBasis}`].filter(Boolean).join('; '),
+        }
       : decided;
     this.onDecision(request.team, admission.decision);
     const reserved = reservedNano + (admitted ? estimateNano : 0n);

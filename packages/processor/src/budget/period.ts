@@ -63,7 +63,9 @@ function localMidnight(timeZone: string, year: number, month: number, day: numbe
   const target = new Date(naive);
   const onTarget = (instant: number) => {
     const d = localDate(timeZone, instant);
-    return d.year === target.getUTCFullYear() && d.month === target.getUTCMonth() && d.day === target.getUTCDate();
+    return (
+      d.year === target.getUTCFullYear() && d.month === target.getUTCMonth() && d.day === target.getUTCDate()
+    );
   };
   if (onTarget(guess) && !onTarget(guess - 60_000)) return guess;
   // Midnight was skipped: find the first minute on the target date (DST changes fall on whole minutes).

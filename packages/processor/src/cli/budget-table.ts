@@ -39,7 +39,9 @@ export function renderRecount(results: RecountResult[]): string {
     usd(r.after.spentNano),
     usd(r.before.reservedNano),
     usd(r.after.reservedNano),
-    r.before.spentNano === r.after.spentNano && r.before.reservedNano === r.after.reservedNano ? 'ok' : 'repaired',
+    r.before.spentNano === r.after.spentNano && r.before.reservedNano === r.after.reservedNano
+      ? 'ok'
+      : 'repaired',
   ]);
   const header = ['team', 'spent before', 'spent after', 'reserved before', 'reserved after', 'counters'];
   return renderTable(header, rows, (i) => i >= 1 && i <= 4);

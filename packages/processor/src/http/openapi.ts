@@ -188,7 +188,8 @@ export const OPENAPI = {
                   },
                   estimateBasis: {
                     type: 'string',
-                    description: 'why the estimate is what it is when not a catalog price; added to the reason',
+                    description:
+                      'why the estimate is what it is when not a catalog price; added to the reason',
                   },
                 },
               },

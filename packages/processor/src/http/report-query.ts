@@ -40,10 +40,19 @@ export function parseInstant(name: string, raw: string): number {
       `must be an RFC 3339 time with an offset (2026-03-01T09:30:00Z, 2026-03-01T09:30:00+01:00) or a date (2026-03-01, read as UTC), got "${raw}"`,
     );
   }
-  const [y, mo, d, h, mi, sec] = dt.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, sec] = dt.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const zone = dt[8]!;
-  const [zh, zm] = zone.toUpperCase() === 'Z' ? [0, 0] : zone.slice(1).split(':').map(Number) as [number, number];
-  if (!real(y, mo, d, h, mi, sec) || zh > 23 || zm > 59) throw new ValidationError(name, `is not a real time: "${raw}"`);
+  const [zh, zm] =
+    zone.toUpperCase() === 'Z' ? [0, 0] : (zone.slice(1).split(':').map(Number) as [number, number]);
+  if (!real(y, mo, d, h, mi, sec) || zh > 23 || zm > 59)
+    throw new ValidationError(name, `is not a real time: "${raw}"`);
   const ms = Number((dt[7] ?? '.0').slice(1, 4).padEnd(3, '0'));
   const offset = (zone[0] === '-' ? -1 : 1) * (zh * 60 + zm) * 60_000;
   return Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offset;

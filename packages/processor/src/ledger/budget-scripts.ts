@@ -11,7 +11,12 @@ import {
   type CounterRow,
 } from '../budget/budget-counters.js';
 import { BudgetSpecSchema, limitNano, type BudgetSpec } from '../budget/budget-spec.js';
-import type { BudgetCounters, RecountResult, ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
+import type {
+  BudgetCounters,
+  RecountResult,
+  ReservationRequest,
+  ReserveOutcome,
+} from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
 
 export type Row = Record<string, unknown>;
@@ -89,9 +94,18 @@ export function blockedOutcome(r: Row, request: ReservationRequest): ReserveOutc
   const spec = specOf(String(r.spec));
   const row = counterRow(r);
   const bounds = counterBounds(spec, request.nowMs);
-  if (planRoll(row, bounds).kind !== 'keep' || admits(spec, row.spentNano, row.reservedNano, request.amountNano))
+  if (
+    planRoll(row, bounds).kind !== 'keep' ||
+    admits(spec, row.spentNano, row.reservedNano, request.amountNano)
+  )
     return undefined;
-  return { spec, period: bounds.period, spentNano: row.spentNano, reservedNano: row.reservedNano, admitted: false };
+  return {
+    spec,
+    period: bounds.period,
+    spentNano: row.spentNano,
+    reservedNano: row.reservedNano,
+    admitted: false,
+  };
 }
 
 function* setCounters(team: string, b: CounterBounds, spent: bigint, reserved: bigint): Script<void> {
@@ -131,7 +145,10 @@ export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | und
   if (!counters) return undefined;
   const admitted = admits(counters.spec, counters.spentNano, counters.reservedNano, r.amountNano);
   if (admitted) {
-    yield { sql: 'UPDATE budgets SET reserved_nano = reserved_nano + $2 WHERE team = $1', params: [r.team, r.amountNano] };
+    yield {
+      sql: 'UPDATE budgets SET reserved_nano = reserved_nano + $2 WHERE team = $1',
+      params: [r.team, r.amountNano],
+    };
     yield { sql: INSERT_RESERVATION_SQL, params: insertReservationParams(r) };
   }
   return { ...counters, admitted };
@@ -181,14 +198,21 @@ export function* recount(nowMs: number, team?: string): Script<RecountResult[]> 
 
 function* releaseAmounts(released: Row[]): Script<void> {
   const byTeam = new Map<string, bigint>();
-  for (const r of released) byTeam.set(String(r.team), (byTeam.get(String(r.team)) ?? 0n) + big(r.amount_nano));
+  for (const r of released)
+    byTeam.set(String(r.team), (byTeam.get(String(r.team)) ?? 0n) + big(r.amount_nano));
   for (const [team, amount] of [...byTeam].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    yield { sql: 'UPDATE budgets SET reserved_nano = reserved_nano - $2 WHERE team = $1', params: [team, amount] };
+    yield {
+      sql: 'UPDATE budgets SET reserved_nano = reserved_nano - $2 WHERE team = $1',
+      params: [team, amount],
+    };
   }
 }
 
 export function* release(id: string): Script<boolean> {
-  const rows = yield { sql: 'DELETE FROM reservations WHERE id = $1 RETURNING team, amount_nano', params: [id] };
+  const rows = yield {
+    sql: 'DELETE FROM reservations WHERE id = $1 RETURNING team, amount_nano',
+    params: [id],
+  };
   yield* releaseAmounts(rows);
   return rows.length === 1;
 }
@@ -205,7 +229,11 @@ export function* expireReservations(untilMs: number, limit: number): Script<numb
 }
 
 /** `column IN (list)` with the list as one parameter: a PostgreSQL array, or JSON that SQLite's json_each reads. */
-function inList(dialect: 'sqlite' | 'postgres', column: string, values: string[]): { sql: string; param: unknown } {
+function inList(
+  dialect: 'sqlite' | 'postgres',
+  column: string,
+  values: string[],
+): { sql: string; param: unknown } {
   return dialect === 'postgres'
     ? { sql: `${column} = ANY($1)`, param: values }
     : { sql: `${column} IN (SELECT value FROM json_each($1))`, param: JSON.stringify(values) };
@@ -233,7 +261,10 @@ export function* countIngested(fresh: readonly CostEvent[], dialect: 'sqlite' | 
     lock: true,
   };
   const bounds = new Map(
-    rows.map((r) => [String(r.team), { periodStartMs: Number(r.period_start), periodEndMs: Number(r.period_end) }]),
+    rows.map((r) => [
+      String(r.team),
+      { periodStartMs: Number(r.period_start), periodEndMs: Number(r.period_end) },
+    ]),
   );
   for (const d of counterDeltas(fresh, bounds, settled)) {
     yield {

@@ -31,7 +31,11 @@ export interface Checkpointer {
 }
 
 /** Starts the worker; `onFailure` runs once if it dies (the caller then checkpoints on its own thread again). */
-export function startCheckpointer(path: string, everyMs: number, onFailure: (message: string) => void): Checkpointer {
+export function startCheckpointer(
+  path: string,
+  everyMs: number,
+  onFailure: (message: string) => void,
+): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(SOURCE, { eval: true, workerData: { path, everyMs, driver } });
   worker.unref();

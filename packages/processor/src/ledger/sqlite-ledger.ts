@@ -135,7 +135,10 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         const chunk = batch.slice(start, start + INSERT_CHUNK);
         const params: unknown[] = [];
         for (const e of chunk) for (const [, read] of EVENT_COLUMNS) params.push(read(e));
-        const inserted = this.insertRows(chunk.length).all(...params) as { trace_id: string; span_id: string }[];
+        const inserted = this.insertRows(chunk.length).all(...params) as {
+          trace_id: string;
+          span_id: string;
+        }[];
         if (inserted.length === chunk.length) fresh.push(...chunk);
         else {
           const keys = new Set(inserted.map((r) => `${r.trace_id}/${r.span_id}`));
@@ -179,7 +182,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   async getBudget(team: string): Promise<BudgetSpec | undefined> {
-    const row = this.db.prepare('SELECT spec FROM budgets WHERE team = ?').get(team) as { spec: string } | undefined;
+    const row = this.db.prepare('SELECT spec FROM budgets WHERE team = ?').get(team) as
+      { spec: string } | undefined;
     return row ? (JSON.parse(row.spec) as BudgetSpec) : undefined;
   }
 

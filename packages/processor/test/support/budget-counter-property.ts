@@ -15,7 +15,9 @@ export interface RawRows {
 
 export interface CounterHarness {
   /** Opens `count` ledgers (processors) on one fresh database. */
-  open(count: number): Promise<{ ledgers: CostLedger[]; raw: RawRows; reopen(i: number): Promise<CostLedger> }>;
+  open(
+    count: number,
+  ): Promise<{ ledgers: CostLedger[]; raw: RawRows; reopen(i: number): Promise<CostLedger> }>;
 }
 
 const MILLI = 1_000_000n; // nano-USD per 0.001 USD
@@ -23,15 +25,44 @@ const T0 = Date.parse('2026-03-28T20:00:00Z'); // the DST change in Europe/Berli
 
 const SPECS: Record<string, BudgetSpec[]> = {
   a: [
-    { team: 'a', period: 'daily', timezone: 'Europe/Berlin', limitUsd: 0.01, thresholds: [0.8], enforcement: 'hard' },
+    {
+      team: 'a',
+      period: 'daily',
+      timezone: 'Europe/Berlin',
+      limitUsd: 0.01,
+      thresholds: [0.8],
+      enforcement: 'hard',
+    },
     { team: 'a', period: 'weekly', timezone: 'UTC', limitUsd: 0.015, thresholds: [0.8], enforcement: 'hard' },
   ],
   b: [
-    { team: 'b', period: 'rolling', window: '90m', timezone: 'UTC', limitUsd: 0.008, thresholds: [0.8], enforcement: 'hard' },
-    { team: 'b', period: 'daily', timezone: 'America/Santiago', limitUsd: 0.012, thresholds: [0.8], enforcement: 'hard' },
+    {
+      team: 'b',
+      period: 'rolling',
+      window: '90m',
+      timezone: 'UTC',
+      limitUsd: 0.008,
+      thresholds: [0.8],
+      enforcement: 'hard',
+    },
+    {
+      team: 'b',
+      period: 'daily',
+      timezone: 'America/Santiago',
+      limitUsd: 0.012,
+      thresholds: [0.8],
+      enforcement: 'hard',
+    },
   ],
   c: [
-    { team: 'c', period: 'monthly', timezone: 'Asia/Tokyo', limitUsd: 0.005, thresholds: [0.8], enforcement: 'soft' },
+    {
+      team: 'c',
+      period: 'monthly',
+      timezone: 'Asia/Tokyo',
+      limitUsd: 0.005,
+      thresholds: [0.8],
+      enforcement: 'soft',
+    },
   ],
 };
 const TEAMS = ['a', 'b', 'c', 'd']; // d has no budget
@@ -51,14 +82,61 @@ function opArbitrary(processors: number): fc.Arbitrary<Op> {
   const via = fc.integer({ min: 0, max: processors - 1 });
   const team = fc.constantFrom(...TEAMS);
   return fc.oneof(
-    { weight: 5, arbitrary: fc.record({ kind: fc.constant('reserve' as const), via, team, milli: fc.integer({ min: 0, max: 6 }), ttlS: fc.integer({ min: 1, max: 3600 }) }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('settle' as const), via, pick: fc.nat(), milli: fc.integer({ min: 0, max: 5 }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('span' as const), via, team, milli: fc.integer({ min: 0, max: 4 }), ageMin: fc.integer({ min: 0, max: 180 }) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        kind: fc.constant('reserve' as const),
+        via,
+        team,
+        milli: fc.integer({ min: 0, max: 6 }),
+        ttlS: fc.integer({ min: 1, max: 3600 }),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('settle' as const),
+        via,
+        pick: fc.nat(),
+        milli: fc.integer({ min: 0, max: 5 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('span' as const),
+        via,
+        team,
+        milli: fc.integer({ min: 0, max: 4 }),
+        ageMin: fc.integer({ min: 0, max: 180 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), via, pick: fc.nat() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), via, pick: fc.nat() }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), via, lagMin: fc.integer({ min: 0, max: 120 }) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 600 }) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('rebudget' as const), via, team: fc.constantFrom('a', 'b', 'c'), variant: fc.nat() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('expire' as const),
+        via,
+        lagMin: fc.integer({ min: 0, max: 120 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('advance' as const),
+        minutes: fc.integer({ min: 1, max: 600 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('rebudget' as const),
+        via,
+        team: fc.constantFrom('a', 'b', 'c'),
+        variant: fc.nat(),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const), via }) },
   );
 }
@@ -82,7 +160,8 @@ class Model {
     const p = currentPeriod(spec, now);
     const end = spec.period === 'rolling' ? Infinity : p.endMs;
     let sum = 0n;
-    for (const e of this.events.values()) if (e.team === team && e.timeMs >= p.startMs && e.timeMs < end) sum += e.costNano;
+    for (const e of this.events.values())
+      if (e.team === team && e.timeMs >= p.startMs && e.timeMs < end) sum += e.costNano;
     return sum;
   }
 
@@ -93,7 +172,11 @@ class Model {
   }
 }
 
-export async function checkBudgetCounters(harness: CounterHarness, processors: number, numRuns: number): Promise<void> {
+export async function checkBudgetCounters(
+  harness: CounterHarness,
+  processors: number,
+  numRuns: number,
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.array(opArbitrary(processors), { minLength: 5, maxLength: 40 }), async (ops) => {
       const { ledgers, raw, reopen } = await harness.open(processors);
@@ -111,26 +194,49 @@ export async function checkBudgetCounters(harness: CounterHarness, processors: n
             case 'reserve': {
               const spec = model.specs.get(op.team);
               const amountNano = BigInt(op.milli) * MILLI;
-              const result = await budgets.reserve({ team: op.team, model: 'm', estimatedCostUsd: op.milli / 1000, ttlSeconds: op.ttlS });
+              const result = await budgets.reserve({
+                team: op.team,
+                model: 'm',
+                estimatedCostUsd: op.milli / 1000,
+                ttlSeconds: op.ttlS,
+              });
               const expected =
                 !spec ||
                 spec.enforcement === 'soft' ||
-                model.spent(op.team, now) + model.reserved(op.team) + amountNano <= BigInt(Math.round(spec.limitUsd * 1e9));
+                model.spent(op.team, now) + model.reserved(op.team) + amountNano <=
+                  BigInt(Math.round(spec.limitUsd * 1e9));
               expect(result.decision === 'BLOCKED', `decision for ${JSON.stringify(op)}`).toBe(!expected);
               if (spec && result.reservationId) {
-                model.reservations.set(result.reservationId, { team: op.team, amountNano, expiresMs: now + op.ttlS * 1000 });
+                model.reservations.set(result.reservationId, {
+                  team: op.team,
+                  amountNano,
+                  expiresMs: now + op.ttlS * 1000,
+                });
                 model.issued.push(result.reservationId);
               }
               break;
             }
             case 'settle':
             case 'span': {
-              const id = op.kind === 'settle' && model.issued.length ? model.issued[op.pick % model.issued.length] : undefined;
-              const team = op.kind === 'span' ? op.team : id ? (model.reservations.get(id)?.team ?? 'a') : 'a';
+              const id =
+                op.kind === 'settle' && model.issued.length
+                  ? model.issued[op.pick % model.issued.length]
+                  : undefined;
+              const team =
+                op.kind === 'span' ? op.team : id ? (model.reservations.get(id)?.team ?? 'a') : 'a';
               const endMs = now - (op.kind === 'span' ? op.ageMin * 60_000 : 0);
-              const e = event({ team, costUsd: op.milli / 1000, endMs, ...(id ? { reservationId: id } : {}) });
+              const e = event({
+                team,
+                costUsd: op.milli / 1000,
+                endMs,
+                ...(id ? { reservationId: id } : {}),
+              });
               await ledgers[op.via]!.insertEvents([e]);
-              model.events.set(`${e.traceId}/${e.spanId}`, { team, timeMs: e.eventTimeMs, costNano: e.costNano });
+              model.events.set(`${e.traceId}/${e.spanId}`, {
+                team,
+                timeMs: e.eventTimeMs,
+                costNano: e.costNano,
+              });
               model.inserted.push(e);
               if (id) model.reservations.delete(id);
               break;
@@ -175,11 +281,21 @@ export async function checkBudgetCounters(harness: CounterHarness, processors: n
           for (const [team, spec] of model.specs) {
             const counters = (await ledgers[0]!.counters(team, now))!;
             const p = currentPeriod(spec, now);
-            const rawSpent = await raw.spentNano(team, p.startMs, spec.period === 'rolling' ? Number.MAX_SAFE_INTEGER : p.endMs);
+            const rawSpent = await raw.spentNano(
+              team,
+              p.startMs,
+              spec.period === 'rolling' ? Number.MAX_SAFE_INTEGER : p.endMs,
+            );
             const rawReserved = await raw.reservedNano(team);
             const where = `team ${team} after ${JSON.stringify(op)}`;
-            expect({ spent: counters.spentNano, reserved: counters.reservedNano }, where).toEqual({ spent: rawSpent, reserved: rawReserved });
-            expect({ spent: rawSpent, reserved: rawReserved }, where).toEqual({ spent: model.spent(team, now), reserved: model.reserved(team) });
+            expect({ spent: counters.spentNano, reserved: counters.reservedNano }, where).toEqual({
+              spent: rawSpent,
+              reserved: rawReserved,
+            });
+            expect({ spent: rawSpent, reserved: rawReserved }, where).toEqual({
+              spent: model.spent(team, now),
+              reserved: model.reserved(team),
+            });
           }
         }
       } finally {
@@ -203,14 +319,25 @@ export async function checkConcurrentCounters(harness: CounterHarness, processor
     await services[0]!.put('b', SPECS.b![0]!);
     for (let round = 0; round < 5; round++) {
       const results = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => services[i % processors]!.reserve({ team: i % 3 ? 'a' : 'b', model: 'm', estimatedCostUsd: 0.001, ttlSeconds: 60 })),
+        Array.from({ length: 60 }, (_, i) =>
+          services[i % processors]!.reserve({
+            team: i % 3 ? 'a' : 'b',
+            model: 'm',
+            estimatedCostUsd: 0.001,
+            ttlSeconds: 60,
+          }),
+        ),
       );
-      const ids = results.flatMap((r, i) => (r.reservationId ? [{ id: r.reservationId, team: i % 3 ? 'a' : 'b' }] : []));
+      const ids = results.flatMap((r, i) =>
+        r.reservationId ? [{ id: r.reservationId, team: i % 3 ? 'a' : 'b' }] : [],
+      );
       await Promise.all([
         ...ids.map(({ id, team }, i) =>
           i % 3 === 0
             ? services[i % processors]!.release(id)
-            : ledgers[i % processors]!.insertEvents([event({ team, costUsd: 0.0005, endMs: now, reservationId: id })]),
+            : ledgers[i % processors]!.insertEvents([
+                event({ team, costUsd: 0.0005, endMs: now, reservationId: id }),
+              ]),
         ),
         services[round % processors]!.put('b', SPECS.b![round % 2]!),
         services[(round + 1) % processors]!.expire(now),
@@ -222,7 +349,11 @@ export async function checkConcurrentCounters(harness: CounterHarness, processor
       const spec = counters.spec;
       const p = currentPeriod(spec, now);
       expect({ spent: counters.spentNano, reserved: counters.reservedNano }).toEqual({
-        spent: await raw.spentNano(team, p.startMs, spec.period === 'rolling' ? Number.MAX_SAFE_INTEGER : p.endMs),
+        spent: await raw.spentNano(
+          team,
+          p.startMs,
+          spec.period === 'rolling' ? Number.MAX_SAFE_INTEGER : p.endMs,
+        ),
         reserved: await raw.reservedNano(team),
       });
     }
