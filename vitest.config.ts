@@ -10,7 +10,9 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
           exclude: ['**/*.stack.test.ts', '**/node_modules/**'],
+          globalSetup: ['packages/devstack/test/system-setup.ts'],
           testTimeout: 20_000,
+          hookTimeout: 600_000,
         },
       },
       {

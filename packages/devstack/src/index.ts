@@ -22,6 +22,7 @@ export { DEFAULT_PORTS, endpointsFor } from './endpoints.js';
 export type { StackEndpoints, StackPorts } from './endpoints.js';
 export { collectorBinaryPath, ensureCollector } from './install/collector.js';
 export { ensureVegeta, VEGETA_VERSION } from './install/vegeta.js';
+export { ensureSystemPackages, missingSystemTools, MissingToolError } from './install/system-tools.js';
 export {
   FAKE_DATADOG_KEY,
   FAKE_HONEYCOMB_KEY,

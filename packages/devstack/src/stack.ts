@@ -5,7 +5,7 @@ import { DEFAULT_PORTS, endpointsFor, type StackEndpoints, type StackPorts } fro
 import { ensureCollector } from './install/collector.js';
 import { ensureJaeger } from './install/jaeger.js';
 import { ensureKafka } from './install/kafka.js';
-import { findSystemTools } from './install/system-tools.js';
+import { ensureSystemPackages, findSystemTools } from './install/system-tools.js';
 import { freePorts } from './ports.js';
 import { silentProgress, type Progress } from './progress.js';
 import { createStackTopics, prepareKafka } from './services/kafka.js';
@@ -95,6 +95,7 @@ export interface InstalledTools {
 
 /** Installs what is missing into the cache (Kafka jars, our collector, Jaeger); idempotent. */
 export async function install(progress: Progress = silentProgress): Promise<InstalledTools> {
+  await ensureSystemPackages(progress);
   const tools = findSystemTools();
   progress('installing (cached after the first run)');
   const started = Date.now();

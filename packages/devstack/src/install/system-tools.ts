@@ -1,11 +1,17 @@
-// Tools that come from Debian packages: found on PATH or in their package's folder, never downloaded here.
+// Tools that come from Debian packages: found on PATH or in their package's folder. When one is missing and we
+// run as root on Debian, `ensureSystemPackages` installs it with apt-get (with progress); otherwise the error
+// names the one command to run.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Progress } from '../progress.js';
+import { runCommand } from '../run-command.js';
 
 export class MissingToolError extends Error {
   readonly code = 'MISSING_TOOL';
-  constructor(tool: string, debianPackage: string) {
-    super(`devstack needs ${tool}: install it with \`apt-get install ${debianPackage}\` (.ci/run does this)`);
+  constructor(tools: string[], debianPackages: string[]) {
+    super(
+      `devstack needs ${tools.join(', ')}: install with \`sudo apt-get install -y ${debianPackages.join(' ')}\` (as root, \`npm test\` and \`npm run demo\` do it themselves)`,
+    );
     this.name = 'MissingToolError';
   }
 }
@@ -37,9 +43,54 @@ export interface SystemTools {
   java: string;
 }
 
+/** Every tool the stack and the tests take from Debian, and the package that brings it. */
+const DEBIAN_TOOLS: { tool: string; pkg: string; find: () => string | undefined }[] = [
+  { tool: 'prometheus', pkg: 'prometheus', find: () => onPath('prometheus') },
+  { tool: 'promtool', pkg: 'prometheus', find: () => onPath('promtool') },
+  { tool: 'amtool', pkg: 'prometheus-alertmanager', find: () => onPath('amtool') },
+  { tool: 'postgres', pkg: 'postgresql', find: () => postgresBin('postgres') },
+  { tool: 'initdb', pkg: 'postgresql', find: () => postgresBin('initdb') },
+  { tool: 'psql', pkg: 'postgresql-client', find: () => onPath('psql') },
+  { tool: 'kcat', pkg: 'kcat', find: () => onPath('kcat') },
+  { tool: 'java', pkg: 'openjdk-17-jre-headless', find: () => onPath('java') },
+  { tool: 'mvn', pkg: 'maven', find: () => onPath('mvn') },
+];
+
+/** The Debian tools not found, with their packages. */
+export function missingSystemTools(): { tools: string[]; packages: string[] } {
+  const missing = DEBIAN_TOOLS.filter((t) => !t.find());
+  return { tools: missing.map((t) => t.tool), packages: [...new Set(missing.map((t) => t.pkg))] };
+}
+
+/**
+ * Installs the missing Debian packages when running as root where apt-get exists; otherwise throws
+ * MissingToolError naming the command to run. Does nothing when everything is there.
+ */
+export function ensureSystemPackages(progress: Progress): Promise<void> {
+  // Once per process, even when several callers (vitest projects' global setups) ask at once: apt holds a lock.
+  const key = Symbol.for('genops.devstack.ensureSystemPackages');
+  const shared = globalThis as { [key]?: Promise<void> };
+  shared[key] ??= installMissing(progress);
+  return shared[key];
+}
+
+async function installMissing(progress: Progress): Promise<void> {
+  const { tools, packages } = missingSystemTools();
+  if (!packages.length) return;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) throw new MissingToolError(tools, packages);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  progress(`installing Debian packages ${packages.join(', ')} (missing: ${tools.join(', ')}): apt-get update`);
+  await runCommand('apt-get', ['update', '-qq'], { env });
+  progress(`apt-get install ${packages.join(' ')} (a minute or two)`);
+  await runCommand('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  const still = missingSystemTools();
+  if (still.packages.length) throw new MissingToolError(still.tools, still.packages);
+  progress('Debian packages installed');
+}
+
 export function findSystemTools(): SystemTools {
   const need = (path: string | undefined, tool: string, pkg: string): string => {
-    if (!path) throw new MissingToolError(tool, pkg);
+    if (!path) throw new MissingToolError([tool], [pkg]);
     return path;
   };
   return {
