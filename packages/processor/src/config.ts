@@ -18,6 +18,7 @@ const Env = z.object({
   GENOPS_BUDGETS_FILE: z.string().optional(),
   GENOPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
   GENOPS_RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
+  GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
 });
 
 export interface ProcessorConfig {
@@ -40,6 +41,8 @@ export interface ProcessorConfig {
   alertsTopic: string;
   /** How often expired reservations are swept (once the consumer has caught up past their expiry), ms. */
   reservationSweepMs: number;
+  /** Messages behind a partition's end above which /readyz reports not ready. */
+  readyMaxLag: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
@@ -76,5 +79,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.GENOPS_ALERT_WEBHOOK_URL ? { alertWebhookUrl: e.GENOPS_ALERT_WEBHOOK_URL } : {}),
     alertsTopic: e.GENOPS_KAFKA_ALERTS_TOPIC,
     reservationSweepMs: e.GENOPS_RESERVATION_SWEEP_MS,
+    readyMaxLag: e.GENOPS_READY_MAX_LAG,
   };
 }

@@ -68,6 +68,8 @@ export async function startProcessor(
     metrics,
     apiTokens: config.apiTokens,
     kafkaReady: () => consumer.ping(),
+    consumerReady: () => consumer.health.readiness(),
+    logError: (fields, message) => log.error(fields, message),
   });
   const http = await listenApp(app, config.httpHost, config.httpPort);
   const port = http.port;

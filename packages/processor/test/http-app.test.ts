@@ -207,6 +207,61 @@ describe('HTTP API', () => {
       });
     });
 
+    it('reports not ready, naming the consumer, when it crashed or lags', async () => {
+      const ready = (consumer: string, kafka = async () => {}) =>
+        createApp({
+          ledger,
+          budgets: new BudgetService(ledger),
+          metrics: new ProcessorMetrics(),
+          apiTokens: [],
+          kafkaReady: kafka,
+          consumerReady: () => consumer,
+        }).request('/readyz');
+      const healthy = await ready('ok');
+      expect(healthy.status).toBe(200);
+      expect(await healthy.json()).toEqual({
+        status: 'ready',
+        checks: { ledger: 'ok', kafka: 'ok', consumer: 'ok' },
+      });
+      const crashed = await ready('crashed: The group coordinator is not available');
+      expect(crashed.status).toBe(503);
+      expect(await crashed.json()).toEqual({
+        status: 'not ready',
+        checks: { ledger: 'ok', kafka: 'ok', consumer: 'crashed: The group coordinator is not available' },
+      });
+    });
+
+    it('answers an unexpected error with a 500 carrying a request id, and logs it with the same id', async () => {
+      const logged: { requestId: string; path: string; err: unknown }[] = [];
+      const broken = createApp({
+        ledger: {
+          ...ledger,
+          aggregate: async () => Promise.reject(new TypeError('disk I/O error')),
+        } as typeof ledger,
+        budgets: new BudgetService(ledger),
+        metrics: new ProcessorMetrics(),
+        apiTokens: [],
+        kafkaReady: async () => {},
+        logError: (fields) => logged.push(fields),
+      });
+      const res = await broken.request('/v1/reports/cost');
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as {
+        error: { code: string; message: string; details: { requestId: string } };
+      };
+      const id = body.error.details.requestId;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers.get('x-request-id')).toBe(id);
+      expect(body.error).toEqual({
+        code: 'INTERNAL',
+        message: `internal error (request id ${id})`,
+        details: { requestId: id },
+      });
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ requestId: id, path: '/v1/reports/cost' });
+      expect((logged[0]!.err as Error).message).toBe('disk I/O error');
+    });
+
     it('serves an OpenAPI document', async () => {
       const doc = (await (await app().request('/openapi.json')).json()) as {
         openapi: string;
@@ -256,6 +311,7 @@ describe('loadConfig', () => {
       apiTokens: [],
       alertsTopic: 'genops.budget-alerts',
       reservationSweepMs: 1000,
+      readyMaxLag: 100_000,
     });
   });
 });

@@ -166,7 +166,10 @@ describe('processor (real Kafka)', () => {
 
     it('is ready when Kafka and the ledger answer', async () => {
       const res = await fetch(`${baseUrl}/readyz`);
-      expect(await res.json()).toEqual({ status: 'ready', checks: { ledger: 'ok', kafka: 'ok' } });
+      expect(await res.json()).toEqual({
+        status: 'ready',
+        checks: { ledger: 'ok', kafka: 'ok', consumer: 'ok' },
+      });
     });
   });
 

@@ -6,6 +6,7 @@ import { decodeCostSpans } from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
+import { ConsumerHealth } from './consumer-health.js';
 import { ConsumerWatermark } from './consumer-watermark.js';
 
 export interface ConsumerLogger {
@@ -30,6 +31,7 @@ export class CostSpanConsumer {
   // One long-lived admin client for readiness probes and the watermark, not a connection per probe.
   private readonly admin: Admin;
   readonly watermark: ConsumerWatermark;
+  readonly health: ConsumerHealth;
   private running = false;
 
   constructor(
@@ -55,6 +57,21 @@ export class CostSpanConsumer {
     this.producer = this.kafka.producer({ idempotent: false, allowAutoTopicCreation: true });
     this.admin = this.kafka.admin();
     this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
+    this.health = new ConsumerHealth(config.readyMaxLag);
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) =>
+      this.health.set('consuming', `member ${e.payload.memberId} of ${e.payload.groupId}`),
+    );
+    this.consumer.on(REBALANCING, () => this.health.set('rebalancing', 'the group is rebalancing'));
+    this.consumer.on(CRASH, (e) => {
+      const message = e.payload.error?.message ?? String(e.payload.error);
+      if (e.payload.restart) this.health.set('rebalancing', `restarting after: ${message}`);
+      else {
+        this.health.set('crashed', message);
+        this.log.error(`consumer crashed and will not restart: ${message}`);
+      }
+    });
+    this.consumer.on(STOP, () => this.health.set('stopped'));
   }
 
   get isRunning(): boolean {
@@ -136,10 +153,9 @@ export class CostSpanConsumer {
       { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
     ]);
     const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
-    this.metrics.consumerLag.set(
-      { topic: batch.topic, partition: String(batch.partition) },
-      Number(lag < 0n ? 0n : lag),
-    );
+    const behind = Number(lag < 0n ? 0n : lag);
+    this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, behind);
+    this.health.lag(batch.topic, batch.partition, behind);
     await heartbeat();
   }
 

@@ -1,5 +1,5 @@
 // The HTTP API (hono): reports, health, metrics, OpenAPI. Tested in-process with app.request().
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { BudgetService } from '../budget/budget-service.js';
 import { GenOpsError, ValidationError } from '../errors.js';
@@ -16,6 +16,13 @@ export interface AppDeps {
   apiTokens: string[];
   /** Kafka reachable (for /readyz). */
   kafkaReady: () => Promise<void>;
+  /** The consumer's own state for /readyz: 'ok', or why not (crashed, rebalancing, lagging). */
+  consumerReady?: () => string;
+  /** Where unexpected errors are logged, with the request id the client gets. */
+  logError?: (
+    fields: { requestId: string; method: string; path: string; err: unknown },
+    message: string,
+  ) => void;
   now?: () => number;
 }
 
@@ -67,6 +74,7 @@ export function createApp(deps: AppDeps): Hono {
         checks[name] = `unreachable: ${(error as Error).message}`;
       }
     }
+    if (deps.consumerReady) checks.consumer = deps.consumerReady();
     const ready = Object.values(checks).every((v) => v === 'ok');
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
   });
@@ -128,7 +136,11 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((error, c) => {
     if (error instanceof GenOpsError)
       return errorBody(c, error.status, error.code, error.message, error.details);
-    return errorBody(c, 500, 'INTERNAL', 'internal error');
+    // Unexpected: logged with an id the client also gets, so a report of it can be found in the logs.
+    const requestId = randomUUID();
+    deps.logError?.({ requestId, method: c.req.method, path: c.req.path, err: error }, 'unexpected error');
+    c.header('x-request-id', requestId);
+    return errorBody(c, 500, 'INTERNAL', `internal error (request id ${requestId})`, { requestId });
   });
   return app;
 }

@@ -54,7 +54,8 @@ export const OPENAPI = {
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'alive' } } } },
     '/readyz': {
       get: {
-        summary: 'Kafka and ledger reachable',
+        summary:
+          'Ready: the ledger and Kafka answer, and the consumer is in its group consuming (not crashed, not rebalancing, not lagging past GENOPS_READY_MAX_LAG)',
         security: [],
         responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } },
       },
