@@ -38,8 +38,16 @@ export async function startProcessor(
   const budgets = new BudgetService(ledger, Date.now, (team, decision) =>
     metrics.reservations.inc({ team, decision }),
   );
-  for (const spec of fileBudgets) await ledger.putBudget(spec, Date.now());
-  if (config.budgetsFile) log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
+  if (config.budgetsFile) {
+    const { takenOver, removed } = await budgets.applyFile(config.budgetsFile, fileBudgets);
+    log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
+    for (const team of takenOver)
+      log.warn(`team ${team}'s budget was set through the API; ${config.budgetsFile} manages it from now on`);
+    if (removed.length)
+      log.info(
+        `removed ${removed.length} budget(s) no longer in ${config.budgetsFile}: ${removed.join(', ')}`,
+      );
+  }
   metrics.observeBudgets(() => budgets.list());
   const sinks: AlertSink[] = [
     { name: 'log', send: async (alert) => void log.warn({ alert }, alert.message) },

@@ -13,6 +13,7 @@ import {
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { until } from './support/wait.js';
 import {
   BudgetService,
   createApp,
@@ -96,7 +97,11 @@ describe('BudgetGuard', () => {
         }),
       );
       expect(completion.choices[0]!.message.content).toBe('w0 w1 w2 w3 w4');
-      await new Promise((r) => setTimeout(r, 20));
+      await until(
+        'the call’s span to end',
+        () => spans.getFinishedSpans().length,
+        (n) => n === 1,
+      );
       const attrs = spans.getFinishedSpans()[0]!.attributes;
       expect(attrs['genops.budget.decision']).toBe('ALLOWED');
       expect(attrs['genops.budget.reservation_id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -117,8 +122,12 @@ describe('BudgetGuard', () => {
           ),
         ),
       ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
-      await new Promise((r) => setTimeout(r, 100));
-      expect((await budgets.status('failing'))!.reservedUsd).toBe(0);
+      // The guard releases in the background once the call has failed.
+      await until(
+        'the reservation to be released',
+        async () => (await budgets.status('failing'))!.reservedUsd,
+        (r) => r === 0,
+      );
     });
   });
 

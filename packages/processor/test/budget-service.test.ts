@@ -202,4 +202,64 @@ describe('BudgetService', () => {
       );
     });
   });
+
+  describe('when budgets come from a budgets file', () => {
+    const spec = (team: string, limitUsd: number) => ({
+      team,
+      period: 'daily' as const,
+      timezone: 'UTC',
+      limitUsd,
+      thresholds: [0.8],
+      enforcement: 'hard' as const,
+    });
+    const api = () =>
+      createApp({
+        ledger,
+        budgets,
+        metrics: new ProcessorMetrics(),
+        apiTokens: [],
+        kafkaReady: async () => {},
+      });
+
+    it('refuses to change or delete them through the API (409 naming the file), never undoing either silently', async () => {
+      await budgets.applyFile('/etc/genops/budgets.yaml', [spec('search', 5)]);
+      const put = await api().request('/v1/budgets/search', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ period: 'daily', limitUsd: 50 }),
+      });
+      expect(put.status).toBe(409);
+      expect(await put.json()).toEqual({
+        error: {
+          code: 'MANAGED_BY_FILE',
+          message:
+            "team search's budget is managed by the budgets file /etc/genops/budgets.yaml (GENOPS_BUDGETS_FILE): change it there, or remove it from the file to manage it through the API",
+          details: { file: '/etc/genops/budgets.yaml' },
+        },
+      });
+      const del = await api().request('/v1/budgets/search', { method: 'DELETE' });
+      expect(del.status).toBe(409);
+      expect((await budgets.status('search'))!.limitUsd).toBe(5);
+    });
+
+    it('applies the file declaratively: what it names is stored, what it dropped is removed, API budgets stay', async () => {
+      await budgets.put('growth', { period: 'daily', limitUsd: 1 }); // through the API
+      await budgets.put('ads', { period: 'daily', limitUsd: 2 }); // through the API
+      expect(await budgets.applyFile('/b.yaml', [spec('search', 5), spec('support', 3)])).toEqual({
+        takenOver: [],
+        removed: [],
+      });
+      // The file now also names ads (taken over) and no longer names support (removed).
+      expect(await budgets.applyFile('/b.yaml', [spec('search', 6), spec('ads', 4)])).toEqual({
+        takenOver: ['ads'],
+        removed: ['support'],
+      });
+      expect((await budgets.list()).map((b) => [b.team, b.limitUsd])).toEqual([
+        ['ads', 4],
+        ['growth', 1],
+        ['search', 6],
+      ]);
+      expect((await api().request('/v1/budgets/growth', { method: 'DELETE' })).status).toBe(204);
+    });
+  });
 });

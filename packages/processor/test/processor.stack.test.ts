@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DLQ_HEADERS, loadConfig, startProcessor, type RunningProcessor } from '../src/index.js';
-import { createTopic, produce, readRecords } from './support/kafka.js';
+import { consumedToEnd, createTopic, produce, readRecords } from './support/kafka.js';
+import { until } from './support/wait.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 
 const execFileAsync = promisify(execFile);
@@ -183,7 +184,12 @@ describe('processor (real Kafka)', () => {
         otlpMessage([span, otlpSpan({ team, costUsd: 0.25, endMs: NOW })]),
       ]);
       await eventuallyTotals(team, 2);
-      await new Promise((r) => setTimeout(r, 1000)); // give any double count time to show
+      // Every message on the topic consumed (offsets commit after the ledger write): a double count would show now.
+      await until(
+        'the group to consume the topic to its end',
+        () => consumedToEnd(endpoints.kafkaBrokers, topic, `group-${run}`),
+        Boolean,
+      );
       expect(await teamTotals(team)).toMatchObject({ costUsd: 0.375, requests: 2 });
       const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
       expect(

@@ -6,28 +6,13 @@ import { describe, expect, inject, it } from 'vitest';
 import { createTopic, kafka } from './support/kafka.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 import { freshDatabase } from './support/postgres.js';
+import { until } from './support/wait.js';
 
 const { endpoints } = inject('stack');
 
 async function api(url: string, path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
   const res = await fetch(`${url}${path}`, { ...init, headers: { 'content-type': 'application/json' } });
   return (await res.json()) as Record<string, unknown>;
-}
-
-async function until<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (v: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('reservation expiry', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openLedger } from '../src/index.js';
+import { openLedger, SqliteLedger } from '../src/index.js';
 import { migrations } from '../src/ledger/schema.js';
 import { EVENT_COLUMNS } from '../src/ledger/sql.js';
 import { event, ledgerContract } from './support/ledger-contract.js';
@@ -47,6 +47,32 @@ describe('SqliteLedger upgrade', () => {
         ['b', 500_000_000n, 1],
       ]);
       await ledger.close();
+    });
+  });
+});
+
+describe('SqliteLedger migrations', () => {
+  describe('when a migration fails halfway', () => {
+    it('rolls it back and names it, and a fixed list migrates the same file', async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'genops-migrate-')), 'ledger.db');
+      const real = migrations('sqlite');
+      const broken = new SqliteLedger(path, [
+        ...real,
+        'CREATE TABLE half_done (x INTEGER); INSERT INTO half_done VALUES (1); INSERT INTO no_such_table VALUES (1);',
+      ]);
+      await expect(broken.migrate()).rejects.toThrow(
+        `ledger migration ${real.length + 1} failed: no such table: no_such_table`,
+      );
+      await broken.close();
+      const db = new Database(path, { readonly: true });
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'half_done'`).get()).toBeUndefined();
+      expect((db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(
+        real.length,
+      );
+      db.close();
+      const fixed = new SqliteLedger(path, [...real, 'CREATE TABLE half_done (x INTEGER);']);
+      await fixed.migrate();
+      await fixed.close();
     });
   });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
-import { BudgetSpecSchema } from './budget-spec.js';
+import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
 import type { BudgetStore, RecountResult } from './budget-store.js';
 import { budgetStatus, decide, type Admission, type BudgetStatus } from './decision.js';
 
@@ -40,6 +40,39 @@ export class BudgetService {
     private readonly onDecision: (team: string, decision: string) => void = () => {},
   ) {}
 
+  /** A 409 when the budgets file, not the API, manages the team's budget. */
+  private async refuseFileManaged(team: string, change: string): Promise<void> {
+    const file = (await this.store.budgetManagers()).get(team);
+    if (file) {
+      throw new GenOpsError(
+        'MANAGED_BY_FILE',
+        `team ${team}'s budget is managed by the budgets file ${file} (GENOPS_BUDGETS_FILE): ${change} it there, or remove it from the file to manage it through the API`,
+        409,
+        { file },
+      );
+    }
+  }
+
+  /**
+   * Makes the budgets file's declarations true: each budget it names is stored as managed by the file, and a
+   * budget the file managed before but no longer names is deleted. Budgets made through the API for other teams
+   * are left alone; one the file now names is taken over by the file (returned, to be logged).
+   */
+  async applyFile(
+    path: string,
+    specs: readonly BudgetSpec[],
+  ): Promise<{ takenOver: string[]; removed: string[] }> {
+    const managers = await this.store.budgetManagers();
+    const takenOver = specs.filter((s) => managers.get(s.team) === '').map((s) => s.team);
+    for (const spec of specs) await this.store.putBudget(spec, this.clock(), path);
+    const named = new Set(specs.map((s) => s.team));
+    const removed = [...managers]
+      .filter(([team, file]) => file === path && !named.has(team))
+      .map(([team]) => team);
+    for (const team of removed) await this.store.deleteBudget(team);
+    return { takenOver, removed };
+  }
+
   /** Validates and stores a budget; `team` comes from the path. */
   async put(team: string, body: unknown): Promise<BudgetStatus> {
     if (typeof body !== 'object' || body === null || Array.isArray(body))
@@ -49,7 +82,8 @@ export class BudgetService {
       throw new ValidationError('team', `must match the path (${team})`);
     const parsed = BudgetSpecSchema.safeParse({ ...given, team });
     if (!parsed.success) throw firstIssue(parsed.error);
-    await this.store.putBudget(parsed.data, this.clock());
+    await this.refuseFileManaged(team, 'change');
+    await this.store.putBudget(parsed.data, this.clock(), '');
     return (await this.status(team))!;
   }
 
@@ -69,6 +103,7 @@ export class BudgetService {
   }
 
   async remove(team: string): Promise<boolean> {
+    await this.refuseFileManaged(team, 'delete');
     return this.store.deleteBudget(team);
   }
 

@@ -31,8 +31,13 @@ export interface RecountResult {
 }
 
 export interface BudgetStore {
-  /** Stores a budget and counts its current period from the raw rows, in one transaction. */
-  putBudget(spec: BudgetSpec, nowMs: number): Promise<void>;
+  /**
+   * Stores a budget and counts its current period from the raw rows, in one transaction. `managedBy` is '' for
+   * the API, or the path of the budgets file that declares it.
+   */
+  putBudget(spec: BudgetSpec, nowMs: number, managedBy?: string): Promise<void>;
+  /** Who manages each budget: '' for the API, else the budgets file's path. */
+  budgetManagers(): Promise<Map<string, string>>;
   getBudget(team: string): Promise<BudgetSpec | undefined>;
   listBudgets(): Promise<BudgetSpec[]>;
   deleteBudget(team: string): Promise<boolean>;

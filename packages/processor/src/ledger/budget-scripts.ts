@@ -174,12 +174,19 @@ function* recountTeam(team: string, nowMs: number): Script<RecountResult | undef
   };
 }
 
-export function* putBudget(spec: BudgetSpec, nowMs: number): Script<void> {
+export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): Script<void> {
   yield {
-    sql: `INSERT INTO budgets (team, spec, updated_ms, limit_nano, hard) VALUES ($1, $2, $3, $4, $5)
+    sql: `INSERT INTO budgets (team, spec, updated_ms, limit_nano, hard, managed_by) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (team) DO UPDATE SET spec = excluded.spec, updated_ms = excluded.updated_ms,
-        limit_nano = excluded.limit_nano, hard = excluded.hard`,
-    params: [spec.team, JSON.stringify(spec), nowMs, limitNano(spec), spec.enforcement === 'hard' ? 1 : 0],
+        limit_nano = excluded.limit_nano, hard = excluded.hard, managed_by = excluded.managed_by`,
+    params: [
+      spec.team,
+      JSON.stringify(spec),
+      nowMs,
+      limitNano(spec),
+      spec.enforcement === 'hard' ? 1 : 0,
+      managedBy,
+    ],
   };
   yield* recountTeam(spec.team, nowMs);
 }

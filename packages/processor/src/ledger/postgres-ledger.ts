@@ -51,7 +51,11 @@ export class PostgresLedger implements CostLedger, BudgetStore {
   // flush. A pool of its own, so admissions never queue behind ingest transactions for a connection.
   private readonly reservationPool: pg.Pool;
 
-  constructor(connectionString: string) {
+  /** `migrations` replaces the schema's list (tests of a failing migration). */
+  constructor(
+    connectionString: string,
+    private readonly migrationList: readonly string[] = MIGRATIONS,
+  ) {
     this.pool = new pg.Pool({ connectionString, max: 8 });
     this.reservationPool = new pg.Pool({
       connectionString,
@@ -97,7 +101,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       const applied = new Set(
         (await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)),
       );
-      for (const [i, sql] of MIGRATIONS.entries()) {
+      for (const [i, sql] of this.migrationList.entries()) {
         if (applied.has(i + 1)) continue;
         await client.query('BEGIN');
         try {
@@ -207,8 +211,13 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     return (result.rows as Record<string, unknown>[]).map(toProviderSample);
   }
 
-  async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {
-    await this.transact(scripts.putBudget(spec, nowMs));
+  async putBudget(spec: BudgetSpec, nowMs: number, managedBy = ''): Promise<void> {
+    await this.transact(scripts.putBudget(spec, nowMs, managedBy));
+  }
+
+  async budgetManagers(): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query('SELECT team, managed_by FROM budgets');
+    return new Map(rows.map((r) => [String(r.team), String(r.managed_by)]));
   }
 
   async getBudget(team: string): Promise<BudgetSpec | undefined> {

@@ -63,5 +63,7 @@ ${eventColumns.replace(/,$/, '')}
          CREATE INDEX cost_events_time ON cost_events (event_time);
          CREATE INDEX cost_events_team_time ON cost_events (team, event_time);`
       : 'SELECT 1;',
+    // Who manages a budget: '' through the API, or the path of the budgets file that declares it.
+    `ALTER TABLE budgets ADD COLUMN managed_by TEXT NOT NULL DEFAULT '';`,
   ];
 }

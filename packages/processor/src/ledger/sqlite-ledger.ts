@@ -42,7 +42,11 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpointer: Checkpointer | undefined;
 
-  constructor(path: string) {
+  /** `migrations` replaces the schema's list (tests of a failing migration). */
+  constructor(
+    path: string,
+    private readonly migrationList: readonly string[] = MIGRATIONS,
+  ) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -69,12 +73,17 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         (r) => r.version,
       ),
     );
-    MIGRATIONS.forEach((sql, i) => {
+    this.migrationList.forEach((sql, i) => {
       if (applied.has(i + 1)) return;
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(i + 1, new Date().toISOString());
-      })();
+      try {
+        // One transaction per migration: a failure rolls all of it back.
+        this.db.transaction(() => {
+          this.db.exec(sql);
+          this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(i + 1, new Date().toISOString());
+        })();
+      } catch (error) {
+        throw new Error(`ledger migration ${i + 1} failed: ${(error as Error).message}`, { cause: error });
+      }
     });
     this.upsertRollup = this.db.prepare(
       `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, requests, errors, input_tokens, output_tokens)
@@ -177,8 +186,16 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return rows.map(toProviderSample);
   }
 
-  async putBudget(spec: BudgetSpec, nowMs: number): Promise<void> {
-    this.write(() => scripts.putBudget(spec, nowMs));
+  async putBudget(spec: BudgetSpec, nowMs: number, managedBy = ''): Promise<void> {
+    this.write(() => scripts.putBudget(spec, nowMs, managedBy));
+  }
+
+  async budgetManagers(): Promise<Map<string, string>> {
+    const rows = this.db.prepare('SELECT team, managed_by FROM budgets').all() as {
+      team: string;
+      managed_by: string;
+    }[];
+    return new Map(rows.map((r) => [r.team, r.managed_by]));
   }
 
   async getBudget(team: string): Promise<BudgetSpec | undefined> {

@@ -78,3 +78,21 @@ export async function readRecords(
   }
   return out;
 }
+
+/** True when the group's committed offset has reached the end of every partition of `topic`. */
+export async function consumedToEnd(brokers: string, topic: string, groupId: string): Promise<boolean> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    const [ends, [committed]] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    const done = new Map(
+      committed!.partitions.map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]),
+    );
+    return ends.every((p) => (done.get(p.partition) ?? 0n) >= BigInt(p.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
