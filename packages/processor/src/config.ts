@@ -1,6 +1,7 @@
 // The processor's configuration, from the environment (DESIGN.md "Commands"), validated at start-up.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { parseTokenEntry, readTokensFile, type AccessToken } from './http/access.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -15,6 +16,8 @@ const Env = z.object({
   GENOPS_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   GENOPS_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   GENOPS_API_TOKENS: z.string().optional(),
+  GENOPS_API_TOKENS_FILE: z.string().optional(),
+  GENOPS_METRICS_AUTH: z.enum(['open', 'token']).default('open'),
   GENOPS_BUDGETS_FILE: z.string().optional(),
   GENOPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
   GENOPS_RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
@@ -31,8 +34,10 @@ export interface ProcessorConfig {
   ledgerUrl: string;
   httpHost: string;
   httpPort: number;
-  /** Bearer tokens accepted by the HTTP API; empty means no auth (loopback only). */
-  apiTokens: string[];
+  /** Bearer tokens the HTTP API accepts, with roles and team scopes; empty means no auth (loopback only). */
+  apiTokens: AccessToken[];
+  /** `token`: GET /metrics needs a token with the metrics role (it shows every team's spend). */
+  metricsAuth: 'open' | 'token';
   /** YAML budgets loaded at start-up. */
   budgetsFile?: string;
   /** Slack-compatible webhook for budget alerts. */
@@ -54,13 +59,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
-  const apiTokens = (e.GENOPS_API_TOKENS ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
+  const apiTokens = [
+    ...(e.GENOPS_API_TOKENS ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean)
+      .map(parseTokenEntry),
+    ...(e.GENOPS_API_TOKENS_FILE ? readTokensFile(e.GENOPS_API_TOKENS_FILE, env) : []),
+  ];
+  if (e.GENOPS_METRICS_AUTH === 'token' && !apiTokens.some((t) => t.roles.has('metrics')))
+    throw new ConfigError('GENOPS_METRICS_AUTH=token: no API token has the metrics role, so nothing could scrape');
   if (!LOOPBACK.has(e.GENOPS_HTTP_HOST) && apiTokens.length === 0) {
     throw new ConfigError(
-      `GENOPS_HTTP_HOST=${e.GENOPS_HTTP_HOST} is not loopback: set GENOPS_API_TOKENS (comma-separated bearer tokens) to listen beyond this machine`,
+      `GENOPS_HTTP_HOST=${e.GENOPS_HTTP_HOST} is not loopback: set GENOPS_API_TOKENS (comma-separated bearer tokens) or GENOPS_API_TOKENS_FILE to listen beyond this machine`,
     );
   }
   return {
@@ -75,6 +86,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     httpHost: e.GENOPS_HTTP_HOST,
     httpPort: e.GENOPS_HTTP_PORT,
     apiTokens,
+    metricsAuth: e.GENOPS_METRICS_AUTH,
     ...(e.GENOPS_BUDGETS_FILE ? { budgetsFile: e.GENOPS_BUDGETS_FILE } : {}),
     ...(e.GENOPS_ALERT_WEBHOOK_URL ? { alertWebhookUrl: e.GENOPS_ALERT_WEBHOOK_URL } : {}),
     alertsTopic: e.GENOPS_KAFKA_ALERTS_TOPIC,

@@ -75,6 +75,7 @@ export async function startProcessor(
     budgets,
     metrics,
     apiTokens: config.apiTokens,
+    metricsAuth: config.metricsAuth,
     kafkaReady: () => consumer.ping(),
     consumerReady: () => consumer.health.readiness(),
     logError: (fields, message) => log.error(fields, message),

@@ -288,10 +288,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GENOPS_HTTP_HOST: '0.0.0.0' })).toThrow(
       'GENOPS_HTTP_HOST=0.0.0.0 is not loopback: set GENOPS_API_TOKENS',
     );
-    expect(loadConfig({ GENOPS_HTTP_HOST: '0.0.0.0', GENOPS_API_TOKENS: 'a,b' }).apiTokens).toEqual([
-      'a',
-      'b',
+    const tokens = loadConfig({
+      GENOPS_HTTP_HOST: '0.0.0.0',
+      GENOPS_API_TOKENS: 'a, b:read+reserve@growth',
+    }).apiTokens;
+    expect(tokens.map((t) => [t.secret, [...t.roles], t.teams && [...t.teams]])).toEqual([
+      ['a', ['read', 'manage', 'reserve', 'metrics'], undefined],
+      ['b', ['read', 'reserve'], ['growth']],
     ]);
+    expect(() => loadConfig({ GENOPS_API_TOKENS: 'x:admin' })).toThrow(
+      'GENOPS_API_TOKENS entry 1: unknown role "admin"; one of read, manage, reserve, metrics',
+    );
+    expect(() => loadConfig({ GENOPS_API_TOKENS: 'x:read', GENOPS_METRICS_AUTH: 'token' })).toThrow(
+      'GENOPS_METRICS_AUTH=token: no API token has the metrics role',
+    );
   });
 
   it('names a bad variable', () => {
@@ -309,6 +319,7 @@ describe('loadConfig', () => {
       httpHost: '127.0.0.1',
       httpPort: 8080,
       apiTokens: [],
+      metricsAuth: 'open',
       alertsTopic: 'genops.budget-alerts',
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,

@@ -143,8 +143,14 @@ export class BudgetService {
     };
   }
 
-  async release(id: string): Promise<void> {
-    if (!(await this.store.release(id))) throw new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
+  /** Releases a reservation; with `teams` (a team-scoped caller), only one of those teams' (else 404: no leak). */
+  async release(id: string, teams?: ReadonlySet<string>): Promise<void> {
+    const notFound = () => new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
+    if (teams) {
+      const team = await this.store.reservationTeam(id);
+      if (team === undefined || !teams.has(team)) throw notFound();
+    }
+    if (!(await this.store.release(id))) throw notFound();
   }
 
   /**

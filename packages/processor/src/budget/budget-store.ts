@@ -48,6 +48,8 @@ export interface BudgetStore {
    * writer (across processes): one conditional row update on the fast path. Undefined when the team has no budget.
    */
   reserve(request: ReservationRequest): Promise<ReserveOutcome | undefined>;
+  /** The team a reservation still in the ledger belongs to. */
+  reservationTeam(id: string): Promise<string | undefined>;
   /** Releases a reservation still in the ledger; false when there is none by that id. */
   release(id: string): Promise<boolean>;
   /**

@@ -1,6 +1,7 @@
 // The HTTP API (hono): reports, health, metrics, OpenAPI. Tested in-process with app.request().
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { authenticate, FULL_ACCESS, parseTokenEntry, type AccessToken, type Role } from './access.js';
 import type { BudgetService } from '../budget/budget-service.js';
 import { GenOpsError, ValidationError } from '../errors.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
@@ -13,7 +14,10 @@ export interface AppDeps {
   ledger: CostLedger;
   budgets: BudgetService;
   metrics: ProcessorMetrics;
-  apiTokens: string[];
+  /** Accepted tokens: AccessToken objects, or GENOPS_API_TOKENS entries (`secret`, `secret:role+role@team`). */
+  apiTokens: (string | AccessToken)[];
+  /** `token`: GET /metrics needs a token with the metrics role. Default open. */
+  metricsAuth?: 'open' | 'token';
   /** Kafka reachable (for /readyz). */
   kafkaReady: () => Promise<void>;
   /** The consumer's own state for /readyz: 'ok', or why not (crashed, rebalancing, lagging). */
@@ -26,38 +30,62 @@ export interface AppDeps {
   now?: () => number;
 }
 
-const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
 
-function tokenMatches(given: string, tokens: string[]): boolean {
-  const a = Buffer.from(given);
-  return tokens.some((t) => {
-    const b = Buffer.from(t);
-    return a.length === b.length && timingSafeEqual(a, b);
-  });
+type Access = Omit<AccessToken, 'secret'>;
+type Env = { Variables: { access: Access } };
+
+/** Throws 403 unless the request's token has `role` (and, given a team, may act for it). */
+function allow(c: Context<Env>, role: Role, team?: string): Access {
+  const access = c.get('access');
+  if (!access.roles.has(role))
+    throw new GenOpsError('FORBIDDEN', `this token (${access.name}) lacks the ${role} role`, 403, { role });
+  if (team !== undefined && access.teams && !access.teams.has(team))
+    throw new GenOpsError(
+      'FORBIDDEN',
+      `this token (${access.name}) is scoped to ${[...access.teams].join(', ')}, not team ${team}`,
+      403,
+      { team },
+    );
+  return access;
+}
+
+/** A report for a team-scoped token covers its team: the one it names with team=, or its only team. */
+function scopeReport(c: Context<Env>, filters: { team?: string }): void {
+  const access = allow(c, 'read', filters.team);
+  if (!access.teams || filters.team !== undefined) return;
+  if (access.teams.size !== 1)
+    throw new GenOpsError(
+      'FORBIDDEN',
+      `this token (${access.name}) is scoped to ${[...access.teams].join(', ')}: name one with team=`,
+      403,
+    );
+  filters.team = [...access.teams][0]!;
 }
 
 function errorBody(c: Context, status: number, code: string, message: string, details?: unknown) {
   return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status as 400);
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
   const now = deps.now ?? Date.now;
+  const tokens = deps.apiTokens.map((t, i) => (typeof t === 'string' ? parseTokenEntry(t, i) : t));
+  const metricsOpen = (deps.metricsAuth ?? 'open') === 'open';
 
   app.use('*', async (c, next) => {
-    if (deps.apiTokens.length && !OPEN_PATHS.has(c.req.path)) {
-      const header = c.req.header('authorization') ?? '';
-      const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-      if (!token || !tokenMatches(token, deps.apiTokens)) {
-        return errorBody(
-          c,
-          401,
-          'UNAUTHENTICATED',
-          'a valid bearer token is required (Authorization: Bearer …)',
-        );
-      }
+    const open = OPEN_PATHS.has(c.req.path) || (c.req.path === '/metrics' && metricsOpen);
+    if (!tokens.length || open) {
+      c.set('access', FULL_ACCESS);
+      return next();
     }
-    await next();
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? authenticate(header.slice(7), tokens) : undefined;
+    if (!token) {
+      return errorBody(c, 401, 'UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer …)');
+    }
+    c.set('access', token);
+    return next();
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -79,6 +107,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503);
   });
   app.get('/metrics', async (c) => {
+    if (!metricsOpen) allow(c, 'metrics');
     c.header('content-type', deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());
   });
@@ -86,6 +115,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/v1/reports/cost', async (c) => {
     const query = parseReportQuery(new URL(c.req.url).searchParams, now());
+    scopeReport(c, query.filters);
     const report = buildCostReport(query, await deps.ledger.aggregate(query));
     if (query.format === 'csv') {
       c.header('content-type', 'text/csv; charset=utf-8');
@@ -96,6 +126,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/v1/reports/providers', async (c) => {
     const params = new URL(c.req.url).searchParams;
     const query = parseReportQuery(params, now());
+    scopeReport(c, query.filters);
     const samples = await deps.ledger.providerSamples(query);
     return c.json({
       from: new Date(query.fromMs).toISOString(),
@@ -111,24 +142,37 @@ export function createApp(deps: AppDeps): Hono {
       throw new ValidationError('(body)', 'must be JSON');
     }
   };
-  app.get('/v1/budgets', async (c) => c.json({ budgets: await deps.budgets.list() }));
+  app.get('/v1/budgets', async (c) => {
+    const { teams } = allow(c, 'read');
+    const budgets = await deps.budgets.list();
+    return c.json({ budgets: teams ? budgets.filter((b) => teams.has(b.team)) : budgets });
+  });
   app.get('/v1/budgets/:team', async (c) => {
+    allow(c, 'read', c.req.param('team'));
     const status = await deps.budgets.status(c.req.param('team'));
     if (!status) return errorBody(c, 404, 'NOT_FOUND', `team ${c.req.param('team')} has no budget`);
     return c.json(status);
   });
-  app.put('/v1/budgets/:team', async (c) =>
-    c.json(await deps.budgets.put(c.req.param('team'), await jsonBody(c))),
-  );
+  app.put('/v1/budgets/:team', async (c) => {
+    allow(c, 'manage', c.req.param('team'));
+    return c.json(await deps.budgets.put(c.req.param('team'), await jsonBody(c)));
+  });
   app.delete('/v1/budgets/:team', async (c) => {
+    allow(c, 'manage', c.req.param('team'));
     if (!(await deps.budgets.remove(c.req.param('team')))) {
       return errorBody(c, 404, 'NOT_FOUND', `team ${c.req.param('team')} has no budget`);
     }
     return c.body(null, 204);
   });
-  app.post('/v1/reservations', async (c) => c.json(await deps.budgets.reserve(await jsonBody(c))));
+  app.post('/v1/reservations', async (c) => {
+    allow(c, 'reserve');
+    const body = await jsonBody(c);
+    const team = (body as { team?: unknown } | null)?.team;
+    if (typeof team === 'string') allow(c, 'reserve', team);
+    return c.json(await deps.budgets.reserve(body));
+  });
   app.delete('/v1/reservations/:id', async (c) => {
-    await deps.budgets.release(c.req.param('id'));
+    await deps.budgets.release(c.req.param('id'), allow(c, 'reserve').teams);
     return c.body(null, 204);
   });
 

@@ -1,6 +1,6 @@
 // Serves a hono app on Node's HTTP server and says where it listens (port 0 picks a free one).
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 
 export interface Listening {
   server: ServerType;
@@ -9,7 +9,7 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listenApp(app: Hono, hostname: string, port: number): Promise<Listening> {
+export async function listenApp<E extends Env>(app: Hono<E>, hostname: string, port: number): Promise<Listening> {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname, port }, () => resolve(s));
   });

@@ -264,6 +264,11 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     return this.transact(scripts.reserveSlow(r), this.reservationPool);
   }
 
+  async reservationTeam(id: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query('SELECT team FROM reservations WHERE id = $1', [id]);
+    return rows[0] ? String(rows[0].team) : undefined;
+  }
+
   async release(id: string): Promise<boolean> {
     return this.transact(scripts.release(id), this.reservationPool);
   }

@@ -240,6 +240,11 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     }, false);
   }
 
+  async reservationTeam(id: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT team FROM reservations WHERE id = ?').get(id) as { team: string } | undefined;
+    return row?.team;
+  }
+
   async release(id: string): Promise<boolean> {
     return this.write(() => scripts.release(id), false);
   }
