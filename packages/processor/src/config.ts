@@ -22,6 +22,7 @@ const Env = z.object({
   GENOPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
   GENOPS_RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
+  GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
 });
 
 export interface ProcessorConfig {
@@ -48,6 +49,8 @@ export interface ProcessorConfig {
   reservationSweepMs: number;
   /** Messages behind a partition's end above which /readyz reports not ready. */
   readyMaxLag: number;
+  /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */
+  alertRetryMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
@@ -68,7 +71,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.GENOPS_API_TOKENS_FILE ? readTokensFile(e.GENOPS_API_TOKENS_FILE, env) : []),
   ];
   if (e.GENOPS_METRICS_AUTH === 'token' && !apiTokens.some((t) => t.roles.has('metrics')))
-    throw new ConfigError('GENOPS_METRICS_AUTH=token: no API token has the metrics role, so nothing could scrape');
+    throw new ConfigError(
+      'GENOPS_METRICS_AUTH=token: no API token has the metrics role, so nothing could scrape',
+    );
   if (!LOOPBACK.has(e.GENOPS_HTTP_HOST) && apiTokens.length === 0) {
     throw new ConfigError(
       `GENOPS_HTTP_HOST=${e.GENOPS_HTTP_HOST} is not loopback: set GENOPS_API_TOKENS (comma-separated bearer tokens) or GENOPS_API_TOKENS_FILE to listen beyond this machine`,
@@ -92,5 +97,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alertsTopic: e.GENOPS_KAFKA_ALERTS_TOPIC,
     reservationSweepMs: e.GENOPS_RESERVATION_SWEEP_MS,
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
+    alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
   };
 }

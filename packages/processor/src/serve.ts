@@ -86,6 +86,15 @@ export async function startProcessor(
     `HTTP API on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
   await consumer.start();
+  // Alerts left queued (a failed delivery, or a crash between decision and delivery) go out on this beat.
+  const alertBeat = setInterval(
+    () =>
+      void alerter
+        .dispatch()
+        .catch((error: unknown) => log.error(`budget alert delivery failed: ${String(error)}`)),
+    config.alertRetryMs,
+  );
+  alertBeat.unref();
   const sweeper = new ReservationSweeper(
     budgets,
     consumer.watermark,
@@ -100,6 +109,7 @@ export async function startProcessor(
     port,
     ledger,
     async stop() {
+      clearInterval(alertBeat);
       await sweeper.stop();
       await consumer.stop();
       await http.close();

@@ -38,6 +38,7 @@ describe('BudgetAlerter', () => {
         ['forecast', undefined],
       ]);
       expect(await alerter.check(['search'])).toEqual([]);
+      await alerter.dispatch();
 
       await ledger.close();
       const reopened = await openLedger(path);
@@ -51,10 +52,64 @@ describe('BudgetAlerter', () => {
       expect(await again.check(['search'])).toEqual([]);
       await reopened.insertEvents([event({ team: 'search', costUsd: 0.6, endMs: NOW - 500 })]);
       expect((await again.check(['search'])).map((a) => a.threshold)).toEqual([0.9]);
-      expect(sent[0]!.message).toBe(
+      expect(sent.map((a) => a.id).sort()).toEqual([
+        'search/2026-01-10T00:00:00.000Z/forecast',
+        'search/2026-01-10T00:00:00.000Z/threshold:0.8',
+      ]);
+      expect(sent.find((a) => a.kind === 'threshold')!.message).toBe(
         'GenOps budget: team search has used 85% of its daily budget (8.5 of 10 USD), crossing 80%',
       );
       await reopened.close();
+    });
+  });
+
+  describe('when a sink fails', () => {
+    it('keeps the alert queued and delivers it later with the same id (at least once)', async () => {
+      const ledger = await openLedger(
+        `sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-outbox-')), 'l.db')}`,
+      );
+      let now = NOW;
+      const budgets = new BudgetService(ledger, () => now);
+      await budgets.put('ads', { period: 'daily', limitUsd: 10, thresholds: [0.5] });
+      let up = false;
+      const delivered: BudgetAlert[] = [];
+      const errors: string[] = [];
+      const flaky = {
+        name: 'webhook',
+        send: async (a: BudgetAlert) => {
+          if (!up) throw new Error('connection refused');
+          delivered.push(a);
+        },
+      };
+      const logged: BudgetAlert[] = [];
+      const alerter = new BudgetAlerter(
+        budgets,
+        ledger,
+        [flaky, { name: 'log', send: async (a) => void logged.push(a) }],
+        (sink, e) => errors.push(`${sink}: ${String(e)}`),
+        () => now,
+      );
+      // Half the limit at noon: the threshold fires, the forecast (exactly the limit) does not.
+      await ledger.insertEvents([event({ team: 'ads', costUsd: 5, endMs: NOW - 1000 })]);
+      const [fired] = await alerter.check(['ads']);
+      await alerter.dispatch();
+      expect(fired!.id).toBe('ads/2026-01-10T00:00:00.000Z/threshold:0.5');
+      expect(logged.map((a) => a.id)).toEqual([fired!.id]);
+      expect(errors).toEqual(['webhook: Error: connection refused']);
+      expect(delivered).toEqual([]);
+
+      up = true;
+      await alerter.dispatch(); // not due yet: the retry waits its backoff
+      expect(delivered).toEqual([]);
+      now += 1000;
+      await alerter.dispatch();
+      expect(delivered.map((a) => a.id)).toEqual([fired!.id]);
+      expect(delivered[0]).toEqual(fired);
+      now += 60_000;
+      await alerter.dispatch(); // delivered alerts leave the queue: nothing is sent twice
+      expect(delivered).toHaveLength(1);
+      expect(logged).toHaveLength(1);
+      await ledger.close();
     });
   });
 

@@ -323,6 +323,7 @@ describe('loadConfig', () => {
       alertsTopic: 'genops.budget-alerts',
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,
+      alertRetryMs: 2000,
     });
   });
 });

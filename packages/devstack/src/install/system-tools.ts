@@ -79,7 +79,9 @@ async function installMissing(progress: Progress): Promise<void> {
   if (!packages.length) return;
   if (process.getuid?.() !== 0 || !onPath('apt-get')) throw new MissingToolError(tools, packages);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  progress(`installing Debian packages ${packages.join(', ')} (missing: ${tools.join(', ')}): apt-get update`);
+  progress(
+    `installing Debian packages ${packages.join(', ')} (missing: ${tools.join(', ')}): apt-get update`,
+  );
   await runCommand('apt-get', ['update', '-qq'], { env });
   progress(`apt-get install ${packages.join(' ')} (a minute or two)`);
   await runCommand('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });

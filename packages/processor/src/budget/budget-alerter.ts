@@ -1,12 +1,16 @@
 // Budget alerts: each threshold fires once per team and period (remembered in the ledger across restarts),
-// plus a forecast alert when the burn rate will cross the limit before the period ends. Delivery to the log,
-// the alerts topic and a Slack-compatible webhook never blocks consumption.
+// plus a forecast alert when the burn rate will cross the limit before the period ends. Delivery is at least
+// once, through an outbox: the decision and the queued delivery for every sink (the log, the alerts topic, a
+// Slack-compatible webhook) commit together, and a delivery leaves the queue only once its sink took it. Every
+// alert carries a stable id, so receivers can drop repeats. Delivery never blocks consumption.
 import { windowMs } from './budget-spec.js';
 import type { BudgetService } from './budget-service.js';
 import type { BudgetStore } from './budget-store.js';
 import type { BudgetStatus } from './decision.js';
 
 export interface BudgetAlert {
+  /** Stable across retries and restarts: team, period start and what fired. */
+  id: string;
   kind: 'threshold' | 'forecast';
   team: string;
   /** The crossed threshold (kind threshold). */
@@ -39,14 +43,36 @@ function pct(x: number): string {
   return `${Math.round(x * 1000) / 10}%`;
 }
 
+/** How long a claimed delivery is reserved for one dispatcher before another may retry it. */
+const CLAIM_LEASE_MS = 30_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
 export class BudgetAlerter {
+  private dispatching: Promise<void> | undefined;
+  private readonly sinksByName: Map<string, AlertSink>;
+
   constructor(
     private readonly budgets: BudgetService,
     private readonly store: BudgetStore,
     private readonly sinks: AlertSink[],
     private readonly onSinkError: (sink: string, error: unknown) => void,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.sinksByName = new Map(sinks.map((s) => [s.name, s]));
+  }
+
+  /** Records what fired and queues it for every sink (one transaction per alert), then starts delivering. */
+  private fire(alert: BudgetAlert, periodStartMs: number, key: string, now: number): Promise<boolean> {
+    return this.store.recordAlert({
+      team: alert.team,
+      periodStartMs,
+      key,
+      nowMs: now,
+      id: alert.id,
+      payload: JSON.stringify(alert),
+      sinks: this.sinks.map((s) => s.name),
+    });
+  }
 
   /** Checks the given teams; returns the alerts that fired now (delivery continues in the background). */
   async check(teams: Iterable<string>): Promise<BudgetAlert[]> {
@@ -55,7 +81,7 @@ export class BudgetAlerter {
       const status = await this.budgets.status(team);
       if (!status) continue;
       const now = this.clock();
-      const key = periodKey(status, now);
+      const periodStartMs = periodKey(status, now);
       const base = {
         team,
         utilization: status.utilization,
@@ -68,41 +94,76 @@ export class BudgetAlerter {
         enforcement: status.enforcement,
         firedAt: new Date(now).toISOString(),
       };
+      const id = (key: string) => `${team}/${new Date(periodStartMs).toISOString()}/${key}`;
       for (const threshold of [...status.thresholds].sort((a, b) => a - b)) {
         if (status.utilization < threshold) break;
-        if (!(await this.store.markAlertFired(team, key, `threshold:${threshold}`, now))) continue;
-        fired.push({
+        const key = `threshold:${threshold}`;
+        const alert: BudgetAlert = {
           ...base,
+          id: id(key),
           kind: 'threshold',
           threshold,
           message: `GenOps budget: team ${team} has used ${pct(status.utilization)} of its ${status.period} budget (${status.spentUsd} of ${status.limitUsd} USD), crossing ${pct(threshold)}`,
-        });
+        };
+        if (await this.fire(alert, periodStartMs, key, now)) fired.push(alert);
       }
       if (status.period !== 'rolling' && status.forecastUsd > status.limitUsd && status.utilization < 1) {
-        if (await this.store.markAlertFired(team, key, 'forecast', now)) {
-          fired.push({
-            ...base,
-            kind: 'forecast',
-            message: `GenOps budget: team ${team} is on course to spend ${status.forecastUsd} USD this ${status.period} period against a limit of ${status.limitUsd} USD`,
-          });
-        }
+        const alert: BudgetAlert = {
+          ...base,
+          id: id('forecast'),
+          kind: 'forecast',
+          message: `GenOps budget: team ${team} is on course to spend ${status.forecastUsd} USD this ${status.period} period against a limit of ${status.limitUsd} USD`,
+        };
+        if (await this.fire(alert, periodStartMs, 'forecast', now)) fired.push(alert);
       }
     }
-    for (const alert of fired) {
-      for (const sink of this.sinks)
-        sink.send(alert).catch((error: unknown) => this.onSinkError(sink.name, error));
-    }
+    if (fired.length) void this.dispatch();
     return fired;
+  }
+
+  /**
+   * Delivers what is due in the outbox (new alerts, retries, and whatever a crashed processor left queued); a
+   * failed delivery is retried with exponential backoff. One round at a time; resolves when the round is done.
+   */
+  dispatch(): Promise<void> {
+    this.dispatching ??= this.deliverDue().finally(() => (this.dispatching = undefined));
+    return this.dispatching;
+  }
+
+  private async deliverDue(): Promise<void> {
+    for (;;) {
+      const now = this.clock();
+      const due = await this.store.claimDueAlerts(now, CLAIM_LEASE_MS, 100);
+      if (!due.length) return;
+      await Promise.all(
+        due.map(async (queued) => {
+          const sink = this.sinksByName.get(queued.sink);
+          try {
+            if (!sink) throw new Error(`no sink named ${queued.sink} is configured`);
+            await sink.send(JSON.parse(queued.payload) as BudgetAlert);
+            await this.store.alertDelivered(queued.id, queued.sink);
+          } catch (error) {
+            this.onSinkError(queued.sink, error);
+            const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (queued.attempts - 1));
+            await this.store.alertFailed(queued.id, queued.sink, this.clock() + backoff, String(error));
+          }
+        }),
+      );
+      if (due.length < 100) return;
+    }
   }
 }
 
-/** POSTs `{ text, alert }` (Slack-compatible) with retries and backoff; gives up after `attempts`. */
+/**
+ * POSTs `{ text, alert }` (Slack-compatible, `alert.id` stable for dropping repeats), with a few quick retries;
+ * past them the outbox retries later with backoff.
+ */
 export class WebhookSink implements AlertSink {
   readonly name = 'webhook';
   constructor(
     private readonly url: string,
-    private readonly attempts = 4,
-    private readonly baseDelayMs = 500,
+    private readonly attempts = 2,
+    private readonly baseDelayMs = 200,
   ) {}
 
   async send(alert: BudgetAlert): Promise<void> {

@@ -1,5 +1,6 @@
 // Persistence of budgets, their counters and reservations, in the ledger's database (both adapters implement it).
 import type { BudgetSpec } from './budget-spec.js';
+import type { AlertRecord, QueuedAlert } from '../ledger/budget-scripts.js';
 import type { Period } from './period.js';
 
 export interface ReservationRequest {
@@ -61,6 +62,15 @@ export interface BudgetStore {
   reservationCount(): Promise<number>;
   /** Rebuilds the counters of one team (or every team with a budget) from the raw rows. */
   recount(nowMs: number, team?: string): Promise<RecountResult[]>;
-  /** Records that an alert fired for a team and period; false when it had fired already (remembered across restarts). */
-  markAlertFired(team: string, periodStartMs: number, alertKey: string, nowMs: number): Promise<boolean>;
+  /**
+   * Records that an alert fired for a team and period and queues it for every sink, in one transaction; false
+   * when it had fired already (remembered across restarts).
+   */
+  recordAlert(alert: AlertRecord): Promise<boolean>;
+  /** Claims due queued alerts for `leaseMs`; each claim counts as an attempt. */
+  claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]>;
+  /** A queued alert reached its sink: it leaves the queue. */
+  alertDelivered(id: string, sink: string): Promise<void>;
+  /** A delivery failed: try again at `nextAttemptMs`. */
+  alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void>;
 }

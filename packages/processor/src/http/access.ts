@@ -25,7 +25,8 @@ export const FULL_ACCESS: Omit<AccessToken, 'secret'> = { name: 'full access', r
 
 function rolesOf(names: string[], where: string): Set<Role> {
   for (const r of names)
-    if (!ROLES.includes(r as Role)) throw new ConfigError(`${where}: unknown role "${r}"; one of ${ROLES.join(', ')}`);
+    if (!ROLES.includes(r as Role))
+      throw new ConfigError(`${where}: unknown role "${r}"; one of ${ROLES.join(', ')}`);
   return new Set(names as Role[]);
 }
 

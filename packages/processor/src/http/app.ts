@@ -82,7 +82,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const header = c.req.header('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? authenticate(header.slice(7), tokens) : undefined;
     if (!token) {
-      return errorBody(c, 401, 'UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer …)');
+      return errorBody(
+        c,
+        401,
+        'UNAUTHENTICATED',
+        'a valid bearer token is required (Authorization: Bearer …)',
+      );
     }
     c.set('access', token);
     return next();

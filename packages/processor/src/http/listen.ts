@@ -9,7 +9,11 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listenApp<E extends Env>(app: Hono<E>, hostname: string, port: number): Promise<Listening> {
+export async function listenApp<E extends Env>(
+  app: Hono<E>,
+  hostname: string,
+  port: number,
+): Promise<Listening> {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname, port }, () => resolve(s));
   });

@@ -294,3 +294,67 @@ export async function runAsync<T>(script: Script<T>, exec: (q: Query) => Promise
   while (!step.done) step = script.next(await exec(step.value));
   return step.value;
 }
+
+/** An alert decided now, to record as fired and queue for each sink, atomically. */
+export interface AlertRecord {
+  team: string;
+  periodStartMs: number;
+  key: string;
+  nowMs: number;
+  id: string;
+  payload: string;
+  sinks: readonly string[];
+}
+
+/** Marks the alert fired (once per team, period and key) and queues it for every sink; false if it had fired. */
+export function* recordAlert(a: AlertRecord): Script<boolean> {
+  const fired = yield {
+    sql: `INSERT INTO budget_alerts_fired (team, period_start, alert_key, fired_ms) VALUES ($1, $2, $3, $4)
+      ON CONFLICT DO NOTHING RETURNING team`,
+    params: [a.team, a.periodStartMs, a.key, a.nowMs],
+  };
+  if (!fired.length) return false;
+  for (const sink of a.sinks) {
+    yield {
+      sql: `INSERT INTO budget_alert_outbox (id, sink, alert, created_ms, attempts, next_attempt_ms, last_error)
+        VALUES ($1, $2, $3, $4, 0, $4, '')`,
+      params: [a.id, sink, a.payload, a.nowMs],
+    };
+  }
+  return true;
+}
+
+export interface QueuedAlert {
+  id: string;
+  sink: string;
+  payload: string;
+  attempts: number;
+}
+
+/** Claims due alerts for `leaseMs` (another dispatcher skips them meanwhile); each claim counts as an attempt. */
+export function* claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Script<QueuedAlert[]> {
+  const rows = yield {
+    sql: `UPDATE budget_alert_outbox SET next_attempt_ms = $2, attempts = attempts + 1
+      WHERE (id, sink) IN (
+        SELECT id, sink FROM budget_alert_outbox WHERE next_attempt_ms <= $1 ORDER BY next_attempt_ms LIMIT $3)
+      RETURNING id, sink, alert, attempts`,
+    params: [nowMs, nowMs + leaseMs, limit],
+  };
+  return rows.map((r) => ({
+    id: String(r.id),
+    sink: String(r.sink),
+    payload: String(r.alert),
+    attempts: Number(r.attempts),
+  }));
+}
+
+export function* alertDelivered(id: string, sink: string): Script<void> {
+  yield { sql: 'DELETE FROM budget_alert_outbox WHERE id = $1 AND sink = $2', params: [id, sink] };
+}
+
+export function* alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Script<void> {
+  yield {
+    sql: 'UPDATE budget_alert_outbox SET next_attempt_ms = $3, last_error = $4 WHERE id = $1 AND sink = $2',
+    params: [id, sink, nextAttemptMs, error.slice(0, 1000)],
+  };
+}

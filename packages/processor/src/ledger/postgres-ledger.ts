@@ -304,17 +304,23 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     return this.transact(scripts.recount(nowMs, team));
   }
 
-  async markAlertFired(
-    team: string,
-    periodStartMs: number,
-    alertKey: string,
-    nowMs: number,
-  ): Promise<boolean> {
-    const result = await this.pool.query(
-      'INSERT INTO budget_alerts_fired VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [team, periodStartMs, alertKey, nowMs],
+  async recordAlert(alert: scripts.AlertRecord): Promise<boolean> {
+    return this.transact(scripts.recordAlert(alert));
+  }
+
+  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<scripts.QueuedAlert[]> {
+    return scripts.runAsync(scripts.claimDueAlerts(nowMs, leaseMs, limit), PostgresLedger.exec(this.pool));
+  }
+
+  async alertDelivered(id: string, sink: string): Promise<void> {
+    await scripts.runAsync(scripts.alertDelivered(id, sink), PostgresLedger.exec(this.pool));
+  }
+
+  async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
+    await scripts.runAsync(
+      scripts.alertFailed(id, sink, nextAttemptMs, error),
+      PostgresLedger.exec(this.pool),
     );
-    return (result.rowCount ?? 0) === 1;
   }
 
   async ping(): Promise<void> {

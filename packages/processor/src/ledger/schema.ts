@@ -65,5 +65,13 @@ ${eventColumns.replace(/,$/, '')}
       : 'SELECT 1;',
     // Who manages a budget: '' through the API, or the path of the budgets file that declares it.
     `ALTER TABLE budgets ADD COLUMN managed_by TEXT NOT NULL DEFAULT '';`,
+    // Budget alerts to deliver, one row per alert and sink, written with the decision that fired the alert and
+    // deleted only once delivered: a crash in between loses nothing.
+    `CREATE TABLE budget_alert_outbox (
+       id TEXT NOT NULL, sink TEXT NOT NULL, alert TEXT NOT NULL, created_ms ${int} NOT NULL,
+       attempts INTEGER NOT NULL, next_attempt_ms ${int} NOT NULL, last_error TEXT NOT NULL,
+       PRIMARY KEY (id, sink)
+     );
+     CREATE INDEX budget_alert_outbox_due ON budget_alert_outbox (next_attempt_ms);`,
   ];
 }

@@ -241,7 +241,8 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   }
 
   async reservationTeam(id: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT team FROM reservations WHERE id = ?').get(id) as { team: string } | undefined;
+    const row = this.db.prepare('SELECT team FROM reservations WHERE id = ?').get(id) as
+      { team: string } | undefined;
     return row?.team;
   }
 
@@ -261,17 +262,20 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return this.write(() => scripts.recount(nowMs, team));
   }
 
-  async markAlertFired(
-    team: string,
-    periodStartMs: number,
-    alertKey: string,
-    nowMs: number,
-  ): Promise<boolean> {
-    return (
-      this.db
-        .prepare('INSERT OR IGNORE INTO budget_alerts_fired VALUES (?, ?, ?, ?)')
-        .run(team, periodStartMs, alertKey, nowMs).changes === 1
-    );
+  async recordAlert(alert: scripts.AlertRecord): Promise<boolean> {
+    return this.write(() => scripts.recordAlert(alert));
+  }
+
+  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<scripts.QueuedAlert[]> {
+    return this.write(() => scripts.claimDueAlerts(nowMs, leaseMs, limit));
+  }
+
+  async alertDelivered(id: string, sink: string): Promise<void> {
+    this.write(() => scripts.alertDelivered(id, sink));
+  }
+
+  async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
+    this.write(() => scripts.alertFailed(id, sink, nextAttemptMs, error));
   }
 
   async ping(): Promise<void> {
