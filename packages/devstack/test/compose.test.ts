@@ -232,9 +232,12 @@ describe('docker-compose.yml', () => {
       kafkaBrokers: ['kafka:9092'],
       httpHost: '0.0.0.0',
       httpPort: 8080,
-      apiTokens: [envExample.GENOPS_API_TOKEN],
       budgetsFile: '/etc/genops/budgets.yaml',
     });
+    // One token with every role for every team.
+    expect(config.apiTokens.map((t) => [t.secret, [...t.roles], t.teams])).toEqual([
+      [envExample.GENOPS_API_TOKEN, ['read', 'manage', 'reserve', 'metrics'], undefined],
+    ]);
     expect(config.ledgerUrl).toBe(`postgres://genops:${envExample.POSTGRES_PASSWORD}@postgres:5432/genops`);
     const mounted = services.processor!.volumes!.find((v) => v.endsWith(':/etc/genops/budgets.yaml:ro'));
     expect(mounted).toBe('./deploy/genops/budgets.yaml:/etc/genops/budgets.yaml:ro');
