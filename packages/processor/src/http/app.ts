@@ -1,6 +1,7 @@
 // The HTTP API (hono): reports, health, metrics, OpenAPI. Tested in-process with app.request().
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { authenticate, FULL_ACCESS, parseTokenEntry, type AccessToken, type Role } from './access.js';
 import type { BudgetService } from '../budget/budget-service.js';
 import { GenOpsError, ValidationError } from '../errors.js';
@@ -30,6 +31,7 @@ export interface AppDeps {
   now?: () => number;
 }
 
+const MAX_BODY_BYTES = 64 * 1024;
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
 
 type Access = Omit<AccessToken, 'secret'>;
@@ -73,6 +75,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const tokens = deps.apiTokens.map((t, i) => (typeof t === 'string' ? parseTokenEntry(t, i) : t));
   const metricsOpen = (deps.metricsAuth ?? 'open') === 'open';
 
+  // Bodies are small JSON objects: anything larger is refused before it is read.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorBody(c, 413, 'PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
   app.use('*', async (c, next) => {
     const open = OPEN_PATHS.has(c.req.path) || (c.req.path === '/metrics' && metricsOpen);
     if (!tokens.length || open) {
