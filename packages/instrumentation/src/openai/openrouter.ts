@@ -43,9 +43,24 @@ export function usageFromWire(usage: WireUsage | null | undefined): TokenUsage |
   };
 }
 
-function sameModel(served: string, requested: string): boolean {
-  // OpenRouter may answer with a dated id (`deepseek/deepseek-chat-v3-0324` for `deepseek/deepseek-chat`).
-  return served === requested || served.startsWith(requested);
+/** Routing variants OpenRouter accepts after a model id (`:free`, `:nitro`, …): the same model either way. */
+const VARIANT = /:[a-z0-9-]+$/i;
+/** Version suffixes a provider answers with for the model asked for: dates, `v3-0324`, `latest`, `preview`. */
+const VERSION_SUFFIX = /^(-(v\d+(\.\d+)*|\d{4}-\d{2}-\d{2}|\d{4,8}|latest|preview))+$/i;
+
+/**
+ * Whether the served model is the requested one: the same id, ignoring a routing variant and a provider prefix
+ * only one side has, or that id plus a version suffix (`openai/gpt-4o-mini-2024-07-18`,
+ * `deepseek/deepseek-chat-v3-0324`). `openai/gpt-4o-mini` is not `openai/gpt-4o`: that is a fallback.
+ */
+export function sameModel(served: string, requested: string): boolean {
+  let s = served.trim().toLowerCase().replace(VARIANT, '');
+  let r = requested.trim().toLowerCase().replace(VARIANT, '');
+  if (s.includes('/') !== r.includes('/')) {
+    s = s.slice(s.indexOf('/') + 1);
+    r = r.slice(r.indexOf('/') + 1);
+  }
+  return s === r || (s.startsWith(r) && VERSION_SUFFIX.test(s.slice(r.length)));
 }
 
 /** Response facts, with `fallbackUsed` when the served model or provider is not the request's first choice. */

@@ -209,6 +209,33 @@ describe('instrumentOpenAI', () => {
       expect(attrs['gen_ai.response.model']).toBe('deepseek/deepseek-chat');
     });
 
+    it('marks a fallback from openai/gpt-4o to openai/gpt-4o-mini (one id a prefix of the other)', async () => {
+      const fake = await startFakeOpenRouter({
+        providers: { 'openai/gpt-4o': ['OpenAI-4o'], 'openai/gpt-4o-mini': ['OpenAI'] },
+        downProviders: ['OpenAI-4o'],
+      });
+      try {
+        const raw = new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 });
+        const openai = instrumentOpenAI(raw, {
+          provider: 'openrouter',
+          tracerProvider: telemetry.tracerProvider,
+          meterProvider: telemetry.meterProvider,
+        });
+        const body = {
+          model: 'openai/gpt-4o',
+          models: ['openai/gpt-4o', 'openai/gpt-4o-mini'],
+          messages: MESSAGES,
+          max_tokens: 1,
+        };
+        const completion = await openai.chat.completions.create(body as never);
+        expect(completion.model).toBe('openai/gpt-4o-mini');
+        await eventually(() => telemetry.spans().length === 1);
+        expect(telemetry.spans()[0]!.attributes['genops.openrouter.fallback_used']).toBe(true);
+      } finally {
+        await fake.close();
+      }
+    });
+
     it('records the requested and the actual provider when the first provider is down', async () => {
       const downFake = await startFakeOpenRouter({
         providers: { 'deepseek/deepseek-chat': ['DeepInfra'] },
