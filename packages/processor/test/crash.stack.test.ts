@@ -6,76 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { nanoToUsd } from '../src/index.js';
-import { createTopic, produce } from './support/kafka.js';
-import { otlpMessage, otlpSpan } from './support/otlp.js';
+import { createTopic } from './support/kafka.js';
 import { freshDatabase } from './support/postgres.js';
+import { makeStream, sleep, streamWithChaos, totals, waitForTotals } from './support/stream.js';
 import { freePort, ProcessorProcess } from '@genops/devstack';
 
 const { endpoints } = inject('stack');
 const SPANS = Number(process.env.GENOPS_CRASH_SPANS ?? 100_000);
-const SPANS_PER_MESSAGE = 200;
-const NOW = Date.now();
-
-interface Stream {
-  messages: string[];
-  costNano: bigint;
-  requests: number;
-}
-
-/** `count` spans of `team` with random whole micro-USD costs; the exact expected sum in nano-USD. */
-function makeStream(team: string, count: number): Stream {
-  const messages: string[] = [];
-  let costNano = 0n;
-  for (let i = 0; i < count; i += SPANS_PER_MESSAGE) {
-    const spans = [];
-    for (let j = i; j < Math.min(i + SPANS_PER_MESSAGE, count); j++) {
-      const micro = 1 + Math.floor(Math.random() * 5000);
-      costNano += BigInt(micro) * 1000n;
-      spans.push(otlpSpan({ team, costUsd: micro / 1e6, endMs: NOW - (j % 3_600_000) }));
-    }
-    messages.push(otlpMessage(spans));
-  }
-  return { messages, costNano, requests: count };
-}
-
-async function totals(url: string, team: string): Promise<{ costUsd: number; requests: number }> {
-  const q = `from=${new Date(NOW - 2 * 86_400_000).toISOString()}&to=${new Date(NOW + 86_400_000).toISOString()}&team=${team}`;
-  return (
-    (await (await fetch(`${url}/v1/reports/cost?${q}`, { signal: AbortSignal.timeout(10_000) })).json()) as {
-      totals: { costUsd: number; requests: number };
-    }
-  ).totals;
-}
-
-async function waitForTotals(url: string, team: string, requests: number, timeoutMs = 240_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last = await totals(url, team);
-  while (last.requests < requests && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    last = await totals(url, team);
-  }
-  return last;
-}
-
-/** Produces the stream in slices while `chaos` runs; resolves when both are done. */
-async function streamWithChaos(
-  topic: string,
-  stream: Stream,
-  chaos: (producing: () => boolean) => Promise<void>,
-) {
-  let producing = true;
-  const producer = (async () => {
-    for (let i = 0; i < stream.messages.length; i += 25) {
-      await produce(endpoints.kafkaBrokers, topic, stream.messages.slice(i, i + 25));
-      await sleep(50); // a stream, not one burst: crashes land mid-stream
-    }
-    producing = false;
-  })();
-  await Promise.all([producer, chaos(() => producing)]);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function crashScenario(kind: 'sqlite' | 'postgres'): Promise<void> {
   const run = `${kind}-${Date.now().toString(36)}`;
   const topic = `crash-${run}`;
@@ -97,7 +34,7 @@ async function crashScenario(kind: 'sqlite' | 'postgres'): Promise<void> {
   await processor.start();
   let kills = 0;
   try {
-    await streamWithChaos(topic, stream, async (producing) => {
+    await streamWithChaos(endpoints.kafkaBrokers, topic, stream, async (producing) => {
       while (kills < 4 || producing()) {
         await sleep(500 + Math.random() * 2500);
         await processor.kill();
@@ -148,7 +85,7 @@ describe('scale-out', () => {
     const stream = makeStream(team, Math.min(SPANS, 40_000));
     try {
       let atKill = 0;
-      await streamWithChaos(topic, stream, async () => {
+      await streamWithChaos(endpoints.kafkaBrokers, topic, stream, async () => {
         // Kill `a` once the shared ledger shows progress, so it dies holding partitions mid-stream.
         while ((atKill = (await totals(b.url, team)).requests) === 0) await sleep(50);
         await a.kill();

@@ -30,11 +30,15 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-/** Starts the worker; `onFailure` runs once if it dies (the caller then checkpoints on its own thread again). */
+/**
+ * Starts the worker. A checkpoint that fails (a full disk, a busy lock) is reported to `onError` and tried again
+ * on the next round; `onFailure` runs once if the worker dies (the caller then checkpoints on its own thread).
+ */
 export function startCheckpointer(
   path: string,
   everyMs: number,
   onFailure: (message: string) => void,
+  onError: (message: string) => void = () => {},
 ): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(SOURCE, { eval: true, workerData: { path, everyMs, driver } });
@@ -46,7 +50,7 @@ export function startCheckpointer(
     failed = true;
     onFailure(message);
   };
-  worker.on('message', (m: { error?: string }) => m.error && fail(m.error));
+  worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
   worker.on('error', (error) => fail(error.message));
   worker.on('exit', (code) => stopping || fail(`checkpoint worker exited (${code})`));
   return {
