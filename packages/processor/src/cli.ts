@@ -56,27 +56,40 @@ program
   .option('--group-by <dims>', `comma list of ${DIMENSION_NAMES.join(', ')}`, groupByList, 'team')
   .option('--format <format>', 'table | json | csv', 'table')
   .option('--team <team>', 'only this team')
-  .action(async (opts: { from?: string; to?: string; groupBy: string; format: string; team?: string }) => {
-    if (!['table', 'json', 'csv'].includes(opts.format))
-      throw new InvalidArgumentError('--format must be table, json or csv');
-    const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
-    const params = new URLSearchParams({
-      groupBy: opts.groupBy,
-      format: opts.format === 'csv' ? 'csv' : 'json',
-    });
-    if (opts.from) params.set('from', opts.from);
-    if (opts.to) params.set('to', opts.to);
-    if (opts.team) params.set('team', opts.team);
-    const headers: Record<string, string> = process.env.GENOPS_TOKEN
-      ? { authorization: `Bearer ${process.env.GENOPS_TOKEN}` }
-      : {};
-    const response = await fetch(`${base}/v1/reports/cost?${params}`, { headers });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${response.status} from ${base}: ${text}`);
-    if (opts.format === 'table') process.stdout.write(renderCostTable(JSON.parse(text) as CostReport));
-    else
-      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
-  });
+  .option('--timezone <tz>', 'IANA time zone of day, week and month groups (default UTC)')
+  .action(
+    async (opts: {
+      from?: string;
+      to?: string;
+      groupBy: string;
+      format: string;
+      team?: string;
+      timezone?: string;
+    }) => {
+      if (!['table', 'json', 'csv'].includes(opts.format))
+        throw new InvalidArgumentError('--format must be table, json or csv');
+      const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
+      const params = new URLSearchParams({
+        groupBy: opts.groupBy,
+        format: opts.format === 'csv' ? 'csv' : 'json',
+      });
+      if (opts.from) params.set('from', opts.from);
+      if (opts.to) params.set('to', opts.to);
+      if (opts.team) params.set('team', opts.team);
+      if (opts.timezone) params.set('timezone', opts.timezone);
+      const headers: Record<string, string> = process.env.GENOPS_TOKEN
+        ? { authorization: `Bearer ${process.env.GENOPS_TOKEN}` }
+        : {};
+      const response = await fetch(`${base}/v1/reports/cost?${params}`, { headers });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${response.status} from ${base}: ${text}`);
+      if (opts.format === 'table') process.stdout.write(renderCostTable(JSON.parse(text) as CostReport));
+      else
+        process.stdout.write(
+          opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text,
+        );
+    },
+  );
 
 async function api(path: string, init: RequestInit = {}): Promise<unknown> {
   const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';

@@ -70,6 +70,7 @@ describe('HTTP API', () => {
         from: '2026-03-01T00:00:00.000Z',
         to: '2026-03-02T00:00:00.000Z',
         groupBy: ['team', 'model'],
+        timezone: 'UTC',
         currency: 'USD',
         totals: {
           costUsd: 0.500042,
@@ -130,7 +131,7 @@ describe('HTTP API', () => {
       ],
       [
         'groupBy=team,planet',
-        'groupBy: unknown dimension "planet"; one of team, project, customer, feature, environment, model, provider, costCenter, experiment, variant, day',
+        'groupBy: unknown dimension "planet"; one of team, project, customer, feature, environment, model, provider, costCenter, experiment, variant, day, week, month',
       ],
       ['from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z', 'from: must be before to'],
       ['format=xml', 'format: must be json or csv'],

@@ -58,4 +58,31 @@ describe('parseReportQuery', () => {
       expect(() => parse('day=March%201')).toThrow('day: must be a date (YYYY-MM-DD)');
     });
   });
+
+  describe('when a report takes a time zone', () => {
+    it('narrows a day filter to that local day', () => {
+      expect(parse('from=2026-03-01&to=2026-03-05&day=2026-03-02&timezone=America/New_York')).toMatchObject({
+        fromMs: Date.parse('2026-03-02T05:00:00Z'),
+        toMs: Date.parse('2026-03-03T05:00:00Z'),
+        timezone: 'America/New_York',
+        filters: {},
+      });
+      // A day where DST skips midnight starts at its first local instant.
+      expect(parse('from=2026-09-01&to=2026-09-10&day=2026-09-06&timezone=America/Santiago')).toMatchObject({
+        fromMs: Date.parse('2026-09-06T04:00:00Z'),
+        toMs: Date.parse('2026-09-07T03:00:00Z'),
+      });
+      // A day outside the range leaves an empty one.
+      const empty = parse('from=2026-03-01&to=2026-03-05&day=2026-04-01');
+      expect(empty.toMs - empty.fromMs).toBe(0);
+    });
+
+    it('refuses an unknown zone, and week or month as filters, naming the parameter', () => {
+      expect(() => parse('timezone=Mars/Olympus')).toThrow(
+        'timezone: must be an IANA time zone such as Europe/Berlin, got "Mars/Olympus"',
+      );
+      expect(() => parse('week=2026-03-02')).toThrow('week: is a grouping, not a filter');
+      expect(() => parse('month=2026-03')).toThrow('month: is a grouping, not a filter');
+    });
+  });
 });

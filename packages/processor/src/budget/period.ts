@@ -24,7 +24,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in ms (positive east of Greenwich). */
-function offsetMs(timeZone: string, instant: number): number {
+export function offsetMs(timeZone: string, instant: number): number {
   const parts = formatterFor(timeZone).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const asUtc = Date.UTC(
@@ -39,7 +39,7 @@ function offsetMs(timeZone: string, instant: number): number {
 }
 
 /** Local calendar date of `instant` in `timeZone`. */
-function localDate(
+export function localDate(
   timeZone: string,
   instant: number,
 ): { year: number; month: number; day: number; weekday: number } {
@@ -56,7 +56,7 @@ function localDate(
  * The first instant of a local date in `timeZone`: local midnight, or — where a DST change skips midnight
  * (America/Santiago, America/Havana) — the instant the clocks jump to, e.g. 01:00.
  */
-function localMidnight(timeZone: string, year: number, month: number, day: number): number {
+export function localMidnight(timeZone: string, year: number, month: number, day: number): number {
   const naive = Date.UTC(year, month, day);
   let guess = naive - offsetMs(timeZone, naive);
   guess = naive - offsetMs(timeZone, guess);

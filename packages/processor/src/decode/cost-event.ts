@@ -46,10 +46,17 @@ export const DIMENSIONS = {
   experiment: 'experiment',
   variant: 'variant',
   day: 'day',
+  week: 'week',
+  month: 'month',
 } as const;
 
 export type Dimension = keyof typeof DIMENSIONS;
 export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
+/** Dimensions of time: local calendar days, ISO weeks (labelled by their Monday) and months in a time zone. */
+export const TIME_DIMENSIONS = ['day', 'week', 'month'] as const satisfies readonly Dimension[];
+export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
+export const isTimeDimension = (d: Dimension): d is TimeDimension =>
+  (TIME_DIMENSIONS as readonly string[]).includes(d);
 
 export const NANO_PER_USD = 1_000_000_000n;
 

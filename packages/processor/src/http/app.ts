@@ -80,7 +80,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorBody(c, 413, 'PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
+      onError: (c) =>
+        errorBody(c, 413, 'PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
   app.use('*', async (c, next) => {

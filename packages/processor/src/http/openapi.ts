@@ -15,7 +15,7 @@ const range = [
     name: 'from',
     in: 'query',
     schema: { type: 'string', format: 'date-time' },
-    description: 'inclusive; default to − 30 days',
+    description: 'inclusive, RFC 3339 with an offset or a date (UTC); default to − 30 days',
   },
   {
     name: 'to',
@@ -23,12 +23,19 @@ const range = [
     schema: { type: 'string', format: 'date-time' },
     description: 'exclusive; default now',
   },
+  {
+    name: 'timezone',
+    in: 'query',
+    schema: { type: 'string', default: 'UTC' },
+    description:
+      'IANA zone of the day, week (labelled by its Monday) and month groups, and of the day filter',
+  },
 ];
-const filters = DIMENSION_NAMES.map((d) => ({
+const filters = DIMENSION_NAMES.filter((d) => d !== 'week' && d !== 'month').map((d) => ({
   name: d,
   in: 'query',
   schema: { type: 'string' },
-  description: `only ${d} = value`,
+  description: d === 'day' ? 'only this local day (YYYY-MM-DD) in timezone' : `only ${d} = value`,
 }));
 
 export const OPENAPI = {

@@ -1,4 +1,5 @@
 // Parses and validates report query parameters; every failure names the parameter.
+import { localMidnight } from '../budget/period.js';
 import { DIMENSION_NAMES, type Dimension } from '../decode/cost-event.js';
 import { ValidationError } from '../errors.js';
 import type { AggregateQuery } from '../ledger/cost-ledger.js';
@@ -86,18 +87,42 @@ export function parseReportQuery(
     }
     if (!groupBy.includes(raw as Dimension)) groupBy.push(raw as Dimension);
   }
+  const timezone = params.get('timezone') ?? 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+  } catch {
+    throw new ValidationError(
+      'timezone',
+      `must be an IANA time zone such as Europe/Berlin, got "${timezone}"`,
+    );
+  }
   const filters: Partial<Record<Dimension, string>> = {};
+  let range = { fromMs, toMs };
   for (const d of DIMENSION_NAMES) {
     const value = params.get(d);
     if (value === null) continue;
-    if (d === 'day' && !DATE.test(value)) throw new ValidationError('day', 'must be a date (YYYY-MM-DD)');
-    if (d === 'day') parseInstant('day', value);
+    if (d === 'week' || d === 'month')
+      throw new ValidationError(d, 'is a grouping, not a filter: filter by day, or by from and to');
+    if (d === 'day') {
+      if (!DATE.test(value)) throw new ValidationError('day', 'must be a date (YYYY-MM-DD)');
+      range = narrowToDay(range, parseInstant('day', value), timezone);
+      continue;
+    }
     filters[d] = value;
   }
-  const known = new Set<string>(['from', 'to', 'groupBy', 'format', ...DIMENSION_NAMES]);
+  const known = new Set<string>(['from', 'to', 'groupBy', 'format', 'timezone', ...DIMENSION_NAMES]);
   for (const name of params.keys())
     if (!known.has(name)) throw new ValidationError(name, 'unknown query parameter');
   const format = params.get('format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new ValidationError('format', 'must be json or csv');
-  return { fromMs, toMs, groupBy, filters, format };
+  return { ...range, groupBy, filters, timezone, format };
+}
+
+/** [from, to) narrowed to the local day `utcMidnight` names (a date) in `timezone`; empty when they do not meet. */
+function narrowToDay(range: { fromMs: number; toMs: number }, utcMidnight: number, timezone: string) {
+  const d = new Date(utcMidnight);
+  const start = localMidnight(timezone, d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+  const end = localMidnight(timezone, d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+  const fromMs = Math.max(range.fromMs, start);
+  return { fromMs, toMs: Math.max(fromMs, Math.min(range.toMs, end)) };
 }

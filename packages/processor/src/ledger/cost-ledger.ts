@@ -13,6 +13,8 @@ export interface AggregateQuery {
   toMs: number;
   groupBy: Dimension[];
   filters: Partial<Record<Dimension, string>>;
+  /** IANA zone of the time dimensions (day, week, month); default UTC. */
+  timezone?: string;
 }
 
 /** Sums for one group (adapters may return several rows per key; the report merges them). */

@@ -198,7 +198,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     for (const statement of aggregateStatements(query, placeholder)) {
       const result = await this.pool.query(statement.text, statement.params);
       for (const r of result.rows as Record<string, unknown>[]) {
-        const row = toAggregateRow(r, query.groupBy);
+        const row = toAggregateRow(r, query, statement);
         if (row) rows.push(row);
       }
     }

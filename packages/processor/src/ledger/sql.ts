@@ -1,5 +1,6 @@
 // SQL shared by both adapters: columns, rollup keys, and the aggregate query over rollups plus raw edges.
-import type { CostEvent, Dimension } from '../decode/cost-event.js';
+import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
+import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import type { AggregateQuery, AggregateRow, ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
@@ -47,7 +48,7 @@ export const ROLLUP_KEYS = [
   'variant',
 ] as const;
 
-const DIMENSION_COLUMN: Record<Exclude<Dimension, 'day'>, string> = {
+const DIMENSION_COLUMN: Record<Exclude<Dimension, TimeDimension>, string> = {
   team: 'team',
   project: 'project',
   customer: 'customer',
@@ -104,71 +105,98 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
-function dimensionExpr(d: Dimension, table: 'events' | 'rollup'): string {
-  if (d === 'day') return table === 'events' ? `(event_time / ${DAY_MS})` : '(hour / 24)';
-  return DIMENSION_COLUMN[d];
-}
-
 /** A parameterised statement; `placeholder(i)` renders the i-th (1-based) parameter for the dialect. */
 export interface Statement {
   text: string;
   params: (string | number)[];
+  /** Length of the time bucket in column `tb` (time dimensions), ms. */
+  bucketMs: number;
+}
+
+function whereFilters(
+  filters: Partial<Record<Dimension, string>>,
+  params: (string | number)[],
+  placeholder: (i: number) => string,
+): string[] {
+  const where: string[] = [];
+  for (const [d, value] of Object.entries(filters) as [Dimension, string][]) {
+    if (isTimeDimension(d)) continue; // time filters narrow [from, to) instead (report-query.ts)
+    params.push(value);
+    where.push(`${DIMENSION_COLUMN[d]} = ${placeholder(params.length)}`);
+  }
+  return where;
 }
 
 /**
  * The aggregate as up to three statements: rollup rows for the whole hours inside `[from, to)`, and raw events
- * for the partial hours at either edge. Each returns columns `d0..dn, cost, requests, errors, input, output`.
+ * for the partial hours at either edge. Each returns columns `d0..dn` (non-time dimensions), `tb` (a time bucket,
+ * when a time dimension is grouped), `cost, requests, errors, input, output`. Where the time zone's offset is not
+ * whole hours, time-grouped reports read raw events in quarter-hour buckets (rollups are hourly).
  */
 export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) => string): Statement[] {
   const firstHour = Math.ceil(q.fromMs / HOUR_MS);
   const endHour = Math.floor(q.toMs / HOUR_MS);
-  const statements: Statement[] = [];
+  const byTime = q.groupBy.some(isTimeDimension);
+  const bucketMs = byTime ? bucketFor(q.timezone ?? 'UTC', q.fromMs, q.toMs) : HOUR_MS;
+  const dims = q.groupBy.filter((d): d is Exclude<Dimension, TimeDimension> => !isTimeDimension(d));
   const build = (table: 'events' | 'rollup', lo: number, hi: number): Statement => {
     const params: (string | number)[] = [lo, hi];
     const timeCol = table === 'events' ? 'event_time' : 'hour';
-    const where = [`${timeCol} >= ${placeholder(1)}`, `${timeCol} < ${placeholder(2)}`];
-    for (const [d, value] of Object.entries(q.filters) as [Dimension, string][]) {
-      params.push(d === 'day' ? Math.floor(Date.parse(value) / DAY_MS) : value);
-      where.push(`${dimensionExpr(d, table)} = ${placeholder(params.length)}`);
-    }
-    const dims = q.groupBy.map((d, i) => `${dimensionExpr(d, table)} AS d${i}`);
+    const where = [
+      `${timeCol} >= ${placeholder(1)}`,
+      `${timeCol} < ${placeholder(2)}`,
+      ...whereFilters(q.filters, params, placeholder),
+    ];
+    const columns = dims.map((d, i) => `${DIMENSION_COLUMN[d]} AS d${i}`);
+    if (byTime) columns.push(table === 'events' ? `(event_time / ${bucketMs}) AS tb` : 'hour AS tb');
     const sums =
       table === 'events'
         ? 'SUM(cost_nano) AS cost, COUNT(*) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output'
         : 'SUM(cost_nano) AS cost, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output';
-    const groupBy = q.groupBy.length ? ` GROUP BY ${q.groupBy.map((_, i) => `d${i}`).join(', ')}` : '';
+    const keys = [...dims.map((_, i) => `d${i}`), ...(byTime ? ['tb'] : [])];
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
     const from = table === 'events' ? 'cost_events' : 'cost_rollup_hourly';
     return {
-      text: `SELECT ${[...dims, sums].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`,
+      text: `SELECT ${[...columns, sums].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`,
       params,
+      bucketMs: table === 'events' ? bucketMs : HOUR_MS,
     };
   };
   const byCustomer = q.groupBy.includes('customer') || q.filters.customer !== undefined;
-  if (firstHour < endHour && !byCustomer) {
-    statements.push(build('rollup', firstHour, endHour));
+  if (firstHour < endHour && !byCustomer && bucketMs === HOUR_MS) {
+    const statements = [build('rollup', firstHour, endHour)];
     if (q.fromMs < firstHour * HOUR_MS) statements.push(build('events', q.fromMs, firstHour * HOUR_MS));
     if (endHour * HOUR_MS < q.toMs) statements.push(build('events', endHour * HOUR_MS, q.toMs));
-  } else {
-    statements.push(build('events', q.fromMs, q.toMs));
+    return statements;
   }
-  return statements;
+  return [build('events', q.fromMs, q.toMs)];
 }
 
-/** Turns a raw result row into an AggregateRow key (day numbers → ISO dates). */
-export function keyOf(row: Record<string, unknown>, groupBy: Dimension[]): Record<string, string> {
+/** Turns a raw result row into an AggregateRow key: time buckets become local days, weeks, months. */
+export function keyOf(
+  row: Record<string, unknown>,
+  groupBy: Dimension[],
+  timezone: string,
+  bucketMs: number,
+): Record<string, string> {
   const key: Record<string, string> = {};
-  groupBy.forEach((d, i) => {
-    const v = row[`d${i}`];
-    key[d] = d === 'day' ? new Date(Number(v) * DAY_MS).toISOString().slice(0, 10) : String(v ?? '');
-  });
+  let i = 0;
+  for (const d of groupBy) {
+    if (isTimeDimension(d)) key[d] = timeLabel(d, timezone, Number(row.tb) * bucketMs);
+    else key[d] = String(row[`d${i++}`] ?? '');
+  }
   return key;
 }
 
 /** A result row of an aggregate statement (numbers may come back as bigint or string, per driver). */
-export function toAggregateRow(r: Record<string, unknown>, groupBy: Dimension[]): AggregateRow | undefined {
+export function toAggregateRow(
+  r: Record<string, unknown>,
+  query: AggregateQuery,
+  statement: Statement,
+): AggregateRow | undefined {
   if (r.requests === null || r.requests === undefined || Number(r.requests) === 0) return undefined;
   return {
-    key: keyOf(r, groupBy),
+    key: keyOf(r, query.groupBy, query.timezone ?? 'UTC', statement.bucketMs),
     costNano: BigInt(String(r.cost)),
     requests: Number(r.requests),
     errors: Number(r.errors),
@@ -193,13 +221,14 @@ export function providerSamplesStatement(
   placeholder: (i: number) => string,
 ): Statement {
   const params: (string | number)[] = [q.fromMs, q.toMs];
-  const where = [`event_time >= ${placeholder(1)}`, `event_time < ${placeholder(2)}`];
-  for (const [d, value] of Object.entries(q.filters) as [Dimension, string][]) {
-    params.push(d === 'day' ? Math.floor(Date.parse(value) / DAY_MS) : value);
-    where.push(`${dimensionExpr(d, 'events')} = ${placeholder(params.length)}`);
-  }
+  const where = [
+    `event_time >= ${placeholder(1)}`,
+    `event_time < ${placeholder(2)}`,
+    ...whereFilters(q.filters, params, placeholder),
+  ];
   return {
     text: `SELECT served_provider, model, duration_ms, is_error, cost_nano, input_tokens + output_tokens AS tokens FROM cost_events WHERE ${where.join(' AND ')}`,
     params,
+    bucketMs: HOUR_MS,
   };
 }

@@ -170,7 +170,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         .safeIntegers(true)
         .all(...statement.params) as Record<string, unknown>[];
       for (const r of result) {
-        const row = toAggregateRow(r, query.groupBy);
+        const row = toAggregateRow(r, query, statement);
         if (row) rows.push(row);
       }
     }

@@ -20,6 +20,8 @@ export interface CostReport {
   from: string;
   to: string;
   groupBy: Dimension[];
+  /** The zone of the day, week and month groups. */
+  timezone: string;
   currency: 'USD';
   totals: ReportFigures;
   groups: CostReportGroup[];
@@ -84,6 +86,7 @@ export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): Co
     from: new Date(query.fromMs).toISOString(),
     to: new Date(query.toMs).toISOString(),
     groupBy: query.groupBy,
+    timezone: query.timezone ?? 'UTC',
     currency: 'USD',
     totals: figures(total),
     groups: (query.groupBy.length ? sorted : []).map((g) => ({

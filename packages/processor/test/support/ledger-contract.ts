@@ -1,6 +1,12 @@
 // The contract every CostLedger adapter passes (SQLite in the unit project, PostgreSQL against the real server).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCostReport, decodeCostSpans, type CostEvent, type CostLedger } from '../../src/index.js';
+import {
+  buildCostReport,
+  decodeCostSpans,
+  type CostEvent,
+  type CostLedger,
+  type Dimension,
+} from '../../src/index.js';
 import { otlpMessage, otlpSpan, type SyntheticSpan } from './otlp.js';
 
 const T0 = Date.parse('2026-03-01T10:30:00Z');
@@ -152,6 +158,123 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
           ['DeepInfra', 100, true],
           ['Together', 200, false],
         ]);
+      });
+    });
+
+    describe('when a report groups by day, week or month in a time zone', () => {
+      const at = (iso: string, team = 'tz') => event({ team, costUsd: 1, endMs: Date.parse(iso) });
+      const labels = async (
+        groupBy: Dimension[],
+        timezone: string,
+        range = ['2026-02-20T00:00:00Z', '2026-04-10T00:00:00Z'],
+      ) => {
+        const query = {
+          fromMs: Date.parse(range[0]!),
+          toMs: Date.parse(range[1]!),
+          groupBy,
+          filters: {},
+          timezone,
+        };
+        const report = buildCostReport(query, await ledger.aggregate(query));
+        return report.groups.map((g) => [g.key[groupBy[0]!], g.requests]).sort();
+      };
+
+      it.each([
+        // zone, groupBy, expected [label, requests]
+        [
+          'UTC',
+          'day',
+          [
+            ['2026-03-01', 3],
+            ['2026-03-02', 1],
+            ['2026-03-31', 1],
+            ['2026-09-06', 2],
+          ],
+        ],
+        [
+          'America/New_York',
+          'day',
+          [
+            ['2026-02-28', 1],
+            ['2026-03-01', 2],
+            ['2026-03-02', 1],
+            ['2026-03-31', 1],
+            ['2026-09-05', 1],
+            ['2026-09-06', 1],
+          ],
+        ],
+        // +05:30: quarter-hour buckets, so 18:15Z and 18:45Z fall on either side of local midnight
+        [
+          'Asia/Kolkata',
+          'day',
+          [
+            ['2026-03-01', 2],
+            ['2026-03-02', 2],
+            ['2026-04-01', 1],
+            ['2026-09-06', 2],
+          ],
+        ],
+        // DST starts at midnight: the local day of 2026-09-06 begins at 04:00Z
+        [
+          'America/Santiago',
+          'day',
+          [
+            ['2026-03-01', 3], // summer time (-03): 03:00Z is local midnight
+            ['2026-03-02', 1],
+            ['2026-03-31', 1],
+            ['2026-09-05', 1],
+            ['2026-09-06', 1],
+          ],
+        ],
+        [
+          'UTC',
+          'week',
+          [
+            ['2026-02-23', 3],
+            ['2026-03-02', 1],
+            ['2026-03-30', 1],
+            ['2026-08-31', 2],
+          ],
+        ],
+        [
+          'Asia/Tokyo',
+          'week',
+          [
+            ['2026-02-23', 1],
+            ['2026-03-02', 3],
+            ['2026-03-30', 1],
+            ['2026-08-31', 2],
+          ],
+        ],
+        [
+          'UTC',
+          'month',
+          [
+            ['2026-03', 5],
+            ['2026-09', 2],
+          ],
+        ],
+        [
+          'Europe/Berlin',
+          'month',
+          [
+            ['2026-03', 4],
+            ['2026-04', 1],
+            ['2026-09', 2],
+          ],
+        ],
+      ] as const)('in %s by %s', async (timezone, dimension, expected) => {
+        await ledger.insertEvents([
+          at('2026-03-01T03:00:00Z'), // New York: Feb 28 · Santiago (-03): Mar 1 00:00
+          at('2026-03-01T18:15:00Z'), // Kolkata: Mar 1 23:45
+          at('2026-03-01T18:45:00Z'), // Kolkata: Mar 2 00:15 · Tokyo: Mar 2 03:45 (a Monday)
+          at('2026-03-02T10:00:00Z'),
+          at('2026-03-31T23:30:00Z'), // Berlin: Apr 1 01:30 · Kolkata: Apr 1 05:00
+          at('2026-09-06T03:30:00Z'), // Santiago: Sep 5 23:30 (-04)
+          at('2026-09-06T04:10:00Z'), // Santiago: Sep 6 01:10 (-03): the day began at 04:00Z
+        ]);
+        const range = ['2026-02-20T00:00:00Z', '2026-09-30T00:00:00Z'];
+        expect(await labels([dimension], timezone, range)).toEqual([...expected].map((e) => [...e]).sort());
       });
     });
   });
