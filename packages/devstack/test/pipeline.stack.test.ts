@@ -76,7 +76,8 @@ beforeAll(async () => {
     });
     root.end();
   });
-  await new Promise((r) => setTimeout(r, 100)); // stream spans end on the microtask after the last chunk
+  // Stream spans end on a microtask after the last chunk: let the microtask queue drain before flushing.
+  await new Promise((r) => setImmediate(r));
   await genops.forceFlush();
 });
 

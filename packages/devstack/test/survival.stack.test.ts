@@ -3,7 +3,7 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { setupGenOps, trackLLMCall, type GenOpsHandle } from '@genops/instrumentation';
-import { startService, stopService } from '../src/index.js';
+import { readState, startService, stopService } from '../src/index.js';
 import { attr, consumeSpans } from './support/stack-clients.js';
 
 const { endpoints, stateDir } = inject('stack');
@@ -36,6 +36,19 @@ async function sendCostSpans(team: string, count: number): Promise<string[]> {
   return ids;
 }
 
+/** Waits until the collector's Kafka exporter holds spans in its sending queue (it failed and queued them). */
+async function queuedInCollector(): Promise<void> {
+  const port = readState(stateDir)!.ports.collectorTelemetry;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const queued = /^otelcol_exporter_queue_size\{[^}]*exporter="kafka"[^}]*\} (\d+)/m.exec(text);
+    if (queued && Number(queued[1]) > 0) return;
+    if (Date.now() > deadline) throw new Error(`the kafka exporter never queued: ${text.slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function arrivedIds(team: string, expected: number): Promise<string[]> {
   const spans = await consumeSpans(
     endpoints.kafkaBrokers,
@@ -53,7 +66,7 @@ describe('survival', () => {
       let sent: string[] = [];
       try {
         sent = await sendCostSpans(team, 25);
-        await new Promise((r) => setTimeout(r, 3000)); // the exporter fails and queues them on disk
+        await queuedInCollector(); // the exporter failed and holds them in its (on-disk) queue
       } finally {
         await startService(stateDir, 'kafka');
       }
@@ -69,7 +82,7 @@ describe('survival', () => {
       let sent: string[] = [];
       try {
         sent = await sendCostSpans(team, 25);
-        await new Promise((r) => setTimeout(r, 3000));
+        await queuedInCollector();
         await stopService(stateDir, 'collector');
       } finally {
         await startService(stateDir, 'kafka');

@@ -25,7 +25,7 @@ const reserve = (team: string, estimatedCostUsd: number, ttlSeconds?: number) =>
 
 describe('BudgetService', () => {
   describe('when a hard daily budget fits exactly ten calls', () => {
-    it('admits exactly 10 of 50 concurrent reservations through the HTTP API', async () => {
+    it('admits exactly 10 of 50 reservations sent at once through the HTTP API (one process)', async () => {
       await budgets.put('search', {
         period: 'daily',
         limitUsd: 1,
