@@ -263,6 +263,27 @@ describe('HTTP API', () => {
       expect((logged[0]!.err as Error).message).toBe('disk I/O error');
     });
 
+    it('answers 503 LEDGER_UNAVAILABLE, to retry, while the database restarts', async () => {
+      const restarting = Object.assign(new Error('terminating connection due to administrator command'), {
+        code: '57P01',
+      });
+      const res = await createApp({
+        ledger: { ...ledger, aggregate: async () => Promise.reject(restarting) } as typeof ledger,
+        budgets: new BudgetService(ledger),
+        metrics: new ProcessorMetrics(),
+        apiTokens: [],
+        kafkaReady: async () => {},
+      }).request('/v1/reports/cost');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'LEDGER_UNAVAILABLE',
+          message: 'the ledger cannot be reached: terminating connection due to administrator command',
+        },
+      });
+    });
+
     it('serves an OpenAPI document', async () => {
       const doc = (await (await app().request('/openapi.json')).json()) as {
         openapi: string;

@@ -37,6 +37,20 @@ const OPEN_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
 type Access = Omit<AccessToken, 'secret'>;
 type Env = { Variables: { access: Access } };
 
+/**
+ * A database that is restarting or unreachable (connection refused or reset, PostgreSQL's admin shutdown,
+ * cannot-connect-now and connection-exception classes): a 503 to retry, not a 500.
+ */
+function ledgerUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03'].includes(code) ||
+    code.startsWith('08') ||
+    (typeof e?.message === 'string' && /Connection terminated|connection timeout/i.test(e.message))
+  );
+}
+
 /** Throws 403 unless the request's token has `role` (and, given a team, may act for it). */
 function allow(c: Context<Env>, role: Role, team?: string): Access {
   const access = c.get('access');
@@ -196,6 +210,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.onError((error, c) => {
     if (error instanceof GenOpsError)
       return errorBody(c, error.status, error.code, error.message, error.details);
+    if (ledgerUnavailable(error)) {
+      c.header('retry-after', '1');
+      return errorBody(
+        c,
+        503,
+        'LEDGER_UNAVAILABLE',
+        `the ledger cannot be reached: ${(error as Error).message}`,
+      );
+    }
     // Unexpected: logged with an id the client also gets, so a report of it can be found in the logs.
     const requestId = randomUUID();
     deps.logError?.({ requestId, method: c.req.method, path: c.req.path, err: error }, 'unexpected error');
