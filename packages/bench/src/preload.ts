@@ -59,12 +59,15 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
     `CASE WHEN i % 100 = 0 THEN 1 ELSE 0 END`,
     `200 + i % 1000`,
     `''`,
+    `0`, // upstream_nano
   ];
 }
 
 const ROLLUP = `INSERT INTO cost_rollup_hourly
+    (hour, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
+     cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano)
   SELECT event_time / 3600000, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
-    SUM(cost_nano), COUNT(*), SUM(is_error), SUM(input_tokens), SUM(output_tokens)
+    SUM(cost_nano), COUNT(*), SUM(is_error), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano)
   FROM cost_events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 function reservationsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {

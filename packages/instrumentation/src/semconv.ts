@@ -27,6 +27,9 @@ export const ATTR_GENOPS_COST_CURRENCY = 'genops.cost.currency' as const;
 export const ATTR_GENOPS_COST_SOURCE = 'genops.cost.source' as const;
 export const ATTR_GENOPS_COST_ESTIMATED = 'genops.cost.estimated' as const;
 export const ATTR_GENOPS_COST_UPSTREAM = 'genops.cost.upstream' as const;
+/** The router's own fee on a BYOK call (the rest of `genops.cost.total` is `genops.cost.upstream`). */
+export const ATTR_GENOPS_COST_FEE = 'genops.cost.fee' as const;
+export const ATTR_GENOPS_OPENROUTER_BYOK = 'genops.openrouter.byok' as const;
 export const ATTR_GENOPS_PRICE_CATALOG_VERSION = 'genops.price_catalog.version' as const;
 
 // Tokens.

@@ -99,10 +99,17 @@ export interface LLMResponseInfo {
   fallbackUsed?: boolean;
   /** OpenRouter generation id. */
   generationId?: string;
-  /** Cost the API reported, in USD (OpenRouter `usage.cost`). Wins over the estimate. */
+  /**
+   * Cost the API reported, in USD: OpenRouter `usage.cost`, plus the upstream cost for a BYOK request (where
+   * `usage.cost` is only OpenRouter's fee and the provider bills your own key). Wins over the estimate.
+   */
   reportedCostUsd?: number;
   /** Upstream provider's cost when the API reports it separately (OpenRouter `cost_details`). */
   upstreamCostUsd?: number;
+  /** A bring-your-own-key request (OpenRouter `usage.is_byok`). */
+  byok?: boolean;
+  /** The router's own fee on a BYOK request (OpenRouter `usage.cost` then). */
+  feeUsd?: number;
   /** Finish reasons of the choices. */
   finishReasons?: string[];
 }

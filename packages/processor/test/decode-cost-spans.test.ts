@@ -36,6 +36,7 @@ describe('decodeCostSpans', () => {
           servedProvider: 'DeepInfra',
           costNano: 57_000n,
           costSource: 'reported',
+          upstreamNano: 0n,
           inputTokens: 30,
           outputTokens: 10,
           isError: false,
@@ -72,6 +73,16 @@ describe('decodeCostSpans', () => {
         'genops.cost.total must be a finite number',
       ],
       ['a missing team', otlpMessage([otlpSpan({ team: '' })]), 'genops.team is missing'],
+      [
+        'an upstream cost above the total',
+        otlpMessage([otlpSpan({ costUsd: 0.1, upstreamUsd: 0.2 })]),
+        'genops.cost.upstream is more than genops.cost.total',
+      ],
+      [
+        'a negative upstream cost',
+        otlpMessage([otlpSpan({ costUsd: 0.1, upstreamUsd: -1 })]),
+        'genops.cost.upstream must be a number in [0, 100000]',
+      ],
     ];
     for (const [what, message, reason] of cases) {
       it(`rejects ${what} with a reason`, () => {

@@ -74,6 +74,7 @@ describe('HTTP API', () => {
         currency: 'USD',
         totals: {
           costUsd: 0.500042,
+          upstreamCostUsd: 0,
           requests: 3,
           errors: 1,
           inputTokens: 90,
@@ -84,6 +85,7 @@ describe('HTTP API', () => {
           {
             key: { team: 'ads, "east"', model: 'qwen/qwen-max' },
             costUsd: 0.5,
+            upstreamCostUsd: 0,
             requests: 1,
             errors: 1,
             inputTokens: 30,
@@ -94,6 +96,7 @@ describe('HTTP API', () => {
           {
             key: { team: 'search', model: 'deepseek/deepseek-chat' },
             costUsd: 0.000042,
+            upstreamCostUsd: 0,
             requests: 2,
             errors: 0,
             inputTokens: 60,
@@ -118,9 +121,9 @@ describe('HTTP API', () => {
       );
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(await res.text()).toBe(
-        'team,costUsd,requests,errors,inputTokens,outputTokens,totalTokens,costPerMillionTokens\n' +
-          '"ads, ""east""",0.5,1,1,30,10,40,12500\n' +
-          'search,0.000042,2,0,60,20,80,0.525\n',
+        'team,costUsd,upstreamCostUsd,requests,errors,inputTokens,outputTokens,totalTokens,costPerMillionTokens\n' +
+          '"ads, ""east""",0.5,0,1,1,30,10,40,12500\n' +
+          'search,0.000042,0,2,0,60,20,80,0.525\n',
       );
     });
 

@@ -30,10 +30,10 @@ describe('SqliteLedger upgrade', () => {
         event({ team: 'a', costUsd: 0.25, endMs: T }),
         event({ team: 'b', costUsd: 0.5, endMs: T + 1 }),
       ];
-      const insert = db.prepare(
-        `INSERT INTO cost_events VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
-      );
-      for (const e of old) insert.run(...EVENT_COLUMNS.map(([, read]) => read(e)));
+      // The columns that table had then.
+      const then = EVENT_COLUMNS.filter(([c]) => c !== 'upstream_nano');
+      const insert = db.prepare(`INSERT INTO cost_events VALUES (${then.map(() => '?').join(', ')})`);
+      for (const e of old) insert.run(...then.map(([, read]) => read(e)));
       db.close();
 
       const ledger = await openLedger(`sqlite:${path}`);

@@ -122,16 +122,20 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
     }
     const { prompt, completion } = fakeUsage(body);
     const cost = fakeCost(options.prices?.[routed.model] ?? DEFAULT_PRICE, prompt, completion);
+    // `x-fake-byok: 1`: a bring-your-own-key request, as OpenRouter answers it — `cost` is only its fee (5 % of
+    // the upstream cost), the provider's cost is in cost_details and billed to the caller's own key.
+    const byok = req.headers['x-fake-byok'] === '1';
+    const fee = Math.round(cost * 1e9 * 0.05) / 1e9;
     const id = `gen-${Date.now()}-${++generation}`;
     const created = Math.floor(Date.now() / 1000);
     const usage = {
       prompt_tokens: prompt,
       completion_tokens: completion,
       total_tokens: prompt + completion,
-      cost,
-      is_byok: false,
+      cost: byok ? fee : cost,
+      is_byok: byok,
       prompt_tokens_details: { cached_tokens: 0 },
-      cost_details: { upstream_inference_cost: null },
+      cost_details: { upstream_inference_cost: byok ? cost : null },
       completion_tokens_details: { reasoning_tokens: 0 },
     };
     const words = Array.from({ length: completion }, (_, i) => `w${i}`);

@@ -1,4 +1,5 @@
 // What OpenRouter (and any OpenAI-compatible API) says about a call: pure extraction from request and response.
+import { nanoUsdToUsd, usdToNanoUsd } from '../pricing/price-catalog.js';
 import type { LLMResponseInfo, TokenUsage } from '../types.js';
 
 /** The routing a request asked for: `provider.order` and the `models` fallback list. */
@@ -11,6 +12,7 @@ export interface WireUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   cost?: number;
+  is_byok?: boolean;
   cost_details?: { upstream_inference_cost?: number | null } | null;
   prompt_tokens_details?: { cached_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number } | null;
@@ -78,9 +80,17 @@ export function responseInfo(
   if (typeof body.provider === 'string') info.actualProvider = body.provider;
   if (routing.requestedProvider) info.requestedProvider = routing.requestedProvider;
   const cost = body.usage?.cost;
-  if (typeof cost === 'number') info.reportedCostUsd = cost;
   const upstream = body.usage?.cost_details?.upstream_inference_cost;
   if (typeof upstream === 'number') info.upstreamCostUsd = upstream;
+  if (body.usage?.is_byok === true && typeof cost === 'number') {
+    // BYOK: `cost` is OpenRouter's fee; the provider bills the upstream cost to your own key. Spend is both,
+    // summed in nano-USD so the total is exact.
+    info.byok = true;
+    info.feeUsd = cost;
+    info.reportedCostUsd = nanoUsdToUsd(
+      usdToNanoUsd(cost) + usdToNanoUsd(typeof upstream === 'number' ? upstream : 0),
+    );
+  } else if (typeof cost === 'number') info.reportedCostUsd = cost;
   const reasons = (body.choices ?? [])
     .map((c) => c.finish_reason)
     .filter((r): r is string => typeof r === 'string');

@@ -59,6 +59,10 @@ export function responseAttributes(info: LLMResponseInfo): Attributes {
   if (info.fallbackUsed !== undefined) out[A.ATTR_GENOPS_OPENROUTER_FALLBACK_USED] = info.fallbackUsed;
   if (info.generationId) out[A.ATTR_GENOPS_OPENROUTER_GENERATION_ID] = info.generationId;
   if (info.upstreamCostUsd !== undefined) out[A.ATTR_GENOPS_COST_UPSTREAM] = info.upstreamCostUsd;
+  if (info.byok) {
+    out[A.ATTR_GENOPS_OPENROUTER_BYOK] = true;
+    if (info.feeUsd !== undefined) out[A.ATTR_GENOPS_COST_FEE] = info.feeUsd;
+  }
   if (info.finishReasons?.length) out[A.ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = info.finishReasons;
   return out;
 }

@@ -191,6 +191,25 @@ describe('instrumentOpenAI', () => {
     });
   });
 
+  describe('when the request is BYOK (the caller’s own provider key)', () => {
+    it('counts the upstream cost plus OpenRouter’s fee, and records both', async () => {
+      await withGenOps({ team: 'byok' }, () =>
+        client().chat.completions.create(
+          { model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 5 },
+          { headers: { 'x-fake-byok': '1' } },
+        ),
+      );
+      await eventually(() => telemetry.spans().length === 1);
+      const attrs = telemetry.spans()[0]!.attributes;
+      // Upstream 0.000015 (30 × 0.30 + 5 × 1.20 per 1M) billed to the key, plus OpenRouter's 5 % fee.
+      expect(attrs['genops.openrouter.byok']).toBe(true);
+      expect(attrs['genops.cost.upstream']).toBe(0.000015);
+      expect(attrs['genops.cost.fee']).toBe(0.00000075);
+      expect(attrs['genops.cost.total']).toBe(0.00001575);
+      expect(attrs['genops.cost.source']).toBe('reported');
+    });
+  });
+
   describe('when OpenRouter falls back', () => {
     it('marks fallback_used when the first model is unavailable', async () => {
       const openai = client();

@@ -25,6 +25,8 @@ export interface CostEvent extends EventId {
   /** The provider that served the call (OpenRouter's `provider`), or the API when none is known. */
   servedProvider: string;
   costNano: bigint;
+  /** Of costNano, what the model provider billed (OpenRouter BYOK: on the caller's own key); 0 when unknown. */
+  upstreamNano: bigint;
   costSource: string;
   inputTokens: number;
   outputTokens: number;

@@ -141,6 +141,19 @@ function costNano(attrs: Attrs): bigint {
   return BigInt(Math.round(usd * 1e9));
 }
 
+/** genops.cost.upstream as nano-USD (0 when absent); never more than the total it is part of. */
+function upstreamNano(attrs: Attrs, total: bigint): bigint {
+  const v = attrs.get(A.ATTR_GENOPS_COST_UPSTREAM);
+  if (!v) return 0n;
+  const usd = Number(v.doubleValue ?? v.intValue);
+  if (!Number.isFinite(usd) || usd < 0 || usd > MAX_COST_USD)
+    throw new Error(`${A.ATTR_GENOPS_COST_UPSTREAM} must be a number in [0, ${MAX_COST_USD}]`);
+  const nano = BigInt(Math.round(usd * 1e9));
+  if (nano > total)
+    throw new Error(`${A.ATTR_GENOPS_COST_UPSTREAM} is more than ${A.ATTR_GENOPS_COST_TOTAL}`);
+  return nano;
+}
+
 function toEvent(span: SpanShape, resource: Attrs): CostEvent {
   const attrs: Attrs = new Map((span.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
   const team = str(attrs, A.ATTR_GENOPS_TEAM);
@@ -151,6 +164,7 @@ function toEvent(span: SpanShape, resource: Attrs): CostEvent {
   const endNs = BigInt(span.endTimeUnixNano);
   const startNs = BigInt(span.startTimeUnixNano);
   const code = span.status?.code;
+  const total = costNano(attrs);
   return {
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
@@ -167,7 +181,8 @@ function toEvent(span: SpanShape, resource: Attrs): CostEvent {
     servedModel: str(attrs, A.ATTR_GEN_AI_RESPONSE_MODEL) || model,
     provider,
     servedProvider: str(attrs, A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER) || provider,
-    costNano: costNano(attrs),
+    costNano: total,
+    upstreamNano: upstreamNano(attrs, total),
     costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown',
     inputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_INPUT),
     outputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_OUTPUT),

@@ -21,6 +21,7 @@ export interface AggregateQuery {
 export interface AggregateRow {
   key: Record<string, string>;
   costNano: bigint;
+  upstreamNano: bigint;
   requests: number;
   errors: number;
   inputTokens: number;

@@ -35,6 +35,7 @@ const MIGRATIONS = migrations('postgres');
 const PG_COLUMN_TYPES: Record<string, string> = {
   event_time: 'bigint',
   cost_nano: 'bigint',
+  upstream_nano: 'bigint',
   input_tokens: 'bigint',
   output_tokens: 'bigint',
   is_error: 'integer',
@@ -165,6 +166,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       'hour',
       ...ROLLUP_KEYS,
       'cost_nano',
+      'upstream_nano',
       'requests',
       'errors',
       'input_tokens',
@@ -175,9 +177,15 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     // One statement for every key, as arrays (keys are distinct and sorted, so rows lock in one order).
     const arrays: unknown[][] = columns.map(() => []);
     for (const s of sums) {
-      [...s.key, s.costNano.toString(), s.requests, s.errors, s.inputTokens, s.outputTokens].forEach((v, i) =>
-        arrays[i]!.push(v),
-      );
+      const figures = [
+        s.costNano.toString(),
+        s.upstreamNano.toString(),
+        s.requests,
+        s.errors,
+        s.inputTokens,
+        s.outputTokens,
+      ];
+      [...s.key, ...figures].forEach((v, i) => arrays[i]!.push(v));
     }
     const types = columns.map((c) => (ROLLUP_KEYS.includes(c as never) ? 'text' : 'bigint'));
     await client.query(
@@ -185,6 +193,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
        SELECT * FROM unnest(${types.map((t, i) => `${placeholder(i + 1)}::${t}[]`).join(', ')})
        ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
          cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
+         upstream_nano = cost_rollup_hourly.upstream_nano + EXCLUDED.upstream_nano,
          requests = cost_rollup_hourly.requests + EXCLUDED.requests,
          errors = cost_rollup_hourly.errors + EXCLUDED.errors,
          input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,

@@ -73,5 +73,8 @@ ${eventColumns.replace(/,$/, '')}
        PRIMARY KEY (id, sink)
      );
      CREATE INDEX budget_alert_outbox_due ON budget_alert_outbox (next_attempt_ms);`,
+    // The part of each cost the model provider billed (OpenRouter BYOK: on the caller's own key).
+    `ALTER TABLE cost_events ADD COLUMN upstream_nano ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_rollup_hourly ADD COLUMN upstream_nano ${int} NOT NULL DEFAULT 0;`,
   ];
 }

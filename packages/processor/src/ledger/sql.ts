@@ -24,6 +24,7 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['provider', (e) => e.provider],
   ['served_provider', (e) => e.servedProvider],
   ['cost_nano', (e) => e.costNano],
+  ['upstream_nano', (e) => e.upstreamNano],
   ['cost_source', (e) => e.costSource],
   ['input_tokens', (e) => e.inputTokens],
   ['output_tokens', (e) => e.outputTokens],
@@ -79,6 +80,7 @@ export function rollupKeyOf(e: CostEvent): string[] {
 export interface RollupSum {
   key: (string | number)[];
   costNano: bigint;
+  upstreamNano: bigint;
   requests: number;
   errors: number;
   inputTokens: number;
@@ -93,10 +95,11 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
     const id = JSON.stringify(key);
     let s = sums.get(id);
     if (!s) {
-      s = { key, costNano: 0n, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+      s = { key, costNano: 0n, upstreamNano: 0n, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
       sums.set(id, s);
     }
     s.costNano += e.costNano;
+    s.upstreamNano += e.upstreamNano;
     s.requests += 1;
     s.errors += e.isError ? 1 : 0;
     s.inputTokens += e.inputTokens;
@@ -151,8 +154,8 @@ export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) 
     if (byTime) columns.push(table === 'events' ? `(event_time / ${bucketMs}) AS tb` : 'hour AS tb');
     const sums =
       table === 'events'
-        ? 'SUM(cost_nano) AS cost, COUNT(*) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output'
-        : 'SUM(cost_nano) AS cost, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output';
+        ? 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, COUNT(*) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output'
+        : 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output';
     const keys = [...dims.map((_, i) => `d${i}`), ...(byTime ? ['tb'] : [])];
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
     const from = table === 'events' ? 'cost_events' : 'cost_rollup_hourly';
@@ -198,6 +201,7 @@ export function toAggregateRow(
   return {
     key: keyOf(r, query.groupBy, query.timezone ?? 'UTC', statement.bucketMs),
     costNano: BigInt(String(r.cost)),
+    upstreamNano: BigInt(String(r.upstream ?? 0)),
     requests: Number(r.requests),
     errors: Number(r.errors),
     inputTokens: Number(r.input),

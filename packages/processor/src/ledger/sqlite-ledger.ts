@@ -86,10 +86,10 @@ export class SqliteLedger implements CostLedger, BudgetStore {
       }
     });
     this.upsertRollup = this.db.prepare(
-      `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, requests, errors, input_tokens, output_tokens)
-       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)
+      `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, upstream_nano, requests, errors, input_tokens, output_tokens)
+       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
-         cost_nano = cost_nano + excluded.cost_nano, requests = requests + excluded.requests, errors = errors + excluded.errors,
+         cost_nano = cost_nano + excluded.cost_nano, upstream_nano = upstream_nano + excluded.upstream_nano, requests = requests + excluded.requests, errors = errors + excluded.errors,
          input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens`,
     );
   }
@@ -155,7 +155,15 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         }
       }
       for (const s of rollupSums(fresh)) {
-        this.upsertRollup.run(...s.key, s.costNano, s.requests, s.errors, s.inputTokens, s.outputTokens);
+        this.upsertRollup.run(
+          ...s.key,
+          s.costNano,
+          s.upstreamNano,
+          s.requests,
+          s.errors,
+          s.inputTokens,
+          s.outputTokens,
+        );
       }
       scripts.runSync(scripts.countIngested(fresh, 'sqlite'), this.exec);
     })();

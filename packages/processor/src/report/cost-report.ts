@@ -4,6 +4,8 @@ import type { AggregateQuery, AggregateRow, ProviderSample } from '../ledger/cos
 
 export interface ReportFigures {
   costUsd: number;
+  /** Of costUsd, what model providers billed directly (OpenRouter BYOK, on your own key); the rest is fees. */
+  upstreamCostUsd: number;
   requests: number;
   errors: number;
   inputTokens: number;
@@ -30,6 +32,7 @@ export interface CostReport {
 interface Sum {
   key: Record<string, string>;
   costNano: bigint;
+  upstreamNano: bigint;
   requests: number;
   errors: number;
   inputTokens: number;
@@ -39,6 +42,7 @@ interface Sum {
 function figures(s: Sum): ReportFigures {
   return {
     costUsd: nanoToUsd(s.costNano),
+    upstreamCostUsd: nanoToUsd(s.upstreamNano),
     requests: s.requests,
     errors: s.errors,
     inputTokens: s.inputTokens,
@@ -55,12 +59,21 @@ export function costPerMillionTokens(costNano: bigint, tokens: number): number {
 
 export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): CostReport {
   const groups = new Map<string, Sum>();
-  const total: Sum = { key: {}, costNano: 0n, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+  const total: Sum = {
+    key: {},
+    costNano: 0n,
+    upstreamNano: 0n,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
   for (const row of rows) {
     const id = JSON.stringify(query.groupBy.map((d) => row.key[d]));
     const g = groups.get(id) ?? {
       key: row.key,
       costNano: 0n,
+      upstreamNano: 0n,
       requests: 0,
       errors: 0,
       inputTokens: 0,
@@ -68,6 +81,7 @@ export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): Co
     };
     for (const s of [g, total]) {
       s.costNano += row.costNano;
+      s.upstreamNano += row.upstreamNano;
       s.requests += row.requests;
       s.errors += row.errors;
       s.inputTokens += row.inputTokens;
@@ -106,6 +120,7 @@ export function costReportCsv(report: CostReport): string {
   const header = [
     ...report.groupBy,
     'costUsd',
+    'upstreamCostUsd',
     'requests',
     'errors',
     'inputTokens',
@@ -119,6 +134,7 @@ export function costReportCsv(report: CostReport): string {
       [
         ...report.groupBy.map((d) => g.key[d] ?? ''),
         g.costUsd,
+        g.upstreamCostUsd,
         g.requests,
         g.errors,
         g.inputTokens,

@@ -38,6 +38,7 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
         );
         expect(report.totals).toEqual({
           costUsd: 0.75,
+          upstreamCostUsd: 0,
           requests: 2,
           errors: 0,
           inputTokens: 60,
@@ -158,6 +159,22 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
           ['DeepInfra', 100, true],
           ['Together', 200, false],
         ]);
+      });
+    });
+
+    describe('when calls were BYOK (the provider billed the caller’s own key)', () => {
+      it('reports the upstream cost inside the total, from rollups and raw edges alike', async () => {
+        await ledger.insertEvents([
+          event({ team: 'byok', costUsd: 0.00001575, upstreamUsd: 0.000015, endMs: T0 }),
+          event({ team: 'byok', costUsd: 0.000021, endMs: T0 + 2 * HOUR }),
+          event({ team: 'byok', costUsd: 0.105, upstreamUsd: 0.1, endMs: T0 + 3 * HOUR + 1 }),
+        ]);
+        const query = { fromMs: T0 - 1, toMs: T0 + 4 * HOUR, groupBy: [], filters: { team: 'byok' } };
+        expect(buildCostReport(query, await ledger.aggregate(query)).totals).toMatchObject({
+          costUsd: 0.10503675,
+          upstreamCostUsd: 0.100015,
+          requests: 3,
+        });
       });
     });
 

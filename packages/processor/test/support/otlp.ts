@@ -18,6 +18,8 @@ export interface SyntheticSpan {
   durationMs?: number;
   error?: boolean;
   reservationId?: string;
+  /** genops.cost.upstream, USD (OpenRouter BYOK: the provider's part of the cost). */
+  upstreamUsd?: number;
 }
 
 export function hex(bytes: number): string {
@@ -45,6 +47,7 @@ export function otlpSpan(s: SyntheticSpan): Record<string, unknown> {
     ['genops.tokens.output', s.outputTokens ?? 10],
     ['error.type', s.error ? '500' : undefined],
     ['genops.budget.reservation_id', s.reservationId],
+    ['genops.cost.upstream', s.upstreamUsd],
   ];
   return {
     traceId: s.traceId ?? hex(16),
