@@ -84,6 +84,7 @@ describe('processor (real Kafka)', () => {
       // Sum of 1..50 micro-USD = 1275 micro-USD, tokens 10..59 + 50 × 5.
       expect(await eventuallyTotals(team, 50)).toEqual({
         costUsd: 0.001275,
+        upstreamCostUsd: 0,
         requests: 50,
         errors: 0,
         inputTokens: 1725,
