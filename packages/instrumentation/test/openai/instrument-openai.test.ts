@@ -8,6 +8,26 @@ import { createTestTelemetry, eventually } from '../support/telemetry.js';
 const telemetry = createTestTelemetry();
 let fake: FakeOpenRouter;
 
+/** An instrumented client on a fake OpenRouter of its own (providers down, routing), closed afterwards. */
+async function withFake(
+  options: Parameters<typeof startFakeOpenRouter>[0],
+  run: (openai: OpenAI) => Promise<void>,
+): Promise<void> {
+  const fake = await startFakeOpenRouter(options);
+  try {
+    const raw = new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 });
+    await run(
+      instrumentOpenAI(raw, {
+        provider: 'openrouter',
+        tracerProvider: telemetry.tracerProvider,
+        meterProvider: telemetry.meterProvider,
+      }),
+    );
+  } finally {
+    await fake.close();
+  }
+}
+
 function client(options: Parameters<typeof instrumentOpenAI>[1] = {}): OpenAI {
   const raw = new OpenAI({ baseURL: fake.baseURL, apiKey: 'test-key', maxRetries: 0 });
   return instrumentOpenAI(raw, {
@@ -229,17 +249,11 @@ describe('instrumentOpenAI', () => {
     });
 
     it('marks a fallback from openai/gpt-4o to openai/gpt-4o-mini (one id a prefix of the other)', async () => {
-      const fake = await startFakeOpenRouter({
+      const options = {
         providers: { 'openai/gpt-4o': ['OpenAI-4o'], 'openai/gpt-4o-mini': ['OpenAI'] },
         downProviders: ['OpenAI-4o'],
-      });
-      try {
-        const raw = new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 });
-        const openai = instrumentOpenAI(raw, {
-          provider: 'openrouter',
-          tracerProvider: telemetry.tracerProvider,
-          meterProvider: telemetry.meterProvider,
-        });
+      };
+      await withFake(options, async (openai) => {
         const body = {
           model: 'openai/gpt-4o',
           models: ['openai/gpt-4o', 'openai/gpt-4o-mini'],
@@ -250,23 +264,12 @@ describe('instrumentOpenAI', () => {
         expect(completion.model).toBe('openai/gpt-4o-mini');
         await eventually(() => telemetry.spans().length === 1);
         expect(telemetry.spans()[0]!.attributes['genops.openrouter.fallback_used']).toBe(true);
-      } finally {
-        await fake.close();
-      }
+      });
     });
 
     it('records the requested and the actual provider when the first provider is down', async () => {
-      const downFake = await startFakeOpenRouter({
-        providers: { 'deepseek/deepseek-chat': ['DeepInfra'] },
-        downProviders: ['Together'],
-      });
-      try {
-        const raw = new OpenAI({ baseURL: downFake.baseURL, apiKey: 'k', maxRetries: 0 });
-        const openai = instrumentOpenAI(raw, {
-          provider: 'openrouter',
-          tracerProvider: telemetry.tracerProvider,
-          meterProvider: telemetry.meterProvider,
-        });
+      const options = { providers: { 'deepseek/deepseek-chat': ['DeepInfra'] }, downProviders: ['Together'] };
+      await withFake(options, async (openai) => {
         const body = {
           model: 'deepseek/deepseek-chat',
           provider: { order: ['Together'] },
@@ -278,9 +281,7 @@ describe('instrumentOpenAI', () => {
         expect(attrs['genops.openrouter.requested_provider']).toBe('Together');
         expect(attrs['genops.openrouter.actual_provider']).toBe('DeepInfra');
         expect(attrs['genops.openrouter.fallback_used']).toBe(true);
-      } finally {
-        await downFake.close();
-      }
+      });
     });
 
     it('does not mark a fallback when the first choice served', async () => {

@@ -58,27 +58,20 @@ export function costPerMillionTokens(costNano: bigint, tokens: number): number {
 }
 
 export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): CostReport {
-  const groups = new Map<string, Sum>();
-  const total: Sum = {
-    key: {},
+  const zero = (key: Record<string, string>): Sum => ({
+    key,
     costNano: 0n,
     upstreamNano: 0n,
     requests: 0,
     errors: 0,
     inputTokens: 0,
     outputTokens: 0,
-  };
+  });
+  const groups = new Map<string, Sum>();
+  const total = zero({});
   for (const row of rows) {
     const id = JSON.stringify(query.groupBy.map((d) => row.key[d]));
-    const g = groups.get(id) ?? {
-      key: row.key,
-      costNano: 0n,
-      upstreamNano: 0n,
-      requests: 0,
-      errors: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-    };
+    const g = groups.get(id) ?? zero(row.key);
     for (const s of [g, total]) {
       s.costNano += row.costNano;
       s.upstreamNano += row.upstreamNano;
