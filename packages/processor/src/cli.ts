@@ -8,6 +8,8 @@ import { renderBudgets, renderRecount } from './cli/budget-table.js';
 import { openLedger } from './ledger/open-ledger.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
+import { renderRepricing, reprice } from './cli/reprice.js';
+import { PriceCatalog } from '@genops/instrumentation';
 import { startProcessor } from './serve.js';
 
 const program = new Command('genops').description('GenOps processor: LLM cost ledger, reports and budgets');
@@ -68,26 +70,77 @@ program
     }) => {
       if (!['table', 'json', 'csv'].includes(opts.format))
         throw new InvalidArgumentError('--format must be table, json or csv');
-      const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
-      const params = new URLSearchParams({
-        groupBy: opts.groupBy,
-        format: opts.format === 'csv' ? 'csv' : 'json',
-      });
-      if (opts.from) params.set('from', opts.from);
-      if (opts.to) params.set('to', opts.to);
-      if (opts.team) params.set('team', opts.team);
-      if (opts.timezone) params.set('timezone', opts.timezone);
-      const headers: Record<string, string> = process.env.GENOPS_TOKEN
-        ? { authorization: `Bearer ${process.env.GENOPS_TOKEN}` }
-        : {};
-      const response = await fetch(`${base}/v1/reports/cost?${params}`, { headers });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`${response.status} from ${base}: ${text}`);
+      const text = await fetchReport({ ...opts, format: opts.format === 'csv' ? 'csv' : 'json' });
       if (opts.format === 'table') process.stdout.write(renderCostTable(JSON.parse(text) as CostReport));
       else
         process.stdout.write(
           opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text,
         );
+    },
+  );
+
+/** GET /v1/reports/cost from the processor at GENOPS_URL (with GENOPS_TOKEN), as text. */
+async function fetchReport(opts: {
+  groupBy: string;
+  format: 'json' | 'csv';
+  from?: string;
+  to?: string;
+  team?: string;
+  timezone?: string;
+}): Promise<string> {
+  const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
+  const params = new URLSearchParams({ groupBy: opts.groupBy, format: opts.format });
+  for (const name of ['from', 'to', 'team', 'timezone'] as const) {
+    const value = opts[name];
+    if (value) params.set(name, value);
+  }
+  const headers: Record<string, string> = process.env.GENOPS_TOKEN
+    ? { authorization: `Bearer ${process.env.GENOPS_TOKEN}` }
+    : {};
+  const response = await fetch(`${base}/v1/reports/cost?${params}`, { headers });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${response.status} from ${base}: ${text}`);
+  return text;
+}
+
+program
+  .command('reprice')
+  .description(
+    'what a period would have cost under another price catalog, beside what was recorded (GENOPS_URL, GENOPS_TOKEN)',
+  )
+  .requiredOption(
+    '--catalog <file>',
+    'price table (JSON or YAML, the PriceCatalog shape) laid over the bundled one',
+  )
+  .option(
+    '--from <time>',
+    'start, inclusive: RFC 3339 with an offset, or a date read as UTC (default: 30 days ago)',
+  )
+  .option('--to <time>', 'end, exclusive (default: now)')
+  .option('--group-by <dims>', 'dimensions; model is always added', groupByList, 'team,model')
+  .option('--team <team>', 'only this team')
+  .option('--at <time>', 'price the usage as of this time (default: now)')
+  .action(
+    async (opts: {
+      catalog: string;
+      from?: string;
+      to?: string;
+      groupBy: string;
+      team?: string;
+      at?: string;
+    }) => {
+      const dims = opts.groupBy.split(',').map((d) => d.trim());
+      if (!dims.includes('model')) dims.push('model');
+      const at = opts.at ? new Date(opts.at) : new Date();
+      if (Number.isNaN(at.getTime())) throw new InvalidArgumentError(`--at: not a time: ${opts.at}`);
+      const catalog = PriceCatalog.fromFile(opts.catalog);
+      const report = JSON.parse(
+        await fetchReport({ ...opts, groupBy: dims.join(','), format: 'json' }),
+      ) as CostReport;
+      process.stdout.write(
+        `What-if ${report.from} → ${report.to} under ${opts.catalog} (prices as of ${at.toISOString()})\n`,
+      );
+      process.stdout.write(renderRepricing(reprice(report, catalog, at)));
     },
   );
 
