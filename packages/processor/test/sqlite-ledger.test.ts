@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openLedger, SqliteLedger } from '../src/index.js';
@@ -73,6 +75,25 @@ describe('SqliteLedger migrations', () => {
       const fixed = new SqliteLedger(path, [...real, 'CREATE TABLE half_done (x INTEGER);']);
       await fixed.migrate();
       await fixed.close();
+    });
+  });
+});
+
+describe('SqliteLedger checkpoint worker', () => {
+  describe('when a program opens a ledger and never closes it', () => {
+    it('does not keep the program alive', async () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'genops-exit-')), 'ledger.db');
+      const script = `const { openLedger } = await import(process.env.GENOPS_DIST); await openLedger('sqlite:${path}'); process.stdout.write('opened');`;
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        {
+          env: { ...process.env, GENOPS_DIST: join(import.meta.dirname, '..', 'dist', 'index.js') },
+          timeout: 15_000,
+        },
+      );
+      expect(stdout).toBe('opened');
+      expect(stderr).toBe(''); // the checkpoint worker started (a failing one warns)
     });
   });
 });

@@ -41,8 +41,8 @@ export function startCheckpointer(
   onError: (message: string) => void = () => {},
 ): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(SOURCE, { eval: true, workerData: { path, everyMs, driver } });
-  worker.unref();
+  // No execArgv of ours (e.g. --input-type=module would make the evaluated source ESM, without require).
+  const worker = new Worker(SOURCE, { eval: true, execArgv: [], workerData: { path, everyMs, driver } });
   let stopping = false;
   let failed = false;
   const fail = (message: string) => {
@@ -53,6 +53,9 @@ export function startCheckpointer(
   worker.on('message', (m: { error?: string }) => m.error && onError(m.error));
   worker.on('error', (error) => fail(error.message));
   worker.on('exit', (code) => stopping || fail(`checkpoint worker exited (${code})`));
+  // After the listeners: a 'message' listener refs the worker again, and an open ledger must not keep the
+  // process alive.
+  worker.unref();
   return {
     async stop() {
       stopping = true;
