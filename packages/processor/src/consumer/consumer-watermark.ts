@@ -13,14 +13,8 @@ export class ConsumerWatermark {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** The last time the group was seen caught up (0 before the first such check). */
-  get caughtUpMs(): number {
-    return this.caughtUpAtMs;
-  }
-
-  /** Asks the broker; advances the watermark when every partition is consumed to its end. Returns it. */
-  async check(): Promise<number> {
-    const askedAt = this.clock();
+  /** Asks the broker whether every partition's committed offset has reached the partition's end now. */
+  async isCaughtUp(): Promise<boolean> {
     const [ends, committed] = await Promise.all([
       this.admin.fetchTopicOffsets(this.topic),
       this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] }),
@@ -28,8 +22,16 @@ export class ConsumerWatermark {
     const done = new Map<number, bigint>();
     for (const t of committed)
       for (const p of t.partitions) done.set(p.partition, BigInt(p.offset === '-1' ? '0' : p.offset));
-    const lagging = ends.filter((p) => (done.get(p.partition) ?? 0n) < BigInt(p.high));
-    if (lagging.length === 0) this.caughtUpAtMs = Math.max(this.caughtUpAtMs, askedAt);
+    return ends.every((p) => (done.get(p.partition) ?? 0n) >= BigInt(p.high));
+  }
+
+  /**
+   * Asks the broker; advances the watermark when every partition is consumed to its end. Returns it (0 before
+   * the group was first seen caught up).
+   */
+  async check(): Promise<number> {
+    const askedAt = this.clock();
+    if (await this.isCaughtUp()) this.caughtUpAtMs = Math.max(this.caughtUpAtMs, askedAt);
     return this.caughtUpAtMs;
   }
 }

@@ -18,6 +18,7 @@ import type {
   ReserveOutcome,
 } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
+import type { Dialect } from './schema.js';
 
 export type Row = Record<string, unknown>;
 
@@ -236,18 +237,14 @@ export function* expireReservations(untilMs: number, limit: number): Script<numb
 }
 
 /** `column IN (list)` with the list as one parameter: a PostgreSQL array, or JSON that SQLite's json_each reads. */
-function inList(
-  dialect: 'sqlite' | 'postgres',
-  column: string,
-  values: string[],
-): { sql: string; param: unknown } {
+function inList(dialect: Dialect, column: string, values: string[]): { sql: string; param: unknown } {
   return dialect === 'postgres'
     ? { sql: `${column} = ANY($1)`, param: values }
     : { sql: `${column} IN (SELECT value FROM json_each($1))`, param: JSON.stringify(values) };
 }
 
 /** Inside an ingest transaction, after the fresh events are inserted: settle their reservations, count their spend. */
-export function* countIngested(fresh: readonly CostEvent[], dialect: 'sqlite' | 'postgres'): Script<void> {
+export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect): Script<void> {
   const ids = fresh.filter((e) => e.reservationId).map((e) => e.reservationId);
   const settled: { team: string; amountNano: bigint }[] = [];
   if (ids.length) {

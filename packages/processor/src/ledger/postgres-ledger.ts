@@ -76,12 +76,15 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     };
   }
 
-  /** Runs a budget script in one transaction on one client. */
-  private async transact<T>(script: Script<T>, pool = this.pool): Promise<T> {
+  /** Runs `work` in one transaction on one client of `pool`: committed, or rolled back when it throws. */
+  private static async inTransaction<T>(
+    pool: pg.Pool,
+    work: (client: pg.PoolClient) => Promise<T>,
+  ): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await scripts.runAsync(script, PostgresLedger.exec(client));
+      const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -90,6 +93,13 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     } finally {
       client.release();
     }
+  }
+
+  /** Runs a budget script in one transaction on one client. */
+  private transact<T>(script: Script<T>, pool = this.pool): Promise<T> {
+    return PostgresLedger.inTransaction(pool, (client) =>
+      scripts.runAsync(script, PostgresLedger.exec(client)),
+    );
   }
 
   async migrate(): Promise<void> {
@@ -128,9 +138,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     for (const e of events)
       if (!unique.has(`${e.traceId}/${e.spanId}`)) unique.set(`${e.traceId}/${e.spanId}`, e);
     const batch = [...unique.values()];
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return PostgresLedger.inTransaction(this.pool, async (client) => {
       // One array parameter per column (unnest): the statement's size does not grow with the batch, and
       // PostgreSQL parses and plans it once.
       const arrays = EVENT_COLUMNS.map(([, read]) =>
@@ -150,14 +158,8 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       await this.addToRollup(client, inserted);
       // Last before COMMIT: the counter rows stay locked for as short a time as possible.
       await scripts.runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
-      await client.query('COMMIT');
       return { inserted: inserted.length, duplicates: events.length - inserted.length };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Adds fresh events to the hourly rollup. */
@@ -298,7 +300,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
        updated AS (
          UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
          WHERE b.team = sums.team AND locked.team = b.team RETURNING 1)
-       SELECT (SELECT COUNT(*) FROM expired) AS n, (SELECT COUNT(*) FROM updated) AS teams`,
+       SELECT COUNT(*) AS n FROM expired`,
       [untilMs, limit],
     );
     return Number(rows[0].n);

@@ -4,7 +4,6 @@ import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import type { AggregateQuery, AggregateRow, ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
 
 /** Event columns in insert order, with how to read each from an event. */
 export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint][] = [

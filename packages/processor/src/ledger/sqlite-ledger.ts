@@ -31,12 +31,10 @@ import { migrations } from './schema.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 const MIGRATIONS = migrations('sqlite');
-// Events per INSERT statement (22 parameters each, under SQLite's 32,766-parameter limit).
-const INSERT_CHUNK = 64;
 
 export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
-  private readonly insertStatements = new Map<number, Database.Statement>();
+  private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
   // Statements of the budget scripts, prepared once each.
   private readonly statements = new Map<string, Database.Statement>();
@@ -60,8 +58,6 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
       });
     }
-    // Event identities are random (trace ids), so inserts touch pages all over the primary key: keep them cached.
-    this.db.pragma('cache_size = -262144');
   }
 
   async migrate(): Promise<void> {
@@ -85,6 +81,9 @@ export class SqliteLedger implements CostLedger, BudgetStore {
         throw new Error(`ledger migration ${i + 1} failed: ${(error as Error).message}`, { cause: error });
       }
     });
+    this.insertEvent = this.db.prepare(
+      `INSERT OR IGNORE INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+    );
     this.upsertRollup = this.db.prepare(
       `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, upstream_nano, requests, errors, input_tokens, output_tokens)
        VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?)
@@ -116,44 +115,12 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     return durable ? transaction.immediate() : this.softDurable(() => transaction.immediate());
   }
 
-  /** A multi-row INSERT OR IGNORE … RETURNING for `rows` events, prepared once per size. */
-  private insertRows(rows: number): Database.Statement {
-    let statement = this.insertStatements.get(rows);
-    if (!statement) {
-      const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-      statement = this.db.prepare(
-        `INSERT OR IGNORE INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
-         VALUES ${Array.from({ length: rows }, () => one).join(', ')} RETURNING trace_id, span_id`,
-      );
-      this.insertStatements.set(rows, statement);
-    }
-    return statement;
-  }
-
   async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
-    // The first of each identity in the batch; RETURNING then names exactly the events that were new.
-    const unique = new Map<string, CostEvent>();
-    for (const e of events) {
-      const key = `${e.traceId}/${e.spanId}`;
-      if (!unique.has(key)) unique.set(key, e);
-    }
-    const batch = [...unique.values()];
     const fresh: CostEvent[] = [];
     this.db.transaction(() => {
-      for (let start = 0; start < batch.length; start += INSERT_CHUNK) {
-        const chunk = batch.slice(start, start + INSERT_CHUNK);
-        const params: unknown[] = [];
-        for (const e of chunk) for (const [, read] of EVENT_COLUMNS) params.push(read(e));
-        const inserted = this.insertRows(chunk.length).all(...params) as {
-          trace_id: string;
-          span_id: string;
-        }[];
-        if (inserted.length === chunk.length) fresh.push(...chunk);
-        else {
-          const keys = new Set(inserted.map((r) => `${r.trace_id}/${r.span_id}`));
-          for (const e of chunk) if (keys.has(`${e.traceId}/${e.spanId}`)) fresh.push(e);
-        }
-      }
+      // OR IGNORE: an identity already stored, earlier or in this batch, is a duplicate.
+      for (const e of events)
+        if (this.insertEvent.run(...EVENT_COLUMNS.map(([, read]) => read(e))).changes === 1) fresh.push(e);
       for (const s of rollupSums(fresh)) {
         this.upsertRollup.run(
           ...s.key,

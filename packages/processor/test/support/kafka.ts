@@ -1,5 +1,6 @@
 // Kafka helpers for the processor's stack tests: topics per test, producing OTLP JSON, reading dead letters.
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+import { ConsumerWatermark } from '../../src/consumer/consumer-watermark.js';
 
 export function kafka(brokers: string): Kafka {
   return new Kafka({ clientId: 'genops-processor-test', brokers: [brokers], logLevel: logLevel.NOTHING });
@@ -84,14 +85,7 @@ export async function consumedToEnd(brokers: string, topic: string, groupId: str
   const admin = kafka(brokers).admin();
   await admin.connect();
   try {
-    const [ends, [committed]] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId, topics: [topic] }),
-    ]);
-    const done = new Map(
-      committed!.partitions.map((p) => [p.partition, BigInt(p.offset === '-1' ? '0' : p.offset)]),
-    );
-    return ends.every((p) => (done.get(p.partition) ?? 0n) >= BigInt(p.high));
+    return await new ConsumerWatermark(admin, topic, groupId).isCaughtUp();
   } finally {
     await admin.disconnect();
   }
