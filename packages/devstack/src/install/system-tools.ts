@@ -90,16 +90,19 @@ async function installMissing(progress: Progress): Promise<void> {
   progress('Debian packages installed');
 }
 
+/** The paths of the tools the stack runs, each from the table above; a missing one names its package. */
 export function findSystemTools(): SystemTools {
-  const need = (path: string | undefined, tool: string, pkg: string): string => {
-    if (!path) throw new MissingToolError([tool], [pkg]);
+  const need = (name: keyof SystemTools): string => {
+    const entry = DEBIAN_TOOLS.find((t) => t.tool === name)!;
+    const path = entry.find();
+    if (!path) throw new MissingToolError([entry.tool], [entry.pkg]);
     return path;
   };
   return {
-    prometheus: need(onPath('prometheus'), 'prometheus', 'prometheus'),
-    promtool: need(onPath('promtool'), 'promtool', 'prometheus'),
-    postgres: need(postgresBin('postgres'), 'postgres', 'postgresql'),
-    initdb: need(postgresBin('initdb'), 'initdb', 'postgresql'),
-    java: need(onPath('java'), 'java', 'openjdk-17-jre-headless'),
+    prometheus: need('prometheus'),
+    promtool: need('promtool'),
+    postgres: need('postgres'),
+    initdb: need('initdb'),
+    java: need('java'),
   };
 }

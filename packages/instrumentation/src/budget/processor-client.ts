@@ -42,7 +42,7 @@ export class ProcessorClient {
     return new Promise((resolve, reject) => {
       const req = this.transport.request(
         new URL(path.replace(/^\//, ''), this.base),
-        { method, headers, agent: this.agent, timeout: this.timeoutMs },
+        { method, headers, agent: this.agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -57,7 +57,6 @@ export class ProcessorClient {
         this.timeoutMs,
       );
       req.on('close', () => clearTimeout(deadline));
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (e) => reject(new ProcessorUnreachableError(e.message, { cause: e })));
       req.end(payload);
     });
