@@ -61,7 +61,7 @@ export class BudgetAlerter {
     this.sinksByName = new Map(sinks.map((s) => [s.name, s]));
   }
 
-  /** Records what fired and queues it for every sink (one transaction per alert), then starts delivering. */
+  /** Records what fired and queues it for every sink, in one transaction per alert (`dispatch` delivers). */
   private fire(alert: BudgetAlert, periodStartMs: number, key: string, now: number): Promise<boolean> {
     return this.store.recordAlert({
       team: alert.team,
