@@ -11,13 +11,8 @@
 // dashboards have something to show).
 import { createServer } from 'node:http';
 import OpenAI from 'openai';
-import {
-  BudgetExceededError,
-  BudgetGuard,
-  instrumentOpenAI,
-  setupGenOps,
-  withGenOps,
-} from '@genops/instrumentation';
+import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
+import { setupGenOps } from '@genops/instrumentation/setup';
 
 const env = process.env;
 const genops = setupGenOps({

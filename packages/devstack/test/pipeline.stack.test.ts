@@ -3,13 +3,8 @@
 import { trace } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  instrumentOpenAI,
-  semconv,
-  setupGenOps,
-  withGenOps,
-  type GenOpsHandle,
-} from '@genops/instrumentation';
+import { instrumentOpenAI, semconv, withGenOps } from '@genops/instrumentation';
+import { setupGenOps, type GenOpsHandle } from '@genops/instrumentation/setup';
 import {
   FAKE_DATADOG_KEY,
   FAKE_HONEYCOMB_KEY,

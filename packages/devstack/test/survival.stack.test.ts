@@ -2,7 +2,8 @@
 // spans on disk until the broker is back, across a collector restart too.
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { setupGenOps, trackLLMCall, type GenOpsHandle } from '@genops/instrumentation';
+import { trackLLMCall } from '@genops/instrumentation';
+import { setupGenOps, type GenOpsHandle } from '@genops/instrumentation/setup';
 import { readState, startService, stopService } from '../src/index.js';
 import { attr, consumeSpans } from './support/stack-clients.js';
 
@@ -63,7 +64,7 @@ describe('survival', () => {
     it('delivers every one of them once Kafka is back', async () => {
       const team = `kafka-down-${run}`;
       await stopService(stateDir, 'kafka');
-      let sent: string[] = [];
+      let sent: string[];
       try {
         sent = await sendCostSpans(team, 25);
         await queuedInCollector(); // the exporter failed and holds them in its (on-disk) queue
@@ -79,7 +80,7 @@ describe('survival', () => {
     it('delivers every one of them after the restart', async () => {
       const team = `collector-restart-${run}`;
       await stopService(stateDir, 'kafka');
-      let sent: string[] = [];
+      let sent: string[];
       try {
         sent = await sendCostSpans(team, 25);
         await queuedInCollector();

@@ -1,5 +1,3 @@
-export { setupGenOps, genopsViews } from './setup.js';
-export type { SetupGenOpsOptions, GenOpsHandle } from './setup.js';
 export { withGenOps, getGenOpsContext, ATTRIBUTION_ENV } from './context.js';
 export { instrumentOpenAI } from './openai/instrument-openai.js';
 export { trackLLMCall } from './track-llm-call.js';
@@ -11,11 +9,10 @@ export {
   costNanoUsd,
   nanoUsdToUsd,
   usdToNanoUsd,
-} from './pricing/price-catalog.js';
-export type { ModelPrice, PriceTable, CostEstimate } from './pricing/price-catalog.js';
-export { BUNDLED_PRICES } from './pricing/bundled-prices.js';
-import * as semconv from './semconv.js';
-export { semconv };
+  BUNDLED_PRICES,
+} from '@genops/pricing';
+export type { ModelPrice, PriceTable, CostEstimate } from '@genops/pricing';
+export * as semconv from '@genops/semconv';
 export type {
   GenOpsAttribution,
   TokenUsage,

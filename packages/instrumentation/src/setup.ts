@@ -1,5 +1,9 @@
-// Optional OTel SDK wiring: traces and metrics over OTLP gRPC, with the GenOps views.
-import { metrics, type Attributes } from '@opentelemetry/api';
+// `@genops/instrumentation/setup`: optional OTel SDK 3 wiring for services that run no SDK of their own — traces and
+// metrics over OTLP gRPC with the GenOps views. The SDK packages are optional peer dependencies: only a service that
+// imports this subpath installs them; `instrumentOpenAI` and the rest need nothing but `@opentelemetry/api`.
+import { context, metrics, propagation, trace, type Attributes } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -10,9 +14,8 @@ import {
   type PushMetricExporter,
   type ViewOptions,
 } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import * as A from './semconv.js';
+import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import * as A from '@genops/semconv';
 
 export interface SetupGenOpsOptions {
   /** `service.name` of the resource. Required. */
@@ -32,7 +35,7 @@ export interface SetupGenOpsOptions {
 }
 
 export interface GenOpsHandle {
-  readonly tracerProvider: NodeTracerProvider;
+  readonly tracerProvider: TracerProvider;
   readonly meterProvider: MeterProvider;
   /** Exports everything pending now. */
   forceFlush(): Promise<void>;
@@ -74,7 +77,10 @@ export function genopsViews(cardinalityLimit: number): ViewOptions[] {
   });
 }
 
-/** Registers global tracer and meter providers that export to the GenOps collector. */
+/**
+ * Registers global tracer and meter providers that export to the GenOps collector, an AsyncLocalStorage context
+ * manager and the W3C trace-context and baggage propagators (what the SDK 2 `NodeTracerProvider.register()` did).
+ */
 export function setupGenOps(options: SetupGenOpsOptions): GenOpsHandle {
   if (!options?.serviceName)
     throw new TypeError('setupGenOps: serviceName is required (the service.name resource)');
@@ -88,13 +94,17 @@ export function setupGenOps(options: SetupGenOpsOptions): GenOpsHandle {
     'service.name': options.serviceName,
     ...options.resourceAttributes,
   });
-  const tracerProvider = new NodeTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor(options.traceExporter ?? new OTLPTraceExporter({ url: endpoint })),
+      new BatchSpanProcessor({ exporter: options.traceExporter ?? new OTLPTraceExporter({ url: endpoint }) }),
     ],
   });
-  tracerProvider.register();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  trace.setGlobalTracerProvider(tracerProvider);
   const meterProvider = new MeterProvider({
     resource,
     views: genopsViews(cardinalityLimit),

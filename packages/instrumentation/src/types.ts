@@ -1,7 +1,8 @@
 // Public types of @genops/instrumentation.
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import type { BudgetGuard } from './budget/budget-guard.js';
-import type { PriceCatalog } from './pricing/price-catalog.js';
+import type { PriceCatalog, TokenUsage } from '@genops/pricing';
+export type { TokenUsage };
 
 /** Who a call is for. Every field is optional; unset fields fall back to wrap defaults, then GENOPS_* env. */
 export interface GenOpsAttribution {
@@ -27,18 +28,6 @@ export interface GenOpsAttribution {
   promptVersion?: string;
   /** Version of the feature. Env: GENOPS_FEATURE_VERSION. */
   featureVersion?: string;
-}
-
-/** Token counts of one call, as the API reported them. */
-export interface TokenUsage {
-  /** Prompt tokens, cached ones included (OpenAI's `prompt_tokens`). */
-  inputTokens: number;
-  /** Completion tokens, reasoning ones included (OpenAI's `completion_tokens`). */
-  outputTokens: number;
-  /** Prompt tokens served from the provider's cache. */
-  cacheReadTokens?: number;
-  /** Completion tokens spent on reasoning. */
-  reasoningTokens?: number;
 }
 
 /** How the instrumentation reports and prices calls. Shared by `instrumentOpenAI` and `trackLLMCall`. */

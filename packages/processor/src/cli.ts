@@ -9,7 +9,7 @@ import { openLedger } from './ledger/open-ledger.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
 import { renderRepricing, reprice } from './cli/reprice.js';
-import { PriceCatalog } from '@genops/instrumentation';
+import { PriceCatalog } from '@genops/pricing';
 import { startProcessor } from './serve.js';
 
 const program = new Command('genops').description('GenOps processor: LLM cost ledger, reports and budgets');

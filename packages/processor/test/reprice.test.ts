@@ -1,4 +1,4 @@
-import { PriceCatalog } from '@genops/instrumentation';
+import { PriceCatalog } from '@genops/pricing';
 import { describe, expect, it } from 'vitest';
 import { renderRepricing, reprice } from '../src/cli/reprice.js';
 import type { CostReport } from '../src/index.js';

@@ -1,8 +1,8 @@
 // Stops a call before it is made when the team's hard budget cannot take it: reserve its worst-case cost at the
 // processor, throw BudgetExceededError on BLOCKED, release on failure; the call's cost span settles the rest.
 import { diag } from '@opentelemetry/api';
-import { PriceCatalog } from '../pricing/price-catalog.js';
-import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '../semconv.js';
+import { PriceCatalog } from '@genops/pricing';
+import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
 import { instrumentsFor } from '../telemetry/instruments.js';
 import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
 

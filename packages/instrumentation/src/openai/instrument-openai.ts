@@ -1,6 +1,6 @@
 // Wraps the official `openai` SDK's chat.completions.create: one span and the GenOps metrics per call.
 import { context as otelContext } from '@opentelemetry/api';
-import * as A from '../semconv.js';
+import * as A from '@genops/semconv';
 import { BudgetExceededError } from '../budget/budget-guard.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';

@@ -1,5 +1,5 @@
 // What OpenRouter (and any OpenAI-compatible API) says about a call: pure extraction from request and response.
-import { nanoUsdToUsd, usdToNanoUsd } from '../pricing/price-catalog.js';
+import { nanoUsdToUsd, usdToNanoUsd } from '@genops/pricing';
 import type { LLMResponseInfo, TokenUsage } from '../types.js';
 
 /** The routing a request asked for: `provider.order` and the `models` fallback list. */

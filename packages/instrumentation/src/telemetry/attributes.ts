@@ -1,6 +1,6 @@
 // Pure mapping from a call's facts to span and metric attributes.
 import type { Attributes } from '@opentelemetry/api';
-import * as A from '../semconv.js';
+import * as A from '@genops/semconv';
 import type { GenOpsAttribution, LLMResponseInfo, TokenUsage } from '../types.js';
 
 const ATTRIBUTION_ATTRIBUTES: Readonly<Record<keyof GenOpsAttribution, string>> = {

@@ -8,9 +8,9 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import * as A from '../semconv.js';
-import type { PriceCatalog } from '../pricing/price-catalog.js';
-import { usdToNanoUsd, nanoUsdToUsd } from '../pricing/price-catalog.js';
+import * as A from '@genops/semconv';
+import type { PriceCatalog } from '@genops/pricing';
+import { usdToNanoUsd, nanoUsdToUsd } from '@genops/pricing';
 import type { GenOpsAttribution, LLMCall, LLMCallMeta, LLMResponseInfo, TokenUsage } from '../types.js';
 import { instrumentsFor } from './instruments.js';
 import {

@@ -12,7 +12,7 @@ import {
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   OPERATION_DURATION_BUCKETS,
   TOKEN_USAGE_BUCKETS,
-} from '../semconv.js';
+} from '@genops/semconv';
 
 export interface GenOpsInstruments {
   requests: Counter;

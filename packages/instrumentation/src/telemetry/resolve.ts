@@ -1,8 +1,8 @@
 // Turns user-facing telemetry options into what a call recorder needs, defaults applied once.
 import { trace, type MeterProvider, type Tracer } from '@opentelemetry/api';
 import { attributionFromEnv, resolveAttribution } from '../context.js';
-import { PriceCatalog } from '../pricing/price-catalog.js';
-import { INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION } from '../semconv.js';
+import { PriceCatalog } from '@genops/pricing';
+import { INSTRUMENTATION_SCOPE, INSTRUMENTATION_VERSION } from '@genops/semconv';
 import type { GenOpsAttribution, TelemetryOptions } from '../types.js';
 
 export interface ResolvedTelemetry {

@@ -417,15 +417,15 @@ describe('instrumentOpenAI', () => {
     });
 
     it('returns the completion even if the span exporter throws', async () => {
-      const { BasicTracerProvider, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+      const { TracerProvider, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace');
       const throwingExporter = {
         export: () => {
           throw new Error('exporter exploded');
         },
         shutdown: async () => {},
       };
-      const provider = new BasicTracerProvider({
-        spanProcessors: [new SimpleSpanProcessor(throwingExporter)],
+      const provider = new TracerProvider({
+        spanProcessors: [new SimpleSpanProcessor({ exporter: throwingExporter })],
       });
       const raw = new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 });
       const openai = instrumentOpenAI(raw, {

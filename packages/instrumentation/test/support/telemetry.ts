@@ -9,11 +9,11 @@ import {
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
 import {
-  BasicTracerProvider,
+  TracerProvider,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 
 class CollectingReader extends MetricReader {
   constructor() {
@@ -34,7 +34,7 @@ export interface Point {
 }
 
 export interface TestTelemetry {
-  tracerProvider: BasicTracerProvider;
+  tracerProvider: TracerProvider;
   meterProvider: MeterProvider;
   spans(): ReadableSpan[];
   metrics(): Promise<Map<string, { data: MetricData; points: Point[] }>>;
@@ -47,7 +47,7 @@ export function createTestTelemetry(): TestTelemetry {
     contextManagerInstalled = true;
   }
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   return {

@@ -1,6 +1,6 @@
 // What-if repricing: what a period's recorded usage would have cost under another price catalog, side by side
 // with what was recorded, per group. Pure; money in exact nano-USD.
-import type { PriceCatalog } from '@genops/instrumentation';
+import type { PriceCatalog } from '@genops/pricing';
 import { nanoToUsd, type Dimension } from '../decode/cost-event.js';
 import type { CostReport } from '../report/cost-report.js';
 

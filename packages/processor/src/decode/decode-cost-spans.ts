@@ -1,7 +1,7 @@
 // Decodes one Kafka message (OTLP JSON, as the collector's kafka exporter writes it) into cost events, and says
 // exactly why anything could not be decoded. Pure.
 import { z } from 'zod';
-import { semconv as A } from '@genops/instrumentation';
+import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */

@@ -3,10 +3,8 @@
 // Run: npm run bench -w @genops/instrumentation   (node --expose-gc for the heap figure)
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { trackLLMCall } from '../track-llm-call.js';
-import * as A from '../semconv.js';
-import { PriceCatalog } from '../pricing/price-catalog.js';
+import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { PriceCatalog, semconv as A, trackLLMCall } from '@genops/instrumentation';
 
 class DiscardingProcessor implements SpanProcessor {
   onStart(): void {}
@@ -19,7 +17,7 @@ class IdleReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
 }
 
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new DiscardingProcessor()] });
+const tracerProvider = new TracerProvider({ spanProcessors: [new DiscardingProcessor()] });
 const meterProvider = new MeterProvider({ readers: [new IdleReader()] });
 const catalog = PriceCatalog.bundled();
 const options = {

@@ -1,8 +1,19 @@
 // Versioned, effective-dated model prices and exact cost estimates in integer nano-USD.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { TokenUsage } from '../types.js';
 import { BUNDLED_PRICES } from './bundled-prices.js';
+
+/** Token counts of one call, as priced. */
+export interface TokenUsage {
+  /** Prompt tokens, cached ones included (OpenAI's `prompt_tokens`). */
+  inputTokens: number;
+  /** Completion tokens, reasoning ones included (OpenAI's `completion_tokens`). */
+  outputTokens: number;
+  /** Prompt tokens served from the provider's cache. */
+  cacheReadTokens?: number;
+  /** Completion tokens spent on reasoning. */
+  reasoningTokens?: number;
+}
 
 /** One price of a model, in USD per million tokens, valid from `effectiveFrom` (ISO date or time, UTC). */
 export interface ModelPrice {
