@@ -1,13 +1,19 @@
 # GenOps Node images from this monorepo: the processor (`--target processor`), the example service
 # (`--target example`) and the fake OpenRouter for keyless evaluation (`--target fake-openrouter`).
 #   docker build --target processor -t genops/processor .
-FROM node:20-bookworm AS build
+ARG NODE_IMAGE=node:24-bookworm
+ARG NODE_SLIM_IMAGE=node:24-bookworm-slim
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # better-sqlite3 compiles from source (python3, make, g++ are in the full bookworm image).
 COPY package.json package-lock.json ./
+COPY packages/semconv/package.json packages/semconv/
+COPY packages/pricing/package.json packages/pricing/
+COPY packages/setup/package.json packages/setup/
 COPY packages/instrumentation/package.json packages/instrumentation/
 COPY packages/processor/package.json packages/processor/
 COPY packages/devstack/package.json packages/devstack/
+COPY packages/bench/package.json packages/bench/
 COPY packages/devstack/bin packages/devstack/bin
 COPY packages/processor/bin packages/processor/bin
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
@@ -15,7 +21,7 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
 RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM ${NODE_SLIM_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules

@@ -18,4 +18,13 @@ export default tseslint.config(
       globals: { process: 'readonly', fetch: 'readonly', console: 'readonly', setInterval: 'readonly' },
     },
   },
+  // CommonJS test fixtures: a service that loads its packages with require().
+  {
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { process: 'readonly', require: 'readonly', module: 'writable', console: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

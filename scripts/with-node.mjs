@@ -26,6 +26,11 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
+  // `--path <major>`: fetch that Node (any major, e.g. 20 to test a published package on it) and print its binary.
+  if (argv[0] === '--path' && /^\d+$/.test(argv[1] ?? '') && argv.length === 2) {
+    process.stdout.write(`${join(nodeFromRegistry(Number(argv[1])), 'bin', 'node')}\n`);
+    process.exit(0);
+  }
   const dash = argv.indexOf('--');
   if (dash < 0 || dash === argv.length - 1)
     fail('usage: with-node.mjs [--node <major>] -- <command> [args…]');

@@ -12,7 +12,7 @@
 import { createServer } from 'node:http';
 import OpenAI from 'openai';
 import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
-import { setupGenOps } from '@genops/instrumentation/setup';
+import { setupGenOps } from '@genops/setup';
 
 const env = process.env;
 const genops = setupGenOps({

@@ -4,7 +4,7 @@ import { trace } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { instrumentOpenAI, semconv, withGenOps } from '@genops/instrumentation';
-import { setupGenOps, type GenOpsHandle } from '@genops/instrumentation/setup';
+import { setupGenOps, type GenOpsHandle } from '@genops/setup';
 import {
   FAKE_DATADOG_KEY,
   FAKE_HONEYCOMB_KEY,

@@ -3,7 +3,7 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trackLLMCall } from '@genops/instrumentation';
-import { setupGenOps, type GenOpsHandle } from '@genops/instrumentation/setup';
+import { setupGenOps, type GenOpsHandle } from '@genops/setup';
 import { readState, startService, stopService } from '../src/index.js';
 import { attr, consumeSpans } from './support/stack-clients.js';
 

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { setupGenOps, type GenOpsHandle } from '@genops/instrumentation/setup';
+import { setupGenOps, type GenOpsHandle } from '@genops/setup';
 import { loadConfig, startProcessor, type RunningProcessor } from '@genops/processor';
 import type { StackEndpoints } from '../endpoints.js';
 import { startFakeOpenRouter, type FakeOpenRouter } from '../fakes/fake-openrouter.js';

@@ -1,39 +1,35 @@
-// Decodes OTLP protobuf requests with the generated codecs that ship in @opentelemetry/otlp-transformer.
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+// Decodes OTLP protobuf requests with protobufjs and the message definitions in assets/otlp/otlp.proto.
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import { assetsDir } from '../paths.js';
 
 interface Codec {
   decode(bytes: Uint8Array): unknown;
   toObject(message: unknown, options: Record<string, unknown>): Record<string, unknown>;
 }
 
-interface Root {
-  opentelemetry: {
-    proto: {
-      collector: {
-        trace: { v1: { ExportTraceServiceRequest: Codec } };
-        metrics: { v1: { ExportMetricsServiceRequest: Codec } };
-        logs: { v1: { ExportLogsServiceRequest: Codec } };
-      };
-    };
-  };
-}
+let root: protobuf.Root | undefined;
 
-// Not a public entry point of the package; pinned by the lockfile and covered by the devstack tests.
-const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as Root;
-const collector = root.opentelemetry.proto.collector;
+function codec(name: string): Codec {
+  root ??= protobuf.loadSync(join(assetsDir(), 'otlp', 'otlp.proto'));
+  return root.lookupType(`opentelemetry.proto.${name}`) as unknown as Codec;
+}
 
 export type OtlpSignal = 'traces' | 'metrics' | 'logs';
 
-const CODECS: Record<OtlpSignal, Codec> = {
-  traces: collector.trace.v1.ExportTraceServiceRequest,
-  metrics: collector.metrics.v1.ExportMetricsServiceRequest,
-  logs: collector.logs.v1.ExportLogsServiceRequest,
+const REQUESTS: Record<OtlpSignal, string> = {
+  traces: 'ExportTraceServiceRequest',
+  metrics: 'ExportMetricsServiceRequest',
+  logs: 'ExportLogsServiceRequest',
 };
 
 /** The request as plain JSON-like data (longs as strings, bytes as hex-free base64, enums as numbers). */
 export function decodeOtlp(signal: OtlpSignal, bytes: Uint8Array): Record<string, unknown> {
-  const codec = CODECS[signal];
-  return codec.toObject(codec.decode(bytes), { longs: String, bytes: String, defaults: false, arrays: true });
+  const request = codec(REQUESTS[signal]);
+  return request.toObject(request.decode(bytes), {
+    longs: String,
+    bytes: String,
+    defaults: false,
+    arrays: true,
+  });
 }

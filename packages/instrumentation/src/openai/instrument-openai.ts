@@ -1,7 +1,7 @@
 // Wraps the official `openai` SDK's chat.completions.create: one span and the GenOps metrics per call.
 import { context as otelContext } from '@opentelemetry/api';
 import * as A from '@genops/semconv';
-import { BudgetExceededError } from '../budget/budget-guard.js';
+import { BudgetExceededError, type BudgetGuard } from '../budget/budget-guard.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
 import { safely } from '../telemetry/safely.js';
@@ -11,7 +11,7 @@ import { observeStream, type StreamObservation } from './stream.js';
 
 const INSTRUMENTED = Symbol.for('genops.instrumented');
 
-type CreateFn = (this: unknown, params: Record<string, unknown>, options?: unknown) => unknown;
+export type CreateFn = (this: unknown, params: Record<string, unknown>, options?: unknown) => unknown;
 
 interface OpenAILike {
   baseURL?: string;
@@ -98,23 +98,33 @@ function observe(result: Promise<unknown>, call: PreparedCall): void {
   );
 }
 
-/**
- * Instruments an `openai` SDK client in place and returns it. `chat.completions.create` keeps its exact
- * behaviour (same promise, same result, same errors); each call gets a span and the GenOps metrics.
- */
-export function instrumentOpenAI<C extends object>(client: C, options: InstrumentOpenAIOptions = {}): C {
-  const completions = (client as OpenAILike).chat?.completions;
-  if (!completions || typeof completions.create !== 'function') {
-    throw new TypeError('instrumentOpenAI: expected an openai client with chat.completions.create');
-  }
-  if (completions[INSTRUMENTED]) return client;
-  const telemetry = resolveTelemetry(options);
-  const baseURL = (client as OpenAILike).baseURL;
-  const serverAddress = hostOf(baseURL);
-  const provider = options.provider ?? (serverAddress?.endsWith('openrouter.ai') ? 'openrouter' : 'openai');
-  const original = completions.create;
+/** What an instrumented `create` needs besides the original: resolved once per client. */
+export interface CreateSettings {
+  telemetry: ResolvedTelemetry;
+  provider: string;
+  serverAddress: string | undefined;
+  budgetGuard: BudgetGuard | undefined;
+}
 
-  const guard = options.budgetGuard;
+/** The GenOps provider name and server address of a client, from its base URL. */
+export function clientTarget(
+  baseURL: string | undefined,
+  provider: string | undefined,
+): Pick<CreateSettings, 'provider' | 'serverAddress'> {
+  const serverAddress = hostOf(baseURL);
+  return {
+    serverAddress,
+    provider: provider ?? (serverAddress?.endsWith('openrouter.ai') ? 'openrouter' : 'openai'),
+  };
+}
+
+/**
+ * `chat.completions.create` with a span and the GenOps metrics around `original`, which keeps its exact
+ * behaviour (same promise, same result, same errors). Used on one client by `instrumentOpenAI` and on the SDK's
+ * prototype by the auto-instrumentation.
+ */
+export function instrumentedCreate(original: CreateFn, settings: CreateSettings): CreateFn {
+  const { telemetry, provider, serverAddress, budgetGuard: guard } = settings;
   async function guardedCreate(
     self: unknown,
     call: PreparedCall,
@@ -157,7 +167,7 @@ export function instrumentOpenAI<C extends object>(client: C, options: Instrumen
     }
   }
 
-  completions.create = function instrumentedCreate(this: unknown, params, requestOptions) {
+  return function instrumentedCreate(this: unknown, params, requestOptions) {
     const call = safely(
       'starting the LLM span',
       () => prepare(telemetry, provider, serverAddress, params),
@@ -177,6 +187,28 @@ export function instrumentOpenAI<C extends object>(client: C, options: Instrumen
     safely('observing the call', () => observe(result as Promise<unknown>, call), undefined);
     return result;
   };
+}
+
+/**
+ * Instruments an `openai` SDK client in place and returns it. `chat.completions.create` keeps its exact
+ * behaviour (same promise, same result, same errors); each call gets a span and the GenOps metrics.
+ */
+export function instrumentOpenAI<C extends object>(client: C, options: InstrumentOpenAIOptions = {}): C {
+  const completions = (client as OpenAILike).chat?.completions;
+  if (!completions || typeof completions.create !== 'function') {
+    throw new TypeError('instrumentOpenAI: expected an openai client with chat.completions.create');
+  }
+  if (isInstrumented(completions)) return client;
+  completions.create = instrumentedCreate(completions.create, {
+    telemetry: resolveTelemetry(options),
+    ...clientTarget((client as OpenAILike).baseURL, options.provider),
+    budgetGuard: options.budgetGuard,
+  });
   Object.defineProperty(completions, INSTRUMENTED, { value: true });
   return client;
+}
+
+/** True when this client's completions were instrumented by `instrumentOpenAI` (their own calls need no more). */
+export function isInstrumented(completions: object): boolean {
+  return Object.prototype.hasOwnProperty.call(completions, INSTRUMENTED);
 }

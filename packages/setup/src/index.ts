@@ -1,6 +1,6 @@
-// `@genops/instrumentation/setup`: optional OTel SDK 3 wiring for services that run no SDK of their own — traces and
-// metrics over OTLP gRPC with the GenOps views. The SDK packages are optional peer dependencies: only a service that
-// imports this subpath installs them; `instrumentOpenAI` and the rest need nothing but `@opentelemetry/api`.
+// `@genops/setup`: OTel SDK 3 wiring for services that run no SDK of their own — traces and metrics over OTLP gRPC
+// with the GenOps views. Its own package, so `@genops/instrumentation` itself needs nothing but `@opentelemetry/api`
+// and services on their own SDK (2.x or 3.x) never install a second one.
 import { context, metrics, propagation, trace, type Attributes } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
