@@ -22,6 +22,14 @@ export { DEFAULT_PORTS, endpointsFor } from './endpoints.js';
 export type { StackEndpoints, StackPorts } from './endpoints.js';
 export { collectorBinaryPath, ensureCollector } from './install/collector.js';
 export { ensureVegeta, VEGETA_VERSION } from './install/vegeta.js';
+export {
+  ensurePrometheusTools,
+  pathWithPrometheusTools,
+  PROMETHEUS_MODULE_VERSION,
+  PROMETHEUS_VERSION,
+  ALERTMANAGER_VERSION,
+} from './install/prometheus.js';
+export type { PrometheusTools } from './install/prometheus.js';
 export { ensureSystemPackages, missingSystemTools, MissingToolError } from './install/system-tools.js';
 export {
   FAKE_DATADOG_KEY,

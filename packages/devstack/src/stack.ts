@@ -5,6 +5,7 @@ import { DEFAULT_PORTS, endpointsFor, type StackEndpoints, type StackPorts } fro
 import { ensureCollector } from './install/collector.js';
 import { ensureJaeger } from './install/jaeger.js';
 import { ensureKafka } from './install/kafka.js';
+import { ensurePrometheusTools } from './install/prometheus.js';
 import { ensureSystemPackages, findSystemTools } from './install/system-tools.js';
 import { freePorts } from './ports.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -87,23 +88,24 @@ async function resolvePorts(options: UpOptions): Promise<StackPorts> {
 }
 
 export interface InstalledTools {
-  tools: ReturnType<typeof findSystemTools>;
+  tools: ReturnType<typeof findSystemTools> & { prometheus: string };
   kafkaLibs: string;
   collector: string;
   jaeger: string;
 }
 
-/** Installs what is missing into the cache (Kafka jars, our collector, Jaeger); idempotent. */
+/** Installs what is missing into the cache (Kafka jars, our collector, Jaeger, Prometheus 3); idempotent. */
 export async function install(progress: Progress = silentProgress): Promise<InstalledTools> {
   await ensureSystemPackages(progress);
-  const tools = findSystemTools();
+  const system = findSystemTools();
   progress('installing (cached after the first run)');
   const started = Date.now();
   const kafkaLibs = await ensureKafka(progress);
   const collector = await ensureCollector(progress);
   const jaeger = await ensureJaeger(progress);
+  const { prometheus } = await ensurePrometheusTools(progress);
   progress(`installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return { tools, kafkaLibs, collector, jaeger };
+  return { tools: { ...system, prometheus }, kafkaLibs, collector, jaeger };
 }
 
 /** Installs what is missing (cached across runs), then starts every service and waits for its health. */

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../src/index.js';
+import { ALERTMANAGER_VERSION, PROMETHEUS_VERSION, repoRoot } from '../src/index.js';
 
 const alertsDir = join(repoRoot(), 'alerts');
 const ruleFiles = readdirSync(alertsDir).filter((f) => f.endsWith('.rules.yml'));
@@ -44,6 +44,16 @@ describe('alerts/ Prometheus rules', () => {
       'GenOpsHighLatencyP95',
       'GenOpsProcessorDown',
     ]);
+  });
+
+  it('is checked by the promtool and amtool users run today (Prometheus 3, Alertmanager 0.35)', () => {
+    expect(run('promtool', ['--version']).out).toMatch(
+      new RegExp(`^promtool, version ${PROMETHEUS_VERSION} `),
+    );
+    expect(PROMETHEUS_VERSION).toMatch(/^3\./);
+    expect(run('amtool', ['--version']).out).toMatch(
+      new RegExp(`^amtool, version ${ALERTMANAGER_VERSION.slice(1)} `),
+    );
   });
 
   it('passes `promtool check rules`', () => {

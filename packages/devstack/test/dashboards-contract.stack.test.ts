@@ -5,7 +5,7 @@
 // Renaming a metric or attribute in the instrumentation breaks this test.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DatadogMetric } from '../src/index.js';
+import { PROMETHEUS_VERSION, type DatadogMetric } from '../src/index.js';
 import { startDemoPipeline, type DemoPipeline } from '../src/demo/demo-pipeline.js';
 import { DEMO_PLAN, runTraffic, type TrafficResult } from '../src/demo/traffic.js';
 import {
@@ -130,6 +130,13 @@ describe('dashboards/ and alerts/ against the live pipeline', () => {
           data: { groups: { file: string; rules: RuleState[] }[] };
         }
       ).data.groups.flatMap((g) => g.rules);
+
+    it('run in the Prometheus users run today (3.x)', async () => {
+      const info = (await (await fetch(`${prom}/api/v1/status/buildinfo`)).json()) as {
+        data: { version: string };
+      };
+      expect(info.data.version).toBe(PROMETHEUS_VERSION);
+    });
 
     it('loads alerts/*.rules.yml and evaluates every rule without error', async () => {
       const unhealthy = await settle(async () =>

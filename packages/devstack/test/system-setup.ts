@@ -1,7 +1,14 @@
-// Vitest global setup for the `unit` project: the Debian tools some unit tests run (promtool, amtool), installed
-// with apt-get when missing and running as root, so `npm test` works on a fresh machine with nothing done first.
-import { ensureSystemPackages, stderrProgress } from '../src/index.js';
+// Vitest global setup for the `unit` project: what some unit tests run by name — promtool and amtool (Prometheus 3
+// and Alertmanager, built from the Go module proxy into the cache), and the Debian packages — installed when
+// missing, so `npm test` works on a fresh machine with nothing done first. The test workers inherit the PATH set here.
+import {
+  ensurePrometheusTools,
+  ensureSystemPackages,
+  pathWithPrometheusTools,
+  stderrProgress,
+} from '../src/index.js';
 
 export default async function setup(): Promise<void> {
   await ensureSystemPackages(stderrProgress);
+  process.env.PATH = pathWithPrometheusTools(await ensurePrometheusTools(stderrProgress));
 }

@@ -36,8 +36,6 @@ function postgresBin(name: string): string | undefined {
 }
 
 export interface SystemTools {
-  prometheus: string;
-  promtool: string;
   postgres: string;
   initdb: string;
   java: string;
@@ -45,9 +43,6 @@ export interface SystemTools {
 
 /** Every tool the stack and the tests take from Debian, and the package that brings it. */
 const DEBIAN_TOOLS: { tool: string; pkg: string; find: () => string | undefined }[] = [
-  { tool: 'prometheus', pkg: 'prometheus', find: () => onPath('prometheus') },
-  { tool: 'promtool', pkg: 'prometheus', find: () => onPath('promtool') },
-  { tool: 'amtool', pkg: 'prometheus-alertmanager', find: () => onPath('amtool') },
   { tool: 'postgres', pkg: 'postgresql', find: () => postgresBin('postgres') },
   { tool: 'initdb', pkg: 'postgresql', find: () => postgresBin('initdb') },
   { tool: 'psql', pkg: 'postgresql-client', find: () => onPath('psql') },
@@ -99,8 +94,6 @@ export function findSystemTools(): SystemTools {
     return path;
   };
   return {
-    prometheus: need('prometheus'),
-    promtool: need('promtool'),
     postgres: need('postgres'),
     initdb: need('initdb'),
     java: need('java'),
