@@ -33,6 +33,9 @@ FROM runtime AS processor
 # Listens beyond loopback only with GENOPS_API_TOKENS set (the processor refuses otherwise).
 ENV GENOPS_HTTP_HOST=0.0.0.0 GENOPS_HTTP_PORT=8080
 EXPOSE 8080
+# The same probe as docker-compose.yml's (ready: ledger reachable, consumer running).
+HEALTHCHECK --interval=10s --timeout=5s --retries=12 --start-period=10s \
+  CMD ["node", "-e", "fetch('http://localhost:8080/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "packages/processor/dist/cli.js"]
 CMD ["serve"]
 
@@ -45,4 +48,6 @@ FROM runtime AS example
 COPY examples examples
 ENV HOST=0.0.0.0 PORT=3000
 EXPOSE 3000
+HEALTHCHECK --interval=10s --timeout=5s --retries=6 \
+  CMD ["node", "-e", "fetch('http://localhost:3000/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "examples/chat-service/server.mjs"]

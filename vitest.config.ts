@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing but Node; `stack` runs against the real local stack (Kafka, collector,
-// Jaeger, Prometheus, PostgreSQL), which its global setup brings up once for the run.
+// Three projects: `unit` needs nothing but Node; `stack` runs against the real local stack (Kafka, collector,
+// Jaeger, Prometheus, PostgreSQL), which its global setup brings up once for the run; `compose` runs the shipped
+// docker-compose.yml on a Docker engine it starts itself, once the others are done.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
-          exclude: ['**/*.stack.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.stack.test.ts', '**/*.compose.test.ts', '**/node_modules/**'],
           globalSetup: ['packages/devstack/test/system-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 600_000,
@@ -23,6 +24,17 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // `docker compose up` on a Docker engine of its own, after the other projects (fixed published ports).
+        test: {
+          name: 'compose',
+          include: ['packages/*/test/**/*.compose.test.ts'],
+          globalSetup: ['packages/devstack/test/system-setup.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 600_000,
+          hookTimeout: 3_600_000,
         },
       },
     ],

@@ -49,6 +49,9 @@ const DEBIAN_TOOLS: { tool: string; pkg: string; find: () => string | undefined 
   { tool: 'kcat', pkg: 'kcat', find: () => onPath('kcat') },
   { tool: 'java', pkg: 'openjdk-17-jre-headless', find: () => onPath('java') },
   { tool: 'mvn', pkg: 'maven', find: () => onPath('mvn') },
+  // The compose test's own Docker engine and the debootstrap that makes its base image.
+  { tool: 'dockerd', pkg: 'docker.io', find: () => onPath('dockerd') },
+  { tool: 'debootstrap', pkg: 'debootstrap', find: () => onPath('debootstrap') },
 ];
 
 /** The Debian tools not found, with their packages. */

@@ -1,0 +1,260 @@
+// `docker compose up` for real: the shipped docker-compose.yml on a Docker engine this test starts itself (its own
+// socket; data root in the cache), with only assets/compose/docker-compose.local.yml on top (local base images and
+// stand-ins for the public images no registry here can serve). Traffic goes through example-service to the fake
+// OpenRouter; the processor's report, Prometheus, Jaeger and a hard budget are checked through the published ports,
+// then a processor restart and a killed Kafka lose nothing, and `down -v` leaves nothing behind.
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureComposePlugin,
+  ensureLocalImages,
+  startDockerDaemon,
+  type DockerRun,
+} from '../src/compose/docker.js';
+import { repoRoot, stderrProgress } from '../src/index.js';
+
+const root = repoRoot();
+const PROJECT = 'genops';
+const OUR_IMAGES = [
+  'genops/processor:0.1.0',
+  'genops/example-chat-service:0.1.0',
+  'genops/fake-openrouter:0.1.0',
+  'genops-local/otelcol:0.155.0',
+];
+let run: DockerRun;
+let work: string;
+let envFile: string;
+let token: string;
+const timings: Record<string, number> = {};
+
+async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await step();
+  } finally {
+    timings[name] = (Date.now() - started) / 1000;
+    stderrProgress(`compose test: ${name} took ${timings[name]!.toFixed(1)}s`);
+  }
+}
+
+function compose(args: string[]): Promise<string> {
+  return run.docker(
+    [
+      'compose',
+      '-f',
+      join(root, 'docker-compose.yml'),
+      '-f',
+      join(root, 'packages', 'devstack', 'assets', 'compose', 'docker-compose.local.yml'),
+      '--env-file',
+      envFile,
+      '--project-directory',
+      root,
+      ...args,
+    ],
+    { cwd: root },
+  );
+}
+
+async function json<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** Polls `read` every half second until `done`, or fails naming what it waited for. */
+async function until<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs, what }: { timeoutMs: number; what: string },
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read().catch((error: unknown) => error as T);
+    if (!(value instanceof Error) && done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: last ${String(JSON.stringify(value))}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const auth = () => ({ authorization: `Bearer ${token}` });
+
+interface ChatReply {
+  usage?: { cost?: number };
+  error?: string;
+}
+
+async function chat(team: string, prompt: string): Promise<{ status: number; body: ChatReply }> {
+  return json<ChatReply>('http://127.0.0.1:3001/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ team, project: 'compose', model: 'deepseek/deepseek-chat', prompt }),
+  });
+}
+
+interface Report {
+  totals: { requests: number; costUsd: number };
+}
+
+async function report(team: string): Promise<Report['totals']> {
+  const { status, body } = await json<Report>(`http://127.0.0.1:8080/v1/reports/cost?team=${team}`, {
+    headers: auth(),
+  });
+  expect(status).toBe(200);
+  return body.totals;
+}
+
+/** Sends `count` calls for `team`; returns their reported cost in nano-USD (what the ledger must sum to). */
+async function traffic(team: string, count: number): Promise<bigint> {
+  let nano = 0n;
+  for (let i = 0; i < count; i++) {
+    const { status, body } = await chat(team, `question ${i} for ${team}`);
+    expect(status, body.error).toBe(200);
+    nano += BigInt(Math.round(body.usage!.cost! * 1e9));
+  }
+  return nano;
+}
+
+async function expectLedger(team: string, requests: number, nano: bigint): Promise<void> {
+  const totals = await until(
+    () => report(team),
+    (t) => t.requests >= requests,
+    { timeoutMs: 180_000, what: `${requests} requests of ${team} in the processor's report` },
+  );
+  expect(totals.requests).toBe(requests);
+  expect(BigInt(Math.round(totals.costUsd * 1e9))).toBe(nano);
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'genops-compose-'));
+  // The users' path: .env from .env.example, secrets filled in.
+  token = randomBytes(16).toString('hex');
+  envFile = join(work, '.env');
+  copyFileSync(join(root, '.env.example'), envFile);
+  const env = readFileSync(envFile, 'utf8')
+    .replace(/^POSTGRES_PASSWORD=.*$/m, `POSTGRES_PASSWORD=${randomBytes(12).toString('hex')}`)
+    .replace(/^GENOPS_API_TOKEN=.*$/m, `GENOPS_API_TOKEN=${token}`);
+  writeFileSync(envFile, env);
+
+  const config = await timed('compose plugin', () => ensureComposePlugin(stderrProgress));
+  run = await timed('dockerd start', () => startDockerDaemon(stderrProgress, config));
+  await compose(['down', '-v', '--remove-orphans']).catch(() => ''); // a run killed halfway left something
+  await timed('stand-in images', () => ensureLocalImages(run, stderrProgress));
+  await timed('compose build', () => compose(['build', 'processor', 'fake-openrouter', 'example-service']));
+  await timed('compose up --wait', () => compose(['up', '-d', '--wait', '--wait-timeout', '300']));
+}, 3_600_000);
+
+afterAll(async () => {
+  if (run) {
+    await compose(['down', '-v', '--remove-orphans']).catch((error) => stderrProgress(String(error)));
+    await run.stop();
+  }
+  rmSync(work, { recursive: true, force: true });
+  stderrProgress(`compose test timings (s): ${JSON.stringify(timings)}`);
+}, 300_000);
+
+describe('docker compose up (the shipped docker-compose.yml)', () => {
+  const team = `compose-${randomBytes(3).toString('hex')}`;
+  let sent = 0;
+  let nano = 0n;
+
+  it('counts every call through example-service exactly in the processor’s report', async () => {
+    nano += await traffic(team, 12);
+    sent += 12;
+    await expectLedger(team, sent, nano);
+  });
+
+  it('has Prometheus scraping the collector and the processor, with the rules loaded', async () => {
+    const targets = await until(
+      async () =>
+        (
+          await json<{ data: { activeTargets: { labels: { job: string }; health: string }[] } }>(
+            'http://127.0.0.1:9090/api/v1/targets',
+          )
+        ).body.data.activeTargets,
+      (list) =>
+        ['otel-collector', 'genops-processor'].every((job) =>
+          list.some((t) => t.labels.job === job && t.health === 'up'),
+        ),
+      { timeoutMs: 120_000, what: 'collector and processor targets up' },
+    );
+    expect(targets.filter((t) => t.health === 'up').map((t) => t.labels.job)).toEqual(
+      expect.arrayContaining(['otel-collector', 'genops-processor']),
+    );
+    const rules = await json<{ data: { groups: { rules: unknown[] }[] } }>(
+      'http://127.0.0.1:9090/api/v1/rules',
+    );
+    expect(rules.body.data.groups.flatMap((g) => g.rules)).toHaveLength(17);
+  });
+
+  it('has the traces in Jaeger', async () => {
+    const traces = await until(
+      async () =>
+        (
+          await json<{ data: { spans: { tags: { key: string; value: unknown }[] }[] }[] }>(
+            `http://127.0.0.1:16686/api/traces?service=example-chat-service&tags=${encodeURIComponent(JSON.stringify({ 'genops.team': team }))}&limit=100`,
+          )
+        ).body.data,
+      (list) => list.length >= 12,
+      { timeoutMs: 120_000, what: `the ${team} traces in Jaeger` },
+    );
+    expect(traces).toHaveLength(12);
+  });
+
+  it('blocks a team over its hard budget before the LLM is called', async () => {
+    const capped = `${team}-capped`;
+    const put = await json<unknown>(`http://127.0.0.1:8080/v1/budgets/${capped}`, {
+      method: 'PUT',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ period: 'monthly', limitUsd: 0.0001, enforcement: 'hard' }),
+    });
+    expect(put.status).toBe(200);
+    // A call reserves ~0.00007 USD (64 completion tokens at the catalog's price) and costs ~0.00009: one fits.
+    const spent = await traffic(capped, 1);
+    await expectLedger(capped, 1, spent);
+    const blocked = await chat(capped, 'one more');
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatch(/budget/i);
+  });
+
+  it('loses no cost event across `docker compose restart processor` and a killed Kafka', async () => {
+    const before = traffic(team, 10);
+    await compose(['restart', 'processor']);
+    nano += await before;
+    sent += 10;
+    await run.docker(['kill', `${PROJECT}-kafka-1`]);
+    nano += await traffic(team, 10); // the collector queues cost spans on disk while Kafka is gone
+    sent += 10;
+    await compose(['up', '-d', '--wait', '--wait-timeout', '300', 'kafka']);
+    await expectLedger(team, sent, nano);
+  });
+
+  it('ships images worth shipping: non-root, health-checked like compose, no secret baked in', async () => {
+    for (const image of OUR_IMAGES) {
+      const [info] = JSON.parse(await run.docker(['image', 'inspect', image])) as {
+        Size: number;
+        Config: { User: string; Env: string[]; Healthcheck?: { Test: string[] } };
+      }[];
+      stderrProgress(`image ${image}: ${(info!.Size / 1e6).toFixed(0)} MB, user ${info!.Config.User}`);
+      expect(info!.Config.User, image).not.toMatch(/^(|root|0)(:|$)/);
+      const secrets = info!.Config.Env.filter((e) => /(TOKEN|PASSWORD|SECRET|API_KEY)=./i.test(e));
+      expect(secrets, image).toEqual([]);
+    }
+    const processor = JSON.parse(await run.docker(['image', 'inspect', 'genops/processor:0.1.0']))[0] as {
+      Config: { Healthcheck: { Test: string[] } };
+    };
+    expect(processor.Config.Healthcheck.Test.join(' ')).toContain('http://localhost:8080/readyz');
+  });
+});
+
+describe('docker compose down -v', () => {
+  it('leaves no container, network or volume of the project', async () => {
+    await compose(['down', '-v', '--remove-orphans']);
+    const filter = ['--filter', `label=com.docker.compose.project=${PROJECT}`];
+    expect((await run.docker(['ps', '-aq', ...filter])).trim()).toBe('');
+    expect((await run.docker(['network', 'ls', '-q', ...filter])).trim()).toBe('');
+    expect((await run.docker(['volume', 'ls', '-q', ...filter])).trim()).toBe('');
+  });
+});
