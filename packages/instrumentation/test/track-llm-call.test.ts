@@ -1,6 +1,6 @@
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { trackLLMCall, withGenOps } from '../src/index.js';
+import { PriceCatalog, trackLLMCall, withGenOps } from '../src/index.js';
 import { createTestTelemetry } from './support/telemetry.js';
 
 const telemetry = createTestTelemetry();
@@ -27,6 +27,46 @@ describe('trackLLMCall', () => {
       expect(attrs['genops.cost.estimated']).toBe(0.0000521);
       expect(attrs['genops.cost.source']).toBe('estimated');
       expect(attrs['genops.team']).toBe('custom');
+    });
+  });
+
+  describe('when the call wrote to the prompt cache and a priority tier served it', () => {
+    it('prices each kind of token at its price and records the writes and the tier on the span', async () => {
+      const priceCatalog = new PriceCatalog({
+        version: 't',
+        models: {
+          'openai/gpt-5': [
+            {
+              effectiveFrom: '2026-01-01',
+              input: 1.25,
+              output: 10,
+              cacheRead: 0.125,
+              cacheWrite: 1.5,
+              serviceTiers: { priority: { input: 2.5, output: 20, cacheRead: 0.25, cacheWrite: 3 } },
+            },
+          ],
+        },
+      });
+      await trackLLMCall(
+        { provider: 'openai', model: 'openai/gpt-5' },
+        async (call) => {
+          call.setUsage({
+            inputTokens: 10_000,
+            cacheReadTokens: 6_000,
+            cacheWriteTokens: 3_000,
+            outputTokens: 500,
+            serviceTier: 'priority',
+          });
+        },
+        { ...options, priceCatalog },
+      );
+      const attrs = telemetry.spans()[0]!.attributes;
+      // priority prices: 1,000 × 2.5 + 6,000 × 0.25 + 3,000 × 3 + 500 × 20 = 2,500 + 1,500 + 9,000 + 10,000
+      // = 23,000 USD per 1M → 0.023 USD
+      expect(attrs['genops.cost.total']).toBe(0.023);
+      expect(attrs['gen_ai.usage.cache_creation.input_tokens']).toBe(3_000);
+      expect(attrs['gen_ai.usage.cache_read.input_tokens']).toBe(6_000);
+      expect(attrs['openai.response.service_tier']).toBe('priority');
     });
   });
 

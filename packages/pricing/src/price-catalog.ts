@@ -3,27 +3,59 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { BUNDLED_PRICES } from './bundled-prices.js';
 
-/** Token counts of one call, as priced. */
+/** What one call (or, with `requests`, several) used, as priced. */
 export interface TokenUsage {
-  /** Prompt tokens, cached ones included (OpenAI's `prompt_tokens`). */
+  /** Prompt tokens, cached ones (read and written) included (OpenAI's `prompt_tokens`). */
   inputTokens: number;
   /** Completion tokens, reasoning ones included (OpenAI's `completion_tokens`). */
   outputTokens: number;
   /** Prompt tokens served from the provider's cache. */
   cacheReadTokens?: number;
+  /** Prompt tokens written to the cache (Anthropic's 5-minute writes, OpenRouter's `cache_write_tokens`). */
+  cacheWriteTokens?: number;
+  /** Prompt tokens written to the 1-hour cache (Anthropic). */
+  cacheWrite1hTokens?: number;
   /** Completion tokens spent on reasoning. */
   reasoningTokens?: number;
+  /** Web searches the call ran (priced per search). */
+  webSearches?: number;
+  /** The service tier that served the call (`priority`, `flex`, …), as the response says. */
+  serviceTier?: string;
+  /** Calls this usage covers, for the per-request fee. Default 1. */
+  requests?: number;
 }
 
-/** One price of a model, in USD per million tokens, valid from `effectiveFrom` (ISO date or time, UTC). */
-export interface ModelPrice {
-  effectiveFrom: string;
+/** Token prices, USD per million tokens. */
+export interface TokenPrices {
   input: number;
   output: number;
-  /** Cached prompt tokens; defaults to `input`. */
+  /** Cached prompt tokens read; defaults to `input`. */
   cacheRead?: number;
+  /** Prompt tokens written to the cache (5-minute); defaults to `input`. */
+  cacheWrite?: number;
+  /** Prompt tokens written to the 1-hour cache; defaults to `cacheWrite`. */
+  cacheWrite1h?: number;
   /** Reasoning completion tokens; defaults to `output`. */
   reasoning?: number;
+}
+
+/**
+ * One price of a model, valid from `effectiveFrom` (ISO date or time, UTC): token prices in USD per million
+ * tokens, fees in USD, a long-context tier and service tiers.
+ */
+export interface ModelPrice extends TokenPrices {
+  effectiveFrom: string;
+  /** A fixed fee per call, USD. */
+  request?: number;
+  /** A fee per web search, USD. */
+  webSearch?: number;
+  /**
+   * Prices of a call whose prompt (`inputTokens`, cached included) is above `thresholdTokens`, e.g. 200,000: the
+   * whole call is priced at them (as Anthropic and Google bill); unset fields keep the base price.
+   */
+  longContext?: Partial<TokenPrices> & { thresholdTokens: number };
+  /** Prices of the calls a service tier served (`priority`, `flex`); unset fields keep the base price. */
+  serviceTiers?: Record<string, Partial<TokenPrices>>;
 }
 
 /** A price table: model id → its prices over time. */
@@ -55,6 +87,20 @@ function nanoPerMillion(usdPerMillion: number): bigint {
   return BigInt(Math.round(usdPerMillion * 1e9));
 }
 
+const TOKEN_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite', 'cacheWrite1h', 'reasoning'] as const;
+
+function checkNumber(where: string, field: string, value: unknown, unit: string): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new PriceTableError(`${where}.${field} must be a non-negative number (${unit})`);
+}
+
+function checkTokenPrices(where: string, p: Record<string, unknown>, required: boolean): void {
+  for (const field of TOKEN_FIELDS) {
+    if (p[field] === undefined && !(required && (field === 'input' || field === 'output'))) continue;
+    checkNumber(where, field, p[field], 'USD per 1M tokens');
+  }
+}
+
 function validatePrice(model: string, index: number, price: unknown): ModelPrice {
   const where = `models["${model}"][${index}]`;
   if (typeof price !== 'object' || price === null) throw new PriceTableError(`${where} must be an object`);
@@ -64,12 +110,24 @@ function validatePrice(model: string, index: number, price: unknown): ModelPrice
       `${where}.effectiveFrom must be an ISO date, got ${JSON.stringify(p.effectiveFrom)}`,
     );
   }
-  for (const field of ['input', 'output', 'cacheRead', 'reasoning'] as const) {
-    const value = p[field];
-    const required = field === 'input' || field === 'output';
-    if (value === undefined && !required) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new PriceTableError(`${where}.${field} must be a non-negative number (USD per 1M tokens)`);
+  checkTokenPrices(where, p, true);
+  for (const fee of ['request', 'webSearch'] as const)
+    if (p[fee] !== undefined) checkNumber(where, fee, p[fee], 'USD');
+  if (p.longContext !== undefined) {
+    const tier = p.longContext as Record<string, unknown>;
+    if (typeof tier !== 'object' || tier === null)
+      throw new PriceTableError(`${where}.longContext must be an object`);
+    if (!Number.isInteger(tier.thresholdTokens) || (tier.thresholdTokens as number) <= 0)
+      throw new PriceTableError(`${where}.longContext.thresholdTokens must be a positive integer`);
+    checkTokenPrices(`${where}.longContext`, tier, false);
+  }
+  if (p.serviceTiers !== undefined) {
+    if (typeof p.serviceTiers !== 'object' || p.serviceTiers === null)
+      throw new PriceTableError(`${where}.serviceTiers must be an object of tier → prices`);
+    for (const [tier, prices] of Object.entries(p.serviceTiers as Record<string, unknown>)) {
+      if (typeof prices !== 'object' || prices === null)
+        throw new PriceTableError(`${where}.serviceTiers.${tier} must be an object`);
+      checkTokenPrices(`${where}.serviceTiers.${tier}`, prices as Record<string, unknown>, false);
     }
   }
   return p as unknown as ModelPrice;
@@ -173,18 +231,53 @@ export class PriceCatalog {
   }
 }
 
-/** Exact cost in nano-USD, rounded half up once at the end. Cached and reasoning tokens are priced apart. */
+/** The token prices a call pays: the serving service tier's over the base, then the long-context tier's. */
+export function tokenPricesFor(price: ModelPrice, usage: TokenUsage): TokenPrices {
+  const tier = usage.serviceTier ? price.serviceTiers?.[usage.serviceTier] : undefined;
+  const base = { ...tokenPricesOf(price), ...tokenPricesOf(tier) } as TokenPrices;
+  const long = price.longContext;
+  if (long && usage.inputTokens > long.thresholdTokens) return { ...base, ...tokenPricesOf(long) };
+  return base;
+}
+
+/** The token price fields that are set. */
+function tokenPricesOf(p: Partial<TokenPrices> | undefined): Partial<TokenPrices> {
+  const out: Partial<TokenPrices> = {};
+  for (const field of TOKEN_FIELDS) if (p?.[field] !== undefined) out[field] = p[field];
+  return out;
+}
+
+/**
+ * Exact cost in nano-USD. The prompt splits into cache reads, cache writes (5-minute, 1-hour) and the rest, the
+ * completion into reasoning and the rest, each at its price (`tokenPricesFor`), summed and rounded half up once;
+ * then the per-request and per-search fees are added.
+ */
 export function costNanoUsd(price: ModelPrice, usage: TokenUsage): bigint {
-  const cacheRead = BigInt(Math.min(usage.cacheReadTokens ?? 0, usage.inputTokens));
+  const p = tokenPricesFor(price, usage);
+  let prompt = Math.max(0, usage.inputTokens);
+  const take = (n: number | undefined): bigint => {
+    const t = Math.max(0, Math.min(n ?? 0, prompt));
+    prompt -= t;
+    return BigInt(t);
+  };
+  const cacheRead = take(usage.cacheReadTokens);
+  const cacheWrite = take(usage.cacheWriteTokens);
+  const cacheWrite1h = take(usage.cacheWrite1hTokens);
   const reasoning = BigInt(Math.min(usage.reasoningTokens ?? 0, usage.outputTokens));
-  const input = BigInt(usage.inputTokens) - cacheRead;
   const output = BigInt(usage.outputTokens) - reasoning;
+  const cacheWritePrice = p.cacheWrite ?? p.input;
   const scaled =
-    input * nanoPerMillion(price.input) +
-    cacheRead * nanoPerMillion(price.cacheRead ?? price.input) +
-    output * nanoPerMillion(price.output) +
-    reasoning * nanoPerMillion(price.reasoning ?? price.output);
-  return (scaled + TOKENS_PER_PRICE_UNIT / 2n) / TOKENS_PER_PRICE_UNIT;
+    BigInt(prompt) * nanoPerMillion(p.input) +
+    cacheRead * nanoPerMillion(p.cacheRead ?? p.input) +
+    cacheWrite * nanoPerMillion(cacheWritePrice) +
+    cacheWrite1h * nanoPerMillion(p.cacheWrite1h ?? cacheWritePrice) +
+    output * nanoPerMillion(p.output) +
+    reasoning * nanoPerMillion(p.reasoning ?? p.output);
+  const tokens = (scaled + TOKENS_PER_PRICE_UNIT / 2n) / TOKENS_PER_PRICE_UNIT;
+  const fees =
+    BigInt(usage.requests ?? 1) * usdToNanoUsd(price.request ?? 0) +
+    BigInt(usage.webSearches ?? 0) * usdToNanoUsd(price.webSearch ?? 0);
+  return tokens + fees;
 }
 
 /** nano-USD → USD as a double; exact in the sense that `usdToNanoUsd(nanoUsdToUsd(n)) === n` below 2^53. */

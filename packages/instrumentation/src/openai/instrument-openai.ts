@@ -83,7 +83,7 @@ function observe(result: Promise<unknown>, call: PreparedCall): void {
         () => {
           const body = value as WireResponse;
           recorder.setResponse(responseInfo(body, observation.requestedModel, observation.routing));
-          const usage = usageFromWire(body.usage);
+          const usage = usageFromWire(body.usage, body.service_tier);
           if (usage) recorder.setUsage(usage);
           recorder.captureContent(
             'output',

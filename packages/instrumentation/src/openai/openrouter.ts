@@ -14,7 +14,7 @@ export interface WireUsage {
   cost?: number;
   is_byok?: boolean;
   cost_details?: { upstream_inference_cost?: number | null } | null;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
+  prompt_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null;
   completion_tokens_details?: { reasoning_tokens?: number } | null;
 }
 
@@ -24,6 +24,8 @@ export interface WireResponse {
   model?: string;
   provider?: string;
   usage?: WireUsage | null;
+  /** The tier that served the call (OpenAI: `default`, `priority`, `flex`, …). */
+  service_tier?: string | null;
   choices?: { finish_reason?: string | null; message?: unknown }[];
 }
 
@@ -35,13 +37,19 @@ export function requestedRouting(params: Record<string, unknown>): RequestedRout
   return { ...(first ? { requestedProvider: first } : {}), requestedModels: models as string[] };
 }
 
-export function usageFromWire(usage: WireUsage | null | undefined): TokenUsage | undefined {
+/** Usage as priced: tokens by kind, and the service tier that served the call when the response names one. */
+export function usageFromWire(
+  usage: WireUsage | null | undefined,
+  serviceTier?: string | null,
+): TokenUsage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
   return {
     inputTokens: usage.prompt_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,
     cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    cacheWriteTokens: usage.prompt_tokens_details?.cache_write_tokens ?? 0,
     reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    ...(typeof serviceTier === 'string' && serviceTier ? { serviceTier } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ interface WireChunk {
   id?: string;
   model?: string;
   provider?: string;
+  service_tier?: string | null;
   usage?: WireUsage | null;
   choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
 }
@@ -31,6 +32,7 @@ class StreamSummary {
     if (chunk.id) this.last.id = chunk.id;
     if (chunk.model) this.last.model = chunk.model;
     if (chunk.provider) this.last.provider = chunk.provider;
+    if (chunk.service_tier) this.last.service_tier = chunk.service_tier;
     if (chunk.usage) this.usage = chunk.usage;
     for (const choice of chunk.choices ?? []) {
       if (choice.finish_reason) this.finishReasons.push(choice.finish_reason);
@@ -46,7 +48,7 @@ class StreamSummary {
       choices: this.finishReasons.map((finish_reason) => ({ finish_reason })),
     };
     recorder.setResponse(responseInfo(body, observation.requestedModel, observation.routing));
-    const usage = usageFromWire(this.usage);
+    const usage = usageFromWire(this.usage, this.last.service_tier);
     if (usage) recorder.setUsage(usage);
     recorder.captureContent('output', [{ role: 'assistant', content: this.content }]);
   }

@@ -43,6 +43,9 @@ export function usageAttributes(usage: TokenUsage): Attributes {
     out[A.ATTR_GENOPS_TOKENS_CACHE_READ] = usage.cacheReadTokens;
     out[A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheReadTokens;
   }
+  const cacheWrites = (usage.cacheWriteTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0);
+  if (cacheWrites) out[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cacheWrites;
+  if (usage.serviceTier) out[A.ATTR_OPENAI_RESPONSE_SERVICE_TIER] = usage.serviceTier;
   if (usage.reasoningTokens) {
     out[A.ATTR_GENOPS_TOKENS_REASONING] = usage.reasoningTokens;
     out[A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoningTokens;

@@ -91,7 +91,11 @@ export class CallRecorder implements LLMCall {
       inputTokens: tokenCount(usage.inputTokens),
       outputTokens: tokenCount(usage.outputTokens),
       cacheReadTokens: tokenCount(usage.cacheReadTokens),
+      cacheWriteTokens: tokenCount(usage.cacheWriteTokens),
+      cacheWrite1hTokens: tokenCount(usage.cacheWrite1hTokens),
       reasoningTokens: tokenCount(usage.reasoningTokens),
+      webSearches: tokenCount(usage.webSearches),
+      ...(usage.serviceTier ? { serviceTier: String(usage.serviceTier) } : {}),
     };
   }
 
