@@ -9,3 +9,12 @@ export {
 } from './price-catalog.js';
 export type { ModelPrice, PriceTable, CostEstimate, TokenPrices, TokenUsage } from './price-catalog.js';
 export { BUNDLED_PRICES } from './bundled-prices.js';
+export {
+  mergePrices,
+  PRICE_SOURCE_URLS,
+  pricesFromLiteLLM,
+  pricesFromOpenRouter,
+  PriceSourceError,
+  scaleDecimal,
+} from './price-sync.js';
+export type { CurrentPrice, PriceSource, SyncResult } from './price-sync.js';

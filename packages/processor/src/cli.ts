@@ -9,7 +9,8 @@ import { openLedger } from './ledger/open-ledger.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
 import { renderRepricing, reprice } from './cli/reprice.js';
-import { PriceCatalog } from '@genops/pricing';
+import { PriceCatalog, type PriceSource } from '@genops/pricing';
+import { describeSync, runPriceSync } from './prices/price-sync-job.js';
 import { startProcessor } from './serve.js';
 
 const program = new Command('genops').description('GenOps processor: LLM cost ledger, reports and budgets');
@@ -143,6 +144,32 @@ program
       process.stdout.write(renderRepricing(reprice(report, catalog, at)));
     },
   );
+
+const pricesCommand = program.command('prices').description('the price catalog');
+pricesCommand
+  .command('sync')
+  .description(
+    "append today's prices from OpenRouter or LiteLLM to a price history file, only where a price changed",
+  )
+  .requiredOption('--source <source>', 'openrouter | litellm', (value: string) => {
+    if (value !== 'openrouter' && value !== 'litellm')
+      throw new InvalidArgumentError('--source: openrouter or litellm');
+    return value;
+  })
+  .option('--out <file>', 'price history (JSON, the PriceCatalog shape), created when missing', 'prices.json')
+  .option('--url <url>', "where to fetch (default: the source's public URL)")
+  .option('--effective-from <time>', 'when the new prices take effect (default: now)')
+  .action(async (opts: { source: PriceSource; out: string; url?: string; effectiveFrom?: string }) => {
+    if (opts.effectiveFrom !== undefined && Number.isNaN(Date.parse(opts.effectiveFrom)))
+      throw new InvalidArgumentError(`--effective-from: not a time: ${opts.effectiveFrom}`);
+    const result = await runPriceSync({
+      source: opts.source,
+      out: opts.out,
+      ...(opts.url ? { url: opts.url } : {}),
+      ...(opts.effectiveFrom ? { effectiveFrom: new Date(opts.effectiveFrom).toISOString() } : {}),
+    });
+    process.stdout.write(describeSync(opts.source, opts.out, result));
+  });
 
 async function api(path: string, init: RequestInit = {}): Promise<unknown> {
   const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';

@@ -23,6 +23,15 @@ const Env = z.object({
   GENOPS_RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
   GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+  GENOPS_PRICES_FILE: z.string().optional(),
+  GENOPS_PRICE_SYNC_SOURCE: z.enum(['openrouter', 'litellm']).optional(),
+  GENOPS_PRICE_SYNC_URL: z.string().url().optional(),
+  GENOPS_PRICE_SYNC_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 86_400_000)
+    .default(86_400_000),
 });
 
 export interface ProcessorConfig {
@@ -51,6 +60,10 @@ export interface ProcessorConfig {
   readyMaxLag: number;
   /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */
   alertRetryMs: number;
+  /** Price history laid over the bundled catalog (JSON or YAML); the sync appends to it. */
+  pricesFile?: string;
+  /** Sync `pricesFile` from this source on a schedule and reload the catalog when a price changed. */
+  priceSync?: { source: 'openrouter' | 'litellm'; url?: string; intervalMs: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
@@ -79,6 +92,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `GENOPS_HTTP_HOST=${e.GENOPS_HTTP_HOST} is not loopback: set GENOPS_API_TOKENS (comma-separated bearer tokens) or GENOPS_API_TOKENS_FILE to listen beyond this machine`,
     );
   }
+  if (e.GENOPS_PRICE_SYNC_SOURCE && !e.GENOPS_PRICES_FILE)
+    throw new ConfigError(
+      'GENOPS_PRICE_SYNC_SOURCE is set: set GENOPS_PRICES_FILE too, the price history the sync appends to',
+    );
   return {
     kafkaBrokers: e.GENOPS_KAFKA_BROKERS.split(',')
       .map((b) => b.trim())
@@ -98,5 +115,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reservationSweepMs: e.GENOPS_RESERVATION_SWEEP_MS,
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
     alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
+    ...(e.GENOPS_PRICES_FILE ? { pricesFile: e.GENOPS_PRICES_FILE } : {}),
+    ...(e.GENOPS_PRICE_SYNC_SOURCE
+      ? {
+          priceSync: {
+            source: e.GENOPS_PRICE_SYNC_SOURCE,
+            ...(e.GENOPS_PRICE_SYNC_URL ? { url: e.GENOPS_PRICE_SYNC_URL } : {}),
+            intervalMs: e.GENOPS_PRICE_SYNC_INTERVAL_MS,
+          },
+        }
+      : {}),
   };
 }

@@ -46,6 +46,12 @@ export class ProcessorMetrics {
     help: 'Last time every partition of the cost-span topic was consumed to its end (reservation expiry waits for it)',
     registers: [this.registry],
   });
+  readonly priceSyncs = new Counter({
+    name: 'genops_processor_price_syncs_total',
+    help: 'Scheduled price syncs by outcome (changed: the catalog was reloaded; unchanged; failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly alerts = new Counter({
     name: 'genops_budget_alerts_total',
     help: 'Budget alerts fired, by team and kind (threshold, forecast)',

@@ -12,6 +12,7 @@ import type { CostLedger } from './ledger/cost-ledger.js';
 import { openLedger } from './ledger/open-ledger.js';
 import { ProcessorMetrics } from './metrics.js';
 import { ReservationSweeper } from './budget/reservation-sweeper.js';
+import { PriceCatalogHolder, PriceSyncSchedule } from './prices/price-catalog-holder.js';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -70,7 +71,9 @@ export async function startProcessor(
     { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     checkAlerts,
   );
+  const prices = new PriceCatalogHolder(config.pricesFile);
   const app = createApp({
+    prices,
     ledger,
     budgets,
     metrics,
@@ -102,6 +105,18 @@ export async function startProcessor(
     config.reservationSweepMs,
     (m) => log.warn(m),
   );
+  const priceSync =
+    config.priceSync && config.pricesFile
+      ? new PriceSyncSchedule(prices, {
+          ...config.priceSync,
+          file: config.pricesFile,
+          onResult: (outcome, message) => {
+            metrics.priceSyncs.inc({ outcome });
+            if (outcome === 'failed') log.warn(message);
+            else log.info(message);
+          },
+        })
+      : undefined;
   log.info(
     `consuming ${config.topic} as group ${config.groupId} from ${config.kafkaBrokers.join(',')}; ledger ${config.ledgerUrl.split('@').pop()}`,
   );
@@ -110,6 +125,7 @@ export async function startProcessor(
     ledger,
     async stop() {
       clearInterval(alertBeat);
+      await priceSync?.stop();
       await sweeper.stop();
       await consumer.stop();
       await http.close();

@@ -298,6 +298,7 @@ describe('HTTP API', () => {
         '/readyz',
         '/metrics',
         '/v1/reports/cost',
+        '/v1/prices',
         '/v1/budgets',
         '/v1/budgets/{team}',
         '/v1/reservations',

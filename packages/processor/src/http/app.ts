@@ -7,6 +7,7 @@ import type { BudgetService } from '../budget/budget-service.js';
 import { GenOpsError, ValidationError } from '../errors.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
+import { PriceCatalogHolder } from '../prices/price-catalog-holder.js';
 import { buildCostReport, buildProviderReport, costReportCsv } from '../report/cost-report.js';
 import { OPENAPI } from './openapi.js';
 import { parseReportQuery } from './report-query.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
     message: string,
   ) => void;
   now?: () => number;
+  /** The catalog `GET /v1/prices` describes (reloaded by the price sync). */
+  prices?: PriceCatalogHolder;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -172,6 +175,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
       throw new ValidationError('(body)', 'must be JSON');
     }
   };
+  app.get('/v1/prices', (c) => {
+    allow(c, 'read');
+    const catalog = (deps.prices ?? new PriceCatalogHolder()).current;
+    return c.json({
+      version: catalog.version,
+      ...(deps.prices ? { loadedAt: deps.prices.loadedAt.toISOString() } : {}),
+      models: catalog.modelIds().sort(),
+    });
+  });
   app.get('/v1/budgets', async (c) => {
     const { teams } = allow(c, 'read');
     const budgets = await deps.budgets.list();

@@ -129,6 +129,12 @@ export const OPENAPI = {
         },
       },
     },
+    '/v1/prices': {
+      get: {
+        summary: 'The price catalog in force: version, when it was (re)loaded, the models it prices',
+        responses: { 200: { description: '{ version, loadedAt, models: [...] }' } },
+      },
+    },
     '/v1/budgets': {
       get: {
         summary: 'Every budget with its status',

@@ -1,0 +1,79 @@
+// The processor's price catalog, reloadable: the bundled table with GENOPS_PRICES_FILE laid over it, and a schedule
+// that syncs that file from a price source and reloads the catalog when a price changed.
+import { existsSync } from 'node:fs';
+import { PriceCatalog, type PriceSource } from '@genops/pricing';
+import { describeSync, runPriceSync } from './price-sync-job.js';
+
+export class PriceCatalogHolder {
+  private catalog: PriceCatalog;
+  private loaded = new Date();
+
+  constructor(private readonly file?: string) {
+    this.catalog = this.load();
+  }
+
+  get current(): PriceCatalog {
+    return this.catalog;
+  }
+
+  get loadedAt(): Date {
+    return this.loaded;
+  }
+
+  /** Reads the file again; a broken file keeps the catalog in force and throws, naming the entry. */
+  reload(): PriceCatalog {
+    this.catalog = this.load();
+    this.loaded = new Date();
+    return this.catalog;
+  }
+
+  private load(): PriceCatalog {
+    return this.file && existsSync(this.file) ? PriceCatalog.fromFile(this.file) : PriceCatalog.bundled();
+  }
+}
+
+export interface PriceSyncScheduleOptions {
+  source: PriceSource;
+  url?: string;
+  file: string;
+  intervalMs: number;
+  onResult: (outcome: 'changed' | 'unchanged' | 'failed', message: string) => void;
+}
+
+/** Syncs now and then every `intervalMs`; reloads the holder when the file changed. Never throws. */
+export class PriceSyncSchedule {
+  private readonly timer: NodeJS.Timeout;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly holder: PriceCatalogHolder,
+    private readonly options: PriceSyncScheduleOptions,
+  ) {
+    this.timer = setInterval(() => void this.runOnce(), options.intervalMs);
+    this.timer.unref();
+    void this.runOnce();
+  }
+
+  /** One sync (or the one in progress). */
+  runOnce(): Promise<void> {
+    this.running ??= this.sync().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sync(): Promise<void> {
+    const { source, url, file, onResult } = this.options;
+    try {
+      const result = await runPriceSync({ source, out: file, ...(url ? { url } : {}) });
+      const changed = result.added.length + result.changed.length > 0;
+      if (changed) this.holder.reload();
+      onResult(changed ? 'changed' : 'unchanged', describeSync(source, file, result).trim());
+    } catch (error) {
+      onResult('failed', `price sync from ${source} failed: ${(error as Error).message}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
