@@ -3,6 +3,8 @@ export { instrumentOpenAI } from './openai/instrument-openai.js';
 export { trackLLMCall } from './track-llm-call.js';
 export { BudgetGuard, BudgetExceededError } from './budget/budget-guard.js';
 export type { BudgetGuardOptions, BudgetDecision, AdmitRequest, Admitted } from './budget/budget-guard.js';
+export { estimatePromptTokens } from './budget/prompt-tokens.js';
+export type { PromptTokenCounter, ChatMessageLike } from './budget/prompt-tokens.js';
 export {
   PriceCatalog,
   PriceTableError,

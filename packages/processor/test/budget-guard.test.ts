@@ -101,8 +101,9 @@ describe('BudgetGuard', () => {
       const attrs = spans.getFinishedSpans()[0]!.attributes;
       expect(attrs['genops.budget.decision']).toBe('ALLOWED');
       expect(attrs['genops.budget.reservation_id']).toMatch(/^[0-9a-f-]{36}$/);
-      // Reserved until the cost span settles it (through Kafka, not in this test): 30/4 → 8 prompt tokens + 5 out.
-      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000766);
+      // Reserved until the cost span settles it (through Kafka, not in this test): 27 letters / 4.6 → 6, + 4 for the
+      // message + 3 for the reply = 13 prompt tokens × 0.27 + 5 out × 1.1 USD per 1M = 9.01 USD per 1M.
+      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000901);
     });
   });
 

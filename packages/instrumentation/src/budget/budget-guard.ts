@@ -5,6 +5,7 @@ import { PriceCatalog } from '@genops/pricing';
 import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
 import { instrumentsFor } from '../telemetry/instruments.js';
 import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
+import { estimatePromptTokens, type PromptTokenCounter } from './prompt-tokens.js';
 
 const log = diag.createComponentLogger({ namespace: '@genops/instrumentation/budget-guard' });
 
@@ -36,6 +37,11 @@ export interface BudgetGuardOptions {
    * frontier model); the call's cost span settles the real amount.
    */
   unknownModelEstimateUsd?: number;
+  /**
+   * Counts prompt tokens for a model (e.g. `o200kPromptTokens` from `@genops/instrumentation/tokenizer` for OpenAI
+   * models); where it returns undefined, the calibrated estimate of `estimatePromptTokens` is used.
+   */
+  promptTokenCounter?: PromptTokenCounter;
 }
 
 /** A worst-case estimate and what it rests on. */
@@ -74,7 +80,7 @@ export class BudgetExceededError extends Error {
 
 interface ChatParams {
   model?: unknown;
-  messages?: { content?: unknown }[];
+  messages?: { role?: unknown; content?: unknown }[];
   max_tokens?: unknown;
   max_completion_tokens?: unknown;
 }
@@ -88,6 +94,7 @@ export class BudgetGuard {
   private readonly catalog: PriceCatalog;
   private readonly defaultMaxOutputTokens: number;
   private readonly unknownModelEstimateUsd: number;
+  private readonly promptTokenCounter: PromptTokenCounter | undefined;
   private readonly client: ProcessorClient;
   private readonly blocked = new Map<string, { until: number; error: BudgetExceededError }>();
   private readonly logged = new Set<string>();
@@ -101,25 +108,27 @@ export class BudgetGuard {
     this.catalog = options.priceCatalog ?? PriceCatalog.bundled();
     this.defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 1024;
     this.unknownModelEstimateUsd = options.unknownModelEstimateUsd ?? 0.1;
+    this.promptTokenCounter = options.promptTokenCounter;
     if (!(this.timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
     if (!(this.unknownModelEstimateUsd >= 0 && Number.isFinite(this.unknownModelEstimateUsd)))
       throw new RangeError('BudgetGuard: unknownModelEstimateUsd must be a finite number >= 0');
     this.client = new ProcessorClient(this.url, options.token ?? process.env.GENOPS_TOKEN, this.timeoutMs);
   }
 
+  /** Prompt tokens of a request: the counter's figure for the model, else the calibrated estimate. */
+  promptTokens(params: ChatParams): number {
+    const messages = params.messages ?? [];
+    return this.promptTokenCounter?.(messages, String(params.model)) ?? estimatePromptTokens(messages);
+  }
+
   /**
-   * Worst-case cost of a chat request: ~4 characters per prompt token, and every allowed output token. A model
+   * Worst-case cost of a chat request: its prompt tokens (`promptTokens`) and every allowed output token. A model
    * the catalog cannot price reserves `unknownModelEstimateUsd`, never zero.
    */
   estimateChatCost(params: ChatParams): CallEstimate {
-    const chars = (params.messages ?? []).reduce(
-      (n, m) =>
-        n + (typeof m.content === 'string' ? m.content.length : JSON.stringify(m.content ?? '').length),
-      0,
-    );
     const maxOut = Number(params.max_completion_tokens ?? params.max_tokens ?? this.defaultMaxOutputTokens);
     const estimate = this.catalog.estimate(String(params.model), {
-      inputTokens: Math.ceil(chars / 4),
+      inputTokens: this.promptTokens(params),
       outputTokens: Number.isFinite(maxOut) && maxOut > 0 ? Math.floor(maxOut) : this.defaultMaxOutputTokens,
     });
     if (estimate) return { usd: estimate.usd };
