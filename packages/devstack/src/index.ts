@@ -1,4 +1,6 @@
 export { startFakeOpenRouter, fakeCost, fakeUsage } from './fakes/fake-openrouter.js';
+export { startFakeAnthropic } from './fakes/fake-anthropic.js';
+export type { FakeAnthropic } from './fakes/fake-anthropic.js';
 export type {
   FakeOpenRouter,
   FakeOpenRouterOptions,

@@ -1,5 +1,11 @@
 export { withGenOps, getGenOpsContext, ATTRIBUTION_ENV } from './context.js';
 export { instrumentOpenAI } from './openai/instrument-openai.js';
+export {
+  instrumentAnthropic,
+  anthropicCatalogModel,
+  usageFromAnthropic,
+} from './anthropic/instrument-anthropic.js';
+export type { InstrumentAnthropicOptions, AnthropicUsage } from './anthropic/instrument-anthropic.js';
 export { trackLLMCall } from './track-llm-call.js';
 export { BudgetGuard, BudgetExceededError } from './budget/budget-guard.js';
 export type { BudgetGuardOptions, BudgetDecision, AdmitRequest, Admitted } from './budget/budget-guard.js';

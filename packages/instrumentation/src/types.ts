@@ -72,6 +72,8 @@ export interface LLMCallMeta {
   operation?: string;
   /** Host of the API, for `server.address`. */
   serverAddress?: string;
+  /** The price catalog's id for a model the API names differently (e.g. Anthropic's dated ids). */
+  priceAs?: (model: string) => string;
 }
 
 /** What the API said about a finished call. */

@@ -32,11 +32,97 @@ export const BUNDLED_PRICES: PriceTable = {
       { effectiveFrom: '2025-06-10', input: 2, output: 8, cacheRead: 0.5 },
     ],
     // Anthropic.
-    'anthropic/claude-3.5-haiku': [{ effectiveFrom: '2024-11-04', input: 0.8, output: 4, cacheRead: 0.08 }],
-    'anthropic/claude-3.5-sonnet': [{ effectiveFrom: '2024-10-22', input: 3, output: 15, cacheRead: 0.3 }],
-    'anthropic/claude-3.7-sonnet': [{ effectiveFrom: '2025-02-24', input: 3, output: 15, cacheRead: 0.3 }],
-    'anthropic/claude-sonnet-4': [{ effectiveFrom: '2025-05-22', input: 3, output: 15, cacheRead: 0.3 }],
-    'anthropic/claude-opus-4': [{ effectiveFrom: '2025-05-22', input: 15, output: 75, cacheRead: 1.5 }],
+    // Anthropic: cache reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× the input price; Sonnet 4 / 4.5 prompts
+    // above 200,000 tokens are billed at the long-context prices.
+    'anthropic/claude-3.5-haiku': [
+      {
+        effectiveFrom: '2024-11-04',
+        input: 0.8,
+        output: 4,
+        cacheRead: 0.08,
+        cacheWrite: 1,
+        cacheWrite1h: 1.6,
+      },
+    ],
+    'anthropic/claude-3.5-sonnet': [
+      {
+        effectiveFrom: '2024-10-22',
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+        cacheWrite1h: 6,
+      },
+    ],
+    'anthropic/claude-3.7-sonnet': [
+      {
+        effectiveFrom: '2025-02-24',
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+        cacheWrite1h: 6,
+      },
+    ],
+    'anthropic/claude-sonnet-4': [
+      {
+        effectiveFrom: '2025-05-22',
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+        cacheWrite1h: 6,
+        longContext: {
+          thresholdTokens: 200_000,
+          input: 6,
+          output: 22.5,
+          cacheRead: 0.6,
+          cacheWrite: 7.5,
+          cacheWrite1h: 12,
+        },
+      },
+    ],
+    'anthropic/claude-sonnet-4.5': [
+      {
+        effectiveFrom: '2025-09-29',
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+        cacheWrite1h: 6,
+        longContext: {
+          thresholdTokens: 200_000,
+          input: 6,
+          output: 22.5,
+          cacheRead: 0.6,
+          cacheWrite: 7.5,
+          cacheWrite1h: 12,
+        },
+      },
+    ],
+    'anthropic/claude-haiku-4.5': [
+      { effectiveFrom: '2025-10-15', input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25, cacheWrite1h: 2 },
+    ],
+    'anthropic/claude-opus-4': [
+      {
+        effectiveFrom: '2025-05-22',
+        input: 15,
+        output: 75,
+        cacheRead: 1.5,
+        cacheWrite: 18.75,
+        cacheWrite1h: 30,
+      },
+    ],
+    'anthropic/claude-opus-4.1': [
+      {
+        effectiveFrom: '2025-08-05',
+        input: 15,
+        output: 75,
+        cacheRead: 1.5,
+        cacheWrite: 18.75,
+        cacheWrite1h: 30,
+      },
+    ],
     // Google.
     'google/gemini-2.0-flash-001': [
       { effectiveFrom: '2025-02-05', input: 0.1, output: 0.4, cacheRead: 0.025 },

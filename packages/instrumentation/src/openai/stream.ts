@@ -1,6 +1,7 @@
 // Observes a streamed chat completion chunk by chunk, handing the caller exactly the chunks it asked for.
 import type { CallRecorder } from '../telemetry/call-recorder.js';
 import { safely } from '../telemetry/safely.js';
+import { observeStreamIterator } from '../telemetry/stream-iterator.js';
 import { responseInfo, usageFromWire, type RequestedRouting, type WireUsage } from './openrouter.js';
 
 interface WireChunk {
@@ -85,20 +86,7 @@ async function* observeChunks(
   }
 }
 
-/**
- * Makes `stream` (the SDK's Stream object) yield through the observer. The SDK routes iteration, `tee()` and
- * `toReadableStream()` through its `iterator` factory, so replacing that keeps the object and its API intact.
- */
+/** Makes `stream` (the SDK's Stream object) yield through the observer, its API intact. */
 export function observeStream(stream: unknown, observation: StreamObservation): void {
-  const target = stream as { iterator?: () => AsyncIterator<WireChunk> } & AsyncIterable<WireChunk>;
-  if (typeof target.iterator === 'function') {
-    const original = target.iterator.bind(target);
-    target.iterator = () => observeChunks(original(), observation);
-    return;
-  }
-  const originalIterator = target[Symbol.asyncIterator].bind(target);
-  Object.defineProperty(target, Symbol.asyncIterator, {
-    configurable: true,
-    value: () => observeChunks(originalIterator(), observation),
-  });
+  observeStreamIterator<WireChunk>(stream, (source) => observeChunks(source, observation));
 }

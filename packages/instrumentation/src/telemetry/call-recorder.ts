@@ -149,10 +149,17 @@ export class CallRecorder implements LLMCall {
     const durationS = (performance.now() - this.startedAt) / 1000;
     const usage = this.usage ?? { inputTokens: 0, outputTokens: 0 };
     const model = this.response.responseModel ?? this.meta.model;
-    const cost = resolveCost(this.telemetry.catalog, model, usage, this.response.reportedCostUsd, new Date());
+    const priced = this.meta.priceAs?.(model) ?? model;
+    const cost = resolveCost(
+      this.telemetry.catalog,
+      priced,
+      usage,
+      this.response.reportedCostUsd,
+      new Date(),
+    );
     if (cost.source === A.COST_SOURCE_UNKNOWN) {
       warnOnce(
-        `no price for model "${model}" in catalog ${this.telemetry.catalog.version}; cost recorded as 0 (source unknown)`,
+        `no price for model "${priced}" in catalog ${this.telemetry.catalog.version}; cost recorded as 0 (source unknown)`,
       );
     }
     const failed = error !== undefined;

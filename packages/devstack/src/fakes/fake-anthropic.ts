@@ -1,0 +1,141 @@
+// A local fake of Anthropic's Messages API (`POST /v1/messages`): its JSON and its server-sent events, with
+// deterministic usage so tests can assert exact costs.
+//   usage: input_tokens = characters of the system prompt and messages; output_tokens = max_tokens.
+//   `x-fake-cache: {"read":N,"write5m":N,"write1h":N}` adds Anthropic's cache fields; a model starting with
+//   `fail-` answers 500, `overloaded-` 529, both in Anthropic's error shape.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeAnthropic {
+  /** Base URL for `new Anthropic({ baseURL })`. */
+  baseURL: string;
+  /** Requests received (parsed bodies), in order. */
+  requests: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+function text(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : ''))
+    .join('');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (data += chunk));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+function error(res: ServerResponse, status: number, type: string, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ type: 'error', error: { type, message } }));
+}
+
+export async function startFakeAnthropic(
+  options: { host?: string; port?: number } = {},
+): Promise<FakeAnthropic> {
+  const requests: Record<string, unknown>[] = [];
+  let seq = 0;
+  const server = createServer(async (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/messages')
+      return error(res, 404, 'not_found_error', 'Not found');
+    if (!req.headers['x-api-key'] && !req.headers.authorization)
+      return error(res, 401, 'authentication_error', 'an x-api-key or authorization header is required');
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+    } catch {
+      return error(res, 400, 'invalid_request_error', 'body must be JSON');
+    }
+    requests.push(body);
+    const model = String(body.model ?? '');
+    if (typeof body.max_tokens !== 'number')
+      return error(res, 400, 'invalid_request_error', 'max_tokens: Field required');
+    if (model.startsWith('fail-')) return error(res, 500, 'api_error', 'Internal server error');
+    if (model.startsWith('overloaded-')) return error(res, 529, 'overloaded_error', 'Overloaded');
+
+    const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
+    const inputTokens = text(body.system).length + messages.reduce((n, m) => n + text(m.content).length, 0);
+    const outputTokens = body.max_tokens;
+    const cache = JSON.parse(String(req.headers['x-fake-cache'] ?? '{}')) as Record<string, number>;
+    const usage = {
+      input_tokens: inputTokens,
+      cache_creation_input_tokens: (cache.write5m ?? 0) + (cache.write1h ?? 0),
+      cache_read_input_tokens: cache.read ?? 0,
+      cache_creation: {
+        ephemeral_5m_input_tokens: cache.write5m ?? 0,
+        ephemeral_1h_input_tokens: cache.write1h ?? 0,
+      },
+      output_tokens: outputTokens,
+      service_tier: 'standard',
+    };
+    const id = `msg_fake${String(++seq).padStart(6, '0')}`;
+    const words = Array.from({ length: outputTokens }, (_, i) => `w${i}`);
+    if (body.stream !== true) {
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${id}` });
+      res.end(
+        JSON.stringify({
+          id,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [{ type: 'text', text: words.join(' ') }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage,
+        }),
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('message_start', {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    });
+    send('content_block_start', {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '' },
+    });
+    for (const [i, word] of words.entries())
+      send('content_block_delta', {
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'text_delta', text: i ? ` ${word}` : word },
+      });
+    send('content_block_stop', { type: 'content_block_stop', index: 0 });
+    send('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: outputTokens },
+    });
+    send('message_stop', { type: 'message_stop' });
+    res.end();
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

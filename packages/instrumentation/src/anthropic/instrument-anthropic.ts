@@ -1,0 +1,281 @@
+// Wraps the official `@anthropic-ai/sdk` client's messages.create (plain and streaming, which `messages.stream()`
+// also goes through): one span and the GenOps metrics per call, priced with Anthropic's cache-write and cache-read
+// prices, with BudgetGuard in front when given. The caller's call keeps its exact behaviour.
+import { context as otelContext } from '@opentelemetry/api';
+import type { TokenUsage } from '@genops/pricing';
+import * as A from '@genops/semconv';
+import { BudgetExceededError, type Admitted } from '../budget/budget-guard.js';
+import { CallRecorder } from '../telemetry/call-recorder.js';
+import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
+import { safely } from '../telemetry/safely.js';
+import { observeStreamIterator } from '../telemetry/stream-iterator.js';
+import type { InstrumentOpenAIOptions } from '../types.js';
+
+const INSTRUMENTED = Symbol.for('genops.instrumented');
+
+type CreateFn = (this: unknown, params: Record<string, unknown>, options?: unknown) => unknown;
+
+/** Options for `instrumentAnthropic`: the same as `instrumentOpenAI`'s (`provider` defaults to `anthropic`). */
+export type InstrumentAnthropicOptions = InstrumentOpenAIOptions;
+
+/** Anthropic's usage object (Message.usage, and the usage of message_start / message_delta stream events). */
+export interface AnthropicUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number } | null;
+  server_tool_use?: { web_search_requests?: number } | null;
+  service_tier?: string | null;
+}
+
+interface AnthropicMessage {
+  id?: string;
+  model?: string;
+  content?: unknown;
+  usage?: AnthropicUsage | null;
+}
+
+interface StreamEvent {
+  type?: string;
+  message?: AnthropicMessage;
+  usage?: AnthropicUsage | null;
+  delta?: { type?: string; text?: string };
+}
+
+/**
+ * Anthropic's usage as priced. Anthropic's `input_tokens` excludes cached tokens; GenOps counts the whole prompt, so
+ * input = input + cache writes + cache reads. Writes split into 5-minute and 1-hour where the API says so.
+ */
+export function usageFromAnthropic(usage: AnthropicUsage | null | undefined): TokenUsage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.floor(v) : 0);
+  const writes = n(usage.cache_creation_input_tokens);
+  const writes1h = Math.min(writes, n(usage.cache_creation?.ephemeral_1h_input_tokens));
+  const reads = n(usage.cache_read_input_tokens);
+  return {
+    inputTokens: n(usage.input_tokens) + writes + reads,
+    outputTokens: n(usage.output_tokens),
+    cacheReadTokens: reads,
+    cacheWriteTokens: writes - writes1h,
+    cacheWrite1hTokens: writes1h,
+    webSearches: n(usage.server_tool_use?.web_search_requests),
+    ...(usage.service_tier ? { serviceTier: usage.service_tier } : {}),
+  };
+}
+
+/**
+ * The catalog id of an Anthropic API model: `claude-sonnet-4-5-20250929` → `anthropic/claude-sonnet-4.5` (the
+ * OpenRouter-style ids the price tables use: vendor prefix, no date, a dot in the version).
+ */
+export function anthropicCatalogModel(model: string): string {
+  const bare = model
+    .replace(/^anthropic\//, '')
+    .replace(/-\d{8}$/, '')
+    .replace(/-latest$/, '')
+    .replace(/-(\d)-(\d)(?=$|-)/, '-$1.$2');
+  return `anthropic/${bare}`;
+}
+
+function textParts(content: unknown): unknown[] {
+  if (typeof content === 'string') return [content];
+  return Array.isArray(content) ? content : [];
+}
+
+/** The request as chat messages (the system prompt first) for BudgetGuard's prompt-token estimate. */
+function chatMessages(params: Record<string, unknown>): { role: string; content: unknown }[] {
+  const messages = Array.isArray(params.messages)
+    ? (params.messages as { role: string; content: unknown }[])
+    : [];
+  return params.system ? [{ role: 'system', content: params.system }, ...messages] : messages;
+}
+
+interface Settings {
+  telemetry: ResolvedTelemetry;
+  provider: string;
+  serverAddress: string | undefined;
+  options: InstrumentAnthropicOptions;
+}
+
+function startCall(settings: Settings, params: Record<string, unknown>): CallRecorder {
+  const requestAttributes: Record<string, number> = {};
+  if (typeof params.max_tokens === 'number')
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = params.max_tokens;
+  if (typeof params.temperature === 'number')
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = params.temperature;
+  const recorder = new CallRecorder(
+    settings.telemetry,
+    {
+      provider: settings.provider,
+      model: String(params.model),
+      priceAs: anthropicCatalogModel,
+      operation: 'chat',
+      ...(settings.serverAddress ? { serverAddress: settings.serverAddress } : {}),
+    },
+    requestAttributes,
+  );
+  recorder.captureContent('input', chatMessages(params));
+  return recorder;
+}
+
+function finishMessage(recorder: CallRecorder, message: AnthropicMessage): void {
+  recorder.setResponse({
+    ...(message.model ? { responseModel: message.model } : {}),
+    ...(message.id ? { responseId: message.id } : {}),
+  });
+  const usage = usageFromAnthropic(message.usage);
+  if (usage) recorder.setUsage(usage);
+  recorder.captureContent('output', textParts(message.content));
+}
+
+async function* observeEvents(
+  source: AsyncIterator<StreamEvent>,
+  recorder: CallRecorder,
+): AsyncGenerator<StreamEvent> {
+  const message: AnthropicMessage = {};
+  const usage: AnthropicUsage = {};
+  let text = '';
+  let failure: unknown;
+  try {
+    for (let next = await source.next(); !next.done; next = await source.next()) {
+      const event = next.value;
+      safely(
+        'reading a stream event',
+        () => {
+          if (event.type === 'message_start' && event.message) {
+            message.id = event.message.id;
+            message.model = event.message.model;
+            Object.assign(usage, event.message.usage ?? {});
+          } else if (event.type === 'message_delta' && event.usage) {
+            // Cumulative counts: the last message_delta has the final output tokens (and server tool use).
+            for (const [key, value] of Object.entries(event.usage))
+              if (value !== null) Object.assign(usage, { [key]: value });
+          } else if (event.type === 'content_block_delta' && event.delta?.type === 'text_delta') {
+            text += event.delta.text ?? '';
+          }
+        },
+        undefined,
+      );
+      yield event;
+    }
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    if (failure === undefined) await source.return?.();
+    safely(
+      'summarising the stream',
+      () => finishMessage(recorder, { ...message, usage, content: [text] }),
+      undefined,
+    );
+    recorder.end(failure);
+  }
+}
+
+function observe(result: unknown, recorder: CallRecorder, streaming: boolean): void {
+  Promise.resolve(result).then(
+    (value) => {
+      if (streaming) {
+        safely(
+          'observing the stream',
+          () => observeStreamIterator<StreamEvent>(value, (source) => observeEvents(source, recorder)),
+          undefined,
+        );
+        return;
+      }
+      safely('reading the message', () => finishMessage(recorder, value as AnthropicMessage), undefined);
+      recorder.end();
+    },
+    (error: unknown) => recorder.end(error),
+  );
+}
+
+function instrumentedCreate(original: CreateFn, settings: Settings): CreateFn {
+  const guard = settings.options.budgetGuard;
+  async function guarded(
+    self: unknown,
+    recorder: CallRecorder,
+    params: Record<string, unknown>,
+    requestOptions: unknown,
+  ) {
+    let admitted: Admitted;
+    try {
+      const estimate = guard!.estimateChatCost({
+        model: anthropicCatalogModel(String(params.model)),
+        messages: chatMessages(params),
+        max_tokens: params.max_tokens,
+      });
+      admitted = await guard!.admit({
+        team: recorder.team ?? 'unattributed',
+        ...(recorder.project ? { project: recorder.project } : {}),
+        model: String(params.model),
+        estimatedCostUsd: estimate.usd,
+        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
+      });
+    } catch (error) {
+      if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
+      recorder.end(error);
+      throw error;
+    }
+    safely(
+      'recording the budget decision',
+      () => {
+        recorder.setBudgetDecision(admitted.decision, admitted.reasonCode);
+        if (admitted.reservationId) recorder.setReservation(admitted.reservationId);
+      },
+      undefined,
+    );
+    try {
+      const result = otelContext.with(recorder.context, () => original.call(self, params, requestOptions));
+      safely('observing the call', () => observe(result, recorder, params.stream === true), undefined);
+      return await result;
+    } catch (error) {
+      if (admitted.reservationId) void guard!.release(admitted.reservationId);
+      throw error;
+    }
+  }
+
+  return function instrumentedCreate(this: unknown, params, requestOptions) {
+    const recorder = safely('starting the LLM span', () => startCall(settings, params), undefined);
+    if (!recorder) return original.call(this, params, requestOptions);
+    if (guard) return guarded(this, recorder, params, requestOptions);
+    let result: unknown;
+    try {
+      result = otelContext.with(recorder.context, () => original.call(this, params, requestOptions));
+    } catch (error) {
+      recorder.end(error);
+      throw error;
+    }
+    safely('observing the call', () => observe(result, recorder, params.stream === true), undefined);
+    return result;
+  };
+}
+
+/**
+ * Instruments an `@anthropic-ai/sdk` client in place and returns it: `messages.create` (and `messages.stream()`,
+ * which calls it) gets a span and the GenOps metrics per call, priced from the catalog with Anthropic's cache
+ * prices; with `budgetGuard`, a BLOCKED decision throws BudgetExceededError before Anthropic is called.
+ */
+export function instrumentAnthropic<C extends object>(
+  client: C,
+  options: InstrumentAnthropicOptions = {},
+): C {
+  const messages = (client as { messages?: { create?: CreateFn; [INSTRUMENTED]?: boolean } }).messages;
+  if (!messages || typeof messages.create !== 'function')
+    throw new TypeError('instrumentAnthropic: expected an @anthropic-ai/sdk client with messages.create');
+  if (Object.prototype.hasOwnProperty.call(messages, INSTRUMENTED)) return client;
+  let serverAddress: string | undefined;
+  try {
+    serverAddress = new URL(String((client as { baseURL?: string }).baseURL)).hostname;
+  } catch {
+    serverAddress = undefined;
+  }
+  messages.create = instrumentedCreate(messages.create.bind(messages) as CreateFn, {
+    telemetry: resolveTelemetry(options),
+    provider: options.provider ?? 'anthropic',
+    serverAddress,
+    options,
+  });
+  Object.defineProperty(messages, INSTRUMENTED, { value: true });
+  return client;
+}
