@@ -7,6 +7,8 @@ export {
 } from './anthropic/instrument-anthropic.js';
 export type { InstrumentAnthropicOptions, AnthropicUsage } from './anthropic/instrument-anthropic.js';
 export { trackLLMCall } from './track-llm-call.js';
+export { genopsMiddleware, usageFromAiSdk } from './ai-sdk/genops-middleware.js';
+export type { GenOpsMiddlewareOptions } from './ai-sdk/genops-middleware.js';
 export { BudgetGuard, BudgetExceededError } from './budget/budget-guard.js';
 export type { BudgetGuardOptions, BudgetDecision, AdmitRequest, Admitted } from './budget/budget-guard.js';
 export { estimatePromptTokens } from './budget/prompt-tokens.js';

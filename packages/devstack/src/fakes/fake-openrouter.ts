@@ -139,6 +139,12 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
       completion_tokens_details: { reasoning_tokens: 0 },
     };
     const words = Array.from({ length: completion }, (_, i) => `w${i}`);
+    // Structured output (`response_format` json_object / json_schema): the same words as {"answer": "…"}.
+    const format = (body.response_format as { type?: string } | undefined)?.type;
+    const content =
+      format === 'json_object' || format === 'json_schema'
+        ? JSON.stringify({ answer: words.join(' ') })
+        : words.join(' ');
     if (body.stream !== true) {
       sendJson(res, 200, {
         id,
@@ -152,7 +158,7 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
             finish_reason: 'stop',
             native_finish_reason: 'stop',
             index: 0,
-            message: { role: 'assistant', content: words.join(' '), refusal: null, reasoning: null },
+            message: { role: 'assistant', content, refusal: null, reasoning: null },
           },
         ],
         usage,

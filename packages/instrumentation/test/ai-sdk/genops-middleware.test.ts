@@ -1,0 +1,120 @@
+// genopsMiddleware with the real Vercel AI SDK (`ai`) and its OpenAI-compatible provider against the fake OpenRouter.
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import { generateObject, generateText, jsonSchema, streamText, wrapLanguageModel } from 'ai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BudgetExceededError, BudgetGuard, genopsMiddleware, withGenOps } from '../../src/index.js';
+import { createTestTelemetry, eventually } from '../support/telemetry.js';
+
+const telemetry = createTestTelemetry();
+let fake: FakeOpenRouter;
+
+beforeAll(async () => {
+  fake = await startFakeOpenRouter({ providers: { 'deepseek/deepseek-chat': ['DeepInfra'] } });
+});
+afterAll(async () => fake.close());
+beforeEach(() => telemetry.reset());
+
+function model(options: Parameters<typeof genopsMiddleware>[0] = {}) {
+  // includeUsage: the provider asks for usage on streams (stream_options.include_usage), as OpenRouter needs.
+  const openrouter = createOpenAICompatible({
+    name: 'openrouter',
+    baseURL: fake.baseURL,
+    apiKey: 'k',
+    includeUsage: true,
+  });
+  return wrapLanguageModel({
+    model: openrouter('deepseek/deepseek-chat'),
+    middleware: genopsMiddleware({
+      tracerProvider: telemetry.tracerProvider,
+      meterProvider: telemetry.meterProvider,
+      env: {},
+      ...options,
+    }),
+  });
+}
+
+// 'Summarise the quarterly report' is 30 prompt tokens at the fake (one a character); 20 completion tokens; the
+// fake reports cost at 0.30 / 1.20 USD per 1M: 30 × 0.3 + 20 × 1.2 = 33 per 1M.
+const PROMPT = 'Summarise the quarterly report';
+
+describe('genopsMiddleware (Vercel AI SDK)', () => {
+  it('gives generateText one span with the provider-reported cost, served provider, tokens and team', async () => {
+    const result = await withGenOps({ team: 'search', project: 'ranker' }, () =>
+      generateText({ model: model(), prompt: PROMPT, maxOutputTokens: 20, maxRetries: 0 }),
+    );
+    expect(result.text).toBe(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '));
+    await eventually(() => telemetry.spans().length === 1);
+    const a = telemetry.spans()[0]!.attributes;
+    expect(telemetry.spans()[0]!.name).toBe('chat deepseek/deepseek-chat');
+    expect(a['genops.cost.total']).toBe(0.000033);
+    expect(a['genops.cost.source']).toBe('reported');
+    expect(a['genops.openrouter.actual_provider']).toBe('DeepInfra');
+    expect(a['gen_ai.provider.name']).toBe('openrouter');
+    expect(a['gen_ai.usage.input_tokens']).toBe(30);
+    expect(a['gen_ai.usage.output_tokens']).toBe(20);
+    expect(a['genops.team']).toBe('search');
+    expect(a['genops.project']).toBe('ranker');
+  });
+
+  it('gives streamText one span once the stream is read, with the usage from its finish part', async () => {
+    const result = streamText({ model: model(), prompt: PROMPT, maxOutputTokens: 5, maxRetries: 0 });
+    let text = '';
+    for await (const delta of result.textStream) text += delta;
+    expect(text).toBe('w0 w1 w2 w3 w4');
+    await eventually(() => telemetry.spans().length === 1);
+    const a = telemetry.spans()[0]!.attributes;
+    expect(a['gen_ai.usage.input_tokens']).toBe(30);
+    expect(a['gen_ai.usage.output_tokens']).toBe(5);
+    // No provider cost in the stream's parts: priced from the catalog (deepseek-chat 0.27 / 1.1 USD per 1M):
+    // 30 × 0.27 + 5 × 1.1 = 13.6 per 1M.
+    expect(a['genops.cost.total']).toBe(0.0000136);
+    expect(a['genops.cost.source']).toBe('estimated');
+  });
+
+  it('gives generateObject one span too', async () => {
+    const { object } = await generateObject({
+      model: model(),
+      schema: jsonSchema<{ answer: string }>({
+        type: 'object',
+        properties: { answer: { type: 'string' } },
+        required: ['answer'],
+      }),
+      prompt: PROMPT,
+      maxOutputTokens: 3,
+      maxRetries: 0,
+    });
+    expect(object).toEqual({ answer: 'w0 w1 w2' });
+    await eventually(() => telemetry.spans().length === 1);
+    expect(telemetry.spans()[0]!.attributes['genops.cost.source']).toBe('reported');
+  });
+
+  it('lets BudgetGuard block before the model is called', async () => {
+    const processor = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ decision: 'BLOCKED', reasonCode: 'HARD_LIMIT', reason: 'spent 5 of 5 USD' }));
+    });
+    await new Promise<void>((r) => processor.listen(0, '127.0.0.1', r));
+    const guard = new BudgetGuard({ url: `http://127.0.0.1:${(processor.address() as AddressInfo).port}` });
+    const before = fake.requests.length;
+    try {
+      const error = await withGenOps({ team: 'growth' }, () =>
+        generateText({
+          model: model({ budgetGuard: guard }),
+          prompt: PROMPT,
+          maxOutputTokens: 5,
+          maxRetries: 0,
+        }),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BudgetExceededError);
+      expect(fake.requests.length).toBe(before);
+      await eventually(() => telemetry.spans().length === 1);
+      expect(telemetry.spans()[0]!.attributes['genops.budget.decision']).toBe('BLOCKED');
+    } finally {
+      guard.close();
+      processor.close();
+    }
+  });
+});
