@@ -69,6 +69,17 @@ beforeAll(async () => {
         for await (const _chunk of stream) void _chunk;
       }
     });
+    // An LLM span of another instrumentation (OTel GenAI semconv, no GenOps cost): it reaches Kafka for the
+    // processor to price.
+    const foreign = trace.getTracer('openllmetry-like').startSpan('chat gpt-4o', {
+      attributes: {
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 100,
+        'gen_ai.usage.output_tokens': 20,
+      },
+    });
+    foreign.end();
     root.end();
   });
   // Stream spans end on a microtask after the last chunk: let the microtask queue drain before flushing.
@@ -178,7 +189,7 @@ describe('the collector pipeline', () => {
     it('returns the trace with its genops.* attributes', async () => {
       const spans = await waitFor('the trace in Jaeger', async () => {
         const s = await jaegerTrace(endpoints.jaegerUrl, traceId);
-        return s.length === 7 ? s : undefined;
+        return s.length === 8 ? s : undefined;
       });
       const names = spans.map((s) => s.operationName).sort();
       expect(names).toEqual([
@@ -186,6 +197,7 @@ describe('the collector pipeline', () => {
         'chat deepseek/deepseek-chat',
         'chat deepseek/deepseek-chat',
         'chat fail/429',
+        'chat gpt-4o',
         'chat qwen/qwen-2.5-72b-instruct',
         'chat qwen/qwen-2.5-72b-instruct',
         'e2e-root',
@@ -223,7 +235,7 @@ describe('the collector pipeline', () => {
         .flatMap((r) => r.body.resourceSpans as { scopeSpans: { spans: { traceId: string }[] }[] }[])
         .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
         .filter((s) => s.traceId === traceIdBase64).length;
-      expect(spanCount).toBe(7);
+      expect(spanCount).toBe(8); // the six LLM calls, the foreign LLM span and e2e-root
     });
   });
 
@@ -258,7 +270,7 @@ describe('the collector pipeline', () => {
       const spans = await consumeSpans(
         endpoints.kafkaBrokers,
         'genops.cost-spans',
-        (all) => all.filter((s) => s.traceId === traceId).length >= 6,
+        (all) => all.filter((s) => s.traceId === traceId).length >= 7,
       );
       const ours = spans.filter((s) => s.traceId === traceId);
       expect(ours.map((s) => s.name).sort()).toEqual([
@@ -266,13 +278,23 @@ describe('the collector pipeline', () => {
         'chat deepseek/deepseek-chat',
         'chat deepseek/deepseek-chat',
         'chat fail/429',
+        'chat gpt-4o',
         'chat qwen/qwen-2.5-72b-instruct',
         'chat qwen/qwen-2.5-72b-instruct',
       ]);
-      expect(new Set(ours.map((s) => s.spanId)).size).toBe(6);
-      expect(spans.filter((s) => attr(s, 'genops.cost.total') === undefined)).toEqual([]);
+      expect(new Set(ours.map((s) => s.spanId)).size).toBe(7);
+      // Only LLM calls: GenOps' cost spans and the foreign one with its token usage; never e2e-root.
+      expect(
+        spans.filter(
+          (s) =>
+            attr(s, 'genops.cost.total') === undefined && attr(s, 'gen_ai.usage.input_tokens') === undefined,
+        ),
+      ).toEqual([]);
       // OTLP JSON carries a whole-number cost (the failed call's 0) as an int64 string, others as doubles.
-      const costs = ours.map((s) => Number(attr(s, 'genops.cost.total'))).sort();
+      const costs = ours
+        .filter((s) => attr(s, 'genops.cost.total') !== undefined)
+        .map((s) => Number(attr(s, 'genops.cost.total')))
+        .sort();
       expect(costs).toEqual([0, 0.0000138, 0.0000138, 0.000021, 0.000021, 0.000021]);
     });
   });

@@ -64,14 +64,15 @@ export async function startProcessor(
       .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
       .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
   };
+  const prices = new PriceCatalogHolder(config.pricesFile);
   const consumer = new CostSpanConsumer(
     config,
     ledger,
     metrics,
     { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     checkAlerts,
+    () => prices.current,
   );
-  const prices = new PriceCatalogHolder(config.pricesFile);
   const app = createApp({
     prices,
     ledger,

@@ -1,8 +1,10 @@
 // Decodes one Kafka message (OTLP JSON, as the collector's kafka exporter writes it) into cost events, and says
 // exactly why anything could not be decoded. Pure.
 import { z } from 'zod';
+import { PriceCatalog, usdToNanoUsd } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
+import { readForeignLlmCall, type AttributeReader } from './foreign-llm-span.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
 export const MAX_COST_USD = 100_000;
@@ -94,6 +96,8 @@ export interface DecodeFailure {
 export interface DecodedMessage {
   events: CostEvent[];
   failures: DecodeFailure[];
+  /** LLM spans that are not one model call (an AI SDK loop, an OpenInference chain): not charged, not failed. */
+  skipped: number;
 }
 
 function zodReason(error: z.ZodError): string {
@@ -154,21 +158,107 @@ function upstreamNano(attrs: Attrs, total: bigint): bigint {
   return nano;
 }
 
-function toEvent(span: SpanShape, resource: Attrs): CostEvent {
+function reader(attrs: Attrs): AttributeReader {
+  return {
+    str: (key) => str(attrs, key),
+    int: (key) => tokens(attrs, key),
+    has: (key) => attrs.has(key),
+    num: (key) => {
+      const v = attrs.get(key);
+      if (!v) return undefined;
+      const n = Number(v.doubleValue ?? v.intValue);
+      if (!Number.isFinite(n) || n < 0 || n > MAX_COST_USD)
+        throw new Error(`${key} must be a number in [0, ${MAX_COST_USD}]`);
+      return n;
+    },
+  };
+}
+
+const spanTimes = (span: SpanShape) => {
+  const endNs = BigInt(span.endTimeUnixNano);
+  const startNs = BigInt(span.startTimeUnixNano);
+  return {
+    endMs: Number(endNs / 1_000_000n),
+    durationMs: endNs >= startNs ? Number(endNs - startNs) / 1e6 : 0,
+  };
+};
+
+const isErrorSpan = (span: SpanShape, attrs: Attrs) =>
+  span.status?.code === 2 || span.status?.code === 'STATUS_CODE_ERROR' || attrs.has(A.ATTR_ERROR_TYPE);
+
+/**
+ * A span of another instrumentation (no genops.cost.total): its tokens priced from the catalog at the span's end
+ * time (`estimated`), or the cost it reports (`reported`); team and attribution from GenOps attributes on the span
+ * or its resource (`OTEL_RESOURCE_ATTRIBUTES=genops.team=search`), else `unattributed`.
+ */
+function foreignEvent(
+  span: SpanShape,
+  attrs: Attrs,
+  resource: Attrs,
+  catalog: PriceCatalog,
+): CostEvent | 'skip' {
+  const call = readForeignLlmCall(reader(attrs));
+  if (call === 'skip') return 'skip';
+  if (!call)
+    throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} is missing and the span is no LLM call GenOps can price`);
+  if (!call.model) throw new Error(`${call.convention} LLM span without a model`);
+  const { endMs, durationMs } = spanTimes(span);
+  const genops = (key: string) => str(attrs, key) || str(resource, key);
+  let costNano = 0n;
+  let costSource: string = A.COST_SOURCE_UNKNOWN;
+  if (call.reportedCostUsd !== undefined) {
+    costNano = usdToNanoUsd(call.reportedCostUsd);
+    costSource = A.COST_SOURCE_REPORTED;
+  } else {
+    const estimate =
+      catalog.estimate(call.servedModel, call.usage, new Date(endMs)) ??
+      catalog.estimate(call.model, call.usage, new Date(endMs));
+    if (estimate) {
+      costNano = estimate.nanoUsd;
+      costSource = A.COST_SOURCE_ESTIMATED;
+    }
+  }
+  return {
+    traceId: span.traceId.toLowerCase(),
+    spanId: span.spanId.toLowerCase(),
+    eventTimeMs: endMs,
+    team: genops(A.ATTR_GENOPS_TEAM) || 'unattributed',
+    project: genops(A.ATTR_GENOPS_PROJECT),
+    customer: genops(A.ATTR_GENOPS_CUSTOMER_ID),
+    feature: genops(A.ATTR_GENOPS_FEATURE),
+    environment: genops(A.ATTR_GENOPS_ENVIRONMENT) || str(resource, 'deployment.environment.name'),
+    costCenter: genops(A.ATTR_GENOPS_COST_CENTER),
+    experiment: genops(A.ATTR_GENOPS_EXPERIMENT_ID),
+    variant: genops(A.ATTR_GENOPS_VARIANT_ID),
+    model: call.model,
+    servedModel: call.servedModel,
+    provider: call.provider,
+    servedProvider: call.provider,
+    costNano,
+    upstreamNano: 0n,
+    costSource,
+    inputTokens: call.usage.inputTokens,
+    outputTokens: call.usage.outputTokens,
+    isError: isErrorSpan(span, attrs),
+    durationMs,
+    reservationId: '',
+  };
+}
+
+function toEvent(span: SpanShape, resource: Attrs, catalog: PriceCatalog): CostEvent | 'skip' {
   const attrs: Attrs = new Map((span.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
+  if (!attrs.has(A.ATTR_GENOPS_COST_TOTAL)) return foreignEvent(span, attrs, resource, catalog);
   const team = str(attrs, A.ATTR_GENOPS_TEAM);
   if (!team) throw new Error(`${A.ATTR_GENOPS_TEAM} is missing`);
   const model = str(attrs, A.ATTR_GENOPS_MODEL) || str(attrs, A.ATTR_GEN_AI_REQUEST_MODEL);
   if (!model) throw new Error(`${A.ATTR_GENOPS_MODEL} is missing`);
   const provider = str(attrs, A.ATTR_GENOPS_PROVIDER) || str(attrs, A.ATTR_GEN_AI_PROVIDER_NAME) || 'unknown';
-  const endNs = BigInt(span.endTimeUnixNano);
-  const startNs = BigInt(span.startTimeUnixNano);
-  const code = span.status?.code;
+  const { endMs, durationMs } = spanTimes(span);
   const total = costNano(attrs);
   return {
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
-    eventTimeMs: Number(endNs / 1_000_000n),
+    eventTimeMs: endMs,
     team,
     project: str(attrs, A.ATTR_GENOPS_PROJECT),
     customer: str(attrs, A.ATTR_GENOPS_CUSTOMER_ID),
@@ -186,25 +276,36 @@ function toEvent(span: SpanShape, resource: Attrs): CostEvent {
     costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown',
     inputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_INPUT),
     outputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_OUTPUT),
-    isError: code === 2 || code === 'STATUS_CODE_ERROR' || attrs.has(A.ATTR_ERROR_TYPE),
-    durationMs: endNs >= startNs ? Number(endNs - startNs) / 1e6 : 0,
+    isError: isErrorSpan(span, attrs),
+    durationMs,
     reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),
   };
 }
 
-/** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
-export function decodeCostSpans(bytes: Buffer | string): DecodedMessage {
+let bundled: PriceCatalog | undefined;
+
+/**
+ * Decodes a message. A message that is not OTLP JSON yields one failure and no events. Spans of other
+ * instrumentations are priced with `catalog` (default: the bundled one).
+ */
+export function decodeCostSpans(bytes: Buffer | string, catalog?: PriceCatalog): DecodedMessage {
+  const prices = catalog ?? (bundled ??= PriceCatalog.bundled());
   let json: unknown;
   try {
     json = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
   } catch (error) {
-    return { events: [], failures: [{ reason: `not JSON: ${(error as Error).message}` }] };
+    return { events: [], failures: [{ reason: `not JSON: ${(error as Error).message}` }], skipped: 0 };
   }
   const traces = TracesData.safeParse(json);
   if (!traces.success)
-    return { events: [], failures: [{ reason: `not OTLP JSON traces: ${zodReason(traces.error)}` }] };
+    return {
+      events: [],
+      failures: [{ reason: `not OTLP JSON traces: ${zodReason(traces.error)}` }],
+      skipped: 0,
+    };
   const events: CostEvent[] = [];
   const failures: DecodeFailure[] = [];
+  let skipped = 0;
   for (const rs of traces.data.resourceSpans) {
     const resource: Attrs = new Map((rs.resource?.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
     for (const ss of rs.scopeSpans ?? []) {
@@ -220,7 +321,9 @@ export function decodeCostSpans(bytes: Buffer | string): DecodedMessage {
           continue;
         }
         try {
-          events.push(toEvent(span.data, resource));
+          const event = toEvent(span.data, resource, prices);
+          if (event === 'skip') skipped++;
+          else events.push(event);
         } catch (error) {
           failures.push({
             reason: (error as Error).message,
@@ -231,5 +334,5 @@ export function decodeCostSpans(bytes: Buffer | string): DecodedMessage {
       }
     }
   }
-  return { events, failures };
+  return { events, failures, skipped };
 }
