@@ -3,7 +3,8 @@
 //   usage: input_tokens = characters of the system prompt and messages; output_tokens = max_tokens.
 //   `x-fake-cache: {"read":N,"write5m":N,"write1h":N}` adds Anthropic's cache fields; a model starting with
 //   `fail-` answers 500, `overloaded-` 529, both in Anthropic's error shape.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeAnthropic {
@@ -20,16 +21,6 @@ function text(content: unknown): string {
   return content
     .map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : ''))
     .join('');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
 
 function error(res: ServerResponse, status: number, type: string, message: string): void {

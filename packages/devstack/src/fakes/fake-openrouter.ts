@@ -1,5 +1,6 @@
 // A local stand-in for OpenRouter's chat completions API, speaking its wire format (JSON and SSE).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 
 /** Fake list prices, USD per million tokens, used for the reported `usage.cost`. */
@@ -51,16 +52,6 @@ export function fakeUsage(body: Record<string, unknown>): { prompt: number; comp
 export function fakeCost(price: FakePrice, prompt: number, completion: number): number {
   const nano = Math.round((prompt * price.input * 1e9 + completion * price.output * 1e9) / 1e6);
   return nano / 1e9;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (data += chunk));
-    req.on('end', () => resolve(data));
-    req.on('error', reject);
-  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

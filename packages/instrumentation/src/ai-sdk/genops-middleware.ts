@@ -5,7 +5,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
-import { BudgetExceededError, type Admitted } from '../budget/budget-guard.js';
+import { admitCall } from '../budget/admit-call.js';
 import { responseInfo, usageFromWire, type WireResponse } from '../openai/openrouter.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry } from '../telemetry/resolve.js';
@@ -94,47 +94,19 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
     return recorder;
   }
 
-  /** BudgetGuard's decision, recorded on the span; throws BudgetExceededError on BLOCKED (the model is not called). */
-  async function admit(
-    recorder: CallRecorder,
-    model: ModelLike,
-    params: CallOptionsLike,
-  ): Promise<Admitted | undefined> {
-    if (!guard) return undefined;
-    try {
-      const estimate = guard.estimateChatCost({
-        model: model.modelId,
-        messages: params.prompt ?? [],
-        max_tokens: params.maxOutputTokens,
-      });
-      const admitted = await guard.admit({
-        team: recorder.team ?? 'unattributed',
-        ...(recorder.project ? { project: recorder.project } : {}),
-        model: model.modelId,
-        estimatedCostUsd: estimate.usd,
-        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
-      });
-      safely(
-        'recording the budget decision',
-        () => {
-          recorder.setBudgetDecision(admitted.decision, admitted.reasonCode);
-          if (admitted.reservationId) recorder.setReservation(admitted.reservationId);
-        },
-        undefined,
-      );
-      return admitted;
-    } catch (error) {
-      if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
-      recorder.end(error);
-      throw error;
-    }
-  }
-
   /** Starts the span, admits, then runs the model call in the span's context; a failure ends the span. */
   async function begin<T>(model: ModelLike, params: CallOptionsLike, call: DoCall) {
     const recorder = safely('starting the LLM span', () => start(model, params), undefined);
     if (!recorder) return { result: (await call()) as T };
-    const admitted = await admit(recorder, model, params);
+    const admitted = guard
+      ? await admitCall(guard, recorder, model.modelId, () =>
+          guard.estimateChatCost({
+            model: model.modelId,
+            messages: params.prompt ?? [],
+            max_tokens: params.maxOutputTokens,
+          }),
+        )
+      : undefined;
     try {
       return { recorder, result: (await otelContext.with(recorder.context, call)) as T };
     } catch (error) {

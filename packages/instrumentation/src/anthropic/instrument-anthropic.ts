@@ -4,7 +4,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
-import { BudgetExceededError, type Admitted } from '../budget/budget-guard.js';
+import { admitCall } from '../budget/admit-call.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
 import { safely } from '../telemetry/safely.js';
@@ -198,32 +198,12 @@ function instrumentedCreate(original: CreateFn, settings: Settings): CreateFn {
     params: Record<string, unknown>,
     requestOptions: unknown,
   ) {
-    let admitted: Admitted;
-    try {
-      const estimate = guard!.estimateChatCost({
+    const admitted = await admitCall(guard!, recorder, String(params.model), () =>
+      guard!.estimateChatCost({
         model: anthropicCatalogModel(String(params.model)),
         messages: chatMessages(params),
         max_tokens: params.max_tokens,
-      });
-      admitted = await guard!.admit({
-        team: recorder.team ?? 'unattributed',
-        ...(recorder.project ? { project: recorder.project } : {}),
-        model: String(params.model),
-        estimatedCostUsd: estimate.usd,
-        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
-      });
-    } catch (error) {
-      if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
-      recorder.end(error);
-      throw error;
-    }
-    safely(
-      'recording the budget decision',
-      () => {
-        recorder.setBudgetDecision(admitted.decision, admitted.reasonCode);
-        if (admitted.reservationId) recorder.setReservation(admitted.reservationId);
-      },
-      undefined,
+      }),
     );
     try {
       const result = otelContext.with(recorder.context, () => original.call(self, params, requestOptions));

@@ -1,7 +1,8 @@
 // Wraps the official `openai` SDK's chat.completions.create: one span and the GenOps metrics per call.
 import { context as otelContext } from '@opentelemetry/api';
 import * as A from '@genops/semconv';
-import { BudgetExceededError, type BudgetGuard } from '../budget/budget-guard.js';
+import { admitCall } from '../budget/admit-call.js';
+import type { BudgetGuard } from '../budget/budget-guard.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
 import { safely } from '../telemetry/safely.js';
@@ -132,28 +133,8 @@ export function instrumentedCreate(original: CreateFn, settings: CreateSettings)
     requestOptions: unknown,
   ) {
     const { recorder } = call;
-    let admitted: Awaited<ReturnType<NonNullable<typeof guard>['admit']>>;
-    try {
-      const estimate = guard!.estimateChatCost(params);
-      admitted = await guard!.admit({
-        team: recorder.team ?? 'unattributed',
-        ...(recorder.project ? { project: recorder.project } : {}),
-        model: String(params.model),
-        estimatedCostUsd: estimate.usd,
-        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
-      });
-    } catch (error) {
-      if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
-      recorder.end(error);
-      throw error;
-    }
-    safely(
-      'recording the budget decision',
-      () => {
-        recorder.setBudgetDecision(admitted.decision, admitted.reasonCode);
-        if (admitted.reservationId) recorder.setReservation(admitted.reservationId);
-      },
-      undefined,
+    const admitted = await admitCall(guard!, recorder, String(params.model), () =>
+      guard!.estimateChatCost(params),
     );
     try {
       const result = otelContext.with(recorder.context, () =>
