@@ -26,6 +26,10 @@ describe('trackLLMCall', () => {
       expect(attrs['genops.cost.total']).toBe(0.0000521);
       expect(attrs['genops.cost.estimated']).toBe(0.0000521);
       expect(attrs['genops.cost.source']).toBe('estimated');
+      // The proposed semconv cost attributes, beside genops.cost.*: computed here, so `local`.
+      expect(attrs['gen_ai.usage.cost.amount']).toBe(0.0000521);
+      expect(attrs['gen_ai.usage.cost.currency']).toBe('USD');
+      expect(attrs['gen_ai.usage.cost.source']).toBe('local');
       expect(attrs['genops.team']).toBe('custom');
     });
   });

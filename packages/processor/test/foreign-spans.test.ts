@@ -173,6 +173,41 @@ describe('spans of other instrumentations', () => {
     });
   });
 
+  it('reads the proposed semconv cost: a provider-reported amount wins, a local one only where we have no price', () => {
+    const decoded = decodeCostSpans(
+      message([
+        span([
+          ['gen_ai.request.model', 'gpt-4o'],
+          ['gen_ai.usage.input_tokens', 1000],
+          ['gen_ai.usage.output_tokens', 100],
+          ['gen_ai.usage.cost.amount', 0.0042],
+          ['gen_ai.usage.cost.currency', 'USD'],
+          ['gen_ai.usage.cost.source', 'provider'],
+        ]),
+        span([
+          ['gen_ai.request.model', 'gpt-4o'],
+          ['gen_ai.usage.input_tokens', 1000],
+          ['gen_ai.usage.output_tokens', 100],
+          ['gen_ai.usage.cost.amount', 0.5],
+          ['gen_ai.usage.cost.source', 'local'],
+        ]),
+        span([
+          ['gen_ai.request.model', 'acme-1'],
+          ['gen_ai.usage.input_tokens', 10],
+          ['gen_ai.usage.output_tokens', 5],
+          ['gen_ai.usage.cost.amount', 0.000015],
+          ['gen_ai.usage.cost.source', 'local'],
+        ]),
+      ]),
+    );
+    expect(decoded.events.map((e) => [e.costNano, e.costSource])).toEqual([
+      [4_200_000n, 'reported'],
+      // gpt-4o is priced here: 1,000 × 2.5 + 100 × 10 = 3,500 USD·tokens per 1M → 3,500,000 nano-USD
+      [3_500_000n, 'estimated'],
+      [15_000n, 'estimated'],
+    ]);
+  });
+
   it('prices with the catalog it is given (the processor’s reloadable one)', () => {
     const catalog = new PriceCatalog({
       version: 't',

@@ -102,6 +102,14 @@ export const METRIC_ATTRIBUTE_KEYS = [
   ATTR_GEN_AI_TOKEN_TYPE,
 ] as const;
 
+// The cost attributes proposed for the GenAI semantic conventions (semantic-conventions-genai PR #443), set beside
+// genops.cost.*: amount, ISO 4217 currency, and whether the provider reported it or it was computed locally.
+export const ATTR_GEN_AI_USAGE_COST_AMOUNT = 'gen_ai.usage.cost.amount' as const;
+export const ATTR_GEN_AI_USAGE_COST_CURRENCY = 'gen_ai.usage.cost.currency' as const;
+export const ATTR_GEN_AI_USAGE_COST_SOURCE = 'gen_ai.usage.cost.source' as const;
+export const GEN_AI_COST_SOURCE_PROVIDER = 'provider' as const;
+export const GEN_AI_COST_SOURCE_LOCAL = 'local' as const;
+
 export const COST_SOURCE_REPORTED = 'reported' as const;
 export const COST_SOURCE_ESTIMATED = 'estimated' as const;
 export const COST_SOURCE_UNKNOWN = 'unknown' as const;

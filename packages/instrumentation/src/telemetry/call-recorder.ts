@@ -171,6 +171,16 @@ export class CallRecorder implements LLMCall {
       [A.ATTR_GENOPS_COST_CURRENCY]: 'USD',
       [A.ATTR_GENOPS_COST_SOURCE]: cost.source,
       [A.ATTR_GENOPS_PRICE_CATALOG_VERSION]: this.telemetry.catalog.version,
+      ...(cost.source === A.COST_SOURCE_UNKNOWN
+        ? {}
+        : {
+            [A.ATTR_GEN_AI_USAGE_COST_AMOUNT]: cost.totalUsd,
+            [A.ATTR_GEN_AI_USAGE_COST_CURRENCY]: 'USD',
+            [A.ATTR_GEN_AI_USAGE_COST_SOURCE]:
+              cost.source === A.COST_SOURCE_REPORTED
+                ? A.GEN_AI_COST_SOURCE_PROVIDER
+                : A.GEN_AI_COST_SOURCE_LOCAL,
+          }),
     });
     if (cost.estimatedUsd !== undefined) span.setAttribute(A.ATTR_GENOPS_COST_ESTIMATED, cost.estimatedUsd);
     const type = failed ? errorType(error) : undefined;

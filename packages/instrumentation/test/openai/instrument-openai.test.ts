@@ -91,6 +91,9 @@ describe('instrumentOpenAI', () => {
         'genops.cost.currency': 'USD',
         'genops.cost.source': 'reported',
         'genops.cost.estimated': 0.0000521,
+        'gen_ai.usage.cost.amount': 0.000057,
+        'gen_ai.usage.cost.currency': 'USD',
+        'gen_ai.usage.cost.source': 'provider',
         'genops.price_catalog.version': '2025-06-01',
       });
     });

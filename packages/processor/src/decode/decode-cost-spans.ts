@@ -216,6 +216,9 @@ function foreignEvent(
     if (estimate) {
       costNano = estimate.nanoUsd;
       costSource = A.COST_SOURCE_ESTIMATED;
+    } else if (call.localCostUsd !== undefined) {
+      costNano = usdToNanoUsd(call.localCostUsd); // the producer's own estimate, for a model we cannot price
+      costSource = A.COST_SOURCE_ESTIMATED;
     }
   }
   return {

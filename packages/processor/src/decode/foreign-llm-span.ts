@@ -11,8 +11,10 @@ export interface ForeignLlmCall {
   servedModel: string;
   provider: string;
   usage: TokenUsage;
-  /** A cost the span itself reports (OpenInference `llm.cost.total`), USD. */
+  /** A cost the provider reported, carried by the span (OpenInference `llm.cost.total`, semconv cost `provider`), USD. */
   reportedCostUsd?: number;
+  /** A cost the producer computed itself (semconv cost `local`), USD: used only when our catalog has no price. */
+  localCostUsd?: number;
 }
 
 export interface AttributeReader {
@@ -36,7 +38,24 @@ const providerName = (provider: string) => provider.split('.')[0] ?? provider;
  * The call a foreign span describes; `skip` for a span of the right kind that is not one model call (a parent);
  * undefined when the span is no LLM call at all.
  */
+/** The proposed semconv cost attributes (`gen_ai.usage.cost.*`), in USD only. */
+function semconvCost(read: AttributeReader): Pick<ForeignLlmCall, 'reportedCostUsd' | 'localCostUsd'> {
+  const amount = read.num('gen_ai.usage.cost.amount');
+  const currency = read.str('gen_ai.usage.cost.currency') || 'USD';
+  if (amount === undefined || currency.toUpperCase() !== 'USD') return {};
+  return read.str('gen_ai.usage.cost.source') === 'provider'
+    ? { reportedCostUsd: amount }
+    : { localCostUsd: amount };
+}
+
 export function readForeignLlmCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
+  const call = readCall(read);
+  return call && call !== 'skip' && call.reportedCostUsd === undefined
+    ? { ...call, ...semconvCost(read) }
+    : call;
+}
+
+function readCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
   const operation = read.str('ai.operationId');
   if (operation) {
     // generateText → ai.generateText (the loop) and ai.generateText.doGenerate (each model call): only the latter.
