@@ -1,6 +1,7 @@
 // Attribution carried in OTel context, so nested and concurrent async work each keep their own.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { context, createContextKey } from '@opentelemetry/api';
+import { context, createContextKey, propagation } from '@opentelemetry/api';
+import { ATTRIBUTION_ATTRIBUTES } from './telemetry/attributes.js';
 import type { GenOpsAttribution } from './types.js';
 
 const ATTRIBUTION_KEY = createContextKey('genops.attribution');
@@ -68,10 +69,25 @@ export function attributionFromEnv(env: Record<string, string | undefined>): Gen
   return out;
 }
 
-/** Effective attribution of a call: context over wrap defaults over environment. */
+/**
+ * Attribution from W3C baggage (`baggage: genops.team=search,genops.project=ranker`), so a gateway or an upstream
+ * service can attribute the calls of the services behind it without code changes there.
+ */
+export function attributionFromBaggage(): GenOpsAttribution {
+  const baggage = propagation.getBaggage(context.active());
+  if (!baggage) return {};
+  const out: GenOpsAttribution = {};
+  for (const [field, key] of Object.entries(ATTRIBUTION_ATTRIBUTES) as [keyof GenOpsAttribution, string][]) {
+    const value = baggage.getEntry(key)?.value;
+    if (value) out[field] = value;
+  }
+  return out;
+}
+
+/** Effective attribution of a call: `withGenOps` context over baggage over wrap defaults over environment. */
 export function resolveAttribution(
   defaults: GenOpsAttribution,
   fromEnv: GenOpsAttribution,
 ): GenOpsAttribution {
-  return { ...fromEnv, ...definedFields(defaults), ...getGenOpsContext() };
+  return { ...fromEnv, ...definedFields(defaults), ...attributionFromBaggage(), ...getGenOpsContext() };
 }

@@ -145,3 +145,29 @@ describe('trackLLMCall', () => {
     });
   });
 });
+
+describe('attribution from W3C baggage', () => {
+  it('takes genops.* baggage entries, under withGenOps and over the wrap defaults', async () => {
+    const { context, propagation } = await import('@opentelemetry/api');
+    const baggage = propagation.createBaggage({
+      'genops.team': { value: 'payments' },
+      'genops.project': { value: 'checkout' },
+    });
+    await context.with(propagation.setBaggage(context.active(), baggage), async () => {
+      await trackLLMCall({ provider: 'custom', model: 'deepseek/deepseek-chat' }, async () => {}, {
+        ...options,
+        defaults: { team: 'default-team', environment: 'prod' },
+      });
+      await withGenOps({ project: 'override' }, () =>
+        trackLLMCall({ provider: 'custom', model: 'deepseek/deepseek-chat' }, async () => {}, options),
+      );
+    });
+    const [first, second] = telemetry.spans().map((s) => s.attributes);
+    expect([first!['genops.team'], first!['genops.project'], first!['genops.environment']]).toEqual([
+      'payments',
+      'checkout',
+      'prod',
+    ]);
+    expect([second!['genops.team'], second!['genops.project']]).toEqual(['payments', 'override']);
+  });
+});

@@ -24,6 +24,7 @@ const Env = z.object({
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
   GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   GENOPS_PRICES_FILE: z.string().optional(),
+  GENOPS_ATTRIBUTION_RULES_FILE: z.string().optional(),
   GENOPS_PRICE_SYNC_SOURCE: z.enum(['openrouter', 'litellm']).optional(),
   GENOPS_PRICE_SYNC_URL: z.string().url().optional(),
   GENOPS_PRICE_SYNC_INTERVAL_MS: z.coerce
@@ -60,6 +61,8 @@ export interface ProcessorConfig {
   readyMaxLag: number;
   /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */
   alertRetryMs: number;
+  /** Who pays for spans that do not say (`service.name: checkout-*` → team payments). */
+  attributionRulesFile?: string;
   /** Price history laid over the bundled catalog (JSON or YAML); the sync appends to it. */
   pricesFile?: string;
   /** Sync `pricesFile` from this source on a schedule and reload the catalog when a price changed. */
@@ -116,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
     alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
     ...(e.GENOPS_PRICES_FILE ? { pricesFile: e.GENOPS_PRICES_FILE } : {}),
+    ...(e.GENOPS_ATTRIBUTION_RULES_FILE ? { attributionRulesFile: e.GENOPS_ATTRIBUTION_RULES_FILE } : {}),
     ...(e.GENOPS_PRICE_SYNC_SOURCE
       ? {
           priceSync: {

@@ -1,7 +1,8 @@
 export { loadConfig } from './config.js';
 export type { ProcessorConfig } from './config.js';
-export { decodeCostSpans, MAX_COST_USD } from './decode/decode-cost-spans.js';
-export type { DecodedMessage, DecodeFailure } from './decode/decode-cost-spans.js';
+export { decodeCostSpans, MAX_COST_USD, UNATTRIBUTED } from './decode/decode-cost-spans.js';
+export { AttributionRules } from './decode/attribution-rules.js';
+export type { DecodedMessage, DecodeFailure, DecodeOptions } from './decode/decode-cost-spans.js';
 export { DIMENSION_NAMES, nanoToUsd } from './decode/cost-event.js';
 export type { CostEvent, Dimension } from './decode/cost-event.js';
 export type {

@@ -12,6 +12,7 @@ import type { CostLedger } from './ledger/cost-ledger.js';
 import { openLedger } from './ledger/open-ledger.js';
 import { ProcessorMetrics } from './metrics.js';
 import { ReservationSweeper } from './budget/reservation-sweeper.js';
+import { AttributionRules } from './decode/attribution-rules.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from './prices/price-catalog-holder.js';
 
 export interface RunningProcessor {
@@ -65,13 +66,16 @@ export async function startProcessor(
       .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
   };
   const prices = new PriceCatalogHolder(config.pricesFile);
+  const attributionRules = config.attributionRulesFile
+    ? AttributionRules.fromFile(config.attributionRulesFile)
+    : AttributionRules.none();
   const consumer = new CostSpanConsumer(
     config,
     ledger,
     metrics,
     { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     checkAlerts,
-    () => prices.current,
+    () => ({ catalog: prices.current, rules: attributionRules }),
   );
   const app = createApp({
     prices,

@@ -72,7 +72,6 @@ describe('decodeCostSpans', () => {
         otlpMessage([otlpSpan({ costUsd: 0.1 })]).replace('"doubleValue":0.1', '"doubleValue":"NaN"'),
         'genops.cost.total must be a finite number',
       ],
-      ['a missing team', otlpMessage([otlpSpan({ team: '' })]), 'genops.team is missing'],
       [
         'an upstream cost above the total',
         otlpMessage([otlpSpan({ costUsd: 0.1, upstreamUsd: 0.2 })]),
@@ -95,10 +94,20 @@ describe('decodeCostSpans', () => {
 
     it('keeps the valid spans of a message that also holds a bad one', () => {
       const { events, failures } = decodeCostSpans(
-        otlpMessage([otlpSpan({ costUsd: 0.25 }), otlpSpan({ team: '' }), otlpSpan({ costUsd: 0.5 })]),
+        otlpMessage([
+          otlpSpan({ costUsd: 0.25 }),
+          otlpSpan({ costUsd: 0.1, upstreamUsd: 0.2 }),
+          otlpSpan({ costUsd: 0.5 }),
+        ]),
       );
       expect(events.map((e) => e.costNano)).toEqual([250_000_000n, 500_000_000n]);
-      expect(failures.map((f) => f.reason)).toEqual(['genops.team is missing']);
+      expect(failures.map((f) => f.reason)).toEqual(['genops.cost.upstream is more than genops.cost.total']);
+    });
+
+    it('counts a span without a team under unattributed, never drops it', () => {
+      const { events, failures } = decodeCostSpans(otlpMessage([otlpSpan({ team: '', costUsd: 0.25 })]));
+      expect(failures).toEqual([]);
+      expect(events.map((e) => [e.team, e.costNano])).toEqual([['unattributed', 250_000_000n]]);
     });
   });
 });

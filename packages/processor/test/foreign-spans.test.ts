@@ -221,7 +221,7 @@ describe('spans of other instrumentations', () => {
           ['gen_ai.usage.output_tokens', 500],
         ]),
       ]),
-      catalog,
+      { catalog },
     );
     // 1,000 × 1 + 500 × 2 = 2,000 USD·tokens per 1M → 2,000,000 nano-USD
     expect(decoded.events[0]).toMatchObject({ costNano: 2_000_000n, costSource: 'estimated' });

@@ -220,7 +220,15 @@ describe('processor (real Kafka)', () => {
         [otlpMessage([otlpSpan({ team, costUsd: -1, endMs: NOW })]), 'out of range'],
         [nanCost, 'must be a finite number'],
         [otlpMessage([otlpSpan({ team, costUsd: 1e300, endMs: NOW })]), 'out of range'],
-        [otlpMessage([otlpSpan({ team: '', endMs: NOW })]), 'genops.team is missing'],
+        [
+          otlpMessage([
+            {
+              ...otlpSpan({ team, endMs: NOW }),
+              attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }],
+            },
+          ]),
+          'is no LLM call GenOps can price',
+        ],
         [huge, 'not OTLP JSON traces'],
         [valid(0.004), null],
       ];

@@ -3,7 +3,8 @@ import type { Attributes } from '@opentelemetry/api';
 import * as A from '@genops/semconv';
 import type { GenOpsAttribution, LLMResponseInfo, TokenUsage } from '../types.js';
 
-const ATTRIBUTION_ATTRIBUTES: Readonly<Record<keyof GenOpsAttribution, string>> = {
+/** The span attribute (and W3C baggage key) of each attribution field. */
+export const ATTRIBUTION_ATTRIBUTES: Readonly<Record<keyof GenOpsAttribution, string>> = {
   team: A.ATTR_GENOPS_TEAM,
   project: A.ATTR_GENOPS_PROJECT,
   customerId: A.ATTR_GENOPS_CUSTOMER_ID,

@@ -1,9 +1,8 @@
 // Consumes cost spans from Kafka into the ledger. Offsets are committed only after the ledger write is durable;
 // what cannot be decoded goes to the dead-letter topic (original bytes + reason) and consumption goes on.
-import type { PriceCatalog } from '@genops/pricing';
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
 import type { ProcessorConfig } from '../config.js';
-import { decodeCostSpans } from '../decode/decode-cost-spans.js';
+import { decodeCostSpans, type DecodeOptions } from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
@@ -42,8 +41,8 @@ export class CostSpanConsumer {
     private readonly log: ConsumerLogger,
     /** Called after each durable write with the events it held (budget alerts); must not throw. */
     private readonly afterWrite: (events: CostEvent[]) => void = () => {},
-    /** Prices spans of other instrumentations (the processor's reloadable catalog). */
-    private readonly catalog: () => PriceCatalog | undefined = () => undefined,
+    /** How spans of other instrumentations are priced and attributed (the processor's reloadable catalog, rules). */
+    private readonly decodeOptions: () => DecodeOptions = () => ({}),
   ) {
     this.kafka = new Kafka({
       clientId: 'genops-processor',
@@ -122,7 +121,7 @@ export class CostSpanConsumer {
     const deadLetters: { value: Buffer | null; headers: Record<string, string> }[] = [];
     for (const message of batch.messages) {
       this.metrics.messages.inc();
-      const decoded = decodeCostSpans(message.value ?? Buffer.alloc(0), this.catalog());
+      const decoded = decodeCostSpans(message.value ?? Buffer.alloc(0), this.decodeOptions());
       events.push(...decoded.events);
       for (const failure of decoded.failures) {
         deadLetters.push({

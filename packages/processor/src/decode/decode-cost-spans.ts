@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PriceCatalog, usdToNanoUsd } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
+import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall, type AttributeReader } from './foreign-llm-span.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
@@ -183,6 +184,34 @@ const spanTimes = (span: SpanShape) => {
   };
 };
 
+/** The team of spend nothing attributes. */
+export const UNATTRIBUTED = 'unattributed';
+
+/**
+ * Who pays: GenOps attributes on the span, then the AI SDK's telemetry metadata (`ai.telemetry.metadata.genops.*`),
+ * then the resource (`OTEL_RESOURCE_ATTRIBUTES=genops.team=…`); what is still empty from the first matching
+ * attribution rule; a team nothing names is `unattributed` (counted, never dropped).
+ */
+function attribution(attrs: Attrs, resource: Attrs, rules: AttributionRules): Record<RuleField, string> {
+  const get = (key: string) =>
+    str(attrs, key) || str(attrs, `ai.telemetry.metadata.${key}`) || str(resource, key);
+  const fields: Record<RuleField, string> = {
+    team: get(A.ATTR_GENOPS_TEAM),
+    project: get(A.ATTR_GENOPS_PROJECT),
+    environment: get(A.ATTR_GENOPS_ENVIRONMENT) || str(resource, 'deployment.environment.name'),
+    customer: get(A.ATTR_GENOPS_CUSTOMER_ID),
+    feature: get(A.ATTR_GENOPS_FEATURE),
+    costCenter: get(A.ATTR_GENOPS_COST_CENTER),
+  };
+  if (RULE_FIELDS.some((f) => !fields[f])) {
+    const fromRules = rules.resolve((key) => str(attrs, key) || str(resource, key));
+    for (const field of RULE_FIELDS)
+      if (!fields[field] && fromRules[field]) fields[field] = fromRules[field]!;
+  }
+  if (!fields.team) fields.team = UNATTRIBUTED;
+  return fields;
+}
+
 const isErrorSpan = (span: SpanShape, attrs: Attrs) =>
   span.status?.code === 2 || span.status?.code === 'STATUS_CODE_ERROR' || attrs.has(A.ATTR_ERROR_TYPE);
 
@@ -195,7 +224,7 @@ function foreignEvent(
   span: SpanShape,
   attrs: Attrs,
   resource: Attrs,
-  catalog: PriceCatalog,
+  { catalog, rules }: Required<DecodeOptions>,
 ): CostEvent | 'skip' {
   const call = readForeignLlmCall(reader(attrs));
   if (call === 'skip') return 'skip';
@@ -203,7 +232,6 @@ function foreignEvent(
     throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} is missing and the span is no LLM call GenOps can price`);
   if (!call.model) throw new Error(`${call.convention} LLM span without a model`);
   const { endMs, durationMs } = spanTimes(span);
-  const genops = (key: string) => str(attrs, key) || str(resource, key);
   let costNano = 0n;
   let costSource: string = A.COST_SOURCE_UNKNOWN;
   if (call.reportedCostUsd !== undefined) {
@@ -225,14 +253,9 @@ function foreignEvent(
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
     eventTimeMs: endMs,
-    team: genops(A.ATTR_GENOPS_TEAM) || 'unattributed',
-    project: genops(A.ATTR_GENOPS_PROJECT),
-    customer: genops(A.ATTR_GENOPS_CUSTOMER_ID),
-    feature: genops(A.ATTR_GENOPS_FEATURE),
-    environment: genops(A.ATTR_GENOPS_ENVIRONMENT) || str(resource, 'deployment.environment.name'),
-    costCenter: genops(A.ATTR_GENOPS_COST_CENTER),
-    experiment: genops(A.ATTR_GENOPS_EXPERIMENT_ID),
-    variant: genops(A.ATTR_GENOPS_VARIANT_ID),
+    ...attribution(attrs, resource, rules),
+    experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID) || str(resource, A.ATTR_GENOPS_EXPERIMENT_ID),
+    variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID) || str(resource, A.ATTR_GENOPS_VARIANT_ID),
     model: call.model,
     servedModel: call.servedModel,
     provider: call.provider,
@@ -248,11 +271,9 @@ function foreignEvent(
   };
 }
 
-function toEvent(span: SpanShape, resource: Attrs, catalog: PriceCatalog): CostEvent | 'skip' {
+function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptions>): CostEvent | 'skip' {
   const attrs: Attrs = new Map((span.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
-  if (!attrs.has(A.ATTR_GENOPS_COST_TOTAL)) return foreignEvent(span, attrs, resource, catalog);
-  const team = str(attrs, A.ATTR_GENOPS_TEAM);
-  if (!team) throw new Error(`${A.ATTR_GENOPS_TEAM} is missing`);
+  if (!attrs.has(A.ATTR_GENOPS_COST_TOTAL)) return foreignEvent(span, attrs, resource, options);
   const model = str(attrs, A.ATTR_GENOPS_MODEL) || str(attrs, A.ATTR_GEN_AI_REQUEST_MODEL);
   if (!model) throw new Error(`${A.ATTR_GENOPS_MODEL} is missing`);
   const provider = str(attrs, A.ATTR_GENOPS_PROVIDER) || str(attrs, A.ATTR_GEN_AI_PROVIDER_NAME) || 'unknown';
@@ -262,12 +283,7 @@ function toEvent(span: SpanShape, resource: Attrs, catalog: PriceCatalog): CostE
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
     eventTimeMs: endMs,
-    team,
-    project: str(attrs, A.ATTR_GENOPS_PROJECT),
-    customer: str(attrs, A.ATTR_GENOPS_CUSTOMER_ID),
-    feature: str(attrs, A.ATTR_GENOPS_FEATURE),
-    environment: str(attrs, A.ATTR_GENOPS_ENVIRONMENT) || str(resource, 'deployment.environment.name'),
-    costCenter: str(attrs, A.ATTR_GENOPS_COST_CENTER),
+    ...attribution(attrs, resource, options.rules),
     experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID),
     variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID),
     model,
@@ -287,12 +303,21 @@ function toEvent(span: SpanShape, resource: Attrs, catalog: PriceCatalog): CostE
 
 let bundled: PriceCatalog | undefined;
 
-/**
- * Decodes a message. A message that is not OTLP JSON yields one failure and no events. Spans of other
- * instrumentations are priced with `catalog` (default: the bundled one).
- */
-export function decodeCostSpans(bytes: Buffer | string, catalog?: PriceCatalog): DecodedMessage {
-  const prices = catalog ?? (bundled ??= PriceCatalog.bundled());
+export interface DecodeOptions {
+  /** Prices spans of other instrumentations; default the bundled catalog. */
+  catalog?: PriceCatalog;
+  /** Who pays for spans that do not say; default none (they go to `unattributed`). */
+  rules?: AttributionRules;
+}
+
+const NO_RULES = AttributionRules.none();
+
+/** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
+export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {
+  const resolved = {
+    catalog: options.catalog ?? (bundled ??= PriceCatalog.bundled()),
+    rules: options.rules ?? NO_RULES,
+  };
   let json: unknown;
   try {
     json = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
@@ -324,7 +349,7 @@ export function decodeCostSpans(bytes: Buffer | string, catalog?: PriceCatalog):
           continue;
         }
         try {
-          const event = toEvent(span.data, resource, prices);
+          const event = toEvent(span.data, resource, resolved);
           if (event === 'skip') skipped++;
           else events.push(event);
         } catch (error) {
