@@ -1,5 +1,6 @@
 // Attribution without code changes: the AI SDK's telemetry metadata, resource attributes, and the rules file
 // (GENOPS_ATTRIBUTION_RULES_FILE) for spans that name no team; what nothing attributes is `unattributed`.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AttributionRules, decodeCostSpans } from '../src/index.js';
 import { ConfigError } from '../src/errors.js';
@@ -97,6 +98,16 @@ describe('attribution of spans that carry no GenOps attributes', () => {
 });
 
 describe('the rules file', () => {
+  it('ships a valid example (deploy/genops/attribution-rules.yaml)', () => {
+    const rules = AttributionRules.fromFile(
+      join(import.meta.dirname, '..', '..', '..', 'deploy', 'genops', 'attribution-rules.yaml'),
+    );
+    expect(rules.resolve((key) => (key === 'service.name' ? 'checkout-api' : ''))).toEqual({
+      team: 'payments',
+      project: 'checkout',
+    });
+  });
+
   it.each([
     ['rules:\n  - match: {}\n    set: { team: x }\n', 'line 2: rules.0.match: needs at least one attribute'],
     [
