@@ -7,7 +7,7 @@ export type {
   FakePrice,
   RecordedRequest,
 } from './fakes/fake-openrouter.js';
-export type { HoneycombRecord, DatadogRecord } from './fakes/saas-intake.js';
+export type { HoneycombRecord, DatadogRecord, LangfuseRecord } from './fakes/saas-intake.js';
 export type { DatadogMetric } from './fakes/datadog-payload.js';
 export {
   up,
@@ -35,6 +35,8 @@ export type { PrometheusTools } from './install/prometheus.js';
 export { ensureSystemPackages, missingSystemTools, MissingToolError } from './install/system-tools.js';
 export {
   FAKE_DATADOG_KEY,
+  FAKE_LANGFUSE_PUBLIC_KEY,
+  FAKE_LANGFUSE_SECRET_KEY,
   FAKE_HONEYCOMB_KEY,
   FAKE_HONEYCOMB_METRICS_DATASET,
   collectorEnv,

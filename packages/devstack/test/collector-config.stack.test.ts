@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { collectorBinaryPath, collectorEnv, repoRoot } from '../src/index.js';
 
@@ -41,14 +41,20 @@ describe('collector/config.yaml', () => {
   });
 
   describe('the builder manifest', () => {
-    it('has exactly the component types the config uses, plus debug', () => {
-      const config = parseYaml(readFileSync(join(collectorDir, 'config.yaml'), 'utf8')) as Record<
-        string,
-        Record<string, unknown>
-      >;
+    it('has exactly the component types the config and its overlays use, plus debug', () => {
+      const files = [
+        'config.yaml',
+        ...readdirSync(join(collectorDir, 'overlays')).map((f) => `overlays/${f}`),
+      ];
       const used = new Set<string>(['debug']);
-      for (const kind of ['receivers', 'processors', 'exporters', 'extensions']) {
-        for (const id of Object.keys(config[kind] ?? {})) used.add(id.split('/')[0]!);
+      for (const file of files) {
+        const config = parseYaml(readFileSync(join(collectorDir, file), 'utf8')) as Record<
+          string,
+          Record<string, unknown> | null
+        >;
+        for (const kind of ['receivers', 'processors', 'exporters', 'extensions']) {
+          for (const id of Object.keys(config[kind] ?? {})) used.add(id.split('/')[0]!);
+        }
       }
       const components = spawnSync(binary, ['components'], { encoding: 'utf8' }).stdout;
       const listed = parseYaml(components) as Record<string, { name: string }[] | unknown>;
@@ -79,6 +85,22 @@ describe('collector/overlays and collector/testdata variants', () => {
     const missingKey = validate(['config.yaml', 'overlays/all-destinations.yaml'], noSaasEnv());
     expect(missingKey.status).toBe(1);
     expect(missingKey.output).toContain('exporters::datadog: api.key is not set');
+  });
+
+  it('langfuse.yaml adds Langfuse to config.yaml’s traces exporters and extensions, and nothing else', () => {
+    expect(validate(['config.yaml', 'overlays/langfuse.yaml'], stackEnv())).toEqual({
+      status: 0,
+      output: '',
+    });
+    type Service = { service: { extensions: string[]; pipelines: { traces: { exporters: string[] } } } };
+    const read = (f: string) => parseYaml(readFileSync(join(collectorDir, f), 'utf8')) as Service;
+    const base = read('config.yaml').service;
+    const overlay = read('overlays/langfuse.yaml').service;
+    expect(overlay.pipelines.traces.exporters).toEqual([
+      ...base.pipelines.traces.exporters,
+      'otlp_http/langfuse',
+    ]);
+    expect(overlay.extensions).toEqual([...base.extensions, 'basicauth/langfuse']);
   });
 
   it('debug.yaml adds the debug exporter to the cost pipeline', () => {

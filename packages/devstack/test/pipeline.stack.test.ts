@@ -9,9 +9,11 @@ import {
   FAKE_DATADOG_KEY,
   FAKE_HONEYCOMB_KEY,
   FAKE_HONEYCOMB_METRICS_DATASET,
+  FAKE_LANGFUSE_PUBLIC_KEY,
+  FAKE_LANGFUSE_SECRET_KEY,
   startFakeOpenRouter,
 } from '../src/index.js';
-import type { FakeOpenRouter } from '../src/index.js';
+import type { FakeOpenRouter, LangfuseRecord } from '../src/index.js';
 import {
   attr,
   consumeSpans,
@@ -214,6 +216,31 @@ describe('the collector pipeline', () => {
         'genops.tokens.input': 30,
         'genops.tokens.output': 10,
       });
+    });
+  });
+
+  describe('Langfuse (fake intake, overlays/langfuse.yaml)', () => {
+    it('received the trace over OTLP/HTTP with the project keys as basic auth', async () => {
+      const traceIdBase64 = Buffer.from(traceId, 'hex').toString('base64');
+      const found = await waitFor('the trace at Langfuse', async () => {
+        const records = (await (
+          await fetch(`${endpoints.fakeIntakeUrl}/langfuse`)
+        ).json()) as LangfuseRecord[];
+        const spans = records
+          .filter((r) => r.signal === 'traces')
+          .flatMap(
+            (r) =>
+              (r.body.resourceSpans ?? []) as {
+                scopeSpans: { spans: { traceId: string; name: string }[] }[];
+              }[],
+          )
+          .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
+          .filter((sp) => sp.traceId === traceIdBase64);
+        return spans.length === 8 ? { records, spans } : undefined;
+      });
+      const basic = `Basic ${Buffer.from(`${FAKE_LANGFUSE_PUBLIC_KEY}:${FAKE_LANGFUSE_SECRET_KEY}`).toString('base64')}`;
+      expect(found.records.every((r) => r.headers.authorization === basic)).toBe(true);
+      expect(found.spans.map((sp) => sp.name)).toContain('chat gpt-4o');
     });
   });
 

@@ -1,4 +1,5 @@
-// Local fakes of the two SaaS intakes the collector ships to: Honeycomb (OTLP gRPC) and Datadog (HTTP intake API).
+// Local fakes of the SaaS intakes the collector ships to: Honeycomb (OTLP gRPC), Datadog (HTTP intake API) and
+// Langfuse (OTLP/HTTP with basic auth).
 // They record what arrives and expose it on a small control API for tests.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,13 @@ export interface DatadogRecord {
   metrics?: DatadogMetric[];
   /** Why a metrics payload could not be decoded. */
   decodeError?: string;
+}
+
+/** One OTLP/HTTP export Langfuse's fake received (`/api/public/otel/v1/{traces,metrics,logs}`). */
+export interface LangfuseRecord {
+  signal: OtlpSignal;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
 }
 
 export interface SaasIntake {
@@ -106,11 +114,29 @@ function listen(server: Server, port: number): Promise<number> {
   );
 }
 
-function startDatadog(port: number, records: DatadogRecord[]): Promise<{ server: Server; port: number }> {
+const LANGFUSE_OTLP = /^\/api\/public\/otel\/v1\/(traces|metrics|logs)$/;
+
+/** The HTTP intakes on one port, by path: Langfuse's OTLP endpoint, and Datadog's intake API for the rest. */
+function startHttpIntake(
+  port: number,
+  records: DatadogRecord[],
+  langfuse: LangfuseRecord[],
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     readRaw(req)
       .then((raw) => {
         const path = (req.url ?? '').split('?')[0] ?? '';
+        const otlp = LANGFUSE_OTLP.exec(path);
+        if (otlp) {
+          const body = decompress(raw, req.headers['content-encoding']);
+          const signal = otlp[1] as OtlpSignal;
+          const decoded = req.headers['content-type']?.includes('json')
+            ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>)
+            : decodeOtlp(signal, body);
+          langfuse.push({ signal, headers: flatHeaders(req), body: decoded });
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+          return;
+        }
         if (path === '/api/v1/validate') {
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"valid":true}');
           return;
@@ -136,23 +162,29 @@ function startDatadog(port: number, records: DatadogRecord[]): Promise<{ server:
   return listen(server, port).then((p) => ({ server, port: p }));
 }
 
-/** Starts both fakes and the control API: GET /honeycomb, GET /datadog, DELETE /records, GET /healthz. */
+/**
+ * Starts the fakes and the control API: GET /honeycomb, GET /datadog, GET /langfuse, DELETE /records, GET /healthz.
+ * Langfuse shares the Datadog port (its own path).
+ */
 export async function startSaasIntake(
   ports: { honeycomb?: number; datadog?: number; control?: number } = {},
 ): Promise<SaasIntake> {
   const honeycombRecords: HoneycombRecord[] = [];
   const datadogRecords: DatadogRecord[] = [];
+  const langfuseRecords: LangfuseRecord[] = [];
   const honeycomb = await startHoneycomb(ports.honeycomb ?? 0, honeycombRecords);
-  const datadog = await startDatadog(ports.datadog ?? 0, datadogRecords);
+  const datadog = await startHttpIntake(ports.datadog ?? 0, datadogRecords, langfuseRecords);
   const control = createServer((req, res) => {
     const send = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method === 'GET' && req.url === '/healthz') return send(200, { ok: true });
     if (req.method === 'GET' && req.url === '/honeycomb') return send(200, honeycombRecords);
     if (req.method === 'GET' && req.url === '/datadog') return send(200, datadogRecords);
+    if (req.method === 'GET' && req.url === '/langfuse') return send(200, langfuseRecords);
     if (req.method === 'DELETE' && req.url === '/records') {
       honeycombRecords.length = 0;
       datadogRecords.length = 0;
+      langfuseRecords.length = 0;
       return send(200, { ok: true });
     }
     return send(404, { error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}` } });

@@ -10,6 +10,8 @@ import type { ServiceSpec } from '../supervisor.js';
 export const FAKE_HONEYCOMB_KEY = 'devstack-honeycomb-key';
 export const FAKE_HONEYCOMB_METRICS_DATASET = 'genops-metrics';
 export const FAKE_DATADOG_KEY = 'devstack-datadog-key';
+export const FAKE_LANGFUSE_PUBLIC_KEY = 'pk-lf-devstack';
+export const FAKE_LANGFUSE_SECRET_KEY = 'sk-lf-devstack';
 
 /** The environment that points the shipped collector/config.yaml at this stack. */
 export function collectorEnv(stateDir: string, p: StackPorts): Record<string, string> {
@@ -49,6 +51,10 @@ export function collectorEnv(stateDir: string, p: StackPorts): Record<string, st
     DD_METRICS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
     DD_TRACES_ENDPOINT: `http://${at(p.fakeDatadog)}`,
     DD_LOGS_ENDPOINT: `http://${at(p.fakeDatadog)}`,
+    // overlays/langfuse.yaml, to the fake Langfuse on the same loopback intake.
+    LANGFUSE_HOST: `http://${at(p.fakeDatadog)}`,
+    LANGFUSE_PUBLIC_KEY: FAKE_LANGFUSE_PUBLIC_KEY,
+    LANGFUSE_SECRET_KEY: FAKE_LANGFUSE_SECRET_KEY,
   };
 }
 
@@ -57,7 +63,13 @@ export function collectorSpec(stateDir: string, p: StackPorts, binary: string): 
   return {
     name: 'collector',
     command: binary,
-    args: ['--config', join(repoRoot(), 'collector', 'config.yaml')],
+    // The shipped config with every destination the project supports, Langfuse included (overlays/langfuse.yaml).
+    args: [
+      '--config',
+      join(repoRoot(), 'collector', 'config.yaml'),
+      '--config',
+      join(repoRoot(), 'collector', 'overlays', 'langfuse.yaml'),
+    ],
     env: collectorEnv(stateDir, p),
     cwd: join(stateDir, 'collector'),
     logFile: join(stateDir, 'logs', 'collector.log'),
