@@ -155,6 +155,21 @@ describe('spans of other instrumentations', () => {
     });
   });
 
+  it('reads the GenAI semconv token names before 1.27 (prompt_tokens / completion_tokens), as older OpenLLMetry sends', () => {
+    const decoded = decodeCostSpans(
+      message([
+        span([
+          ['gen_ai.system', 'openai'],
+          ['gen_ai.request.model', 'gpt-4o'],
+          ['gen_ai.usage.prompt_tokens', 1000],
+          ['gen_ai.usage.completion_tokens', 100],
+        ]),
+      ]),
+    );
+    // 1,000 × 2.5 + 100 × 10 = 3,500 USD·tokens per 1M → 3,500,000 nano-USD
+    expect(decoded.events[0]).toMatchObject({ inputTokens: 1000, outputTokens: 100, costNano: 3_500_000n });
+  });
+
   it('records a model without a price with its tokens and cost 0 (source unknown), to reprice later', () => {
     const decoded = decodeCostSpans(
       message([

@@ -102,7 +102,10 @@ function readCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
       ...(cost !== undefined ? { reportedCostUsd: cost } : {}),
     };
   }
-  if (read.has('gen_ai.usage.input_tokens') || read.has('gen_ai.usage.output_tokens')) {
+  const inputKeys = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
+  const outputKeys = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
+  // prompt_tokens / completion_tokens: the GenAI semconv names before 1.27, still sent by older OpenLLMetry/OpenLIT.
+  if ([...inputKeys, ...outputKeys].some((key) => read.has(key))) {
     const model = first(read, ['gen_ai.request.model', 'gen_ai.response.model']);
     return {
       convention: 'gen_ai',
@@ -110,8 +113,8 @@ function readCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
       servedModel: read.str('gen_ai.response.model') || model,
       provider: first(read, ['gen_ai.provider.name', 'gen_ai.system']) || 'unknown',
       usage: {
-        inputTokens: read.int('gen_ai.usage.input_tokens'),
-        outputTokens: read.int('gen_ai.usage.output_tokens'),
+        inputTokens: firstInt(read, inputKeys),
+        outputTokens: firstInt(read, outputKeys),
         cacheReadTokens: firstInt(read, [
           'gen_ai.usage.cache_read.input_tokens',
           'gen_ai.usage.cache_read_input_tokens',
@@ -120,7 +123,10 @@ function readCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
           'gen_ai.usage.cache_creation.input_tokens',
           'gen_ai.usage.cache_creation_input_tokens',
         ]),
-        reasoningTokens: firstInt(read, ['gen_ai.usage.reasoning.output_tokens']),
+        reasoningTokens: firstInt(read, [
+          'gen_ai.usage.reasoning.output_tokens',
+          'gen_ai.usage.reasoning_tokens',
+        ]),
       },
     };
   }
