@@ -125,6 +125,39 @@ describe('spans of other instrumentations', () => {
     });
   });
 
+  it('charges the AI SDK 7 (@ai-sdk/otel) chat span and skips its invoke_agent and step spans', () => {
+    // As @ai-sdk/otel 1.0 emits them for one generateText: the agent span repeats the chat span's usage.
+    const usage: [string, string | number][] = [
+      ['gen_ai.provider.name', 'openrouter.chat'],
+      ['gen_ai.request.model', 'deepseek/deepseek-chat'],
+      ['gen_ai.usage.input_tokens', 5],
+      ['gen_ai.usage.output_tokens', 10],
+      ['gen_ai.usage.cache_read.input_tokens', 0],
+    ];
+    const decoded = decodeCostSpans(
+      message(
+        [
+          span([
+            ['gen_ai.operation.name', 'chat'],
+            ['gen_ai.response.model', 'deepseek/deepseek-chat'],
+            ...usage,
+          ]),
+          span([['gen_ai.operation.name', 'agent_step']]),
+          span([['gen_ai.operation.name', 'invoke_agent'], ...usage]),
+        ],
+        [['genops.team', 'agents']],
+      ),
+    );
+    expect(decoded.failures.map((f) => f.reason)).toEqual([
+      'genops.cost.total is missing and the span is no LLM call GenOps can price', // agent_step: no usage at all
+    ]);
+    expect(decoded.skipped).toBe(1);
+    // 5 × 0.27 + 10 × 1.1 = 12.35 USD·tokens per 1M → 12,350 nano-USD, once
+    expect(decoded.events.map((e) => [e.team, e.provider, e.costNano])).toEqual([
+      ['agents', 'openrouter', 12_350n],
+    ]);
+  });
+
   it('takes an OpenInference LLM span’s reported cost and skips its chain span', () => {
     const decoded = decodeCostSpans(
       message([

@@ -33,6 +33,15 @@ const firstInt = (read: AttributeReader, keys: string[]) => {
 
 /** The AI SDK's `provider` is `<name>.<api>` (`openrouter.chat`, `openai.responses`): the name is the provider. */
 const providerName = (provider: string) => provider.split('.')[0] ?? provider;
+/** The same, for `gen_ai.provider.name` (where dots are part of real names, `aws.bedrock`): only an API suffix goes. */
+const genAiProvider = (provider: string) =>
+  provider.replace(/\.(chat|responses|completion|completions|embedding)$/, '');
+
+/**
+ * `gen_ai.operation.name` values that are one call to a model. Agent and workflow spans (`invoke_agent`,
+ * `create_agent`, the AI SDK 7's `agent_step`, `execute_tool`) wrap those calls and repeat their usage: skipped.
+ */
+const MODEL_CALLS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 
 /**
  * The call a foreign span describes; `skip` for a span of the right kind that is not one model call (a parent);
@@ -106,12 +115,14 @@ function readCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
   const outputKeys = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
   // prompt_tokens / completion_tokens: the GenAI semconv names before 1.27, still sent by older OpenLLMetry/OpenLIT.
   if ([...inputKeys, ...outputKeys].some((key) => read.has(key))) {
+    const op = read.str('gen_ai.operation.name');
+    if (op && !MODEL_CALLS.has(op)) return 'skip';
     const model = first(read, ['gen_ai.request.model', 'gen_ai.response.model']);
     return {
       convention: 'gen_ai',
       model,
       servedModel: read.str('gen_ai.response.model') || model,
-      provider: first(read, ['gen_ai.provider.name', 'gen_ai.system']) || 'unknown',
+      provider: genAiProvider(first(read, ['gen_ai.provider.name', 'gen_ai.system']) || 'unknown'),
       usage: {
         inputTokens: firstInt(read, inputKeys),
         outputTokens: firstInt(read, outputKeys),
