@@ -149,6 +149,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (run) {
     await compose(['down', '-v', '--remove-orphans']).catch((error) => stderrProgress(String(error)));
+    // Keep the cached data root bounded: earlier builds of our images (dangling now) and stopped build containers.
+    await run.docker(['container', 'prune', '-f']).catch(() => '');
+    await run.docker(['image', 'prune', '-f']).catch(() => '');
     await run.stop();
   }
   rmSync(work, { recursive: true, force: true });
