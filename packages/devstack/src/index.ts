@@ -25,6 +25,13 @@ export type { StackEndpoints, StackPorts } from './endpoints.js';
 export { collectorBinaryPath, ensureCollector } from './install/collector.js';
 export { ensureVegeta, VEGETA_VERSION } from './install/vegeta.js';
 export {
+  ensureKubernetesTools,
+  HELM_VERSION,
+  KUBERNETES_VERSION,
+  PROMETHEUS_OPERATOR_VERSION,
+} from './install/kubernetes.js';
+export type { KubernetesTools } from './install/kubernetes.js';
+export {
   ensurePrometheusTools,
   pathWithPrometheusTools,
   PROMETHEUS_MODULE_VERSION,

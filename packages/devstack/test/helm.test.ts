@@ -1,0 +1,289 @@
+// deploy/helm/genops: `helm lint` and `helm template` (Helm 4 built from the Go module proxy) for the default values
+// and each documented variant, every rendered object validated against the Kubernetes v1.37 OpenAPI schema (strict:
+// unknown fields are errors) and the Prometheus Operator CRD schemas; security defaults; the chart's copies of the
+// collector config, overlays, rules and dashboards equal to their sources. A kube-apiserver cannot be built from the
+// module proxy (see install/kubernetes.ts), so schemas stand in for its server-side dry-run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureKubernetesTools, repoRoot, stderrProgress, type KubernetesTools } from '../src/index.js';
+
+const root = repoRoot();
+const chart = join(root, 'deploy', 'helm', 'genops');
+let tools: KubernetesTools;
+let validateObject: (object: K8sObject) => string[];
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+
+type Schema = Record<string, unknown>;
+
+interface PodSpec {
+  securityContext?: Record<string, unknown>;
+  containers: { securityContext?: Record<string, unknown>; env?: { name: string; valueFrom?: unknown }[] }[];
+}
+
+const podSpec = (workload: K8sObject) => (workload.spec as { template: { spec: PodSpec } }).template.spec;
+
+/**
+ * kubectl's strict field validation: an object schema that lists its properties accepts no others. Go regexps
+ * JavaScript cannot compile (`(?i)…` in the operator's CRDs) are dropped: the API server checks those.
+ */
+function strict(schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Schema;
+  if (typeof s.pattern === 'string') {
+    try {
+      new RegExp(s.pattern, 'u');
+    } catch {
+      delete s.pattern;
+    }
+  }
+  if (s.properties && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields'])
+    s.additionalProperties = false;
+  for (const value of Object.values(s)) {
+    if (Array.isArray(value)) value.forEach(strict);
+    else if (value && typeof value === 'object') strict(value);
+  }
+}
+
+function helm(args: string[]): { status: number | null; out: string } {
+  const r = spawnSync(tools.helm, args, { encoding: 'utf8' });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+function valuesFile(values: Record<string, unknown>): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'genops-values-')), 'values.yaml');
+  writeFileSync(file, JSON.stringify(values));
+  return file;
+}
+
+function render(values: Record<string, unknown> = {}): K8sObject[] {
+  const r = helm(['template', 'genops', chart, '-f', valuesFile(values)]);
+  expect(r.status, r.out).toBe(0);
+  return parseAllDocuments(r.out)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+}
+
+const VARIANTS: Record<string, Record<string, unknown>> = {
+  default: {},
+  'everything on': {
+    collector: { autoscaling: { enabled: true }, overlay: 'langfuse.yaml', saasSecretName: 'genops-saas' },
+    processor: {
+      replicas: 3,
+      budgets: [{ team: 'growth', period: 'weekly', limitUsd: 50, enforcement: 'hard' }],
+    },
+    prometheusOperator: { enabled: true, labels: { release: 'kube-prometheus' } },
+    grafanaDashboards: { enabled: true },
+    networkPolicy: { enabled: true, clientLabels: { 'genops.io/client': 'true' } },
+  },
+  'queue on a volume': {
+    collector: { replicas: 1, persistence: { enabled: true, storageClassName: 'standard' } },
+  },
+  'all destinations': { collector: { overlay: 'all-destinations.yaml', saasSecretName: 'genops-saas' } },
+};
+
+beforeAll(async () => {
+  tools = await ensureKubernetesTools(stderrProgress);
+  const swagger = JSON.parse(readFileSync(tools.swagger, 'utf8')) as { definitions: Record<string, Schema> };
+  const defs = swagger.definitions;
+  // int-or-string and quantities are strings or numbers in manifests.
+  defs['io.k8s.apimachinery.pkg.util.intstr.IntOrString'] = {
+    anyOf: [{ type: 'string' }, { type: 'integer' }],
+  };
+  defs['io.k8s.apimachinery.pkg.api.resource.Quantity'] = { anyOf: [{ type: 'string' }, { type: 'number' }] };
+  strict(defs);
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ $id: 'k8s.json', definitions: defs });
+  // Compiled on first use (a schema per kind seen), from the definition that declares the kind.
+  const byKind = new Map<string, () => ValidateFunction>();
+  for (const [name, def] of Object.entries(defs)) {
+    const gvks =
+      (def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[]) ?? [];
+    for (const gvk of gvks) {
+      const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
+      let compiled: ValidateFunction | undefined;
+      byKind.set(
+        `${apiVersion} ${gvk.kind}`,
+        () => (compiled ??= ajv.compile({ $ref: `k8s.json#/definitions/${name}` })),
+      );
+    }
+  }
+  for (const [kind, file] of Object.entries(tools.crds)) {
+    const crd = parseYaml(readFileSync(file, 'utf8')) as {
+      spec: { group: string; versions: { name: string; schema: { openAPIV3Schema: Schema } }[] };
+    };
+    for (const version of crd.spec.versions) {
+      strict(version.schema.openAPIV3Schema);
+      const compiled = ajv.compile(version.schema.openAPIV3Schema);
+      byKind.set(`${crd.spec.group}/${version.name} ${kind}`, () => compiled);
+    }
+  }
+  validateObject = (object) => {
+    const schema = byKind.get(`${object.apiVersion} ${object.kind}`);
+    if (!schema) return [`no schema for ${object.apiVersion} ${object.kind}`];
+    const validate = schema();
+    if (validate(object)) return [];
+    return (validate.errors ?? []).map(
+      (e) =>
+        `${object.kind}/${object.metadata.name}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
+  };
+}, 900_000);
+
+describe('deploy/helm/genops', () => {
+  it('passes helm lint for the default values and every variant', () => {
+    for (const [name, values] of Object.entries(VARIANTS)) {
+      const r = helm(['lint', chart, '-f', valuesFile(values)]);
+      expect(r.out, name).toContain('1 chart(s) linted, 0 chart(s) failed');
+    }
+  });
+
+  for (const [name, values] of Object.entries(VARIANTS)) {
+    it(`renders objects the Kubernetes ${'v1.37'} and Prometheus Operator schemas accept: ${name}`, () => {
+      const objects = render(values);
+      expect(objects.length).toBeGreaterThan(0);
+      expect(objects.flatMap(validateObject)).toEqual([]);
+    });
+  }
+
+  it('renders what each variant asks for', () => {
+    const kinds = (values: Record<string, unknown>) =>
+      render(values)
+        .map((o) => o.kind)
+        .sort();
+    expect(kinds({})).toEqual([
+      'ConfigMap',
+      'ConfigMap',
+      'Deployment',
+      'Deployment',
+      'PodDisruptionBudget',
+      'Service',
+      'Service',
+    ]);
+    expect(kinds(VARIANTS['everything on']!)).toEqual([
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'Deployment',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
+      'PrometheusRule',
+      'Service',
+      'Service',
+      'ServiceMonitor',
+    ]);
+    expect(kinds(VARIANTS['queue on a volume']!)).toContain('PersistentVolumeClaim');
+  });
+
+  it('fails the check on a wrong field, so the schemas really bind (negative case)', () => {
+    const deployment = render().find((o) => o.kind === 'Deployment')!;
+    const broken = JSON.parse(JSON.stringify(deployment)) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    broken.spec.template.spec.containers[0]!.imagee = 'typo';
+    expect(validateObject(broken as unknown as K8sObject)).toEqual([
+      `Deployment/${deployment.metadata.name}/spec/template/spec/containers/0: must NOT have additional properties (imagee)`,
+    ]);
+  });
+
+  it('refuses values that cannot work, saying which', () => {
+    const shared = helm([
+      'template',
+      'genops',
+      chart,
+      '-f',
+      valuesFile({ collector: { replicas: 2, persistence: { enabled: true } } }),
+    ]);
+    expect(shared.status).toBe(1);
+    expect(shared.out).toContain('collector.persistence.enabled needs collector.replicas: 1');
+    const overlay = helm([
+      'template',
+      'genops',
+      chart,
+      '-f',
+      valuesFile({ collector: { overlay: 'nope.yaml' } }),
+    ]);
+    expect(overlay.status).toBe(1);
+    expect(overlay.out).toContain("values don't meet the specifications of the schema");
+    expect(overlay.out).toContain(
+      "- at '/collector/overlay': value must be one of 'without-saas.yaml', 'all-destinations.yaml', 'langfuse.yaml'",
+    );
+  });
+
+  it('runs non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile', () => {
+    for (const d of render(VARIANTS['everything on']!).filter((o) => o.kind === 'Deployment')) {
+      const pod = podSpec(d);
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      for (const c of pod.containers)
+        expect(c.securityContext, d.metadata.name).toEqual({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+    }
+  });
+
+  it('puts no secret in values or ConfigMaps: keys and the ledger URL come from existing Secrets', () => {
+    const objects = render(VARIANTS['everything on']!);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const env = objects
+      .filter((o) => o.kind === 'Deployment')
+      .flatMap((d) => podSpec(d).containers.flatMap((c) => c.env ?? []));
+    for (const name of [
+      'GENOPS_LEDGER_URL',
+      'GENOPS_API_TOKENS',
+      'DD_API_KEY',
+      'HONEYCOMB_API_KEY',
+      'LANGFUSE_SECRET_KEY',
+    ])
+      expect(
+        env.find((e) => e.name === name),
+        name,
+      ).toMatchObject({ valueFrom: { secretKeyRef: { key: name } } });
+  });
+
+  it('carries collector/config.yaml, its overlays, alerts/genops.rules.yml and the Grafana dashboards unchanged', () => {
+    const same = (copy: string, source: string) =>
+      expect(readFileSync(join(chart, 'files', copy), 'utf8'), copy).toBe(
+        readFileSync(join(root, source), 'utf8'),
+      );
+    same('collector/config.yaml', 'collector/config.yaml');
+    expect(readdirSync(join(chart, 'files', 'collector', 'overlays')).sort()).toEqual(
+      readdirSync(join(root, 'collector', 'overlays')).sort(),
+    );
+    for (const f of readdirSync(join(root, 'collector', 'overlays')))
+      same(`collector/overlays/${f}`, `collector/overlays/${f}`);
+    same('alerts/genops.rules.yml', 'alerts/genops.rules.yml');
+    expect(readdirSync(join(chart, 'files', 'dashboards')).sort()).toEqual(
+      readdirSync(join(root, 'dashboards', 'grafana'))
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    );
+    for (const f of readdirSync(join(chart, 'files', 'dashboards')))
+      same(`dashboards/${f}`, `dashboards/grafana/${f}`);
+    // …and renders them: the PrometheusRule holds the rule groups, the ConfigMap the config.
+    const objects = render(VARIANTS['everything on']!);
+    const rule = objects.find((o) => o.kind === 'PrometheusRule')!;
+    expect(rule.spec).toEqual(parseYaml(readFileSync(join(root, 'alerts', 'genops.rules.yml'), 'utf8')));
+    const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'genops-collector')!;
+    expect(config.data!['config.yaml']).toBe(readFileSync(join(root, 'collector', 'config.yaml'), 'utf8'));
+  });
+});
