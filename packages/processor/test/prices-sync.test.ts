@@ -44,18 +44,19 @@ const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PriceTa
 describe('genops prices sync --source openrouter', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'genops-prices-')), 'prices.json');
   const url = () => `${base}/api/v1/models`;
+  const syncOpenRouter = (effectiveFrom: string) =>
+    sync(['--source', 'openrouter', '--url', url(), '--out', out, '--effective-from', effectiveFrom]);
+  /** OpenRouter now lists openai/gpt-4o at another prompt price (USD per token). */
+  const setGpt4oPrompt = (prompt: string) => {
+    const models = JSON.parse(bodies.get('/api/v1/models')!) as {
+      data: { id: string; pricing: Record<string, string> }[];
+    };
+    models.data.find((m) => m.id === 'openai/gpt-4o')!.pricing.prompt = prompt;
+    bodies.set('/api/v1/models', JSON.stringify(models));
+  };
 
   it('writes every priced model with each dimension in USD per 1M tokens (fees in USD), exactly', async () => {
-    const printed = await sync([
-      '--source',
-      'openrouter',
-      '--url',
-      url(),
-      '--out',
-      out,
-      '--effective-from',
-      '2026-11-01',
-    ]);
+    const printed = await syncOpenRouter('2026-11-01');
     expect(printed).toBe(
       `openrouter: 4 added, 0 changed, 0 unchanged → ${out}\n  added: anthropic/claude-sonnet-4.5, deepseek/deepseek-r1, openai/gpt-4o, perplexity/sonar\n`,
     );
@@ -79,21 +80,8 @@ describe('genops prices sync --source openrouter', () => {
 
   it('appends a new entry only for a model whose price changed, leaving history as it was', async () => {
     const before = read(out);
-    const changed = JSON.parse(bodies.get('/api/v1/models')!) as {
-      data: { id: string; pricing: Record<string, string> }[];
-    };
-    changed.data.find((m) => m.id === 'openai/gpt-4o')!.pricing.prompt = '0.000002';
-    bodies.set('/api/v1/models', JSON.stringify(changed));
-    const printed = await sync([
-      '--source',
-      'openrouter',
-      '--url',
-      url(),
-      '--out',
-      out,
-      '--effective-from',
-      '2026-12-01',
-    ]);
+    setGpt4oPrompt('0.000002');
+    const printed = await syncOpenRouter('2026-12-01');
     expect(printed).toBe(`openrouter: 0 added, 1 changed, 3 unchanged → ${out}\n  changed: openai/gpt-4o\n`);
     const after = read(out);
     expect(after.models['openai/gpt-4o']).toEqual([
@@ -111,37 +99,17 @@ describe('genops prices sync --source openrouter', () => {
 
   it('changes nothing when no price changed', async () => {
     const before = readFileSync(out, 'utf8');
-    const printed = await sync([
-      '--source',
-      'openrouter',
-      '--url',
-      url(),
-      '--out',
-      out,
-      '--effective-from',
-      '2026-12-05',
-    ]);
+    const printed = await syncOpenRouter('2026-12-05');
     expect(printed).toBe(`openrouter: 0 added, 0 changed, 4 unchanged → ${out}\n`);
     expect(readFileSync(out, 'utf8')).toBe(before);
   });
 
   it('refuses a change dated before the last recorded price, writing nothing', async () => {
     const before = readFileSync(out, 'utf8');
-    const changed = JSON.parse(bodies.get('/api/v1/models')!) as {
-      data: { id: string; pricing: Record<string, string> }[];
-    };
-    changed.data.find((m) => m.id === 'openai/gpt-4o')!.pricing.prompt = '0.0000015';
-    bodies.set('/api/v1/models', JSON.stringify(changed));
-    const failed = await sync([
-      '--source',
-      'openrouter',
-      '--url',
-      url(),
-      '--out',
-      out,
-      '--effective-from',
-      '2026-11-20',
-    ]).catch((error: { stderr: string; code: number }) => error);
+    setGpt4oPrompt('0.0000015');
+    const failed = await syncOpenRouter('2026-11-20').catch(
+      (error: { stderr: string; code: number }) => error,
+    );
     expect(typeof failed).toBe('object');
     expect((failed as { stderr: string }).stderr).toContain(
       'openai/gpt-4o: a price from 2026-12-01T00:00:00.000Z is already recorded; a change must take effect after it',
