@@ -156,7 +156,7 @@ if (wanted !== undefined && wanted !== currentMajor) {
     npm_node_execpath: join(nodeDir, 'bin', 'node'),
   };
   ensureNativeAddons(nodeDir, env);
-} else if (wanted === undefined || wanted === currentMajor) {
+} else {
   ensureNativeAddons(dirname(dirname(process.execPath)), env);
 }
 const [cmd, ...args] = command;

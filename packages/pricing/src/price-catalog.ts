@@ -147,6 +147,8 @@ function validateTable(table: unknown): PriceTable {
   return { version: typeof t.version === 'string' ? t.version : 'custom', models };
 }
 
+let bundledCatalog: PriceCatalog | undefined;
+
 /** Looks up a model's price at a point in time and estimates a call's cost. Immutable. */
 export class PriceCatalog {
   readonly version: string;
@@ -163,9 +165,9 @@ export class PriceCatalog {
     );
   }
 
-  /** The table shipped with this package (see `BUNDLED_PRICES.version` for the date it was taken). */
+  /** The table shipped with this package (see `BUNDLED_PRICES.version` for the date it was taken). One instance. */
   static bundled(): PriceCatalog {
-    return new PriceCatalog(BUNDLED_PRICES);
+    return (bundledCatalog ??= new PriceCatalog(BUNDLED_PRICES));
   }
 
   /** The bundled table with the models of a JSON or YAML file (same shape as `PriceTable`) laid over it. */

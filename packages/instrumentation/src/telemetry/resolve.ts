@@ -16,8 +16,6 @@ export interface ResolvedTelemetry {
   attribution(): GenOpsAttribution;
 }
 
-let bundled: PriceCatalog | undefined;
-
 export function resolveTelemetry(options: TelemetryOptions = {}): ResolvedTelemetry {
   const defaults = options.defaults ?? {};
   const fromEnv = attributionFromEnv(options.env ?? process.env);
@@ -29,7 +27,7 @@ export function resolveTelemetry(options: TelemetryOptions = {}): ResolvedTeleme
   return {
     tracer,
     meterProvider: options.meterProvider,
-    catalog: options.priceCatalog ?? (bundled ??= PriceCatalog.bundled()),
+    catalog: options.priceCatalog ?? PriceCatalog.bundled(),
     captureContent: options.captureContent === true,
     redact: options.redact,
     attribution: () => resolveAttribution(defaults, fromEnv),

@@ -1,11 +1,11 @@
 // Removes expired reservations on a timer, once the consumer group has caught up past their expiry.
 import type { ConsumerWatermark } from '../consumer/consumer-watermark.js';
 import type { ProcessorMetrics } from '../metrics.js';
+import { PeriodicTask } from '../periodic-task.js';
 import type { BudgetService } from './budget-service.js';
 
 export class ReservationSweeper {
-  private readonly timer: NodeJS.Timeout;
-  private running: Promise<void> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly budgets: BudgetService,
@@ -14,10 +14,7 @@ export class ReservationSweeper {
     everyMs: number,
     private readonly warn: (message: string) => void,
   ) {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep().finally(() => (this.running = undefined));
-    }, everyMs);
-    this.timer.unref();
+    this.task = new PeriodicTask(() => this.sweep(), everyMs);
   }
 
   private async sweep(): Promise<void> {
@@ -32,8 +29,7 @@ export class ReservationSweeper {
     }
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }

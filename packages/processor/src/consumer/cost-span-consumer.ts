@@ -119,9 +119,10 @@ export class CostSpanConsumer {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const events: CostEvent[] = [];
     const deadLetters: { value: Buffer | null; headers: Record<string, string> }[] = [];
+    const decodeOptions = this.decodeOptions(); // the catalog in force for this batch
     for (const message of batch.messages) {
       this.metrics.messages.inc();
-      const decoded = decodeCostSpans(message.value ?? Buffer.alloc(0), this.decodeOptions());
+      const decoded = decodeCostSpans(message.value ?? Buffer.alloc(0), decodeOptions);
       events.push(...decoded.events);
       for (const failure of decoded.failures) {
         deadLetters.push({

@@ -187,22 +187,28 @@ const spanTimes = (span: SpanShape) => {
 /** The team of spend nothing attributes. */
 export const UNATTRIBUTED = 'unattributed';
 
+/** Each attributed field, its GenOps attribute, and that attribute in the AI SDK's telemetry metadata. */
+const ATTRIBUTION_KEYS: [RuleField, string, string][] = (
+  [
+    ['team', A.ATTR_GENOPS_TEAM],
+    ['project', A.ATTR_GENOPS_PROJECT],
+    ['environment', A.ATTR_GENOPS_ENVIRONMENT],
+    ['customer', A.ATTR_GENOPS_CUSTOMER_ID],
+    ['feature', A.ATTR_GENOPS_FEATURE],
+    ['costCenter', A.ATTR_GENOPS_COST_CENTER],
+  ] as [RuleField, string][]
+).map(([field, key]) => [field, key, `ai.telemetry.metadata.${key}`]);
+
 /**
  * Who pays: GenOps attributes on the span, then the AI SDK's telemetry metadata (`ai.telemetry.metadata.genops.*`),
  * then the resource (`OTEL_RESOURCE_ATTRIBUTES=genops.team=…`); what is still empty from the first matching
  * attribution rule; a team nothing names is `unattributed` (counted, never dropped).
  */
 function attribution(attrs: Attrs, resource: Attrs, rules: AttributionRules): Record<RuleField, string> {
-  const get = (key: string) =>
-    str(attrs, key) || str(attrs, `ai.telemetry.metadata.${key}`) || str(resource, key);
-  const fields: Record<RuleField, string> = {
-    team: get(A.ATTR_GENOPS_TEAM),
-    project: get(A.ATTR_GENOPS_PROJECT),
-    environment: get(A.ATTR_GENOPS_ENVIRONMENT) || str(resource, 'deployment.environment.name'),
-    customer: get(A.ATTR_GENOPS_CUSTOMER_ID),
-    feature: get(A.ATTR_GENOPS_FEATURE),
-    costCenter: get(A.ATTR_GENOPS_COST_CENTER),
-  };
+  const fields = {} as Record<RuleField, string>;
+  for (const [field, key, metadataKey] of ATTRIBUTION_KEYS)
+    fields[field] = str(attrs, key) || str(attrs, metadataKey) || str(resource, key);
+  fields.environment ||= str(resource, 'deployment.environment.name');
   if (RULE_FIELDS.some((f) => !fields[f])) {
     const fromRules = rules.resolve((key) => str(attrs, key) || str(resource, key));
     for (const field of RULE_FIELDS)
@@ -301,8 +307,6 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
   };
 }
 
-let bundled: PriceCatalog | undefined;
-
 export interface DecodeOptions {
   /** Prices spans of other instrumentations; default the bundled catalog. */
   catalog?: PriceCatalog;
@@ -315,7 +319,7 @@ const NO_RULES = AttributionRules.none();
 /** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {
   const resolved = {
-    catalog: options.catalog ?? (bundled ??= PriceCatalog.bundled()),
+    catalog: options.catalog ?? PriceCatalog.bundled(),
     rules: options.rules ?? NO_RULES,
   };
   let json: unknown;

@@ -91,6 +91,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const now = deps.now ?? Date.now;
   const tokens = deps.apiTokens.map((t, i) => (typeof t === 'string' ? parseTokenEntry(t, i) : t));
   const metricsOpen = (deps.metricsAuth ?? 'open') === 'open';
+  const prices = deps.prices ?? new PriceCatalogHolder();
 
   // Bodies are small JSON objects: anything larger is refused before it is read.
   app.use(
@@ -177,7 +178,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   };
   app.get('/v1/prices', (c) => {
     allow(c, 'read');
-    const catalog = (deps.prices ?? new PriceCatalogHolder()).current;
+    const catalog = prices.current;
     return c.json({
       version: catalog.version,
       ...(deps.prices ? { loadedAt: deps.prices.loadedAt.toISOString() } : {}),

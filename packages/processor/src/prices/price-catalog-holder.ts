@@ -2,6 +2,7 @@
 // that syncs that file from a price source and reloads the catalog when a price changed.
 import { existsSync } from 'node:fs';
 import { PriceCatalog, type PriceSource } from '@genops/pricing';
+import { PeriodicTask } from '../periodic-task.js';
 import { describeSync, runPriceSync } from './price-sync-job.js';
 
 export class PriceCatalogHolder {
@@ -42,22 +43,19 @@ export interface PriceSyncScheduleOptions {
 
 /** Syncs now and then every `intervalMs`; reloads the holder when the file changed. Never throws. */
 export class PriceSyncSchedule {
-  private readonly timer: NodeJS.Timeout;
-  private running: Promise<void> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly holder: PriceCatalogHolder,
     private readonly options: PriceSyncScheduleOptions,
   ) {
-    this.timer = setInterval(() => void this.runOnce(), options.intervalMs);
-    this.timer.unref();
+    this.task = new PeriodicTask(() => this.sync(), options.intervalMs);
     void this.runOnce();
   }
 
   /** One sync (or the one in progress). */
   runOnce(): Promise<void> {
-    this.running ??= this.sync().finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.runOnce();
   }
 
   private async sync(): Promise<void> {
@@ -72,8 +70,7 @@ export class PriceSyncSchedule {
     }
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }
