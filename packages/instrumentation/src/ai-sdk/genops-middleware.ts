@@ -5,6 +5,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
+import { anthropicCatalogModel } from '../anthropic/instrument-anthropic.js';
 import { admitCall } from '../budget/admit-call.js';
 import { responseInfo, usageFromWire, type WireResponse } from '../openai/openrouter.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
@@ -87,7 +88,13 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
     const provider = options.provider ?? model.provider.split('.')[0] ?? model.provider;
     const recorder = new CallRecorder(
       telemetry,
-      { provider, model: model.modelId, operation: 'chat' },
+      // Anthropic's dated model ids are priced under the catalog's ids, as instrumentAnthropic does.
+      {
+        provider,
+        model: model.modelId,
+        operation: 'chat',
+        ...(provider === 'anthropic' ? { priceAs: anthropicCatalogModel } : {}),
+      },
       requestAttributes,
     );
     recorder.captureContent('input', params.prompt ?? []);

@@ -1,6 +1,13 @@
 // genopsMiddleware with the real Vercel AI SDK (`ai`) and its OpenAI-compatible provider against the fake OpenRouter.
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import {
+  startFakeAnthropic,
+  startFakeOpenRouter,
+  type FakeAnthropic,
+  type FakeOpenRouter,
+} from '@genops/devstack';
 import { generateObject, generateText, jsonSchema, streamText, wrapLanguageModel } from 'ai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -89,6 +96,51 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
     expect(object).toEqual({ answer: 'w0 w1 w2' });
     await eventually(() => telemetry.spans().length === 1);
     expect(telemetry.spans()[0]!.attributes['genops.cost.source']).toBe('reported');
+  });
+
+  it('works over @ai-sdk/openai (chat API) against the same OpenRouter-compatible endpoint', async () => {
+    const openai = createOpenAI({ baseURL: fake.baseURL, apiKey: 'k' });
+    const model = wrapLanguageModel({
+      model: openai.chat('deepseek/deepseek-chat'),
+      middleware: genopsMiddleware({
+        tracerProvider: telemetry.tracerProvider,
+        meterProvider: telemetry.meterProvider,
+        env: {},
+      }),
+    });
+    await generateText({ model, prompt: PROMPT, maxOutputTokens: 20, maxRetries: 0 });
+    await eventually(() => telemetry.spans().length === 1);
+    const a = telemetry.spans()[0]!.attributes;
+    expect(a['gen_ai.provider.name']).toBe('openai');
+    expect([a['gen_ai.usage.input_tokens'], a['gen_ai.usage.output_tokens']]).toEqual([30, 20]);
+    // The OpenAI provider also hands the middleware the raw body: OpenRouter's reported cost wins.
+    expect(a['genops.cost.total']).toBe(0.000033);
+    expect(a['genops.cost.source']).toBe('reported');
+  });
+
+  it('works over @ai-sdk/anthropic, pricing Anthropic’s dated model ids under the catalog’s', async () => {
+    const fakeAnthropic: FakeAnthropic = await startFakeAnthropic();
+    try {
+      const anthropic = createAnthropic({ baseURL: `${fakeAnthropic.baseURL}/v1`, apiKey: 'k' });
+      const model = wrapLanguageModel({
+        model: anthropic('claude-sonnet-4-5-20250929'),
+        middleware: genopsMiddleware({
+          tracerProvider: telemetry.tracerProvider,
+          meterProvider: telemetry.meterProvider,
+          env: {},
+        }),
+      });
+      await generateText({ model, prompt: PROMPT, maxOutputTokens: 40, maxRetries: 0 });
+      await eventually(() => telemetry.spans().length === 1);
+      const a = telemetry.spans()[0]!.attributes;
+      expect(a['gen_ai.provider.name']).toBe('anthropic');
+      expect([a['gen_ai.usage.input_tokens'], a['gen_ai.usage.output_tokens']]).toEqual([30, 40]);
+      // anthropic/claude-sonnet-4.5: 30 × 3 + 40 × 15 = 690 USD·tokens per 1M
+      expect(a['genops.cost.total']).toBe(0.00069);
+      expect(a['genops.cost.source']).toBe('estimated');
+    } finally {
+      await fakeAnthropic.close();
+    }
   });
 
   it('lets BudgetGuard block before the model is called', async () => {
