@@ -258,6 +258,13 @@ describe('deploy/helm/genops', () => {
         env.find((e) => e.name === name),
         name,
       ).toMatchObject({ valueFrom: { secretKeyRef: { key: name } } });
+    // Reconciliation's OpenRouter key: from the processor's Secret when it has one, else off.
+    expect(env.find((e) => e.name === 'GENOPS_OPENROUTER_API_KEY')).toEqual({
+      name: 'GENOPS_OPENROUTER_API_KEY',
+      valueFrom: {
+        secretKeyRef: { name: 'genops-processor', key: 'GENOPS_OPENROUTER_API_KEY', optional: true },
+      },
+    });
   });
 
   it('carries collector/config.yaml, its overlays, alerts/genops.rules.yml and the Grafana dashboards unchanged', () => {

@@ -8,6 +8,8 @@ import { renderBudgets, renderRecount } from './cli/budget-table.js';
 import { openLedger } from './ledger/open-ledger.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
+import { renderReconciliation } from './cli/reconcile-table.js';
+import type { ReconciliationReport } from './reconcile/reconciliation-report.js';
 import { renderRepricing, reprice } from './cli/reprice.js';
 import { PriceCatalog, type PriceSource } from '@genops/pricing';
 import { describeSync, runPriceSync } from './prices/price-sync-job.js';
@@ -180,6 +182,30 @@ async function api(path: string, init: RequestInit = {}): Promise<unknown> {
   if (!response.ok) throw new Error(`${response.status} from ${base}${path}: ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
+
+program
+  .command('reconcile')
+  .description(
+    "check recorded OpenRouter calls against OpenRouter's generation stats now and print what changed (GENOPS_URL, GENOPS_TOKEN)",
+  )
+  .option(
+    '--from <time>',
+    'calls from, inclusive: RFC 3339 with an offset, or a date read as UTC (default: 30 days ago)',
+  )
+  .option('--to <time>', 'calls until, exclusive (default: now)')
+  .option('--report-only', 'print what earlier runs found; look nothing up')
+  .option('--json', 'print JSON')
+  .action(async (opts: { from?: string; to?: string; reportOnly?: boolean; json?: boolean }) => {
+    const params = new URLSearchParams();
+    if (opts.from) params.set('from', opts.from);
+    if (opts.to) params.set('to', opts.to);
+    const path = opts.reportOnly ? '/v1/reconciliation' : '/v1/reconciliation/run';
+    const report = (await api(
+      `${path}?${params}`,
+      opts.reportOnly ? {} : { method: 'POST' },
+    )) as ReconciliationReport;
+    process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReconciliation(report));
+  });
 
 const budgetsCommand = program
   .command('budgets')

@@ -33,6 +33,18 @@ const Env = z.object({
     .min(1000)
     .max(7 * 86_400_000)
     .default(86_400_000),
+  GENOPS_OPENROUTER_API_KEY: z.string().optional(),
+  GENOPS_OPENROUTER_URL: z.string().url().default('https://openrouter.ai/api/v1'),
+  GENOPS_RECONCILE_SAMPLE: z.coerce.number().min(0).max(1).default(0.05),
+  GENOPS_RECONCILE_RATE: z.coerce.number().min(0.1).max(1000).default(5),
+  GENOPS_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
+  GENOPS_RECONCILE_RETRY_MS: z.coerce.number().int().min(10).max(86_400_000).default(5_000),
+  GENOPS_RECONCILE_GIVE_UP_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(90 * 86_400_000)
+    .default(3 * 86_400_000),
 });
 
 export interface ProcessorConfig {
@@ -67,6 +79,23 @@ export interface ProcessorConfig {
   pricesFile?: string;
   /** Sync `pricesFile` from this source on a schedule and reload the catalog when a price changed. */
   priceSync?: { source: 'openrouter' | 'litellm'; url?: string; intervalMs: number };
+  /** Reconciliation with OpenRouter's generation stats; on when GENOPS_OPENROUTER_API_KEY is set. */
+  reconcile?: ReconcileConfig;
+}
+
+export interface ReconcileConfig {
+  apiKey: string;
+  /** OpenRouter's API base, e.g. https://openrouter.ai/api/v1 */
+  url: string;
+  /** Fraction of calls with a provider-reported cost also checked (estimated ones always are). */
+  sampleRate: number;
+  /** Lookups per second at most. */
+  ratePerSecond: number;
+  intervalMs: number;
+  /** First retry delay of a call whose stats are not available yet (doubling per attempt). */
+  retryBaseMs: number;
+  /** Give up on a call not reconciled this long after it was recorded. */
+  giveUpAfterMs: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ProcessorConfig {
@@ -126,6 +155,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             source: e.GENOPS_PRICE_SYNC_SOURCE,
             ...(e.GENOPS_PRICE_SYNC_URL ? { url: e.GENOPS_PRICE_SYNC_URL } : {}),
             intervalMs: e.GENOPS_PRICE_SYNC_INTERVAL_MS,
+          },
+        }
+      : {}),
+    ...(e.GENOPS_OPENROUTER_API_KEY
+      ? {
+          reconcile: {
+            apiKey: e.GENOPS_OPENROUTER_API_KEY,
+            url: e.GENOPS_OPENROUTER_URL,
+            sampleRate: e.GENOPS_RECONCILE_SAMPLE,
+            ratePerSecond: e.GENOPS_RECONCILE_RATE,
+            intervalMs: e.GENOPS_RECONCILE_INTERVAL_MS,
+            retryBaseMs: e.GENOPS_RECONCILE_RETRY_MS,
+            giveUpAfterMs: e.GENOPS_RECONCILE_GIVE_UP_MS,
           },
         }
       : {}),

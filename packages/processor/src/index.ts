@@ -38,3 +38,22 @@ export type { Admission, BudgetStatus, BudgetState, Decision } from './budget/de
 export { BudgetAlerter, WebhookSink } from './budget/budget-alerter.js';
 export type { BudgetAlert, AlertSink } from './budget/budget-alerter.js';
 export { parseBudgetsFile, readBudgetsFile } from './budget/budgets-file.js';
+export {
+  Reconciler,
+  reconciliationPolicy,
+  sampled,
+  DEFAULT_RECONCILER_OPTIONS,
+} from './reconcile/reconciler.js';
+export type { ReconcilerOptions, ReconcileRunResult } from './reconcile/reconciler.js';
+export { OpenRouterGenerations, billedCost } from './reconcile/openrouter-generations.js';
+export type { GenerationLookup } from './reconcile/openrouter-generations.js';
+export { ReconciliationJob } from './reconcile/reconciliation-job.js';
+export { buildReconciliationReport } from './reconcile/reconciliation-report.js';
+export type { ReconciliationReport } from './reconcile/reconciliation-report.js';
+export { renderReconciliation } from './cli/reconcile-table.js';
+export type {
+  BilledCost,
+  ReconciliationStore,
+  ReconciliationSummary,
+  ReconciliationTask,
+} from './ledger/reconciliation-scripts.js';

@@ -52,6 +52,24 @@ export class ProcessorMetrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly reconciliations = new Counter({
+    name: 'genops_reconciliation_calls_total',
+    help: 'OpenRouter calls looked up in its generation stats, by outcome: matched, adjusted (the bill differed), not_yet (404, tried again), retried (429/5xx), refused (401/403), unavailable (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly reconciliationRecorded = new Counter({
+    name: 'genops_reconciliation_recorded_usd_total',
+    help: 'Cost recorded for reconciled calls (estimated or reported), USD, by model and the provider that served them',
+    labelNames: ['model', 'provider'] as const,
+    registers: [this.registry],
+  });
+  readonly reconciliationBilled = new Counter({
+    name: 'genops_reconciliation_billed_usd_total',
+    help: 'Cost billed by OpenRouter for the same calls, USD, by model and served provider (drift = billed - recorded)',
+    labelNames: ['model', 'provider'] as const,
+    registers: [this.registry],
+  });
   readonly alerts = new Counter({
     name: 'genops_budget_alerts_total',
     help: 'Budget alerts fired, by team and kind (threshold, forecast)',

@@ -18,6 +18,11 @@ export class PeriodicTask {
     return this.running;
   }
 
+  /** Resolves once no run is in progress (at once when none is). */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;

@@ -14,6 +14,7 @@ import { ProcessorMetrics } from './metrics.js';
 import { ReservationSweeper } from './budget/reservation-sweeper.js';
 import { AttributionRules } from './decode/attribution-rules.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from './prices/price-catalog-holder.js';
+import { ReconciliationJob } from './reconcile/reconciliation-job.js';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -69,13 +70,17 @@ export async function startProcessor(
   const attributionRules = config.attributionRulesFile
     ? AttributionRules.fromFile(config.attributionRulesFile)
     : AttributionRules.none();
+  const reconciliation = config.reconcile
+    ? new ReconciliationJob(ledger, config.reconcile, metrics, (m) => log.warn(m))
+    : undefined;
+  const reconcile = reconciliation?.policy;
   const consumer = new CostSpanConsumer(
     config,
     ledger,
     metrics,
     { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     checkAlerts,
-    () => ({ catalog: prices.current, rules: attributionRules }),
+    () => ({ catalog: prices.current, rules: attributionRules, ...(reconcile ? { reconcile } : {}) }),
   );
   const app = createApp({
     prices,
@@ -84,6 +89,7 @@ export async function startProcessor(
     metrics,
     apiTokens: config.apiTokens,
     metricsAuth: config.metricsAuth,
+    ...(reconciliation ? { reconciliation } : {}),
     kafkaReady: () => consumer.ping(),
     consumerReady: () => consumer.health.readiness(),
     logError: (fields, message) => log.error(fields, message),
@@ -122,6 +128,10 @@ export async function startProcessor(
           },
         })
       : undefined;
+  if (config.reconcile)
+    log.info(
+      `reconciling OpenRouter calls with ${config.reconcile.url}/generation: every estimated cost, ${config.reconcile.sampleRate * 100}% of reported ones, at most ${config.reconcile.ratePerSecond} lookups/s`,
+    );
   log.info(
     `consuming ${config.topic} as group ${config.groupId} from ${config.kafkaBrokers.join(',')}; ledger ${config.ledgerUrl.split('@').pop()}`,
   );
@@ -130,6 +140,7 @@ export async function startProcessor(
     ledger,
     async stop() {
       clearInterval(alertBeat);
+      await reconciliation?.stop();
       await priceSync?.stop();
       await sweeper.stop();
       await consumer.stop();

@@ -42,6 +42,7 @@ describe('decodeCostSpans', () => {
           isError: false,
           durationMs: 250,
           reservationId: '',
+          generationId: '',
         },
       ]);
     });

@@ -291,4 +291,28 @@ describe('spans of other instrumentations', () => {
       'gen_ai.usage.input_tokens must be a non-negative integer',
     ]);
   });
+
+  it('keeps the OpenRouter generation id another instrumentation recorded, for reconciliation with the bill', () => {
+    const call = (provider: string, responseId: string) =>
+      span([
+        ['gen_ai.provider.name', provider],
+        ['gen_ai.request.model', 'openai/gpt-4o-mini'],
+        ['gen_ai.response.id', responseId],
+        ['gen_ai.usage.input_tokens', 10],
+        ['gen_ai.usage.output_tokens', 5],
+      ]);
+    const { events, failures } = decodeCostSpans(
+      message([
+        call('openrouter', 'gen-1764504000-abc'),
+        call('openrouter', 'chatcmpl-123'),
+        call('openai', 'gen-not-openrouter'),
+      ]),
+    );
+    expect(failures).toEqual([]);
+    expect(events.map((e) => [e.provider, e.generationId])).toEqual([
+      ['openrouter', 'gen-1764504000-abc'],
+      ['openrouter', ''],
+      ['openai', ''],
+    ]);
+  });
 });

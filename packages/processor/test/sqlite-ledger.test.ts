@@ -9,12 +9,14 @@ import { openLedger, SqliteLedger } from '../src/index.js';
 import { migrations } from '../src/ledger/schema.js';
 import { EVENT_COLUMNS } from '../src/ledger/sql.js';
 import { event, ledgerContract } from './support/ledger-contract.js';
+import { reconciliationContract } from './support/reconciliation-contract.js';
 
 const T = Date.parse('2026-03-01T10:30:00Z');
 
-ledgerContract('SqliteLedger', () =>
-  openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-ledger-')), 'ledger.db')}`),
-);
+const openSqlite = () =>
+  openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-ledger-')), 'ledger.db')}`);
+ledgerContract('SqliteLedger', openSqlite);
+reconciliationContract('SqliteLedger', openSqlite);
 
 describe('SqliteLedger upgrade', () => {
   describe('when a ledger written before the events became a rowid table is opened', () => {
@@ -33,7 +35,8 @@ describe('SqliteLedger upgrade', () => {
         event({ team: 'b', costUsd: 0.5, endMs: T + 1 }),
       ];
       // The columns that table had then.
-      const then = EVENT_COLUMNS.filter(([c]) => c !== 'upstream_nano');
+      const later = new Set(['upstream_nano', 'generation_id', 'is_adjustment']);
+      const then = EVENT_COLUMNS.filter(([c]) => !later.has(c));
       const insert = db.prepare(`INSERT INTO cost_events VALUES (${then.map(() => '?').join(', ')})`);
       for (const e of old) insert.run(...then.map(([, read]) => read(e)));
       db.close();

@@ -22,6 +22,29 @@ export interface FakeOpenRouterOptions {
   prices?: Record<string, FakePrice>;
   /** Delay before answering, ms. */
   latencyMs?: number;
+  /** What the bill (generation stats) charges, where it differs from the reported `usage.cost`. Default `prices`. */
+  billedPrices?: Record<string, FakePrice>;
+  /** Generation stats answer 404 for this long after the call, as OpenRouter's do at first. Default 0. */
+  generationDelayMs?: number;
+  /** The key `GET /generation` requires (`Authorization: Bearer …`); default any. */
+  apiKey?: string;
+  /** Answers for the next generation lookups, in order, before normal service (e.g. a 429 with Retry-After). */
+  generationFailures?: { status: number; retryAfterSeconds?: number }[];
+}
+
+/** A generation as OpenRouter's stats describe it. */
+interface FakeGeneration {
+  id: string;
+  model: string;
+  provider: string;
+  createdMs: number;
+  streamed: boolean;
+  byok: boolean;
+  prompt: number;
+  completion: number;
+  /** Billed: total (BYOK: the fee) and the upstream cost, USD. */
+  totalCost: number;
+  upstreamCost: number | null;
 }
 
 /** One request the fake received. */
@@ -35,6 +58,8 @@ export interface FakeOpenRouter {
   /** Base URL to give the openai SDK, e.g. http://127.0.0.1:1234/api/v1 */
   readonly baseURL: string;
   readonly requests: RecordedRequest[];
+  /** Generation lookups answered, in order: id, status and when (ms). */
+  readonly lookups: { id: string; status: number; atMs: number }[];
   close(): Promise<void>;
 }
 
@@ -67,6 +92,64 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
   const requests: RecordedRequest[] = [];
   const down = new Set(options.downProviders ?? []);
   let generation = 0;
+  const generations = new Map<string, FakeGeneration>();
+  const lookups: { id: string; status: number; atMs: number }[] = [];
+  const failures = [...(options.generationFailures ?? [])];
+
+  /** `GET /api/v1/generation?id=`: the billed stats, in OpenRouter's response shape. */
+  function generationStats(req: IncomingMessage, res: ServerResponse): void {
+    const id = new URL(req.url ?? '', 'http://fake').searchParams.get('id') ?? '';
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      lookups.push({ id, status, atMs: Date.now() });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`)
+      return answer(401, { error: { code: 401, message: 'No auth credentials found' } });
+    const failure = failures.shift();
+    if (failure)
+      return answer(
+        failure.status,
+        { error: { code: failure.status, message: 'Rate limit exceeded' } },
+        failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {},
+      );
+    const g = generations.get(id);
+    if (!g || Date.now() - g.createdMs < (options.generationDelayMs ?? 0))
+      return answer(404, { error: { code: 404, message: 'Generation not found' } });
+    answer(200, {
+      data: {
+        id: g.id,
+        upstream_id: `chatcmpl-${g.id.slice(4)}`,
+        total_cost: g.totalCost,
+        cache_discount: null,
+        upstream_inference_cost: g.upstreamCost,
+        created_at: new Date(g.createdMs).toISOString(),
+        model: g.model,
+        app_id: null,
+        streamed: g.streamed,
+        cancelled: false,
+        provider_name: g.provider,
+        latency: options.latencyMs ?? 0,
+        moderation_latency: null,
+        generation_time: options.latencyMs ?? 0,
+        finish_reason: 'stop',
+        native_finish_reason: 'stop',
+        tokens_prompt: g.prompt,
+        tokens_completion: g.completion,
+        native_tokens_prompt: g.prompt,
+        native_tokens_completion: g.completion,
+        native_tokens_reasoning: 0,
+        native_tokens_cached: 0,
+        num_media_prompt: null,
+        num_media_completion: null,
+        num_search_results: null,
+        origin: '',
+        usage: g.totalCost,
+        is_byok: g.byok,
+        api_type: 'completions',
+      },
+    });
+  }
 
   /** Picks the model and provider OpenRouter would serve, honouring `models` and `provider.order`. */
   function route(body: Record<string, unknown>): { model: string; provider: string } | { error: number } {
@@ -89,6 +172,7 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
+    if (req.method === 'GET' && path.endsWith('/generation')) return generationStats(req, res);
     if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {
       openRouterError(res, 404, `no route ${req.method} ${path}`);
       return;
@@ -116,14 +200,32 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
     // `x-fake-byok: 1`: a bring-your-own-key request, as OpenRouter answers it — `cost` is only its fee (5 % of
     // the upstream cost), the provider's cost is in cost_details and billed to the caller's own key.
     const byok = req.headers['x-fake-byok'] === '1';
-    const fee = Math.round(cost * 1e9 * 0.05) / 1e9;
+    const feeOf = (usd: number) => Math.round(usd * 1e9 * 0.05) / 1e9;
+    const fee = feeOf(cost);
     const id = `gen-${Date.now()}-${++generation}`;
     const created = Math.floor(Date.now() / 1000);
+    const billed = options.billedPrices?.[routed.model]
+      ? fakeCost(options.billedPrices[routed.model]!, prompt, completion)
+      : cost;
+    generations.set(id, {
+      id,
+      model: routed.model,
+      provider: routed.provider,
+      createdMs: Date.now(),
+      streamed: body.stream === true,
+      byok,
+      prompt,
+      completion,
+      totalCost: byok ? feeOf(billed) : billed,
+      upstreamCost: byok ? billed : null,
+    });
+    // `x-fake-no-cost: 1`: usage without `cost` (as from an OpenAI-compatible gateway), so the caller estimates.
+    const reportsCost = req.headers['x-fake-no-cost'] !== '1';
     const usage = {
       prompt_tokens: prompt,
       completion_tokens: completion,
       total_tokens: prompt + completion,
-      cost: byok ? fee : cost,
+      ...(reportsCost ? { cost: byok ? fee : cost } : {}),
       is_byok: byok,
       prompt_tokens_details: { cached_tokens: 0 },
       cost_details: { upstream_inference_cost: byok ? cost : null },
@@ -191,6 +293,7 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
   return {
     baseURL: `http://127.0.0.1:${port}/api/v1`,
     requests,
+    lookups,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,6 +1,7 @@
 // Renders budget statuses as an aligned table. Pure.
 import type { RecountResult } from '../budget/budget-store.js';
 import type { BudgetStatus } from '../budget/decision.js';
+import { renderTable } from './table.js';
 
 function budgetLine(b: BudgetStatus): string[] {
   return [
@@ -17,13 +18,6 @@ function budgetLine(b: BudgetStatus): string[] {
       ? '—'
       : `${Math.floor(b.resetsInSeconds / 3600)}h${String(Math.floor((b.resetsInSeconds % 3600) / 60)).padStart(2, '0')}m`,
   ];
-}
-
-function renderTable(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
-  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r.map((c, i) => (rightAligned(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
 /** What `genops budgets recount` changed, per team, in USD. */

@@ -33,6 +33,15 @@ export interface CostEvent extends EventId {
   isError: boolean;
   durationMs: number;
   reservationId: string;
+  /** OpenRouter's generation id (`gen-…`): the key of the call's record in its bill; '' or absent when none. */
+  generationId?: string;
+  /**
+   * A reconciliation adjustment (what the bill says minus what was recorded), not a call: it counts in cost and
+   * budgets, never in requests, errors, tokens or latency. Its identity is the call's trace id and `adj-<generation id>`.
+   */
+  adjustment?: boolean;
+  /** Queue this call for reconciliation with the provider's bill (the consumer's reconciliation policy sets it). */
+  reconcile?: boolean;
 }
 
 /** The dimensions a report can group by (DESIGN.md), mapped to event fields. */

@@ -218,6 +218,17 @@ function attribution(attrs: Attrs, resource: Attrs, rules: AttributionRules): Re
   return fields;
 }
 
+/**
+ * OpenRouter's generation id: ours, or the response id another instrumentation recorded for a call through
+ * OpenRouter (its ids are `gen-…`).
+ */
+function generationId(attrs: Attrs, provider: string): string {
+  const ours = str(attrs, A.ATTR_GENOPS_OPENROUTER_GENERATION_ID);
+  if (ours || provider !== 'openrouter') return ours;
+  const id = str(attrs, A.ATTR_GEN_AI_RESPONSE_ID) || str(attrs, 'ai.response.id');
+  return id.startsWith('gen-') ? id : '';
+}
+
 const isErrorSpan = (span: SpanShape, attrs: Attrs) =>
   span.status?.code === 2 || span.status?.code === 'STATUS_CODE_ERROR' || attrs.has(A.ATTR_ERROR_TYPE);
 
@@ -274,6 +285,7 @@ function foreignEvent(
     isError: isErrorSpan(span, attrs),
     durationMs,
     reservationId: '',
+    generationId: generationId(attrs, call.provider),
   };
 }
 
@@ -304,6 +316,7 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
     isError: isErrorSpan(span, attrs),
     durationMs,
     reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),
+    generationId: generationId(attrs, provider),
   };
 }
 
@@ -312,15 +325,19 @@ export interface DecodeOptions {
   catalog?: PriceCatalog;
   /** Who pays for spans that do not say; default none (they go to `unattributed`). */
   rules?: AttributionRules;
+  /** Which calls to queue for reconciliation with the provider's bill (reconcile/reconcile-policy.ts); default none. */
+  reconcile?: (event: CostEvent) => boolean;
 }
 
 const NO_RULES = AttributionRules.none();
+const NO_RECONCILIATION = () => false;
 
 /** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {
   const resolved = {
     catalog: options.catalog ?? PriceCatalog.bundled(),
     rules: options.rules ?? NO_RULES,
+    reconcile: options.reconcile ?? NO_RECONCILIATION,
   };
   let json: unknown;
   try {
@@ -355,7 +372,10 @@ export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions =
         try {
           const event = toEvent(span.data, resource, resolved);
           if (event === 'skip') skipped++;
-          else events.push(event);
+          else {
+            if (resolved.reconcile(event)) event.reconcile = true;
+            events.push(event);
+          }
         } catch (error) {
           failures.push({
             reason: (error as Error).message,

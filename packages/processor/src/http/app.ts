@@ -10,7 +10,9 @@ import type { ProcessorMetrics } from '../metrics.js';
 import { PriceCatalogHolder } from '../prices/price-catalog-holder.js';
 import { buildCostReport, buildProviderReport, costReportCsv } from '../report/cost-report.js';
 import { OPENAPI } from './openapi.js';
-import { parseReportQuery } from './report-query.js';
+import { parseRange, parseReportQuery } from './report-query.js';
+import type { ReconciliationJob } from '../reconcile/reconciliation-job.js';
+import { buildReconciliationReport, CHANGE_LIMIT } from '../reconcile/reconciliation-report.js';
 
 export interface AppDeps {
   ledger: CostLedger;
@@ -32,6 +34,8 @@ export interface AppDeps {
   now?: () => number;
   /** The catalog `GET /v1/prices` describes (reloaded by the price sync). */
   prices?: PriceCatalogHolder;
+  /** Reconciliation with OpenRouter's bill, when configured (GENOPS_OPENROUTER_API_KEY). */
+  reconciliation?: Pick<ReconciliationJob, 'runNow'>;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -217,6 +221,44 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.delete('/v1/reservations/:id', async (c) => {
     await deps.budgets.release(c.req.param('id'), allow(c, 'reserve').teams);
     return c.body(null, 204);
+  });
+
+  /** Reconciliation covers every team's calls: a team-scoped token may not read or run it. */
+  const allowAllTeams = (c: Context<Env>, role: Role) => {
+    const access = allow(c, role);
+    if (access.teams)
+      throw new GenOpsError(
+        'FORBIDDEN',
+        `this token (${access.name}) is scoped to teams; reconciliation covers every team`,
+        403,
+      );
+  };
+  const reconciliationReport = async (range: { fromMs: number; toMs: number }) =>
+    buildReconciliationReport(
+      range,
+      await deps.ledger.reconciliationSummary(range.fromMs, range.toMs, CHANGE_LIMIT),
+    );
+  const rangeOf = (c: Context) => {
+    const params = new URL(c.req.url).searchParams;
+    for (const name of params.keys())
+      if (name !== 'from' && name !== 'to') throw new ValidationError(name, 'unknown query parameter');
+    return parseRange(params, now());
+  };
+  app.get('/v1/reconciliation', async (c) => {
+    allowAllTeams(c, 'read');
+    return c.json(await reconciliationReport(rangeOf(c)));
+  });
+  app.post('/v1/reconciliation/run', async (c) => {
+    allowAllTeams(c, 'manage');
+    const range = rangeOf(c);
+    if (!deps.reconciliation)
+      throw new GenOpsError(
+        'RECONCILIATION_OFF',
+        'reconciliation is off: start the processor with GENOPS_OPENROUTER_API_KEY set',
+        409,
+      );
+    const run = await deps.reconciliation.runNow(range);
+    return c.json({ run, ...(await reconciliationReport(range)) });
   });
 
   app.notFound((c) => errorBody(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`));

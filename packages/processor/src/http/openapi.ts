@@ -234,5 +234,34 @@ export const OPENAPI = {
         },
       },
     },
+    '/v1/reconciliation': {
+      get: {
+        summary:
+          "Recorded vs billed (OpenRouter's generation stats) for calls in [from, to): per model and served provider, pending and given-up calls, each changed call. Unscoped read token.",
+        parameters: range,
+        responses: {
+          200: { description: '{ from, to, groups, totals, pending, unavailable, changes }' },
+          400: { description: 'bad parameter', content: { 'application/json': { schema: error } } },
+          403: { description: 'a team-scoped token', content: { 'application/json': { schema: error } } },
+        },
+      },
+    },
+    '/v1/reconciliation/run': {
+      post: {
+        summary:
+          'Look up every pending OpenRouter call of [from, to) now (backoff skipped), write adjustments, and report. Unscoped manage token.',
+        parameters: range,
+        responses: {
+          200: {
+            description: '{ run: { matched, adjusted, notYet, retried, refused, unavailable }, ...report }',
+          },
+          400: { description: 'bad parameter', content: { 'application/json': { schema: error } } },
+          409: {
+            description: 'reconciliation is off (no GENOPS_OPENROUTER_API_KEY)',
+            content: { 'application/json': { schema: error } },
+          },
+        },
+      },
+    },
   },
 } as const;

@@ -65,15 +65,21 @@ function time(params: URLSearchParams, name: 'from' | 'to', fallback: number): n
   return parseInstant(name, raw);
 }
 
-/** `from` defaults to 30 days before `to`; `to` to now. Range is `[from, to)`. */
-export function parseReportQuery(
-  params: URLSearchParams,
-  now = Date.now(),
-): AggregateQuery & { format: 'json' | 'csv' } {
+/** `[from, to)` from the `from` and `to` parameters: `from` defaults to 30 days before `to`, `to` to now. */
+export function parseRange(params: URLSearchParams, now = Date.now()): { fromMs: number; toMs: number } {
   const toMs = time(params, 'to', now);
   const fromMs = time(params, 'from', toMs - 30 * 86_400_000);
   if (fromMs >= toMs) throw new ValidationError('from', 'must be before to');
   if (toMs - fromMs > MAX_RANGE_MS) throw new ValidationError('to', 'range must be at most 400 days');
+  return { fromMs, toMs };
+}
+
+/** A report's range, grouping, filters, time zone and format; every failure names the parameter. */
+export function parseReportQuery(
+  params: URLSearchParams,
+  now = Date.now(),
+): AggregateQuery & { format: 'json' | 'csv' } {
+  const { fromMs, toMs } = parseRange(params, now);
   const groupBy: Dimension[] = [];
   for (const raw of (params.get('groupBy') ?? '')
     .split(',')

@@ -1,6 +1,7 @@
 // The cost ledger contract: both adapters (SQLite, PostgreSQL) pass the same suite.
 import type { BudgetStore } from '../budget/budget-store.js';
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
+import type { ReconciliationStore } from './reconciliation-scripts.js';
 
 export interface InsertResult {
   inserted: number;
@@ -38,11 +39,17 @@ export interface ProviderSample {
   tokens: number;
 }
 
-/** Every adapter also keeps budgets and reservations, in the same database as the spend they govern. */
-export interface CostLedger extends BudgetStore {
+/**
+ * Every adapter also keeps budgets and reservations, in the same database as the spend they govern, and the queue
+ * of calls to reconcile with the provider's bill.
+ */
+export interface CostLedger extends BudgetStore, ReconciliationStore {
   /** Runs pending schema migrations. Idempotent; called on start. */
   migrate(): Promise<void>;
-  /** Writes events durably in one transaction; an event whose identity is already stored is a duplicate. */
+  /**
+   * Writes events durably in one transaction; an event whose identity is already stored is a duplicate. Fresh
+   * events marked `reconcile` are queued for reconciliation in the same transaction.
+   */
   insertEvents(events: readonly CostEvent[]): Promise<InsertResult>;
   aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
   providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Promise<ProviderSample[]>;

@@ -10,6 +10,8 @@ import type {
 } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
+import * as recon from './reconciliation-scripts.js';
+import type { BilledCost, ReconciliationSummary, ReconciliationTask } from './reconciliation-scripts.js';
 import type { Query, Row, Script } from './budget-scripts.js';
 import type {
   AggregateQuery,
@@ -39,6 +41,7 @@ const PG_COLUMN_TYPES: Record<string, string> = {
   input_tokens: 'bigint',
   output_tokens: 'bigint',
   is_error: 'integer',
+  is_adjustment: 'integer',
   duration_ms: 'double precision',
 };
 
@@ -156,10 +159,36 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       const fresh = new Set(result.rows.map((r) => `${r.trace_id}/${r.span_id}`));
       const inserted = batch.filter((e) => fresh.has(`${e.traceId}/${e.spanId}`));
       await this.addToRollup(client, inserted);
+      await PostgresLedger.enqueueReconciliations(client, recon.toReconcile(inserted));
       // Last before COMMIT: the counter rows stay locked for as short a time as possible.
       await scripts.runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
       return { inserted: inserted.length, duplicates: events.length - inserted.length };
     });
+  }
+
+  /** Queues fresh calls for reconciliation (one statement, arrays as parameters). */
+  private static async enqueueReconciliations(client: pg.PoolClient, events: CostEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const nowMs = Date.now();
+    const columns = recon.RECONCILIATION_COLUMNS;
+    const arrays: unknown[][] = columns.map(() => []);
+    for (const e of events)
+      recon
+        .reconciliationRow(e, nowMs)
+        .forEach((v, i) => arrays[i]!.push(typeof v === 'bigint' ? String(v) : v));
+    const types = columns.map((c) =>
+      c.endsWith('_ms') || c.endsWith('_nano') || c === 'event_time'
+        ? 'bigint'
+        : c === 'attempts'
+          ? 'integer'
+          : 'text',
+    );
+    await client.query(
+      `INSERT INTO reconciliations (${columns.join(', ')})
+       SELECT * FROM unnest(${types.map((t, i) => `${placeholder(i + 1)}::${t}[]`).join(', ')})
+       ON CONFLICT (generation_id) DO NOTHING`,
+      arrays,
+    );
   }
 
   /** Adds fresh events to the hourly rollup. */
@@ -332,6 +361,40 @@ export class PostgresLedger implements CostLedger, BudgetStore {
       scripts.alertFailed(id, sink, nextAttemptMs, error),
       PostgresLedger.exec(this.pool),
     );
+  }
+
+  async claimReconciliations(
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+    range?: { fromMs: number; toMs: number },
+  ): Promise<ReconciliationTask[]> {
+    return this.transact(recon.claimReconciliations(nowMs, leaseMs, limit, range));
+  }
+
+  async expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {
+    return this.transact(recon.expediteReconciliations(fromMs, toMs, nowMs));
+  }
+
+  async markReconciled(generationId: string, billed: BilledCost, nowMs: number): Promise<void> {
+    return this.transact(recon.markReconciled(generationId, billed, nowMs));
+  }
+
+  async retryReconciliation(
+    generationId: string,
+    nextAttemptMs: number,
+    error: string,
+    giveUp: boolean,
+  ): Promise<void> {
+    return this.transact(recon.retryReconciliation(generationId, nextAttemptMs, error, giveUp));
+  }
+
+  async reconciliationSummary(
+    fromMs: number,
+    toMs: number,
+    changeLimit: number,
+  ): Promise<ReconciliationSummary> {
+    return this.transact(recon.reconciliationSummary(fromMs, toMs, changeLimit));
   }
 
   async ping(): Promise<void> {

@@ -76,5 +76,19 @@ ${eventColumns.replace(/,$/, '')}
     // The part of each cost the model provider billed (OpenRouter BYOK: on the caller's own key).
     `ALTER TABLE cost_events ADD COLUMN upstream_nano ${int} NOT NULL DEFAULT 0;
      ALTER TABLE cost_rollup_hourly ADD COLUMN upstream_nano ${int} NOT NULL DEFAULT 0;`,
+    // Reconciliation with the provider's bill (reconcile/reconciler.ts): calls keep their OpenRouter generation id;
+    // adjustments are rows of their own; the queue holds each call to check, written with the call.
+    `ALTER TABLE cost_events ADD COLUMN generation_id TEXT NOT NULL DEFAULT '';
+     ALTER TABLE cost_events ADD COLUMN is_adjustment INTEGER NOT NULL DEFAULT 0;
+     CREATE TABLE reconciliations (
+       generation_id TEXT PRIMARY KEY, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+       event_time ${int} NOT NULL, model TEXT NOT NULL, cost_source TEXT NOT NULL,
+       recorded_nano ${int} NOT NULL, recorded_upstream_nano ${int} NOT NULL,
+       status TEXT NOT NULL, attempts INTEGER NOT NULL, created_ms ${int} NOT NULL, next_attempt_ms ${int} NOT NULL,
+       billed_nano ${int} NOT NULL, billed_upstream_nano ${int} NOT NULL, billed_provider TEXT NOT NULL,
+       reconciled_ms ${int} NOT NULL, last_error TEXT NOT NULL
+     );
+     CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
+     CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
   ];
 }

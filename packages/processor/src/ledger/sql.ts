@@ -30,7 +30,41 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['is_error', (e) => (e.isError ? 1 : 0)],
   ['duration_ms', (e) => e.durationMs],
   ['reservation_id', (e) => e.reservationId],
+  ['generation_id', (e) => e.generationId ?? ''],
+  ['is_adjustment', (e) => (e.adjustment ? 1 : 0)],
 ];
+
+/** An event read back from its row (the inverse of EVENT_COLUMNS). */
+export function eventFromRow(r: Record<string, unknown>): CostEvent {
+  const text = (c: string) => String(r[c] ?? '');
+  return {
+    traceId: text('trace_id'),
+    spanId: text('span_id'),
+    eventTimeMs: Number(r.event_time),
+    team: text('team'),
+    project: text('project'),
+    customer: text('customer'),
+    feature: text('feature'),
+    environment: text('environment'),
+    costCenter: text('cost_center'),
+    experiment: text('experiment'),
+    variant: text('variant'),
+    model: text('model'),
+    servedModel: text('served_model'),
+    provider: text('provider'),
+    servedProvider: text('served_provider'),
+    costNano: BigInt(String(r.cost_nano)),
+    upstreamNano: BigInt(String(r.upstream_nano)),
+    costSource: text('cost_source'),
+    inputTokens: Number(r.input_tokens),
+    outputTokens: Number(r.output_tokens),
+    isError: Number(r.is_error) === 1,
+    durationMs: Number(r.duration_ms),
+    reservationId: text('reservation_id'),
+    generationId: text('generation_id'),
+    adjustment: Number(r.is_adjustment) === 1,
+  };
+}
 
 /**
  * Rollup key columns (besides `hour`): every groupable dimension except `day` (derived from hour) and `customer`
@@ -99,7 +133,7 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
     }
     s.costNano += e.costNano;
     s.upstreamNano += e.upstreamNano;
-    s.requests += 1;
+    s.requests += e.adjustment ? 0 : 1;
     s.errors += e.isError ? 1 : 0;
     s.inputTokens += e.inputTokens;
     s.outputTokens += e.outputTokens;
@@ -153,7 +187,7 @@ export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) 
     if (byTime) columns.push(table === 'events' ? `(event_time / ${bucketMs}) AS tb` : 'hour AS tb');
     const sums =
       table === 'events'
-        ? 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, COUNT(*) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output'
+        ? 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(1 - is_adjustment) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output'
         : 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output';
     const keys = [...dims.map((_, i) => `d${i}`), ...(byTime ? ['tb'] : [])];
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
@@ -196,7 +230,9 @@ export function toAggregateRow(
   query: AggregateQuery,
   statement: Statement,
 ): AggregateRow | undefined {
-  if (r.requests === null || r.requests === undefined || Number(r.requests) === 0) return undefined;
+  // No rows (an ungrouped SUM over nothing is one row of NULLs). A group of adjustments only has no requests but
+  // still counts.
+  if (r.cost === null || r.cost === undefined) return undefined;
   return {
     key: keyOf(r, query.groupBy, query.timezone ?? 'UTC', statement.bucketMs),
     costNano: BigInt(String(r.cost)),
@@ -227,6 +263,7 @@ export function providerSamplesStatement(
   const where = [
     `event_time >= ${placeholder(1)}`,
     `event_time < ${placeholder(2)}`,
+    'is_adjustment = 0',
     ...whereFilters(q.filters, params, placeholder),
   ];
   return {

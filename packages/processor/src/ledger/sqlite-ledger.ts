@@ -10,6 +10,8 @@ import type {
 } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
+import * as recon from './reconciliation-scripts.js';
+import type { BilledCost, ReconciliationSummary, ReconciliationTask } from './reconciliation-scripts.js';
 import type { Query, Row, Script } from './budget-scripts.js';
 import type {
   AggregateQuery,
@@ -36,6 +38,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
   private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
+  private enqueueReconciliation!: Database.Statement;
   // Statements of the budget scripts, prepared once each.
   private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpointer: Checkpointer | undefined;
@@ -83,6 +86,9 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     });
     this.insertEvent = this.db.prepare(
       `INSERT OR IGNORE INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    this.enqueueReconciliation = this.db.prepare(
+      `INSERT OR IGNORE INTO reconciliations (${recon.RECONCILIATION_COLUMNS.join(', ')}) VALUES (${recon.RECONCILIATION_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.upsertRollup = this.db.prepare(
       `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, upstream_nano, requests, errors, input_tokens, output_tokens)
@@ -132,6 +138,9 @@ export class SqliteLedger implements CostLedger, BudgetStore {
           s.outputTokens,
         );
       }
+      const nowMs = Date.now();
+      for (const e of recon.toReconcile(fresh))
+        this.enqueueReconciliation.run(...recon.reconciliationRow(e, nowMs));
       scripts.runSync(scripts.countIngested(fresh, 'sqlite'), this.exec);
     })();
     return { inserted: fresh.length, duplicates: events.length - fresh.length };
@@ -251,6 +260,40 @@ export class SqliteLedger implements CostLedger, BudgetStore {
 
   async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
     this.write(() => scripts.alertFailed(id, sink, nextAttemptMs, error));
+  }
+
+  async claimReconciliations(
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+    range?: { fromMs: number; toMs: number },
+  ): Promise<ReconciliationTask[]> {
+    return this.write(() => recon.claimReconciliations(nowMs, leaseMs, limit, range));
+  }
+
+  async expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {
+    return this.write(() => recon.expediteReconciliations(fromMs, toMs, nowMs));
+  }
+
+  async markReconciled(generationId: string, billed: BilledCost, nowMs: number): Promise<void> {
+    return this.write(() => recon.markReconciled(generationId, billed, nowMs));
+  }
+
+  async retryReconciliation(
+    generationId: string,
+    nextAttemptMs: number,
+    error: string,
+    giveUp: boolean,
+  ): Promise<void> {
+    return this.write(() => recon.retryReconciliation(generationId, nextAttemptMs, error, giveUp));
+  }
+
+  async reconciliationSummary(
+    fromMs: number,
+    toMs: number,
+    changeLimit: number,
+  ): Promise<ReconciliationSummary> {
+    return this.write(() => recon.reconciliationSummary(fromMs, toMs, changeLimit));
   }
 
   async ping(): Promise<void> {

@@ -20,6 +20,10 @@ export interface SyntheticSpan {
   reservationId?: string;
   /** genops.cost.upstream, USD (OpenRouter BYOK: the provider's part of the cost). */
   upstreamUsd?: number;
+  /** genops.cost.source; default reported. */
+  costSource?: string;
+  /** genops.openrouter.generation_id */
+  generationId?: string;
 }
 
 export function hex(bytes: number): string {
@@ -42,12 +46,13 @@ export function otlpSpan(s: SyntheticSpan): Record<string, unknown> {
     ['genops.provider', s.provider ?? 'openrouter'],
     ['genops.openrouter.actual_provider', s.servedProvider ?? 'DeepInfra'],
     ['genops.cost.total', s.costUsd ?? 0.000021],
-    ['genops.cost.source', 'reported'],
+    ['genops.cost.source', s.costSource ?? 'reported'],
     ['genops.tokens.input', s.inputTokens ?? 30],
     ['genops.tokens.output', s.outputTokens ?? 10],
     ['error.type', s.error ? '500' : undefined],
     ['genops.budget.reservation_id', s.reservationId],
     ['genops.cost.upstream', s.upstreamUsd],
+    ['genops.openrouter.generation_id', s.generationId],
   ];
   return {
     traceId: s.traceId ?? hex(16),
