@@ -32,6 +32,7 @@ function run(command: string, args: string[], cwd = alertsDir) {
 describe('alerts/ Prometheus rules', () => {
   it('has the alerts the issue asks for', () => {
     expect(alertNames.sort()).toEqual([
+      'GenOpsBillingDrift',
       'GenOpsBudgetBurnRateHigh',
       'GenOpsBudgetCritical',
       'GenOpsBudgetWarning',

@@ -22,7 +22,9 @@ export interface KubernetesTools {
 }
 
 async function moduleDir(module: string, progress: Progress): Promise<string> {
-  progress(`kubernetes schemas: downloading ${module} from the Go module proxy (once)`);
+  progress(
+    `kubernetes schemas: ${module} (Go's module cache; downloaded from the module proxy the first time)`,
+  );
   const info = JSON.parse(
     await runCommand('go', ['mod', 'download', '-json', module], { env: goBuildEnv() }),
   ) as {
