@@ -9,7 +9,7 @@ import { repoRoot } from '../src/index.js';
 import { DEMO_PLAN } from '../src/demo/traffic.js';
 
 describe('npm run demo', () => {
-  it('prints the report, the provider comparison and budget status with growth blocked, then exits 0', () => {
+  it('prints the report, the provider comparison, budget status with growth blocked and the reconciliation, then exits 0', () => {
     const stateDir = join(repoRoot(), '.devstack', `demo-test-${process.pid}`);
     const run = spawnSync('npm', ['run', '--silent', 'demo'], {
       cwd: repoRoot(),
@@ -26,6 +26,11 @@ describe('npm run demo', () => {
       expect(out).toMatch(new RegExp(`^${p.team}\\s+${p.model.replace(/[./]/g, '\\$&')}\\s`, 'm'));
     expect(out).toContain('Provider comparison (served provider × model)');
     expect(out).toMatch(/^growth\s+daily\s+hard\s+.*EXCEEDED/m);
+    // support's gpt-4o-mini calls went through a gateway that drops usage.cost: estimated from the catalog, then
+    // reconciled with the fake's bill, 10 % higher — each of the 23 answered calls (2 of 25 fail) adjusted.
+    expect(out).toContain("Reconciliation with OpenRouter's bill");
+    expect(out).toMatch(/^openai\/gpt-4o-mini\s+OpenAI\s+23\s+\S+\s+\S+\s+\+\S+$/m);
+    expect(out).toMatch(/^23 call\(s\) differed from the bill$/m);
     const blocked = Number(out.match(/BudgetGuard blocked (\d+) call\(s\) of team growth/)?.[1]);
     expect(blocked).toBeGreaterThan(0);
     expect(out).toMatch(/^ {2}Prometheus {3}http:\/\/127\.0\.0\.1:\d+\//m);

@@ -53,6 +53,12 @@ export async function startDemoPipeline(options: DemoPipelineOptions): Promise<D
         GENOPS_KAFKA_GROUP: `genops-demo-${run}`,
         GENOPS_LEDGER_URL: `sqlite:${join(options.stateDir, `ledger-${run}.db`)}`,
         GENOPS_HTTP_PORT: '0',
+        // Reconciliation with the fake's bill: every estimated call, looked up quickly.
+        GENOPS_OPENROUTER_API_KEY: 'demo-key',
+        GENOPS_OPENROUTER_URL: fake.baseURL,
+        GENOPS_RECONCILE_SAMPLE: '0',
+        GENOPS_RECONCILE_RATE: '50',
+        GENOPS_RECONCILE_INTERVAL_MS: '1000',
       }),
       { logger: options.logger },
     );

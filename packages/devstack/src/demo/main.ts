@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import {
   renderBudgets,
+  renderReconciliation,
+  type ReconciliationReport,
   type BudgetStatus,
   renderCostTable,
   type CostReport,
@@ -100,6 +102,15 @@ async function main(): Promise<void> {
       throw new Error(`only ${report.totals.requests}/${traffic.calls} calls reached the ledger`);
     await new Promise((r) => setTimeout(r, 500));
   }
+  // Calls whose cost was estimated (through the gateway) are checked against OpenRouter's bill now; the report
+  // below then says what was billed.
+  say("reconciling estimated costs with OpenRouter's generation stats");
+  const reconciliation = (await (
+    await fetch(`${api}/v1/reconciliation/run?from=${from}&to=${to}`, { method: 'POST' })
+  ).json()) as ReconciliationReport;
+  report = (await (
+    await fetch(`${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`)
+  ).json()) as CostReport;
   const { budgets } = (await (await fetch(`${api}/v1/budgets`)).json()) as { budgets: BudgetStatus[] };
   const providers = (await (await fetch(`${api}/v1/reports/providers?from=${from}&to=${to}`)).json()) as {
     providers: ProviderReportRow[];
@@ -110,6 +121,9 @@ async function main(): Promise<void> {
     `Provider comparison (served provider × model)\n${providerTable(providers.providers)}\n`,
   );
   process.stdout.write(`Budgets (${budgetsFile})\n${renderBudgets(budgets)}\n`);
+  process.stdout.write(
+    `${renderReconciliation(reconciliation, { changes: false })}(the cost report above includes the adjustments)\n\n`,
+  );
   process.stdout.write(
     `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM;\n` +
       'spend can pass a hard limit only by the error of the worst-case estimates (here: prompt size guessed at 4 chars/token).\n\n',

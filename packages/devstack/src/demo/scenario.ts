@@ -17,6 +17,9 @@ export const DEMO_FAKE_OPENROUTER: FakeOpenRouterOptions = {
     'anthropic/claude-3.5-sonnet': { input: 3, output: 15 },
     'meta-llama/llama-3.3-70b-instruct': { input: 0.12, output: 0.3 },
   },
+  // What OpenRouter bills for gpt-4o-mini went up 10 % (the provider's new price, not yet in the price catalog):
+  // calls whose cost was estimated from the catalog are reconciled to it.
+  billedPrices: { 'openai/gpt-4o-mini': { input: 0.165, output: 0.66 } },
   // Requests that ask for Fireworks first are served by the next provider: a provider fallback.
   downProviders: ['Fireworks'],
   latencyMs: 15,

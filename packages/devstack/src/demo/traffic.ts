@@ -15,6 +15,11 @@ export interface TrafficPlan {
   errorEvery?: number;
   /** OpenRouter `provider.order`: the first entry is down in the demo, so the next one serves. */
   providerOrder?: string[];
+  /**
+   * Through a gateway that drops `usage.cost`: the instrumentation estimates the cost from the price catalog, and
+   * the processor reconciles it with OpenRouter's bill.
+   */
+  viaGateway?: boolean;
 }
 
 export const DEMO_PLAN: TrafficPlan[] = [
@@ -27,7 +32,14 @@ export const DEMO_PLAN: TrafficPlan[] = [
     providerOrder: ['Fireworks', 'DeepInfra'],
   },
   { team: 'search', project: 'summaries', model: 'qwen/qwen-2.5-72b-instruct', calls: 20, stream: true },
-  { team: 'support', project: 'assistant', model: 'openai/gpt-4o-mini', calls: 25, errorEvery: 10 },
+  {
+    team: 'support',
+    project: 'assistant',
+    model: 'openai/gpt-4o-mini',
+    calls: 25,
+    errorEvery: 10,
+    viaGateway: true,
+  },
   { team: 'support', project: 'assistant', model: 'anthropic/claude-3.5-sonnet', calls: 10, fallback: true },
   { team: 'growth', project: 'emails', model: 'meta-llama/llama-3.3-70b-instruct', calls: 15, stream: true },
 ];
@@ -69,7 +81,11 @@ export async function runTraffic(
       };
       try {
         await withGenOps({ team: p.team, project: p.project, customerId: `customer-${i % 7}` }, async () => {
-          const options = failing ? { headers: { 'x-fake-status': '429' } } : undefined;
+          const headers = {
+            ...(failing ? { 'x-fake-status': '429' } : {}),
+            ...(p.viaGateway ? { 'x-fake-no-cost': '1' } : {}),
+          };
+          const options = Object.keys(headers).length ? { headers } : undefined;
           const result = await client.chat.completions.create(body as never, options);
           if (p.stream) for await (const _chunk of result as unknown as AsyncIterable<unknown>) void _chunk;
         });

@@ -5,7 +5,11 @@ import { renderTable } from './table.js';
 const usd = (v: number) => v.toFixed(9);
 const signed = (v: number) => (v > 0 ? `+${usd(v)}` : usd(v));
 
-export function renderReconciliation(report: ReconciliationReport): string {
+/** `changes: false` leaves out the list of changed calls (a summary). */
+export function renderReconciliation(
+  report: ReconciliationReport,
+  options: { changes?: boolean } = {},
+): string {
   const t = report.totals;
   const groups = renderTable(
     ['model', 'served by', 'calls', 'recorded USD', 'billed USD', 'adjustment USD'],
@@ -27,7 +31,9 @@ export function renderReconciliation(report: ReconciliationReport): string {
     groups.trimEnd(),
     `pending ${report.pending} (bill not read yet) · unavailable ${report.unavailable} (given up)`,
   ];
-  if (report.changes.length) {
+  if (options.changes === false) {
+    lines.push(`${report.changes.length} call(s) differed from the bill`);
+  } else if (report.changes.length) {
     lines.push(
       '',
       `Changed: ${report.changes.length}${report.changes.length === CHANGE_LIMIT ? ` (the first ${CHANGE_LIMIT})` : ''}`,
