@@ -72,6 +72,17 @@ beforeAll(async () => {
     );
     return fallbacks.length && errors.length ? true : undefined;
   });
+  await waitFor(
+    "the processor's reconciliation of the gateway's estimated calls scraped",
+    async () => {
+      const r = await promQuery(
+        prom,
+        `genops_reconciliation_calls_total{instance="${target}",outcome="adjusted"} >= 23`,
+      );
+      return r.length ? r : undefined;
+    },
+    90_000,
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -143,7 +154,18 @@ describe('dashboards/ and alerts/ against the live pipeline', () => {
         (await rules()).filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError}`),
       );
       expect(unhealthy).toEqual([]);
-      expect((await rules()).filter((r) => r.type === 'alerting')).toHaveLength(11);
+      expect((await rules()).filter((r) => r.type === 'alerting')).toHaveLength(12);
+    });
+
+    it("feeds GenOpsBillingDrift from the processor: gpt-4o-mini's bill 10 % over its estimates", async () => {
+      const ratio = await promQuery(
+        prom,
+        `sum by (model, provider) (genops_reconciliation_billed_usd_total{instance="${target}"})
+         / sum by (model, provider) (genops_reconciliation_recorded_usd_total{instance="${target}"})`,
+      );
+      expect(ratio.map((r) => [r.metric, Number(r.value[1]).toFixed(6)])).toEqual([
+        [{ model: 'openai/gpt-4o-mini', provider: 'OpenAI' }, '1.100000'],
+      ]);
     });
 
     it('has data for every recording rule', async () => {
