@@ -71,7 +71,7 @@ export async function startProcessor(
     ? AttributionRules.fromFile(config.attributionRulesFile)
     : AttributionRules.none();
   const reconciliation = config.reconcile
-    ? new ReconciliationJob(ledger, config.reconcile, metrics, (m) => log.warn(m))
+    ? new ReconciliationJob(ledger, config.reconcile, metrics, (m) => log.warn(m), checkAlerts)
     : undefined;
   const reconcile = reconciliation?.policy;
   const consumer = new CostSpanConsumer(

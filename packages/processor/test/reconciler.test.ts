@@ -21,6 +21,7 @@ import {
   Reconciler,
   reconciliationPolicy,
   sampled,
+  type CostEvent,
   type CostLedger,
   type ReconcilerOptions,
 } from '../src/index.js';
@@ -103,9 +104,21 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       await record(ledger, estimated, 0.00015, 'estimated');
       await record(ledger, reported, reported.usage.cost!, 'reported'); // sample 0: not checked
       const metrics = new ProcessorMetrics();
-      const reconciler = new Reconciler(ledger, new OpenRouterGenerations(KEY, fake.baseURL), FAST, metrics);
+      const adjusted: CostEvent[] = [];
+      const reconciler = new Reconciler(
+        ledger,
+        new OpenRouterGenerations(KEY, fake.baseURL),
+        FAST,
+        metrics,
+        () => {},
+        Date.now,
+        (adjustment) => adjusted.push(adjustment), // the processor checks budget alerts for its team
+      );
 
       expect(await reconciler.run()).toEqual({ ...zero, adjusted: 1 });
+      expect(adjusted.map((a) => [a.team, a.spanId, a.costNano, a.adjustment])).toEqual([
+        ['search', `adj-${estimated.id}`, 9_600n, true],
+      ]);
       // 1000 prompt tokens × 0.15 + 16 completion tokens × 0.60 per 1M = 159,600 nano-USD billed.
       const billed = fakeCost(PRICE, 1000, 16);
       expect(billed).toBe(0.0001596);

@@ -104,6 +104,8 @@ export class Reconciler {
     private readonly metrics?: ProcessorMetrics,
     private readonly warn: (message: string) => void = () => {},
     private readonly now: () => number = Date.now,
+    /** Called with each adjustment written (the processor checks the team's budget alerts). */
+    private readonly onAdjusted: (adjustment: CostEvent) => void = () => {},
   ) {
     this.pacer = new Pacer(1000 / options.ratePerSecond);
   }
@@ -158,7 +160,10 @@ export class Reconciler {
       const adjustment = adjustmentFor(task.event, lookup.billed);
       // The adjustment first: were the process to stop before the queue row is closed, the next attempt writes the
       // same adjustment identity again, which the ledger ignores as a duplicate.
-      if (adjustment) await this.ledger.insertEvents([adjustment]);
+      if (adjustment) {
+        await this.ledger.insertEvents([adjustment]);
+        this.onAdjusted(adjustment);
+      }
       await this.ledger.markReconciled(task.generationId, lookup.billed, now);
       const labels = { model: task.event.model, provider: lookup.billed.provider || 'unknown' };
       this.metrics?.reconciliationRecorded.inc(labels, usd(task.event.costNano));

@@ -23,6 +23,8 @@ export class ReconciliationJob {
     config: ReconcileConfig,
     metrics: ProcessorMetrics,
     private readonly warn: (message: string) => void,
+    /** Adjustments written (their teams' budget alerts are checked). */
+    onAdjusted: (adjustments: CostEvent[]) => void = () => {},
   ) {
     this.policy = reconciliationPolicy(config.sampleRate);
     this.reconciler = new Reconciler(
@@ -36,6 +38,8 @@ export class ReconciliationJob {
       },
       metrics,
       warn,
+      Date.now,
+      (adjustment) => onAdjusted([adjustment]),
     );
     this.task = new PeriodicTask(() => this.runDue(), config.intervalMs);
   }
