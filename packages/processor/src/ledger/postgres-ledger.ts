@@ -369,7 +369,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     limit: number,
     range?: { fromMs: number; toMs: number },
   ): Promise<ReconciliationTask[]> {
-    return this.transact(recon.claimReconciliations(nowMs, leaseMs, limit, range));
+    return this.transact(recon.claimReconciliations('postgres', nowMs, leaseMs, limit, range));
   }
 
   async expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {

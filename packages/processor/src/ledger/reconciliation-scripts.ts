@@ -3,6 +3,7 @@
 // (the adjustment itself is an event: sql.ts) or unavailable.
 import type { CostEvent } from '../decode/cost-event.js';
 import type { Row, Script } from './budget-scripts.js';
+import type { Dialect } from './schema.js';
 import { eventFromRow, EVENT_COLUMNS } from './sql.js';
 
 /** A queued call, claimed for one attempt, with the event as recorded. */
@@ -147,17 +148,20 @@ export function adjustmentFor(event: CostEvent, billed: BilledCost): CostEvent |
 }
 
 export function* claimReconciliations(
+  dialect: Dialect,
   nowMs: number,
   leaseMs: number,
   limit: number,
   range?: { fromMs: number; toMs: number },
 ): Script<ReconciliationTask[]> {
   const inRange = range ? ' AND event_time >= $4 AND event_time < $5' : '';
+  // PostgreSQL: processors claiming at once skip each other's rows (SKIP LOCKED). The outer condition repeats the
+  // inner one all the same: a row claimed by another between the read and the lock is re-checked and left.
   const claimed = yield {
     sql: `UPDATE reconciliations SET next_attempt_ms = $2, attempts = attempts + 1
-      WHERE generation_id IN (
+      WHERE status = 'pending' AND next_attempt_ms <= $1 AND generation_id IN (
         SELECT generation_id FROM reconciliations
-        WHERE status = 'pending' AND next_attempt_ms <= $1${inRange} ORDER BY next_attempt_ms LIMIT $3)
+        WHERE status = 'pending' AND next_attempt_ms <= $1${inRange} ORDER BY next_attempt_ms LIMIT $3${dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
       RETURNING generation_id, trace_id, span_id, attempts, created_ms`,
     params: [nowMs, nowMs + leaseMs, limit, ...(range ? [range.fromMs, range.toMs] : [])],
   };

@@ -268,7 +268,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     limit: number,
     range?: { fromMs: number; toMs: number },
   ): Promise<ReconciliationTask[]> {
-    return this.write(() => recon.claimReconciliations(nowMs, leaseMs, limit, range));
+    return this.write(() => recon.claimReconciliations('sqlite', nowMs, leaseMs, limit, range));
   }
 
   async expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {

@@ -54,6 +54,25 @@ export function reconciliationContract(name: string, open: () => Promise<CostLed
       });
     });
 
+    describe('when several claims race (processors sharing the ledger)', () => {
+      it('gives each due call to one of them', async () => {
+        await ledger.insertEvents(Array.from({ length: 40 }, (_, i) => call(`gen-${i}`, 0.001, T + i)));
+        const now = Date.now();
+        // Four workers, each claiming batches of 7 until nothing is left.
+        const worker = async () => {
+          const mine: string[] = [];
+          for (;;) {
+            const batch = await ledger.claimReconciliations(now, 60_000, 7);
+            if (!batch.length) return mine;
+            mine.push(...batch.map((t) => t.generationId));
+          }
+        };
+        const ids = (await Promise.all(Array.from({ length: 4 }, worker))).flat();
+        expect(ids).toHaveLength(new Set(ids).size);
+        expect(ids.length).toBe(40);
+      });
+    });
+
     describe('when the bill differs and an adjustment is written', () => {
       it('counts it in cost, upstream and budgets — once — but not as a request, tokens or latency', async () => {
         await ledger.putBudget(
