@@ -304,6 +304,8 @@ describe('HTTP API', () => {
         '/v1/reservations',
         '/v1/reservations/{id}',
         '/v1/reports/providers',
+        '/v1/reconciliation',
+        '/v1/reconciliation/run',
       ]);
     });
   });
@@ -351,5 +353,20 @@ describe('loadConfig', () => {
       readyMaxLag: 100_000,
       alertRetryMs: 2000,
     });
+  });
+
+  it('turns reconciliation on with an OpenRouter key, with defaults, and names a bad setting', () => {
+    expect(loadConfig({ GENOPS_OPENROUTER_API_KEY: 'sk-or-v1-x' }).reconcile).toEqual({
+      apiKey: 'sk-or-v1-x',
+      url: 'https://openrouter.ai/api/v1',
+      sampleRate: 0.05,
+      ratePerSecond: 5,
+      intervalMs: 30_000,
+      retryBaseMs: 5_000,
+      giveUpAfterMs: 3 * 86_400_000,
+    });
+    expect(() => loadConfig({ GENOPS_OPENROUTER_API_KEY: 'k', GENOPS_RECONCILE_SAMPLE: '5' })).toThrow(
+      /^GENOPS_RECONCILE_SAMPLE: /,
+    );
   });
 });

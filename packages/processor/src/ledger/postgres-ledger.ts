@@ -11,7 +11,7 @@ import type {
 import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
-import type { BilledCost, ReconciliationSummary, ReconciliationTask } from './reconciliation-scripts.js';
+import { ReconcilingLedger } from './reconciling-ledger.js';
 import type { Query, Row, Script } from './budget-scripts.js';
 import type {
   AggregateQuery,
@@ -49,7 +49,7 @@ const placeholder = (i: number) => `$${i}`;
 // Serialises concurrent migrations from several processors starting at once.
 const MIGRATION_LOCK = 4_627_001;
 
-export class PostgresLedger implements CostLedger, BudgetStore {
+export class PostgresLedger extends ReconcilingLedger implements CostLedger, BudgetStore {
   private readonly pool: pg.Pool;
   // Reservations are short-lived soft state (the TTL sweep removes them): their commits do not wait for the WAL
   // flush. A pool of its own, so admissions never queue behind ingest transactions for a connection.
@@ -60,6 +60,7 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     connectionString: string,
     private readonly migrationList: readonly string[] = MIGRATIONS,
   ) {
+    super();
     this.pool = new pg.Pool({ connectionString, max: 8 });
     this.reservationPool = new pg.Pool({
       connectionString,
@@ -363,38 +364,10 @@ export class PostgresLedger implements CostLedger, BudgetStore {
     );
   }
 
-  async claimReconciliations(
-    nowMs: number,
-    leaseMs: number,
-    limit: number,
-    range?: { fromMs: number; toMs: number },
-  ): Promise<ReconciliationTask[]> {
-    return this.transact(recon.claimReconciliations('postgres', nowMs, leaseMs, limit, range));
-  }
+  protected readonly dialect = 'postgres';
 
-  async expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {
-    return this.transact(recon.expediteReconciliations(fromMs, toMs, nowMs));
-  }
-
-  async markReconciled(generationId: string, billed: BilledCost, nowMs: number): Promise<void> {
-    return this.transact(recon.markReconciled(generationId, billed, nowMs));
-  }
-
-  async retryReconciliation(
-    generationId: string,
-    nextAttemptMs: number,
-    error: string,
-    giveUp: boolean,
-  ): Promise<void> {
-    return this.transact(recon.retryReconciliation(generationId, nextAttemptMs, error, giveUp));
-  }
-
-  async reconciliationSummary(
-    fromMs: number,
-    toMs: number,
-    changeLimit: number,
-  ): Promise<ReconciliationSummary> {
-    return this.transact(recon.reconciliationSummary(fromMs, toMs, changeLimit));
+  protected runScript<T>(script: Script<T>): Promise<T> {
+    return this.transact(script);
   }
 
   async ping(): Promise<void> {

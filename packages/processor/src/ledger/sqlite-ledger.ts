@@ -11,7 +11,7 @@ import type {
 import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
-import type { BilledCost, ReconciliationSummary, ReconciliationTask } from './reconciliation-scripts.js';
+import { ReconcilingLedger } from './reconciling-ledger.js';
 import type { Query, Row, Script } from './budget-scripts.js';
 import type {
   AggregateQuery,
@@ -34,7 +34,7 @@ import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
 const MIGRATIONS = migrations('sqlite');
 
-export class SqliteLedger implements CostLedger, BudgetStore {
+export class SqliteLedger extends ReconcilingLedger implements CostLedger, BudgetStore {
   private readonly db: Database.Database;
   private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
@@ -48,6 +48,7 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     path: string,
     private readonly migrationList: readonly string[] = MIGRATIONS,
   ) {
+    super();
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -262,38 +263,10 @@ export class SqliteLedger implements CostLedger, BudgetStore {
     this.write(() => scripts.alertFailed(id, sink, nextAttemptMs, error));
   }
 
-  async claimReconciliations(
-    nowMs: number,
-    leaseMs: number,
-    limit: number,
-    range?: { fromMs: number; toMs: number },
-  ): Promise<ReconciliationTask[]> {
-    return this.write(() => recon.claimReconciliations('sqlite', nowMs, leaseMs, limit, range));
-  }
+  protected readonly dialect = 'sqlite';
 
-  async expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {
-    return this.write(() => recon.expediteReconciliations(fromMs, toMs, nowMs));
-  }
-
-  async markReconciled(generationId: string, billed: BilledCost, nowMs: number): Promise<void> {
-    return this.write(() => recon.markReconciled(generationId, billed, nowMs));
-  }
-
-  async retryReconciliation(
-    generationId: string,
-    nextAttemptMs: number,
-    error: string,
-    giveUp: boolean,
-  ): Promise<void> {
-    return this.write(() => recon.retryReconciliation(generationId, nextAttemptMs, error, giveUp));
-  }
-
-  async reconciliationSummary(
-    fromMs: number,
-    toMs: number,
-    changeLimit: number,
-  ): Promise<ReconciliationSummary> {
-    return this.write(() => recon.reconciliationSummary(fromMs, toMs, changeLimit));
+  protected async runScript<T>(script: Script<T>): Promise<T> {
+    return this.write(() => script);
   }
 
   async ping(): Promise<void> {
