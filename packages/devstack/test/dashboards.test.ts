@@ -72,7 +72,7 @@ describe('dashboards/grafana', () => {
     it('filters $team, $model and $environment on the labels that carry them', () => {
       const allowed: Record<string, string[]> = {
         team: ['genops_team', 'team'],
-        model: ['genops_model', 'gen_ai_request_model'],
+        model: ['genops_model', 'gen_ai_request_model', 'model'], // model: the processor's reconciliation metrics
         environment: ['genops_environment'],
       };
       for (const p of panels)
