@@ -126,7 +126,8 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM;\n` +
-      'spend can pass a hard limit only by the error of the worst-case estimates (here: prompt size guessed at 4 chars/token).\n\n',
+      'spend can pass a hard limit only by the error of the worst-case estimates (here: the fake OpenRouter counts one\n' +
+      'prompt token per character, about four times what BudgetGuard estimates for English text).\n\n',
   );
   process.stdout.write(
     [
