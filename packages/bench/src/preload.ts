@@ -60,6 +60,8 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
     `200 + i % 1000`,
     `''`,
     `0`, // upstream_nano
+    `''`, // generation_id
+    `0`, // is_adjustment
   ];
 }
 
