@@ -91,10 +91,16 @@ const routes = fc.oneof(
     method: fc.constant('GET'),
     path: fc
       .tuple(
-        fc.constantFrom('/v1/reports/cost', '/v1/reports/providers'),
+        fc.constantFrom('/v1/reports/cost', '/v1/reports/providers', '/v1/reconciliation'),
         fc.dictionary(nasty, nasty, { maxKeys: 4 }),
       )
       .map(([p, q]) => `${p}?${new URLSearchParams(q)}`),
+  }),
+  fc.record({
+    method: fc.constant('POST'),
+    path: fc
+      .dictionary(fc.oneof(fc.constantFrom('from', 'to'), nasty), nasty, { maxKeys: 3 })
+      .map((q) => `/v1/reconciliation/run?${new URLSearchParams(q)}`),
   }),
 );
 
