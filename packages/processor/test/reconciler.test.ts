@@ -13,6 +13,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildCostReport,
+  buildProviderReport,
   decodeCostSpans,
   DEFAULT_RECONCILER_OPTIONS,
   openLedger,
@@ -267,6 +268,24 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       expect(chosen.length).toBeGreaterThan(150);
       expect(chosen.length).toBeLessThan(250);
       expect(ids.filter((id) => sampled(id, 0.1))).toEqual(chosen); // the same calls every time
+    });
+  });
+
+  describe('the provider comparison', () => {
+    it('counts an adjustment in the cost only: a group of adjustments alone has no requests and no error rate', () => {
+      const sample = { servedProvider: 'OpenAI', model: MODEL, isError: false, durationMs: 0, tokens: 0 };
+      expect(buildProviderReport([{ ...sample, costNano: 5_000n, adjustment: true }])).toEqual([
+        {
+          provider: 'OpenAI',
+          model: MODEL,
+          requests: 0,
+          errors: 0,
+          errorRate: 0,
+          latencyMs: { p50: 0, p95: 0, p99: 0 },
+          costUsd: 0.000005,
+          costPerMillionTokens: 0,
+        },
+      ]);
     });
   });
 });

@@ -29,7 +29,7 @@ export interface AggregateRow {
   outputTokens: number;
 }
 
-/** One call's facts for the provider comparison. */
+/** One call's facts for the provider comparison (or a reconciliation adjustment of one: cost only). */
 export interface ProviderSample {
   servedProvider: string;
   model: string;
@@ -37,6 +37,8 @@ export interface ProviderSample {
   isError: boolean;
   costNano: bigint;
   tokens: number;
+  /** An adjustment to the bill: counts in the group's cost, not as a request or in latency. Absent: a call. */
+  adjustment?: boolean;
 }
 
 /**

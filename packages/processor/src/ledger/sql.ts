@@ -252,6 +252,7 @@ export function toProviderSample(r: Record<string, unknown>): ProviderSample {
     isError: Number(r.is_error) === 1,
     costNano: BigInt(String(r.cost_nano)),
     tokens: Number(r.tokens),
+    ...(Number(r.is_adjustment) === 1 ? { adjustment: true } : {}),
   };
 }
 
@@ -263,11 +264,10 @@ export function providerSamplesStatement(
   const where = [
     `event_time >= ${placeholder(1)}`,
     `event_time < ${placeholder(2)}`,
-    'is_adjustment = 0',
     ...whereFilters(q.filters, params, placeholder),
   ];
   return {
-    text: `SELECT served_provider, model, duration_ms, is_error, cost_nano, input_tokens + output_tokens AS tokens FROM cost_events WHERE ${where.join(' AND ')}`,
+    text: `SELECT served_provider, model, duration_ms, is_error, cost_nano, input_tokens + output_tokens AS tokens, is_adjustment FROM cost_events WHERE ${where.join(' AND ')}`,
     params,
     bucketMs: HOUR_MS,
   };

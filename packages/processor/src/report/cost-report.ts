@@ -169,16 +169,18 @@ export function buildProviderReport(samples: ProviderSample[]): ProviderReportRo
     else byKey.set(id, [s]);
   }
   const rows = [...byKey.values()].map((list) => {
-    const durations = list.map((s) => s.durationMs).sort((a, b) => a - b);
+    // Reconciliation adjustments bring the group's cost to the bill; requests, errors and latency are the calls'.
+    const calls = list.filter((s) => !s.adjustment);
+    const durations = calls.map((s) => s.durationMs).sort((a, b) => a - b);
     const cost = list.reduce((n, s) => n + s.costNano, 0n);
-    const tokens = list.reduce((n, s) => n + s.tokens, 0);
-    const errors = list.filter((s) => s.isError).length;
+    const tokens = calls.reduce((n, s) => n + s.tokens, 0);
+    const errors = calls.filter((s) => s.isError).length;
     return {
       provider: list[0]!.servedProvider,
       model: list[0]!.model,
-      requests: list.length,
+      requests: calls.length,
       errors,
-      errorRate: errors / list.length,
+      errorRate: calls.length ? errors / calls.length : 0,
       latencyMs: {
         p50: percentile(durations, 50),
         p95: percentile(durations, 95),

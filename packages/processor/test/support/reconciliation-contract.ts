@@ -1,7 +1,7 @@
 // The reconciliation side of the ledger contract (SQLite in the unit project, PostgreSQL against the real server):
 // the queue written with the call, claims with a lease, adjustments counted in cost and budgets but not as calls.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCostReport, type CostEvent, type CostLedger } from '../../src/index.js';
+import { buildCostReport, buildProviderReport, type CostEvent, type CostLedger } from '../../src/index.js';
 import { adjustmentFor } from '../../src/ledger/reconciliation-scripts.js';
 import { event } from './ledger-contract.js';
 
@@ -111,9 +111,20 @@ export function reconciliationContract(name: string, open: () => Promise<CostLed
             totalTokens: 40,
           });
         }
-        expect((await ledger.providerSamples({ fromMs: T - HOUR, toMs: T + HOUR, filters: {} })).length).toBe(
-          1,
-        );
+        // The provider comparison: the billed cost, but one request and its latency only.
+        const samples = await ledger.providerSamples({ fromMs: T - HOUR, toMs: T + HOUR, filters: {} });
+        expect(buildProviderReport(samples)).toEqual([
+          {
+            provider: 'DeepInfra',
+            model: 'openai/gpt-4o-mini',
+            requests: 1,
+            errors: 0,
+            errorRate: 0,
+            latencyMs: { p50: 120, p95: 120, p99: 120 },
+            costUsd: 0.001234567,
+            costPerMillionTokens: 30.864175, // 0.001234567 USD over 40 tokens
+          },
+        ]);
         expect((await ledger.counters('search', T + 10))!.spentNano).toBe(1_234_567n);
         const [recount] = await ledger.recount(T + 10, 'search');
         expect(recount!.after.spentNano).toBe(1_234_567n);
