@@ -182,7 +182,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
   });
 
   describe('when the key is refused (401)', () => {
-    it('keeps the call queued and says which setting to fix, once per run', async () => {
+    it('stops the run at the first refusal, keeps every call queued, and says which setting to fix', async () => {
       const { fake, ledger } = await setUp();
       for (let i = 0; i < 3; i++)
         await record(ledger, await chat(fake, 10, { 'x-fake-no-cost': '1' }), 0.00001, 'estimated');
@@ -194,7 +194,8 @@ describe('Reconciler (OpenRouter generation stats)', () => {
         undefined,
         (m) => warnings.push(m),
       );
-      expect(await reconciler.run()).toEqual({ ...zero, refused: 3 });
+      expect(await reconciler.run()).toEqual({ ...zero, refused: 1 });
+      expect(fake.lookups.map((l) => l.status)).toEqual([401]); // not once per queued call
       expect(warnings).toEqual([
         'reconciliation: OpenRouter refused lookups: 401 from OpenRouter (is GENOPS_OPENROUTER_API_KEY right?): {"error":{"code":401,"message":"No auth credentials found"}}',
       ]);

@@ -28,8 +28,11 @@ export type GenerationLookup =
   | { kind: 'not-yet' }
   /** 429, 5xx, a timeout or a connection error: try again, after `retryAfterMs` when the server said. */
   | { kind: 'retry'; error: string; retryAfterMs?: number }
-  /** 401, 403 or another 4xx: the key or the request is wrong; retrying will not help until that is fixed. */
-  | { kind: 'refused'; error: string };
+  /**
+   * 401, 403 or another 4xx, or an answer of the wrong shape: the key or the request is wrong; retrying will not
+   * help until that is fixed. `keyRefused`: the key itself (401/403), so every other lookup would fail too.
+   */
+  | { kind: 'refused'; error: string; keyRefused?: boolean };
 
 /**
  * The billed cost as the ledger counts it. BYOK: `total_cost` is OpenRouter's fee and the provider bills
@@ -80,6 +83,7 @@ export class OpenRouterGenerations {
     if (!response.ok)
       return {
         kind: 'refused',
+        keyRefused: response.status === 401 || response.status === 403,
         error: `${response.status} from OpenRouter${response.status === 401 || response.status === 403 ? ' (is GENOPS_OPENROUTER_API_KEY right?)' : ''}: ${text.slice(0, 200)}`,
       };
     let json: unknown;

@@ -121,7 +121,10 @@ export class Reconciler {
       unavailable: 0,
     };
     let firstRefusal: string | undefined;
-    while (!this.stopping) {
+    // A refused key fails every lookup: the run ends at the first, leaving the rest queued for the next run.
+    let keyRefused = false;
+    const going = () => !this.stopping && !keyRefused;
+    while (going()) {
       const tasks = await this.ledger.claimReconciliations(
         this.now(),
         this.options.leaseMs,
@@ -131,17 +134,20 @@ export class Reconciler {
       if (tasks.length === 0) break;
       let next = 0;
       const worker = async () => {
-        while (next < tasks.length && !this.stopping) {
+        while (next < tasks.length && going()) {
           const task = tasks[next++]!;
           await this.pacer.slot();
-          const outcome = await this.reconcile(task, await this.generations.lookup(task.generationId));
+          if (!going()) break;
+          const lookup = await this.generations.lookup(task.generationId);
+          if (lookup.kind === 'refused' && lookup.keyRefused) keyRefused = true;
+          const outcome = await this.reconcile(task, lookup);
           result[outcome.kind]++;
           this.metrics?.reconciliations.inc({ outcome: OUTCOME_LABEL[outcome.kind] });
           if (outcome.error && outcome.kind === 'refused') firstRefusal ??= outcome.error;
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.options.concurrency, tasks.length) }, worker));
-      // Stopping mid-batch: the calls not looked up come due again when their lease ends.
+      // Stopping mid-batch (or on a refused key): the calls not looked up come due again when their lease ends.
     }
     if (firstRefusal) this.warn(`reconciliation: OpenRouter refused lookups: ${firstRefusal}`);
     return result;
