@@ -27,6 +27,7 @@ import {
   type ReconcilerOptions,
 } from '../src/index.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
+import { until } from './support/wait.js';
 
 const KEY = 'sk-or-v1-test';
 const MODEL = 'openai/gpt-4o-mini';
@@ -152,15 +153,31 @@ describe('Reconciler (OpenRouter generation stats)', () => {
 
   describe('when the stats are not available yet (404 at first)', () => {
     it('tries again after the backoff and then reconciles', async () => {
-      const { fake, ledger } = await setUp({ generationDelayMs: 500 });
+      const { fake, ledger } = await setUp({ generationDelayMs: 1500 });
       const c = await chat(fake, 100, { 'x-fake-no-cost': '1' });
       await record(ledger, c, 0.00001, 'estimated');
-      const reconciler = new Reconciler(ledger, new OpenRouterGenerations(KEY, fake.baseURL), FAST);
+      // The reconciler's clock, moved by hand: when the call comes due does not depend on how busy the machine is.
+      let clock = Date.now();
+      const reconciler = new Reconciler(
+        ledger,
+        new OpenRouterGenerations(KEY, fake.baseURL),
+        FAST,
+        undefined,
+        () => {},
+        () => clock,
+      );
       expect(await reconciler.run()).toEqual({ ...zero, notYet: 1 });
       expect(await reconciler.run()).toEqual(zero); // waiting out its backoff (1 s)
       const summary = await ledger.reconciliationSummary(Date.now() - HOUR, Date.now() + HOUR, 10);
       expect([summary.pending, summary.groups]).toEqual([1, []]);
-      await new Promise((r) => setTimeout(r, 1050));
+      clock += 999;
+      expect(await reconciler.run()).toEqual(zero);
+      await until(
+        'the fake to have the stats',
+        () => Date.now() - fake.lookups[0]!.atMs,
+        (ms) => ms > 1500,
+      );
+      clock += 1;
       expect(await reconciler.run()).toEqual({ ...zero, adjusted: 1 });
       expect(fake.lookups.map((l) => l.status)).toEqual([404, 200]);
       expect((await totals(ledger)).costUsd).toBe(fakeCost({ input: 0.15, output: 0.6 }, 100, 16));
@@ -172,11 +189,19 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       const { fake, ledger } = await setUp({ generationFailures: [{ status: 429, retryAfterSeconds: 2 }] });
       const c = await chat(fake, 100, { 'x-fake-no-cost': '1' });
       await record(ledger, c, 0.00001, 'estimated');
-      const reconciler = new Reconciler(ledger, new OpenRouterGenerations(KEY, fake.baseURL), FAST);
-      const before = Date.now();
+      const clock = Date.now();
+      const reconciler = new Reconciler(
+        ledger,
+        new OpenRouterGenerations(KEY, fake.baseURL),
+        FAST,
+        undefined,
+        () => {},
+        () => clock,
+      );
       expect(await reconciler.run()).toEqual({ ...zero, retried: 1 });
-      expect(await ledger.claimReconciliations(before + 1900, 1000, 10)).toEqual([]);
-      expect((await ledger.claimReconciliations(before + 2100, 1, 10)).length).toBe(1);
+      // Retry-After 2 s beats the 1 s backoff.
+      expect(await ledger.claimReconciliations(clock + 1999, 1000, 10)).toEqual([]);
+      expect((await ledger.claimReconciliations(clock + 2000, 1, 10)).length).toBe(1);
       expect(fake.lookups.map((l) => l.status)).toEqual([429]);
     });
   });
@@ -190,7 +215,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       const reconciler = new Reconciler(
         ledger,
         new OpenRouterGenerations('sk-or-wrong', fake.baseURL),
-        FAST,
+        { ...FAST, concurrency: 1 }, // with more workers, each may have one lookup in flight when the first 401 lands
         undefined,
         (m) => warnings.push(m),
       );
@@ -235,10 +260,13 @@ describe('Reconciler (OpenRouter generation stats)', () => {
         ratePerSecond: 20,
         concurrency: 4,
       });
+      const started = Date.now();
       expect((await reconciler.run()).adjusted).toBe(6);
-      const gaps = fake.lookups.slice(1).map((l, i) => l.atMs - fake.lookups[i]!.atMs);
-      expect(gaps).toHaveLength(5);
-      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(45); // 1000 / 20 ms, less timer slack
+      // At 20/s lookup k starts no earlier than 50·k ms into the run, so however the four workers interleave, the
+      // k-th lookup to arrive came at least 50·k ms after the start (a lower bound: it holds on a loaded machine).
+      const arrivals = fake.lookups.map((l) => l.atMs - started).sort((a, b) => a - b);
+      expect(arrivals).toHaveLength(6);
+      arrivals.forEach((ms, k) => expect(ms, `lookup ${k}`).toBeGreaterThanOrEqual(50 * k - 1));
     });
   });
 
