@@ -15,7 +15,6 @@ import {
   buildCostReport,
   buildProviderReport,
   decodeCostSpans,
-  DEFAULT_RECONCILER_OPTIONS,
   openLedger,
   OpenRouterGenerations,
   ProcessorMetrics,
@@ -33,7 +32,9 @@ const KEY = 'sk-or-v1-test';
 const MODEL = 'openai/gpt-4o-mini';
 const PRICE = { input: 0.15, output: 0.6 };
 const HOUR = 3_600_000;
-const FAST: ReconcilerOptions = { ...DEFAULT_RECONCILER_OPTIONS, ratePerSecond: 1000, retryBaseMs: 1000 };
+const FAST: Partial<ReconcilerOptions> = { ratePerSecond: 1000, retryBaseMs: 1000 };
+/** OpenRouter's generation stats as the fake serves them. */
+const stats = (fake: FakeOpenRouter, key = KEY) => new OpenRouterGenerations(key, fake.baseURL);
 
 interface Completion {
   id: string;
@@ -107,15 +108,11 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       await record(ledger, reported, reported.usage.cost!, 'reported'); // sample 0: not checked
       const metrics = new ProcessorMetrics();
       const adjusted: CostEvent[] = [];
-      const reconciler = new Reconciler(
-        ledger,
-        new OpenRouterGenerations(KEY, fake.baseURL),
-        FAST,
+      const reconciler = new Reconciler(ledger, stats(fake), {
+        ...FAST,
         metrics,
-        () => {},
-        Date.now,
-        (adjustment) => adjusted.push(adjustment), // the processor checks budget alerts for its team
-      );
+        onAdjusted: (adjustment) => adjusted.push(adjustment), // the processor checks the team's budget alerts
+      });
 
       expect(await reconciler.run()).toEqual({ ...zero, adjusted: 1 });
       expect(adjusted.map((a) => [a.team, a.spanId, a.costNano, a.adjustment])).toEqual([
@@ -158,14 +155,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       await record(ledger, c, 0.00001, 'estimated');
       // The reconciler's clock, moved by hand: when the call comes due does not depend on how busy the machine is.
       let clock = Date.now();
-      const reconciler = new Reconciler(
-        ledger,
-        new OpenRouterGenerations(KEY, fake.baseURL),
-        FAST,
-        undefined,
-        () => {},
-        () => clock,
-      );
+      const reconciler = new Reconciler(ledger, stats(fake), { ...FAST, now: () => clock });
       expect(await reconciler.run()).toEqual({ ...zero, notYet: 1 });
       expect(await reconciler.run()).toEqual(zero); // waiting out its backoff (1 s)
       const summary = await ledger.reconciliationSummary(Date.now() - HOUR, Date.now() + HOUR, 10);
@@ -190,14 +180,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       const c = await chat(fake, 100, { 'x-fake-no-cost': '1' });
       await record(ledger, c, 0.00001, 'estimated');
       const clock = Date.now();
-      const reconciler = new Reconciler(
-        ledger,
-        new OpenRouterGenerations(KEY, fake.baseURL),
-        FAST,
-        undefined,
-        () => {},
-        () => clock,
-      );
+      const reconciler = new Reconciler(ledger, stats(fake), { ...FAST, now: () => clock });
       expect(await reconciler.run()).toEqual({ ...zero, retried: 1 });
       // Retry-After 2 s beats the 1 s backoff.
       expect(await ledger.claimReconciliations(clock + 1999, 1000, 10)).toEqual([]);
@@ -212,13 +195,11 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       for (let i = 0; i < 3; i++)
         await record(ledger, await chat(fake, 10, { 'x-fake-no-cost': '1' }), 0.00001, 'estimated');
       const warnings: string[] = [];
-      const reconciler = new Reconciler(
-        ledger,
-        new OpenRouterGenerations('sk-or-wrong', fake.baseURL),
-        { ...FAST, concurrency: 1 }, // with more workers, each may have one lookup in flight when the first 401 lands
-        undefined,
-        (m) => warnings.push(m),
-      );
+      const reconciler = new Reconciler(ledger, stats(fake, 'sk-or-wrong'), {
+        ...FAST,
+        concurrency: 1, // with more workers, each may have one lookup in flight when the first 401 lands
+        warn: (m) => warnings.push(m),
+      });
       expect(await reconciler.run()).toEqual({ ...zero, refused: 1 });
       expect(fake.lookups.map((l) => l.status)).toEqual([401]); // not once per queued call
       expect(warnings).toEqual([
@@ -235,14 +216,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       const c = await chat(fake, 10, { 'x-fake-no-cost': '1' });
       await record(ledger, { ...c, id: 'gen-never-billed' }, 0.00001, 'estimated');
       const later = () => Date.now() + 10_000; // the clock of a run 10 s after the call was queued
-      const reconciler = new Reconciler(
-        ledger,
-        new OpenRouterGenerations(KEY, fake.baseURL),
-        { ...FAST, giveUpAfterMs: 5_000 },
-        undefined,
-        () => {},
-        later,
-      );
+      const reconciler = new Reconciler(ledger, stats(fake), { ...FAST, giveUpAfterMs: 5_000, now: later });
       expect(await reconciler.run()).toEqual({ ...zero, unavailable: 1 });
       const summary = await ledger.reconciliationSummary(Date.now() - HOUR, Date.now() + HOUR, 10);
       expect([summary.pending, summary.unavailable]).toEqual([0, 1]);
@@ -255,11 +229,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       const { fake, ledger } = await setUp();
       for (let i = 0; i < 6; i++)
         await record(ledger, await chat(fake, 10 + i, { 'x-fake-no-cost': '1' }), 0.00001, 'estimated');
-      const reconciler = new Reconciler(ledger, new OpenRouterGenerations(KEY, fake.baseURL), {
-        ...FAST,
-        ratePerSecond: 20,
-        concurrency: 4,
-      });
+      const reconciler = new Reconciler(ledger, stats(fake), { ...FAST, ratePerSecond: 20, concurrency: 4 });
       const started = Date.now();
       expect((await reconciler.run()).adjusted).toBe(6);
       // At 20/s lookup k starts no earlier than 50·k ms into the run, so however the four workers interleave, the
@@ -277,7 +247,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
       const upstream = fakeCost(PRICE, 1000, 16); // 0.0001596 reported upstream; the fee is 5 % of it
       expect(c.usage.cost).toBe(0.00000798);
       await record(ledger, c, 0.00000798 + upstream, 'reported', { upstreamUsd: upstream, sampleRate: 1 });
-      const reconciler = new Reconciler(ledger, new OpenRouterGenerations(KEY, fake.baseURL), FAST);
+      const reconciler = new Reconciler(ledger, stats(fake), FAST);
       expect(await reconciler.run()).toEqual({ ...zero, adjusted: 1 });
       // Billed: upstream 1000 × 0.30 + 16 × 0.60 per 1M = 309,600 nano-USD, fee 15,480.
       expect(await totals(ledger)).toMatchObject({ costUsd: 0.00032508, upstreamCostUsd: 0.0003096 });

@@ -93,21 +93,37 @@ const OUTCOME_LABEL: Record<keyof ReconcileRunResult, string> = {
   unavailable: 'unavailable',
 };
 
+/** What a Reconciler reports to, and its clock. */
+export interface ReconcilerHooks {
+  metrics?: ProcessorMetrics;
+  /** One line per run when OpenRouter refused lookups. */
+  warn?: (message: string) => void;
+  now?: () => number;
+  /** Called with each adjustment written (the processor checks the team's budget alerts). */
+  onAdjusted?: (adjustment: CostEvent) => void;
+}
+
 export class Reconciler {
+  private readonly options: ReconcilerOptions;
+  private readonly hooks: Required<Omit<ReconcilerHooks, 'metrics'>> & Pick<ReconcilerHooks, 'metrics'>;
   private readonly pacer: Pacer;
   private stopping = false;
 
+  /** Settings not given take DEFAULT_RECONCILER_OPTIONS. */
   constructor(
     private readonly ledger: CostLedger,
     private readonly generations: Pick<OpenRouterGenerations, 'lookup'>,
-    private readonly options: ReconcilerOptions = DEFAULT_RECONCILER_OPTIONS,
-    private readonly metrics?: ProcessorMetrics,
-    private readonly warn: (message: string) => void = () => {},
-    private readonly now: () => number = Date.now,
-    /** Called with each adjustment written (the processor checks the team's budget alerts). */
-    private readonly onAdjusted: (adjustment: CostEvent) => void = () => {},
+    settings: Partial<ReconcilerOptions> & ReconcilerHooks = {},
   ) {
-    this.pacer = new Pacer(1000 / options.ratePerSecond);
+    const { metrics, warn, now, onAdjusted, ...options } = settings;
+    this.options = { ...DEFAULT_RECONCILER_OPTIONS, ...options };
+    this.hooks = {
+      ...(metrics ? { metrics } : {}),
+      warn: warn ?? (() => {}),
+      now: now ?? Date.now,
+      onAdjusted: onAdjusted ?? (() => {}),
+    };
+    this.pacer = new Pacer(1000 / this.options.ratePerSecond);
   }
 
   /** Works through every due call (with call time in `range` when given), batch by batch. */
@@ -126,7 +142,7 @@ export class Reconciler {
     const going = () => !this.stopping && !keyRefused;
     while (going()) {
       const tasks = await this.ledger.claimReconciliations(
-        this.now(),
+        this.hooks.now(),
         this.options.leaseMs,
         this.options.batchSize,
         range,
@@ -142,14 +158,14 @@ export class Reconciler {
           if (lookup.kind === 'refused' && lookup.keyRefused) keyRefused = true;
           const outcome = await this.reconcile(task, lookup);
           result[outcome.kind]++;
-          this.metrics?.reconciliations.inc({ outcome: OUTCOME_LABEL[outcome.kind] });
+          this.hooks.metrics?.reconciliations.inc({ outcome: OUTCOME_LABEL[outcome.kind] });
           if (outcome.error && outcome.kind === 'refused') firstRefusal ??= outcome.error;
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.options.concurrency, tasks.length) }, worker));
       // Stopping mid-batch (or on a refused key): the calls not looked up come due again when their lease ends.
     }
-    if (firstRefusal) this.warn(`reconciliation: OpenRouter refused lookups: ${firstRefusal}`);
+    if (firstRefusal) this.hooks.warn(`reconciliation: OpenRouter refused lookups: ${firstRefusal}`);
     return result;
   }
 
@@ -161,19 +177,19 @@ export class Reconciler {
     task: ReconciliationTask,
     lookup: GenerationLookup,
   ): Promise<{ kind: keyof ReconcileRunResult; error?: string }> {
-    const now = this.now();
+    const now = this.hooks.now();
     if (lookup.kind === 'billed') {
       const adjustment = adjustmentFor(task.event, lookup.billed);
       // The adjustment first: were the process to stop before the queue row is closed, the next attempt writes the
       // same adjustment identity again, which the ledger ignores as a duplicate.
       if (adjustment) {
         await this.ledger.insertEvents([adjustment]);
-        this.onAdjusted(adjustment);
+        this.hooks.onAdjusted(adjustment);
       }
       await this.ledger.markReconciled(task.generationId, lookup.billed, now);
       const labels = { model: task.event.model, provider: lookup.billed.provider || 'unknown' };
-      this.metrics?.reconciliationRecorded.inc(labels, usd(task.event.costNano));
-      this.metrics?.reconciliationBilled.inc(labels, usd(lookup.billed.costNano));
+      this.hooks.metrics?.reconciliationRecorded.inc(labels, usd(task.event.costNano));
+      this.hooks.metrics?.reconciliationBilled.inc(labels, usd(lookup.billed.costNano));
       return { kind: adjustment ? 'adjusted' : 'matched' };
     }
     const backoff = Math.min(

@@ -6,12 +6,7 @@ import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { PeriodicTask } from '../periodic-task.js';
 import { OpenRouterGenerations } from './openrouter-generations.js';
-import {
-  DEFAULT_RECONCILER_OPTIONS,
-  reconciliationPolicy,
-  Reconciler,
-  type ReconcileRunResult,
-} from './reconciler.js';
+import { reconciliationPolicy, Reconciler, type ReconcileRunResult } from './reconciler.js';
 
 export class ReconciliationJob {
   readonly policy: (event: CostEvent) => boolean;
@@ -27,20 +22,14 @@ export class ReconciliationJob {
     onAdjusted: (adjustments: CostEvent[]) => void = () => {},
   ) {
     this.policy = reconciliationPolicy(config.sampleRate);
-    this.reconciler = new Reconciler(
-      ledger,
-      new OpenRouterGenerations(config.apiKey, config.url),
-      {
-        ...DEFAULT_RECONCILER_OPTIONS,
-        ratePerSecond: config.ratePerSecond,
-        retryBaseMs: config.retryBaseMs,
-        giveUpAfterMs: config.giveUpAfterMs,
-      },
+    this.reconciler = new Reconciler(ledger, new OpenRouterGenerations(config.apiKey, config.url), {
+      ratePerSecond: config.ratePerSecond,
+      retryBaseMs: config.retryBaseMs,
+      giveUpAfterMs: config.giveUpAfterMs,
       metrics,
       warn,
-      Date.now,
-      (adjustment) => onAdjusted([adjustment]),
-    );
+      onAdjusted: (adjustment) => onAdjusted([adjustment]),
+    });
     this.task = new PeriodicTask(() => this.runDue(), config.intervalMs);
   }
 
