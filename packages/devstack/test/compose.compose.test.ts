@@ -127,6 +127,8 @@ async function expectLedger(team: string, requests: number, nano: bigint): Promi
   expect(BigInt(Math.round(totals.costUsd * 1e9))).toBe(nano);
 }
 
+const started = Date.now();
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'genops-compose-'));
   // The users' path: .env from .env.example, secrets filled in.
@@ -135,7 +137,10 @@ beforeAll(async () => {
   copyFileSync(join(root, '.env.example'), envFile);
   const env = readFileSync(envFile, 'utf8')
     .replace(/^POSTGRES_PASSWORD=.*$/m, `POSTGRES_PASSWORD=${randomBytes(12).toString('hex')}`)
-    .replace(/^GENOPS_API_TOKEN=.*$/m, `GENOPS_API_TOKEN=${token}`);
+    .replace(/^GENOPS_API_TOKEN=.*$/m, `GENOPS_API_TOKEN=${token}`)
+    // A key turns reconciliation on (against the bundled fake); every call checked, not a sample.
+    .replace(/^OPENROUTER_API_KEY=.*$/m, 'OPENROUTER_API_KEY=sk-or-v1-compose-test')
+    .replace(/^GENOPS_RECONCILE_SAMPLE=.*$/m, 'GENOPS_RECONCILE_SAMPLE=1');
   writeFileSync(envFile, env);
 
   const config = await timed('compose plugin', () => ensureComposePlugin(stderrProgress));
@@ -167,6 +172,33 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
     nano += await traffic(team, 12);
     sent += 12;
     await expectLedger(team, sent, nano);
+  });
+
+  it("reconciles the calls with the fake OpenRouter's bill: every one looked up, the overbilled model adjusted", async () => {
+    const from = new Date(started).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const res = await json<{
+      run: { refused: number; retried: number };
+      totals: { calls: number; recordedUsd: number; billedUsd: number; adjustmentUsd: number };
+      pending: number;
+      groups: { model: string; adjustmentUsd: number }[];
+      changes: { model: string; recordedUsd: number; billedUsd: number }[];
+    }>(`http://127.0.0.1:8080/v1/reconciliation/run?from=${from}&to=${to}`, {
+      method: 'POST',
+      headers: auth(),
+    });
+    expect(res.status).toBe(200);
+    expect([res.body.run.refused, res.body.run.retried, res.body.pending]).toEqual([0, 0, 0]);
+    // Ours and example-service's own background traffic (EXAMPLE_TRAFFIC_INTERVAL_MS), every one looked up.
+    expect(res.body.totals.calls).toBeGreaterThanOrEqual(sent);
+    // The bundled fake (the demo's scenario) bills gpt-4o-mini 10 % over what it reports, every other model as
+    // reported: only gpt-4o-mini calls (example-service's rotation has them) are adjusted, each by exactly 10 %.
+    for (const g of res.body.groups)
+      expect(g.adjustmentUsd !== 0, g.model).toBe(g.model === 'openai/gpt-4o-mini');
+    for (const c of res.body.changes) {
+      expect(c.model).toBe('openai/gpt-4o-mini');
+      expect(Math.round(c.billedUsd * 1e9) * 10).toBe(Math.round(c.recordedUsd * 1e9) * 11);
+    }
   });
 
   it('has Prometheus scraping the collector and the processor, with the rules loaded', async () => {
