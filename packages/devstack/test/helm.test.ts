@@ -82,6 +82,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     processor: {
       replicas: 3,
       budgets: [{ team: 'growth', period: 'weekly', limitUsd: 50, enforcement: 'hard' }],
+      env: { GENOPS_RECONCILE_SAMPLE: '0.2', GENOPS_RECONCILE_RATE: '10' },
     },
     prometheusOperator: { enabled: true, labels: { release: 'kube-prometheus' } },
     grafanaDashboards: { enabled: true },
@@ -223,6 +224,18 @@ describe('deploy/helm/genops', () => {
     expect(overlay.out).toContain(
       "- at '/collector/overlay': value must be one of 'without-saas.yaml', 'all-destinations.yaml', 'langfuse.yaml'",
     );
+    // A secret is not a plain setting: processor.env refuses it (and anything not GENOPS_*).
+    for (const name of ['GENOPS_API_TOKENS', 'NODE_OPTIONS']) {
+      const secret = helm([
+        'template',
+        'genops',
+        chart,
+        '-f',
+        valuesFile({ processor: { env: { [name]: 'x' } } }),
+      ]);
+      expect(secret.status, name).toBe(1);
+      expect(secret.out, name).toContain(`invalid propertyName '${name}'`);
+    }
   });
 
   it('runs non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile', () => {
@@ -258,6 +271,12 @@ describe('deploy/helm/genops', () => {
         env.find((e) => e.name === name),
         name,
       ).toMatchObject({ valueFrom: { secretKeyRef: { key: name } } });
+    // processor.env: settings as plain values.
+    for (const [name, value] of [
+      ['GENOPS_RECONCILE_SAMPLE', '0.2'],
+      ['GENOPS_RECONCILE_RATE', '10'],
+    ])
+      expect(env.find((e) => e.name === name)).toEqual({ name, value });
     // Reconciliation's OpenRouter key: from the processor's Secret when it has one, else off.
     expect(env.find((e) => e.name === 'GENOPS_OPENROUTER_API_KEY')).toEqual({
       name: 'GENOPS_OPENROUTER_API_KEY',
