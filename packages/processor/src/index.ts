@@ -19,6 +19,7 @@ export { buildCostReport, buildProviderReport, costReportCsv, percentile } from 
 export type { CostReport, CostReportGroup, ProviderReportRow } from './report/cost-report.js';
 export { renderCostTable } from './cli/report-table.js';
 export { renderBudgets } from './cli/budget-table.js';
+export { renderTable } from './cli/table.js';
 export { createApp } from './http/app.js';
 export { listenApp } from './http/listen.js';
 export type { Listening } from './http/listen.js';

@@ -7,6 +7,7 @@ import pino from 'pino';
 import {
   renderBudgets,
   renderReconciliation,
+  renderTable,
   type ReconciliationReport,
   type BudgetStatus,
   renderCostTable,
@@ -31,30 +32,20 @@ async function cleanup(): Promise<void> {
 }
 
 function providerTable(rows: ProviderReportRow[]): string {
-  const header = [
-    'served provider',
-    'model',
-    'requests',
-    'error rate',
-    'p50 ms',
-    'p95 ms',
-    'p99 ms',
-    'USD / 1M tok',
-  ];
-  const body = rows.map((r) => [
-    r.provider,
-    r.model,
-    String(r.requests),
-    `${(r.errorRate * 100).toFixed(1)}%`,
-    r.latencyMs.p50.toFixed(1),
-    r.latencyMs.p95.toFixed(1),
-    r.latencyMs.p99.toFixed(1),
-    r.costPerMillionTokens.toFixed(4),
-  ]);
-  const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => r[i]!.length)));
-  const line = (r: string[]) =>
-    r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n') + '\n';
+  return renderTable(
+    ['served provider', 'model', 'requests', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'USD / 1M tok'],
+    rows.map((r) => [
+      r.provider,
+      r.model,
+      String(r.requests),
+      `${(r.errorRate * 100).toFixed(1)}%`,
+      r.latencyMs.p50.toFixed(1),
+      r.latencyMs.p95.toFixed(1),
+      r.latencyMs.p99.toFixed(1),
+      r.costPerMillionTokens.toFixed(4),
+    ]),
+    (i) => i >= 2,
+  );
 }
 
 async function main(): Promise<void> {

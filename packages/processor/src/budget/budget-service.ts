@@ -1,5 +1,6 @@
 // Budgets and reservations as the API offers them: validation, periods, decisions, atomic admission.
 import { randomUUID } from 'node:crypto';
+import { usdToNanoUsd } from '@genops/pricing';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
 import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
@@ -113,7 +114,7 @@ export class BudgetService {
     if (!parsed.success) throw firstIssue(parsed.error);
     const request = parsed.data;
     const now = this.clock();
-    const estimateNano = BigInt(Math.round(request.estimatedCostUsd * 1e9));
+    const estimateNano = usdToNanoUsd(request.estimatedCostUsd);
     const id = randomUUID();
     const outcome = await this.store.reserve({
       id,

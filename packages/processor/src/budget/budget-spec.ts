@@ -1,4 +1,5 @@
 // A team's budget: the schema is the type; every failure names the field.
+import { usdToNanoUsd } from '@genops/pricing';
 import { z } from 'zod';
 
 export const BudgetSpecSchema = z
@@ -46,5 +47,5 @@ export function windowMs(window: string): number {
 
 /** Limit in integer nano-USD. */
 export function limitNano(spec: BudgetSpec): bigint {
-  return BigInt(Math.round(spec.limitUsd * 1e9));
+  return usdToNanoUsd(spec.limitUsd);
 }

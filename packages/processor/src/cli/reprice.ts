@@ -1,6 +1,6 @@
 // What-if repricing: what a period's recorded usage would have cost under another price catalog, side by side
 // with what was recorded, per group. Pure; money in exact nano-USD.
-import type { PriceCatalog } from '@genops/pricing';
+import { usdToNanoUsd, type PriceCatalog } from '@genops/pricing';
 import { nanoToUsd, type Dimension } from '../decode/cost-event.js';
 import type { CostReport } from '../report/cost-report.js';
 
@@ -29,7 +29,6 @@ export function reprice(report: CostReport, catalog: PriceCatalog, at: Date): Re
   let recorded = 0n;
   let repriced = 0n;
   let unpriced = 0n;
-  const toNano = (usd: number) => BigInt(Math.round(usd * 1e9));
   const groups = report.groups.map((g): RepricedGroup => {
     const estimate = catalog.estimate(
       g.key.model!,
@@ -37,10 +36,10 @@ export function reprice(report: CostReport, catalog: PriceCatalog, at: Date): Re
       at,
     );
     if (!estimate) {
-      unpriced += toNano(g.costUsd);
+      unpriced += usdToNanoUsd(g.costUsd);
       return { key: g.key, recordedUsd: g.costUsd };
     }
-    recorded += toNano(g.costUsd);
+    recorded += usdToNanoUsd(g.costUsd);
     repriced += estimate.nanoUsd;
     return { key: g.key, recordedUsd: g.costUsd, repricedUsd: nanoToUsd(estimate.nanoUsd) };
   });
@@ -55,7 +54,7 @@ export function reprice(report: CostReport, catalog: PriceCatalog, at: Date): Re
 
 function change(recorded: number, repriced: number | undefined): [string, string] {
   if (repriced === undefined) return ['no price', ''];
-  const delta = nanoToUsd(BigInt(Math.round(repriced * 1e9)) - BigInt(Math.round(recorded * 1e9)));
+  const delta = nanoToUsd(usdToNanoUsd(repriced) - usdToNanoUsd(recorded));
   const pct = recorded === 0 ? '' : `${delta >= 0 ? '+' : ''}${((delta / recorded) * 100).toFixed(1)}%`;
   return [`${delta >= 0 ? '+' : ''}${delta}`, pct];
 }

@@ -143,7 +143,7 @@ function costNano(attrs: Attrs): bigint {
   }
   if (usd < 0 || usd > MAX_COST_USD)
     throw new Error(`${A.ATTR_GENOPS_COST_TOTAL} out of range [0, ${MAX_COST_USD}]: ${usd}`);
-  return BigInt(Math.round(usd * 1e9));
+  return usdToNanoUsd(usd);
 }
 
 /** genops.cost.upstream as nano-USD (0 when absent); never more than the total it is part of. */
@@ -153,7 +153,7 @@ function upstreamNano(attrs: Attrs, total: bigint): bigint {
   const usd = Number(v.doubleValue ?? v.intValue);
   if (!Number.isFinite(usd) || usd < 0 || usd > MAX_COST_USD)
     throw new Error(`${A.ATTR_GENOPS_COST_UPSTREAM} must be a number in [0, ${MAX_COST_USD}]`);
-  const nano = BigInt(Math.round(usd * 1e9));
+  const nano = usdToNanoUsd(usd);
   if (nano > total)
     throw new Error(`${A.ATTR_GENOPS_COST_UPSTREAM} is more than ${A.ATTR_GENOPS_COST_TOTAL}`);
   return nano;

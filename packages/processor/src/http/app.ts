@@ -10,7 +10,7 @@ import type { ProcessorMetrics } from '../metrics.js';
 import { PriceCatalogHolder } from '../prices/price-catalog-holder.js';
 import { buildCostReport, buildProviderReport, costReportCsv } from '../report/cost-report.js';
 import { OPENAPI } from './openapi.js';
-import { parseRange, parseReportQuery } from './report-query.js';
+import { parseRange, parseReportQuery, rejectUnknown } from './report-query.js';
 import type { ReconciliationJob } from '../reconcile/reconciliation-job.js';
 import { buildReconciliationReport, CHANGE_LIMIT } from '../reconcile/reconciliation-report.js';
 
@@ -240,8 +240,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     );
   const rangeOf = (c: Context) => {
     const params = new URL(c.req.url).searchParams;
-    for (const name of params.keys())
-      if (name !== 'from' && name !== 'to') throw new ValidationError(name, 'unknown query parameter');
+    rejectUnknown(params, ['from', 'to']);
     return parseRange(params, now());
   };
   app.get('/v1/reconciliation', async (c) => {

@@ -65,6 +65,12 @@ function time(params: URLSearchParams, name: 'from' | 'to', fallback: number): n
   return parseInstant(name, raw);
 }
 
+/** Refuses a parameter the route does not take, naming it (a typo must not silently widen a query). */
+export function rejectUnknown(params: URLSearchParams, known: readonly string[]): void {
+  for (const name of params.keys())
+    if (!known.includes(name)) throw new ValidationError(name, 'unknown query parameter');
+}
+
 /** `[from, to)` from the `from` and `to` parameters: `from` defaults to 30 days before `to`, `to` to now. */
 export function parseRange(params: URLSearchParams, now = Date.now()): { fromMs: number; toMs: number } {
   const toMs = time(params, 'to', now);
@@ -116,9 +122,7 @@ export function parseReportQuery(
     }
     filters[d] = value;
   }
-  const known = new Set<string>(['from', 'to', 'groupBy', 'format', 'timezone', ...DIMENSION_NAMES]);
-  for (const name of params.keys())
-    if (!known.has(name)) throw new ValidationError(name, 'unknown query parameter');
+  rejectUnknown(params, ['from', 'to', 'groupBy', 'format', 'timezone', ...DIMENSION_NAMES]);
   const format = params.get('format') ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new ValidationError('format', 'must be json or csv');
   return { ...range, groupBy, filters, timezone, format };

@@ -33,7 +33,7 @@ import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('postgres');
 
-/** PostgreSQL types of the event columns that are not text. */
+/** PostgreSQL types of the columns written through `insertUnnest` that are not text (events, rollups, queue). */
 const PG_COLUMN_TYPES: Record<string, string> = {
   event_time: 'bigint',
   cost_nano: 'bigint',
@@ -43,7 +43,40 @@ const PG_COLUMN_TYPES: Record<string, string> = {
   is_error: 'integer',
   is_adjustment: 'integer',
   duration_ms: 'double precision',
+  hour: 'bigint',
+  requests: 'bigint',
+  errors: 'bigint',
+  recorded_nano: 'bigint',
+  recorded_upstream_nano: 'bigint',
+  attempts: 'integer',
+  created_ms: 'bigint',
+  next_attempt_ms: 'bigint',
+  billed_nano: 'bigint',
+  billed_upstream_nano: 'bigint',
+  reconciled_ms: 'bigint',
 };
+
+/**
+ * `INSERT INTO table (columns) SELECT * FROM unnest($1::type[], …) tail`: one array parameter per column, so the
+ * statement's size does not grow with the batch and PostgreSQL parses and plans it once. Rows are in column order;
+ * bigint values travel as strings.
+ */
+function insertUnnest(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  tail: string,
+): Promise<pg.QueryResult> {
+  const arrays = columns.map((_, i) =>
+    rows.map((row) => (typeof row[i] === 'bigint' ? String(row[i]) : row[i])),
+  );
+  const casts = columns.map((c, i) => `${placeholder(i + 1)}::${PG_COLUMN_TYPES[c] ?? 'text'}[]`);
+  return client.query(
+    `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')}) ${tail}`,
+    arrays,
+  );
+}
 
 const placeholder = (i: number) => `$${i}`;
 // Serialises concurrent migrations from several processors starting at once.
@@ -143,19 +176,12 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
       if (!unique.has(`${e.traceId}/${e.spanId}`)) unique.set(`${e.traceId}/${e.spanId}`, e);
     const batch = [...unique.values()];
     return PostgresLedger.inTransaction(this.pool, async (client) => {
-      // One array parameter per column (unnest): the statement's size does not grow with the batch, and
-      // PostgreSQL parses and plans it once.
-      const arrays = EVENT_COLUMNS.map(([, read]) =>
-        batch.map((e) => {
-          const v = read(e);
-          return typeof v === 'bigint' ? v.toString() : v;
-        }),
-      );
-      const result = await client.query(
-        `INSERT INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')})
-         SELECT * FROM unnest(${EVENT_COLUMNS.map(([c], i) => `$${i + 1}::${PG_COLUMN_TYPES[c] ?? 'text'}[]`).join(', ')})
-         ON CONFLICT (trace_id, span_id) DO NOTHING RETURNING trace_id, span_id`,
-        arrays,
+      const result = await insertUnnest(
+        client,
+        'cost_events',
+        EVENT_COLUMNS.map(([c]) => c),
+        batch.map((e) => EVENT_COLUMNS.map(([, read]) => read(e))),
+        'ON CONFLICT (trace_id, span_id) DO NOTHING RETURNING trace_id, span_id',
       );
       const fresh = new Set(result.rows.map((r) => `${r.trace_id}/${r.span_id}`));
       const inserted = batch.filter((e) => fresh.has(`${e.traceId}/${e.spanId}`));
@@ -167,70 +193,53 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     });
   }
 
-  /** Queues fresh calls for reconciliation (one statement, arrays as parameters). */
+  /** Queues fresh calls for reconciliation. */
   private static async enqueueReconciliations(client: pg.PoolClient, events: CostEvent[]): Promise<void> {
     if (events.length === 0) return;
     const nowMs = Date.now();
-    const columns = recon.RECONCILIATION_COLUMNS;
-    const arrays: unknown[][] = columns.map(() => []);
-    for (const e of events)
-      recon
-        .reconciliationRow(e, nowMs)
-        .forEach((v, i) => arrays[i]!.push(typeof v === 'bigint' ? String(v) : v));
-    const types = columns.map((c) =>
-      c.endsWith('_ms') || c.endsWith('_nano') || c === 'event_time'
-        ? 'bigint'
-        : c === 'attempts'
-          ? 'integer'
-          : 'text',
-    );
-    await client.query(
-      `INSERT INTO reconciliations (${columns.join(', ')})
-       SELECT * FROM unnest(${types.map((t, i) => `${placeholder(i + 1)}::${t}[]`).join(', ')})
-       ON CONFLICT (generation_id) DO NOTHING`,
-      arrays,
+    await insertUnnest(
+      client,
+      'reconciliations',
+      recon.RECONCILIATION_COLUMNS,
+      events.map((e) => recon.reconciliationRow(e, nowMs)),
+      'ON CONFLICT (generation_id) DO NOTHING',
     );
   }
 
   /** Adds fresh events to the hourly rollup. */
   private async addToRollup(client: pg.PoolClient, events: CostEvent[]): Promise<void> {
-    const columns = [
-      'hour',
-      ...ROLLUP_KEYS,
-      'cost_nano',
-      'upstream_nano',
-      'requests',
-      'errors',
-      'input_tokens',
-      'output_tokens',
-    ];
     const sums = rollupSums(events);
     if (sums.length === 0) return;
-    // One statement for every key, as arrays (keys are distinct and sorted, so rows lock in one order).
-    const arrays: unknown[][] = columns.map(() => []);
-    for (const s of sums) {
-      const figures = [
-        s.costNano.toString(),
-        s.upstreamNano.toString(),
+    // One statement for every key (keys are distinct and sorted, so rows lock in one order).
+    await insertUnnest(
+      client,
+      'cost_rollup_hourly',
+      [
+        'hour',
+        ...ROLLUP_KEYS,
+        'cost_nano',
+        'upstream_nano',
+        'requests',
+        'errors',
+        'input_tokens',
+        'output_tokens',
+      ],
+      sums.map((s) => [
+        ...s.key,
+        s.costNano,
+        s.upstreamNano,
         s.requests,
         s.errors,
         s.inputTokens,
         s.outputTokens,
-      ];
-      [...s.key, ...figures].forEach((v, i) => arrays[i]!.push(v));
-    }
-    const types = columns.map((c) => (ROLLUP_KEYS.includes(c as never) ? 'text' : 'bigint'));
-    await client.query(
-      `INSERT INTO cost_rollup_hourly (${columns.join(', ')})
-       SELECT * FROM unnest(${types.map((t, i) => `${placeholder(i + 1)}::${t}[]`).join(', ')})
-       ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
+      ]),
+      `ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
          cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
          upstream_nano = cost_rollup_hourly.upstream_nano + EXCLUDED.upstream_nano,
          requests = cost_rollup_hourly.requests + EXCLUDED.requests,
          errors = cost_rollup_hourly.errors + EXCLUDED.errors,
          input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,
          output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens`,
-      arrays,
     );
   }
 
