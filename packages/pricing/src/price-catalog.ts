@@ -195,6 +195,11 @@ export class PriceCatalog {
     return [...this.models.keys()];
   }
 
+  /** Every price of the model `id` (exactly as the catalog names it), oldest first; empty when unknown. */
+  history(id: string): readonly ModelPrice[] {
+    return this.models.get(id) ?? [];
+  }
+
   /**
    * The price in force for `model` at `at`. Matches the id exactly, then without an OpenRouter variant suffix
    * (`:free`, `:nitro`), then a bare id (`gpt-4o`) against `vendor/gpt-4o`.

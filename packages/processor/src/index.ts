@@ -28,8 +28,10 @@ export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js'
 export { startProcessor } from './serve.js';
 export type { RunningProcessor, StartOptions } from './serve.js';
 export { GenOpsError, ValidationError, ConfigError } from './errors.js';
-export { BudgetService, ReservationRequestSchema } from './budget/budget-service.js';
-export type { ReservationResult, ReservationInput } from './budget/budget-service.js';
+export { BudgetService } from './budget/budget-service.js';
+export type { ReservationResult } from './budget/budget-service.js';
+export { ReservationRequestSchema } from './budget/reservation-request.js';
+export type { ReservationInput } from './budget/reservation-request.js';
 export { BudgetSpecSchema } from './budget/budget-spec.js';
 export type { BudgetSpec } from './budget/budget-spec.js';
 export { currentPeriod } from './budget/period.js';

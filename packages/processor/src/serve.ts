@@ -15,6 +15,7 @@ import { ReservationSweeper } from './budget/reservation-sweeper.js';
 import { AttributionRules } from './decode/attribution-rules.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from './prices/price-catalog-holder.js';
 import { ReconciliationJob } from './reconcile/reconciliation-job.js';
+import { DecisionLog } from './enforcement/decision-log.js';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -38,9 +39,11 @@ export async function startProcessor(
   const fileBudgets = config.budgetsFile ? readBudgetsFile(config.budgetsFile) : [];
   const ledger = await openLedger(config.ledgerUrl);
   const metrics = new ProcessorMetrics();
-  const budgets = new BudgetService(ledger, Date.now, (team, decision) =>
-    metrics.reservations.inc({ team, decision }),
-  );
+  const decisions = new DecisionLog(config.decisionLogSize);
+  const budgets = new BudgetService(ledger, Date.now, (entry) => {
+    metrics.reservations.inc({ team: entry.team, decision: entry.decision });
+    decisions.record(entry);
+  });
   if (config.budgetsFile) {
     const { takenOver, removed } = await budgets.applyFile(config.budgetsFile, fileBudgets);
     log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
@@ -86,6 +89,7 @@ export async function startProcessor(
     prices,
     ledger,
     budgets,
+    decisions,
     metrics,
     apiTokens: config.apiTokens,
     metricsAuth: config.metricsAuth,
@@ -97,7 +101,7 @@ export async function startProcessor(
   const http = await listenApp(app, config.httpHost, config.httpPort);
   const port = http.port;
   log.info(
-    `HTTP API on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
+    `HTTP API and console on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
   await consumer.start();
   // Alerts left queued (a failed delivery, or a crash between decision and delivery) go out on this beat.

@@ -188,6 +188,7 @@ describe('BudgetService', () => {
         periodEnd: '2026-01-11T00:00:00.000Z',
         resetsInSeconds: 43_200,
         forecastUsd: 9,
+        exhaustsAt: null,
         state: 'OK',
       });
     });

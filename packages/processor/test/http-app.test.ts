@@ -297,13 +297,17 @@ describe('HTTP API', () => {
         '/healthz',
         '/readyz',
         '/metrics',
-        '/v1/reports/cost',
+        '/openapi.json',
+        '/v1/session',
         '/v1/prices',
+        '/v1/reports/cost',
+        '/v1/reports/providers',
         '/v1/budgets',
         '/v1/budgets/{team}',
+        '/v1/budgets/{team}/alerts',
         '/v1/reservations',
         '/v1/reservations/{id}',
-        '/v1/reports/providers',
+        '/v1/decisions',
         '/v1/reconciliation',
         '/v1/reconciliation/run',
       ]);
@@ -352,6 +356,7 @@ describe('loadConfig', () => {
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,
       alertRetryMs: 2000,
+      decisionLogSize: 2000,
     });
   });
 

@@ -8,7 +8,8 @@
 //   reserved = SUM(reservations.amount_nano WHERE team)
 // Calendar periods roll over, and rolling windows slide, only while the row is locked; a rolling window
 // subtracts just the events that left it, so every admission costs O(1) amortised.
-import { limitNano, windowMs, type BudgetSpec } from './budget-spec.js';
+import { limitNano } from './budget-limit.js';
+import { windowMs, type BudgetSpec } from './budget-spec.js';
 import { currentPeriod, type Period } from './period.js';
 
 /** Upper bound of a rolling window's row: every event from its start on counts. */

@@ -4,24 +4,13 @@ import { usdToNanoUsd } from '@genops/pricing';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
 import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
+import { ReservationRequestSchema } from './reservation-request.js';
+import type { DecisionEntry } from '../enforcement/decision-log.js';
 import type { BudgetStore, RecountResult } from './budget-store.js';
 import { budgetStatus, decide, type Admission, type BudgetStatus } from './decision.js';
 
-export const ReservationRequestSchema = z
-  .object({
-    team: z.string().min(1),
-    project: z.string().optional(),
-    model: z.string().min(1),
-    estimatedCostUsd: z.number().finite().min(0).max(100_000),
-    ttlSeconds: z.number().int().min(1).max(86_400).default(300),
-    /** Why the estimate is what it is when not a catalog price (e.g. an unpriced model's fallback). */
-    estimateBasis: z.string().max(500).optional(),
-  })
-  .strict();
-
 const EXPIRY_BATCH = 200;
 
-export type ReservationInput = z.input<typeof ReservationRequestSchema>;
 
 export interface ReservationResult extends Admission {
   reservationId?: string;
@@ -38,7 +27,8 @@ export class BudgetService {
   constructor(
     private readonly store: BudgetStore,
     private readonly clock: () => number = Date.now,
-    private readonly onDecision: (team: string, decision: string) => void = () => {},
+    /** Every admission decision, for the metrics and the decision log. */
+    private readonly onDecision: (entry: DecisionEntry) => void = () => {},
   ) {}
 
   /** A 409 when the budgets file, not the API, manages the team's budget. */
@@ -119,13 +109,26 @@ export class BudgetService {
     const outcome = await this.store.reserve({
       id,
       team: request.team,
+      model: request.model,
       amountNano: estimateNano,
       nowMs: now,
       expiresMs: now + request.ttlSeconds * 1000,
     });
+    const call = {
+      timeMs: now,
+      team: request.team,
+      model: request.model,
+      estimateNano,
+      ...(request.project !== undefined ? { project: request.project } : {}),
+    };
     if (!outcome) {
-      this.onDecision(request.team, 'ALLOWED');
-      return { decision: 'ALLOWED', reasonCode: 'NO_BUDGET', reason: `team ${request.team} has no budget` };
+      const allowed = {
+        decision: 'ALLOWED',
+        reasonCode: 'NO_BUDGET',
+        reason: `team ${request.team} has no budget`,
+      } as const;
+      this.onDecision({ ...call, ...allowed });
+      return allowed;
     }
     const { spec, period, spentNano, reservedNano, admitted } = outcome;
     const decided = decide(spec, period, spentNano, reservedNano, estimateNano);
@@ -135,7 +138,7 @@ export class BudgetService {
           reason: [decided.reason, `estimate: ${request.estimateBasis}`].filter(Boolean).join('; '),
         }
       : decided;
-    this.onDecision(request.team, admission.decision);
+    this.onDecision({ ...call, ...admission, ...(admitted ? { reservationId: id } : {}) });
     const reserved = reservedNano + (admitted ? estimateNano : 0n);
     return {
       ...admission,

@@ -1,9 +1,8 @@
-// A team's budget: the schema is the type; every failure names the field.
-import { usdToNanoUsd } from '@genops/pricing';
+// A team's budget: the schema is the type; every failure names the field. Pure zod (the console imports it).
 import { z } from 'zod';
 
-export const BudgetSpecSchema = z
-  .object({
+/** A budget's fields, as the API's PUT body takes them (the team comes from the path). */
+export const BudgetFields = z.object({
     team: z.string().min(1).max(200),
     period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
     /** Rolling window length, e.g. "24h", "7d", "90m" (rolling budgets only). */
@@ -26,8 +25,9 @@ export const BudgetSpecSchema = z
     limitUsd: z.number().positive().max(1e9),
     thresholds: z.array(z.number().gt(0).max(10)).min(1).default([0.8, 0.9, 0.95, 1.0]),
     enforcement: z.enum(['soft', 'hard']).default('soft'),
-  })
-  .strict()
+  });
+
+export const BudgetSpecSchema = BudgetFields.strict()
   .refine((b) => b.period !== 'rolling' || b.window !== undefined, {
     message: 'rolling budgets need a window',
     path: ['window'],
@@ -43,9 +43,4 @@ export function windowMs(window: string): number {
   const n = Number(window.slice(0, -1));
   const unit = window.slice(-1);
   return n * (unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000);
-}
-
-/** Limit in integer nano-USD. */
-export function limitNano(spec: BudgetSpec): bigint {
-  return usdToNanoUsd(spec.limitUsd);
 }

@@ -6,6 +6,8 @@ import type { Period } from './period.js';
 export interface ReservationRequest {
   id: string;
   team: string;
+  /** The model the call asks for ('' when unknown): shown with the reservations in flight. */
+  model?: string;
   amountNano: bigint;
   nowMs: number;
   expiresMs: number;

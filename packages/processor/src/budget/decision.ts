@@ -1,6 +1,7 @@
 // Budget arithmetic: admission decisions and status. Pure; money in nano-USD.
 import { nanoToUsd } from '../decode/cost-event.js';
-import { limitNano, type BudgetSpec } from './budget-spec.js';
+import { limitNano } from './budget-limit.js';
+import type { BudgetSpec } from './budget-spec.js';
 import type { Period } from './period.js';
 
 export type Decision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
@@ -46,6 +47,8 @@ export interface BudgetStatus extends BudgetSpec {
   periodEnd: string;
   resetsInSeconds: number;
   forecastUsd: number;
+  /** When the limit is reached at the period's burn rate so far; null when not before the period ends. */
+  exhaustsAt: string | null;
   state: BudgetState;
 }
 
@@ -80,6 +83,16 @@ export function budgetStatus(
     periodEnd: new Date(period.endMs).toISOString(),
     resetsInSeconds: spec.period === 'rolling' ? 0 : Math.max(0, Math.ceil((period.endMs - now) / 1000)),
     forecastUsd: nanoToUsd(forecastNano),
+    exhaustsAt: exhaustion(spec, period, now, spentNano, limit),
     state: budgetState(spec, utilization),
   };
+}
+
+/** The time the limit is reached at the burn rate so far in the period (now when already reached), or null. */
+function exhaustion(spec: BudgetSpec, period: Period, now: number, spentNano: bigint, limit: bigint): string | null {
+  if (spentNano >= limit) return new Date(now).toISOString();
+  if (spec.period === 'rolling' || spentNano <= 0n) return null;
+  const elapsed = BigInt(Math.max(1, now - period.startMs));
+  const at = now + Number(((limit - spentNano) * elapsed) / spentNano);
+  return at < period.endMs ? new Date(at).toISOString() : null;
 }

@@ -10,7 +10,8 @@ import {
   type CounterBounds,
   type CounterRow,
 } from '../budget/budget-counters.js';
-import { BudgetSpecSchema, limitNano, type BudgetSpec } from '../budget/budget-spec.js';
+import { limitNano } from '../budget/budget-limit.js';
+import { BudgetSpecSchema, type BudgetSpec } from '../budget/budget-spec.js';
 import type {
   BudgetCounters,
   RecountResult,
@@ -38,8 +39,8 @@ export const RESERVE_FAST_SQL = `UPDATE budgets SET reserved_nano = reserved_nan
   WHERE team = $2 AND window_ms = 0 AND period_start <= $3 AND period_end > $3
     AND (hard = 0 OR spent_nano + reserved_nano + $1 <= limit_nano)
   RETURNING ${COLUMNS}`;
-export const INSERT_RESERVATION_SQL = `INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status)
-  VALUES ($1, $2, $3, $4, $5, 'active')`;
+export const INSERT_RESERVATION_SQL = `INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status, model)
+  VALUES ($1, $2, $3, $4, $5, 'active', $6)`;
 
 export const reserveFastParams = (r: ReservationRequest) => [r.amountNano, r.team, r.nowMs];
 export const insertReservationParams = (r: ReservationRequest) => [
@@ -48,6 +49,7 @@ export const insertReservationParams = (r: ReservationRequest) => [
   r.amountNano,
   r.nowMs,
   r.expiresMs,
+  r.model ?? '',
 ];
 
 // Parsed specs by their stored JSON: admission parses none on the hot path.
@@ -306,9 +308,9 @@ export interface AlertRecord {
 /** Marks the alert fired (once per team, period and key) and queues it for every sink; false if it had fired. */
 export function* recordAlert(a: AlertRecord): Script<boolean> {
   const fired = yield {
-    sql: `INSERT INTO budget_alerts_fired (team, period_start, alert_key, fired_ms) VALUES ($1, $2, $3, $4)
-      ON CONFLICT DO NOTHING RETURNING team`,
-    params: [a.team, a.periodStartMs, a.key, a.nowMs],
+    sql: `INSERT INTO budget_alerts_fired (team, period_start, alert_key, fired_ms, alert_id, sinks)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING team`,
+    params: [a.team, a.periodStartMs, a.key, a.nowMs, a.id, a.sinks.join(',')],
   };
   if (!fired.length) return false;
   for (const sink of a.sinks) {
@@ -346,7 +348,16 @@ export function* claimDueAlerts(nowMs: number, leaseMs: number, limit: number): 
 }
 
 export function* alertDelivered(id: string, sink: string): Script<void> {
-  yield { sql: 'DELETE FROM budget_alert_outbox WHERE id = $1 AND sink = $2', params: [id, sink] };
+  const deleted = yield {
+    sql: 'DELETE FROM budget_alert_outbox WHERE id = $1 AND sink = $2 RETURNING id',
+    params: [id, sink],
+  };
+  // The alert's history says where it went (once per sink, even when a delivery is reported twice).
+  if (deleted.length)
+    yield {
+      sql: "UPDATE budget_alerts_fired SET delivered = delivered || $2 || ',' WHERE alert_id = $1",
+      params: [id, sink],
+    };
 }
 
 export function* alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Script<void> {

@@ -1,6 +1,7 @@
 // The cost ledger contract: both adapters (SQLite, PostgreSQL) pass the same suite.
 import type { BudgetStore } from '../budget/budget-store.js';
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
+import type { Script } from './budget-scripts.js';
 import type { ReconciliationStore } from './reconciliation-scripts.js';
 
 export interface InsertResult {
@@ -55,6 +56,8 @@ export interface CostLedger extends BudgetStore, ReconciliationStore {
   insertEvents(events: readonly CostEvent[]): Promise<InsertResult>;
   aggregate(query: AggregateQuery): Promise<AggregateRow[]>;
   providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Promise<ProviderSample[]>;
+  /** Runs a read-only script (ledger-views.ts) on one consistent snapshot, taking no write lock. */
+  read<T>(script: Script<T>): Promise<T>;
   /** Cheap round trip for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

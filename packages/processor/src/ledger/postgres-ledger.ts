@@ -299,13 +299,13 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     // or, when it matched nothing, the row as of this statement's snapshot says whether the call is BLOCKED.
     const [row] = await exec({
       sql: `WITH admitted AS (${scripts.RESERVE_FAST_SQL}),
-        inserted AS (INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status)
-          SELECT $4::text, $2, $1, $3, $5::bigint, 'active' FROM admitted)
+        inserted AS (INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status, model)
+          SELECT $4::text, $2, $1, $3, $5::bigint, 'active', $6::text FROM admitted)
         SELECT true AS admitted, * FROM admitted
         UNION ALL
         SELECT false, spec, period_start, period_end, window_ms, spent_nano, reserved_nano
           FROM budgets WHERE team = $2 AND NOT EXISTS (SELECT 1 FROM admitted)`,
-      params: [...scripts.reserveFastParams(r), r.id, r.expiresMs],
+      params: [...scripts.reserveFastParams(r), r.id, r.expiresMs, r.model ?? ''],
     });
     if (!row) return undefined;
     if (row.admitted === true) return scripts.fastOutcome(row, r);
@@ -363,7 +363,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   async alertDelivered(id: string, sink: string): Promise<void> {
-    await scripts.runAsync(scripts.alertDelivered(id, sink), PostgresLedger.exec(this.pool));
+    await this.transact(scripts.alertDelivered(id, sink));
   }
 
   async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
@@ -377,6 +377,10 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
 
   protected runScript<T>(script: Script<T>): Promise<T> {
     return this.transact(script);
+  }
+
+  read<T>(script: Script<T>): Promise<T> {
+    return scripts.runAsync(script, PostgresLedger.exec(this.pool));
   }
 
   async ping(): Promise<void> {

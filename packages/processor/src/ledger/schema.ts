@@ -90,5 +90,12 @@ ${eventColumns.replace(/,$/, '')}
      );
      CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
      CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
+    // The console: the model of each reservation in flight, and where each fired alert was to go and went.
+    `ALTER TABLE reservations ADD COLUMN model TEXT NOT NULL DEFAULT '';
+     ALTER TABLE budget_alerts_fired ADD COLUMN alert_id TEXT NOT NULL DEFAULT '';
+     ALTER TABLE budget_alerts_fired ADD COLUMN sinks TEXT NOT NULL DEFAULT '';
+     ALTER TABLE budget_alerts_fired ADD COLUMN delivered TEXT NOT NULL DEFAULT '';
+     CREATE INDEX budget_alerts_fired_id ON budget_alerts_fired (alert_id);
+     CREATE INDEX reservations_created ON reservations (created_ms);`,
   ];
 }

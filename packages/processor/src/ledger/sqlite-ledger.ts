@@ -269,6 +269,11 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
     return this.write(() => script);
   }
 
+  /** A deferred (read) transaction: no write lock, one consistent snapshot. */
+  async read<T>(script: Script<T>): Promise<T> {
+    return this.db.transaction(() => scripts.runSync(script, this.exec))();
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

@@ -1,0 +1,133 @@
+// The API's bodies and answers as zod schemas: the types the server returns and the client receives.
+import { z } from 'zod';
+import { BudgetFields } from '../budget/budget-spec.js';
+import { DIMENSION_NAMES } from '../decode/cost-event.js';
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+const isoTime = z.string().meta({ format: 'date-time' });
+const usd = z.number().meta({ description: 'USD' });
+
+export const ReportFigures = z.object({
+  costUsd: usd,
+  /** Of costUsd, what model providers billed directly (OpenRouter BYOK); the rest is fees. */
+  upstreamCostUsd: usd,
+  requests: z.number().int(),
+  errors: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  totalTokens: z.number().int(),
+});
+
+export const Dimension = z.enum(DIMENSION_NAMES as [string, ...string[]]);
+
+export const CostReport = z.object({
+  from: isoTime,
+  to: isoTime,
+  groupBy: z.array(Dimension),
+  timezone: z.string(),
+  currency: z.literal('USD'),
+  totals: ReportFigures,
+  groups: z.array(
+    ReportFigures.extend({ key: z.record(z.string(), z.string()), costPerMillionTokens: z.number() }),
+  ),
+});
+
+export const ProviderReport = z.object({
+  from: isoTime,
+  to: isoTime,
+  providers: z.array(
+    z.object({
+      provider: z.string(),
+      model: z.string(),
+      requests: z.number().int(),
+      errors: z.number().int(),
+      errorRate: z.number(),
+      latencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
+      costUsd: usd,
+      costPerMillionTokens: z.number(),
+    }),
+  ),
+});
+
+export const BudgetState = z.enum(['OK', 'WARNING', 'CRITICAL', 'EXCEEDED']);
+
+/** A budget with its counters in the current period. */
+export const BudgetStatus = BudgetFields.extend({
+  timezone: z.string(),
+  thresholds: z.array(z.number()),
+  enforcement: z.enum(['soft', 'hard']),
+  spentUsd: usd,
+  reservedUsd: usd,
+  utilization: z.number(),
+  periodStart: isoTime,
+  periodEnd: isoTime,
+  resetsInSeconds: z.number().int(),
+  forecastUsd: usd,
+  /** When the limit is reached at the period's burn rate so far; null when it is not before the period ends. */
+  exhaustsAt: isoTime.nullable(),
+  state: BudgetState,
+});
+
+export const BudgetList = z.object({ budgets: z.array(BudgetStatus) });
+
+/** The PUT body: the budget's fields; `team`, when given, must match the path. */
+export const BudgetBody = BudgetFields.partial({ team: true }).strict();
+
+export const ReasonCode = z.enum([
+  'NO_BUDGET',
+  'BUDGET_EXCEEDED',
+  'SOFT_LIMIT_EXCEEDED',
+  'THRESHOLD_CROSSED',
+]);
+
+export const ReservationResult = z.object({
+  decision: z.enum(['ALLOWED', 'WARNING', 'BLOCKED']),
+  reasonCode: ReasonCode.optional(),
+  reason: z.string().optional(),
+  reservationId: z.string().optional(),
+  budget: BudgetStatus.optional(),
+});
+
+export const ReconciliationReport = z.object({
+  from: isoTime,
+  to: isoTime,
+  groups: z.array(
+    z.object({
+      model: z.string(),
+      provider: z.string(),
+      calls: z.number().int(),
+      recordedUsd: usd,
+      billedUsd: usd,
+      adjustmentUsd: usd,
+    }),
+  ),
+  totals: z.object({ calls: z.number().int(), recordedUsd: usd, billedUsd: usd, adjustmentUsd: usd }),
+  pending: z.number().int(),
+  unavailable: z.number().int(),
+  changes: z.array(
+    z.object({
+      generationId: z.string(),
+      time: isoTime,
+      model: z.string(),
+      provider: z.string(),
+      costSource: z.string(),
+      recordedUsd: usd,
+      billedUsd: usd,
+      adjustmentUsd: usd,
+    }),
+  ),
+});
+
+export const ReconcileRun = ReconciliationReport.extend({
+  run: z.object({
+    matched: z.number().int(),
+    adjusted: z.number().int(),
+    notYet: z.number().int(),
+    retried: z.number().int(),
+    refused: z.number().int(),
+    unavailable: z.number().int(),
+  }),
+});

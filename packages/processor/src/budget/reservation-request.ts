@@ -1,0 +1,16 @@
+// What BudgetGuard asks for before a call. Pure zod (the API's declaration imports it).
+import { z } from 'zod';
+
+export const ReservationRequestSchema = z
+  .object({
+    team: z.string().min(1),
+    project: z.string().optional(),
+    model: z.string().min(1),
+    estimatedCostUsd: z.number().finite().min(0).max(100_000),
+    ttlSeconds: z.number().int().min(1).max(86_400).default(300),
+    /** Why the estimate is what it is when not a catalog price (e.g. an unpriced model's fallback). */
+    estimateBasis: z.string().max(500).optional(),
+  })
+  .strict();
+
+export type ReservationInput = z.input<typeof ReservationRequestSchema>;
