@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'stack',
           include: ['packages/*/test/**/*.stack.test.ts'],
+          // Browser tests poll what the page shows while a 1,000,000-event ledger answers.
+          expect: { poll: { timeout: 20_000 } },
           globalSetup: ['packages/devstack/test/global-setup.ts'],
           sequence: { groupOrder: 0 },
           testTimeout: 240_000,

@@ -39,7 +39,12 @@ export {
   ALERTMANAGER_VERSION,
 } from './install/prometheus.js';
 export type { PrometheusTools } from './install/prometheus.js';
-export { ensureSystemPackages, missingSystemTools, MissingToolError } from './install/system-tools.js';
+export {
+  chromiumPath,
+  ensureSystemPackages,
+  missingSystemTools,
+  MissingToolError,
+} from './install/system-tools.js';
 export {
   FAKE_DATADOG_KEY,
   FAKE_LANGFUSE_PUBLIC_KEY,

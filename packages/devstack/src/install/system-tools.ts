@@ -52,6 +52,8 @@ const DEBIAN_TOOLS: { tool: string; pkg: string; find: () => string | undefined 
   // The compose test's own Docker engine and the debootstrap that makes its base image.
   { tool: 'dockerd', pkg: 'docker.io', find: () => onPath('dockerd') },
   { tool: 'debootstrap', pkg: 'debootstrap', find: () => onPath('debootstrap') },
+  // The console's browser tests and benchmark drive Debian's Chromium with Playwright (its own download cannot run).
+  { tool: 'chromium', pkg: 'chromium', find: () => onPath('chromium') },
 ];
 
 /** The Debian tools not found, with their packages. */
@@ -101,4 +103,12 @@ export function findSystemTools(): SystemTools {
     initdb: need('initdb'),
     java: need('java'),
   };
+}
+
+/** Debian's Chromium, for Playwright's `executablePath`; a missing one names its package. */
+export function chromiumPath(): string {
+  const entry = DEBIAN_TOOLS.find((t) => t.tool === 'chromium')!;
+  const path = entry.find();
+  if (!path) throw new MissingToolError([entry.tool], [entry.pkg]);
+  return path;
 }

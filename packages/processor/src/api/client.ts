@@ -83,15 +83,25 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
     const error = ErrorBody.safeParse(parsed);
     if (error.success)
-      throw new ApiError(response.status, error.data.error.code, error.data.error.message, error.data.error.details);
-    throw new ApiError(response.status, 'HTTP_' + response.status, `${response.status} ${response.statusText}: ${text.slice(0, 200)}`);
+      throw new ApiError(
+        response.status,
+        error.data.error.code,
+        error.data.error.message,
+        error.data.error.details,
+      );
+    throw new ApiError(
+      response.status,
+      'HTTP_' + response.status,
+      `${response.status} ${response.statusText}: ${text.slice(0, 200)}`,
+    );
   };
   return {
     async call(route, input) {
       const response = await send(route, input ?? {});
       if (route.response === null || response.status === 204) return undefined as never;
       const parsed = route.response.safeParse(await response.json());
-      if (!parsed.success) throw new ApiResponseError(`${route.method.toUpperCase()} ${route.path}`, parsed.error.issues);
+      if (!parsed.success)
+        throw new ApiResponseError(`${route.method.toUpperCase()} ${route.path}`, parsed.error.issues);
       return parsed.data as never;
     },
     async text(route, input) {

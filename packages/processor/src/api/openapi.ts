@@ -49,7 +49,10 @@ function operation(route: RouteSpec): Json {
   if (route.role !== 'open' && route.role !== 'any') errors[403] = `the token lacks the ${route.role} role`;
   Object.assign(errors, route.errors);
   for (const [status, description] of Object.entries(errors))
-    responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[status] = {
+      description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   return {
     operationId: undefined,
     summary: route.summary,

@@ -26,7 +26,9 @@ export const ReportQuery = z
   .object({
     ...RangeQuery,
     groupBy: text(`comma-separated dimensions: ${DIMENSION_NAMES.join(', ')}`),
-    timezone: text('IANA zone of the day, week (labelled by its Monday) and month groups, and of the day filter'),
+    timezone: text(
+      'IANA zone of the day, week (labelled by its Monday) and month groups, and of the day filter',
+    ),
     format: text('json (default) or csv'),
     ...filters,
   })

@@ -18,7 +18,8 @@ export const getCostReport = defineRoute({
 export const getProviderReport = defineRoute({
   method: 'get',
   path: '/v1/reports/providers',
-  summary: 'Provider comparison: requests, error rate, latency percentiles, cost per model and served provider',
+  summary:
+    'Provider comparison: requests, error rate, latency percentiles, cost per model and served provider',
   tag: 'reports',
   role: 'read',
   query: ReportQuery,

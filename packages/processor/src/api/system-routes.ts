@@ -93,7 +93,8 @@ export const Prices = z.object({
 export const getPrices = defineRoute({
   method: 'get',
   path: '/v1/prices',
-  summary: 'The price catalog in force, every price dimension with its effective date, and unpriced models seen',
+  summary:
+    'The price catalog in force, every price dimension with its effective date, and unpriced models seen',
   tag: 'prices',
   role: 'read',
   response: Prices,

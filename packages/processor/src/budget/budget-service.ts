@@ -11,7 +11,6 @@ import { budgetStatus, decide, type Admission, type BudgetStatus } from './decis
 
 const EXPIRY_BATCH = 200;
 
-
 export interface ReservationResult extends Admission {
   reservationId?: string;
   budget?: BudgetStatus;

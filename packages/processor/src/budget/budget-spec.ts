@@ -3,29 +3,29 @@ import { z } from 'zod';
 
 /** A budget's fields, as the API's PUT body takes them (the team comes from the path). */
 export const BudgetFields = z.object({
-    team: z.string().min(1).max(200),
-    period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
-    /** Rolling window length, e.g. "24h", "7d", "90m" (rolling budgets only). */
-    window: z
-      .string()
-      .regex(/^\d+(m|h|d)$/, 'must look like 90m, 24h or 7d')
-      .optional(),
-    /** IANA time zone in which calendar periods start at midnight. */
-    timezone: z
-      .string()
-      .default('UTC')
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'must be an IANA time zone such as Europe/Berlin'),
-    limitUsd: z.number().positive().max(1e9),
-    thresholds: z.array(z.number().gt(0).max(10)).min(1).default([0.8, 0.9, 0.95, 1.0]),
-    enforcement: z.enum(['soft', 'hard']).default('soft'),
-  });
+  team: z.string().min(1).max(200),
+  period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
+  /** Rolling window length, e.g. "24h", "7d", "90m" (rolling budgets only). */
+  window: z
+    .string()
+    .regex(/^\d+(m|h|d)$/, 'must look like 90m, 24h or 7d')
+    .optional(),
+  /** IANA time zone in which calendar periods start at midnight. */
+  timezone: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Berlin'),
+  limitUsd: z.number().positive().max(1e9),
+  thresholds: z.array(z.number().gt(0).max(10)).min(1).default([0.8, 0.9, 0.95, 1.0]),
+  enforcement: z.enum(['soft', 'hard']).default('soft'),
+});
 
 export const BudgetSpecSchema = BudgetFields.strict()
   .refine((b) => b.period !== 'rolling' || b.window !== undefined, {

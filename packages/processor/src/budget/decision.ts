@@ -89,7 +89,13 @@ export function budgetStatus(
 }
 
 /** The time the limit is reached at the burn rate so far in the period (now when already reached), or null. */
-function exhaustion(spec: BudgetSpec, period: Period, now: number, spentNano: bigint, limit: bigint): string | null {
+function exhaustion(
+  spec: BudgetSpec,
+  period: Period,
+  now: number,
+  spentNano: bigint,
+  limit: bigint,
+): string | null {
   if (spentNano >= limit) return new Date(now).toISOString();
   if (spec.period === 'rolling' || spentNano <= 0n) return null;
   const elapsed = BigInt(Math.max(1, now - period.startMs));

@@ -91,7 +91,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.use('*', async (c, next) => {
     const path = c.req.path;
     const open =
-      OPEN_PATHS.has(path) || (path === '/metrics' && metricsOpen) || (c.req.method === 'GET' && isConsolePath(path));
+      OPEN_PATHS.has(path) ||
+      (path === '/metrics' && metricsOpen) ||
+      (c.req.method === 'GET' && isConsolePath(path));
     if (!tokens.length || open) {
       c.set('access', FULL_ACCESS);
       return next();
@@ -128,7 +130,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   mountReconciliationApi(app, deps.ledger, deps.reconciliation, now);
 
   app.notFound((c) => {
-    const page = c.req.method === 'GET' && isConsolePath(c.req.path) ? assets.serve(c, c.req.path) : undefined;
+    const page =
+      c.req.method === 'GET' && isConsolePath(c.req.path) ? assets.serve(c, c.req.path) : undefined;
     return page ?? errorBody(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
   });
   app.onError((error, c) => {

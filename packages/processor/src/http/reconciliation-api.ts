@@ -28,7 +28,10 @@ export function mountReconciliationApi(
   now: () => number,
 ): void {
   const report = async (range: { fromMs: number; toMs: number }) =>
-    buildReconciliationReport(range, await ledger.reconciliationSummary(range.fromMs, range.toMs, CHANGE_LIMIT));
+    buildReconciliationReport(
+      range,
+      await ledger.reconciliationSummary(range.fromMs, range.toMs, CHANGE_LIMIT),
+    );
   mountRoute(app, ROUTES.getReconciliation, async (c, { search }) => {
     allowAllTeams(c, 'read');
     return report(parseRange(search, now()));

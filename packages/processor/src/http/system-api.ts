@@ -68,7 +68,12 @@ export function mountSystemApi(app: Hono<Env>, deps: SystemDeps): void {
     const models = catalog.modelIds().sort();
     const now = deps.now();
     // Models called in the last 30 days (from the hourly rollups: cheap at any ledger size) without a price now.
-    const seen = await deps.ledger.aggregate({ fromMs: now - 30 * 86_400_000, toMs: now, groupBy: ['model'], filters: {} });
+    const seen = await deps.ledger.aggregate({
+      fromMs: now - 30 * 86_400_000,
+      toMs: now,
+      groupBy: ['model'],
+      filters: {},
+    });
     const calls = new Map<string, number>();
     for (const row of seen) calls.set(row.key.model!, (calls.get(row.key.model!) ?? 0) + row.requests);
     return {

@@ -27,7 +27,10 @@ function* liveReservations(
   limit: number,
 ): Script<{ total: number; reservations: LiveReservation[] }> {
   const where = teams ? `WHERE team IN (${teams.map((_, i) => `$${i + 1}`).join(', ') || "''"})` : '';
-  const [count] = yield { sql: `SELECT COUNT(*) AS n FROM reservations ${where}`, params: [...(teams ?? [])] };
+  const [count] = yield {
+    sql: `SELECT COUNT(*) AS n FROM reservations ${where}`,
+    params: [...(teams ?? [])],
+  };
   const rows = yield {
     sql: `SELECT id, team, model, amount_nano, created_ms, expires_ms FROM reservations ${where}
       ORDER BY created_ms, id LIMIT $${(teams?.length ?? 0) + 1}`,

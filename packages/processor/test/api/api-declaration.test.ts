@@ -58,12 +58,16 @@ describe('the API declaration', () => {
       const doc = (await (await app().request('/openapi.json')).json()) as {
         paths: Record<string, Record<string, Operation>>;
       };
-      const schema = doc.paths['/v1/budgets/{team}']!.put!.requestBody!.content['application/json']!.schema as {
+      const schema = doc.paths['/v1/budgets/{team}']!.put!.requestBody!.content['application/json']!
+        .schema as {
         properties: Record<string, Record<string, unknown>>;
         additionalProperties: boolean;
       };
       expect(schema.additionalProperties).toBe(false);
-      expect(schema.properties.period).toEqual({ type: 'string', enum: ['daily', 'weekly', 'monthly', 'rolling'] });
+      expect(schema.properties.period).toEqual({
+        type: 'string',
+        enum: ['daily', 'weekly', 'monthly', 'rolling'],
+      });
       expect(schema.properties.limitUsd).toMatchObject({ type: 'number', exclusiveMinimum: 0, maximum: 1e9 });
       const report = doc.paths['/v1/reports/cost']!.get!;
       expect(report.parameters.map((p) => p.name)).toContain('customer');
@@ -72,14 +76,23 @@ describe('the API declaration', () => {
   });
 
   describe('when the typed client calls the app', () => {
-    const client = createApiClient({ baseUrl: 'http://genops.test', fetch: (url, init) => app().request(String(url), init) });
+    const client = createApiClient({
+      baseUrl: 'http://genops.test',
+      fetch: (url, init) => app().request(String(url), init),
+    });
 
     it('returns answers checked against their schemas', async () => {
       const status = await client.call(ROUTES.putBudget, {
         params: { team: 'typed' },
         body: { period: 'monthly', limitUsd: 25, enforcement: 'hard' },
       });
-      expect(status).toMatchObject({ team: 'typed', limitUsd: 25, spentUsd: 0, state: 'OK', exhaustsAt: null });
+      expect(status).toMatchObject({
+        team: 'typed',
+        limitUsd: 25,
+        spentUsd: 0,
+        state: 'OK',
+        exhaustsAt: null,
+      });
       expect((await client.call(ROUTES.getBudget, { params: { team: 'typed' } })).enforcement).toBe('hard');
       expect(await client.call(ROUTES.deleteBudget, { params: { team: 'typed' } })).toBeUndefined();
     });
@@ -90,8 +103,14 @@ describe('the API declaration', () => {
         .catch((e: unknown) => e)) as ApiError;
       expect(error).toBeInstanceOf(ApiError);
       expect([error.status, error.code, error.field]).toEqual([400, 'INVALID_ARGUMENT', 'period']);
-      const missing = (await client.call(ROUTES.getBudget, { params: { team: 'nobody' } }).catch((e: unknown) => e)) as ApiError;
-      expect([missing.status, missing.code, missing.message]).toEqual([404, 'NOT_FOUND', 'team nobody has no budget']);
+      const missing = (await client
+        .call(ROUTES.getBudget, { params: { team: 'nobody' } })
+        .catch((e: unknown) => e)) as ApiError;
+      expect([missing.status, missing.code, missing.message]).toEqual([
+        404,
+        'NOT_FOUND',
+        'team nobody has no budget',
+      ]);
     });
 
     it('refuses an answer its declaration does not allow', async () => {
@@ -101,18 +120,28 @@ describe('the API declaration', () => {
       });
       const error = await liar.call(ROUTES.listBudgets).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiResponseError);
-      expect((error as Error).message).toMatch(/^unexpected answer from GET \/v1\/budgets: budgets\.0\.team: /);
+      expect((error as Error).message).toMatch(
+        /^unexpected answer from GET \/v1\/budgets: budgets\.0\.team: /,
+      );
     });
 
     it('refuses an unknown query parameter, naming it', async () => {
       const res = await app().request('/v1/decisions?colour=blue');
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({
-        error: { code: 'INVALID_ARGUMENT', message: 'colour: unknown query parameter', details: { field: 'colour' } },
+        error: {
+          code: 'INVALID_ARGUMENT',
+          message: 'colour: unknown query parameter',
+          details: { field: 'colour' },
+        },
       });
       const limit = await app().request('/v1/reservations?limit=0');
       expect((await limit.json()) as unknown).toEqual({
-        error: { code: 'INVALID_ARGUMENT', message: 'limit: must be a positive integer', details: { field: 'limit' } },
+        error: {
+          code: 'INVALID_ARGUMENT',
+          message: 'limit: must be a positive integer',
+          details: { field: 'limit' },
+        },
       });
     });
   });

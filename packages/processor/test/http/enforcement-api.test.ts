@@ -21,7 +21,11 @@ let app: ReturnType<typeof createApp>;
 beforeEach(async () => {
   ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-enf-')), 'l.db')}`);
   decisions = new DecisionLog(3);
-  budgets = new BudgetService(ledger, () => NOW, (e) => decisions.record(e));
+  budgets = new BudgetService(
+    ledger,
+    () => NOW,
+    (e) => decisions.record(e),
+  );
   app = createApp({
     ledger,
     budgets,
@@ -34,14 +38,24 @@ beforeEach(async () => {
 });
 
 const clientFor = (token: string) =>
-  createApiClient({ baseUrl: 'http://genops.test', token, fetch: (url, init) => app.request(String(url), init) });
+  createApiClient({
+    baseUrl: 'http://genops.test',
+    token,
+    fetch: (url, init) => app.request(String(url), init),
+  });
 
 describe('enforcement views', () => {
   describe('when calls are admitted and blocked', () => {
     beforeEach(async () => {
       const root = clientFor('root');
-      await root.call(ROUTES.putBudget, { params: { team: 'growth' }, body: { period: 'daily', limitUsd: 1, enforcement: 'hard' } });
-      await root.call(ROUTES.putBudget, { params: { team: 'search' }, body: { period: 'daily', limitUsd: 5, enforcement: 'hard' } });
+      await root.call(ROUTES.putBudget, {
+        params: { team: 'growth' },
+        body: { period: 'daily', limitUsd: 1, enforcement: 'hard' },
+      });
+      await root.call(ROUTES.putBudget, {
+        params: { team: 'search' },
+        body: { period: 'daily', limitUsd: 5, enforcement: 'hard' },
+      });
       for (const [team, model, usd] of [
         ['growth', 'openai/gpt-4o', 0.6],
         ['search', 'deepseek/deepseek-chat', 0.25],
@@ -56,8 +70,16 @@ describe('enforcement views', () => {
       expect(live.total).toBe(3);
       const rows = live.reservations.map((r) => [r.team, r.model, r.amountUsd, r.createdAt, r.expiresAt]);
       // Same creation time: the order among them is by id, so compare sorted by team and amount.
-      expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[2]) - Number(b[2]))).toEqual([
-        ['growth', 'anthropic/claude-sonnet-4.5', 0.3, '2026-03-10T12:00:00.000Z', '2026-03-10T12:05:00.000Z'],
+      expect(
+        rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[2]) - Number(b[2])),
+      ).toEqual([
+        [
+          'growth',
+          'anthropic/claude-sonnet-4.5',
+          0.3,
+          '2026-03-10T12:00:00.000Z',
+          '2026-03-10T12:05:00.000Z',
+        ],
         ['growth', 'openai/gpt-4o', 0.6, '2026-03-10T12:00:00.000Z', '2026-03-10T12:05:00.000Z'],
         ['search', 'deepseek/deepseek-chat', 0.25, '2026-03-10T12:00:00.000Z', '2026-03-10T12:05:00.000Z'],
       ]);
@@ -66,7 +88,9 @@ describe('enforcement views', () => {
     it('keeps the newest decisions, the blocked one with its reason code and numbers', async () => {
       const log = await clientFor('root').call(ROUTES.listDecisions);
       expect(log.capacity).toBe(3);
-      expect(log.decisions.map((d) => [d.team, d.decision, d.reasonCode ?? null, d.estimatedCostUsd])).toEqual([
+      expect(
+        log.decisions.map((d) => [d.team, d.decision, d.reasonCode ?? null, d.estimatedCostUsd]),
+      ).toEqual([
         ['growth', 'WARNING', 'THRESHOLD_CROSSED', 0.3],
         ['growth', 'BLOCKED', 'BUDGET_EXCEEDED', 0.6],
         ['search', 'ALLOWED', null, 0.25],
@@ -81,9 +105,17 @@ describe('enforcement views', () => {
 
     it('shows a team-scoped token only its team, and refuses another team', async () => {
       const reader = clientFor('growth-reader');
-      expect((await reader.call(ROUTES.listReservations)).reservations.map((r) => r.team)).toEqual(['growth', 'growth']);
-      expect((await reader.call(ROUTES.listDecisions)).decisions.map((d) => d.team)).toEqual(['growth', 'growth']);
-      const refused = (await reader.call(ROUTES.listReservations, { query: { team: 'search' } }).catch((e: unknown) => e)) as ApiError;
+      expect((await reader.call(ROUTES.listReservations)).reservations.map((r) => r.team)).toEqual([
+        'growth',
+        'growth',
+      ]);
+      expect((await reader.call(ROUTES.listDecisions)).decisions.map((d) => d.team)).toEqual([
+        'growth',
+        'growth',
+      ]);
+      const refused = (await reader
+        .call(ROUTES.listReservations, { query: { team: 'search' } })
+        .catch((e: unknown) => e)) as ApiError;
       expect([refused.status, refused.code]).toEqual([403, 'FORBIDDEN']);
       expect((await reader.call(ROUTES.listBudgets)).budgets.map((b) => b.team)).toEqual(['growth']);
       const edit = (await reader
@@ -111,7 +143,9 @@ describe('enforcement views', () => {
       await alerter.check(['growth']);
       await alerter.dispatch();
       expect(got.map((a) => a.kind)).toEqual(['threshold', 'forecast']);
-      const history = await clientFor('growth-reader').call(ROUTES.getBudgetAlerts, { params: { team: 'growth' } });
+      const history = await clientFor('growth-reader').call(ROUTES.getBudgetAlerts, {
+        params: { team: 'growth' },
+      });
       expect(history).toEqual({
         team: 'growth',
         alerts: [
