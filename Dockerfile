@@ -12,6 +12,7 @@ COPY packages/pricing/package.json packages/pricing/
 COPY packages/setup/package.json packages/setup/
 COPY packages/instrumentation/package.json packages/instrumentation/
 COPY packages/processor/package.json packages/processor/
+COPY packages/console/package.json packages/console/
 COPY packages/devstack/package.json packages/devstack/
 COPY packages/bench/package.json packages/bench/
 COPY packages/devstack/bin packages/devstack/bin
@@ -19,7 +20,8 @@ COPY packages/processor/bin packages/processor/bin
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
-RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+# The console is built into packages/processor/dist/console (served by genops serve at /).
+RUN npx tsc -b && npm run build -w @genops/console && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_SLIM_IMAGE} AS runtime
 ENV NODE_ENV=production

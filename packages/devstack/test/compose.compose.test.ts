@@ -201,6 +201,16 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
     }
   });
 
+  it('serves the console on 127.0.0.1:8080, same origin as the API, with its CSP', async () => {
+    const page = await fetch('http://127.0.0.1:8080/budgets');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; script-src 'self';/);
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(await page.text())?.[1];
+    const asset = await fetch(`http://127.0.0.1:8080${script}`, { headers: { 'accept-encoding': 'br' } });
+    expect([asset.status, asset.headers.get('content-encoding')]).toEqual([200, 'br']);
+  });
+
   it('has Prometheus scraping the collector and the processor, with the rules loaded', async () => {
     const targets = await until(
       async () =>

@@ -33,6 +33,7 @@ describe('npm run demo', () => {
     expect(out).toMatch(/^23 call\(s\) differed from the bill$/m);
     const blocked = Number(out.match(/BudgetGuard blocked (\d+) call\(s\) of team growth/)?.[1]);
     expect(blocked).toBeGreaterThan(0);
+    expect(out).toMatch(/^ {2}Console {6}http:\/\/127\.0\.0\.1:\d+\/$/m);
     expect(out).toMatch(/^ {2}Prometheus {3}http:\/\/127\.0\.0\.1:\d+\//m);
     expect(out).toMatch(/^ {2}Jaeger {7}http:\/\/127\.0\.0\.1:\d+\//m);
     expect(out).toMatch(/^ {2}Processor {4}http:\/\/127\.0\.0\.1:\d+\//m);

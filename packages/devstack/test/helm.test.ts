@@ -92,6 +92,16 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     collector: { replicas: 1, persistence: { enabled: true, storageClassName: 'standard' } },
   },
   'all destinations': { collector: { overlay: 'all-destinations.yaml', saasSecretName: 'genops-saas' } },
+  'console on an ingress': {
+    processor: {
+      ingress: {
+        enabled: true,
+        className: 'nginx',
+        host: 'genops.internal.example',
+        tlsSecretName: 'genops-tls',
+      },
+    },
+  },
 };
 
 beforeAll(async () => {
@@ -189,6 +199,33 @@ describe('deploy/helm/genops', () => {
       'ServiceMonitor',
     ]);
     expect(kinds(VARIANTS['queue on a volume']!)).toContain('PersistentVolumeClaim');
+    const ingress = render(VARIANTS['console on an ingress']!).find(
+      (o) => o.kind === 'Ingress',
+    ) as unknown as {
+      spec: {
+        ingressClassName: string;
+        tls: unknown[];
+        rules: { host: string; http: { paths: unknown[] } }[];
+      };
+    };
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['genops.internal.example'], secretName: 'genops-tls' }],
+      rules: [
+        {
+          host: 'genops.internal.example',
+          http: {
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { service: { name: 'genops-processor', port: { name: 'http' } } },
+              },
+            ],
+          },
+        },
+      ],
+    });
   });
 
   it('fails the check on a wrong field, so the schemas really bind (negative case)', () => {

@@ -1,21 +1,27 @@
 #!/usr/bin/env node
 // `genops`: run the processor (`serve`) or query a running one (`report`).
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from './config.js';
 import { DIMENSION_NAMES } from './decode/cost-event.js';
-import type { BudgetStatus } from './budget/decision.js';
 import { renderBudgets, renderRecount } from './cli/budget-table.js';
 import { openLedger } from './ledger/open-ledger.js';
 import type { CostReport } from './report/cost-report.js';
 import { renderCostTable } from './cli/report-table.js';
 import { renderReconciliation } from './cli/reconcile-table.js';
-import type { ReconciliationReport } from './reconcile/reconciliation-report.js';
+import { ROUTES, type RouteInput } from './api/index.js';
+import { processorClient } from './cli/processor-client.js';
 import { renderRepricing, reprice } from './cli/reprice.js';
 import { PriceCatalog, type PriceSource } from '@genops/pricing';
 import { describeSync, runPriceSync } from './prices/price-sync-job.js';
 import { startProcessor } from './serve.js';
 
-const program = new Command('genops').description('GenOps processor: LLM cost ledger, reports and budgets');
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+const program = new Command('genops')
+  .description('GenOps processor: LLM cost ledger, reports and budgets')
+  .version(version);
 
 program
   .command('serve')
@@ -91,19 +97,10 @@ async function fetchReport(opts: {
   team?: string;
   timezone?: string;
 }): Promise<string> {
-  const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
-  const params = new URLSearchParams({ groupBy: opts.groupBy, format: opts.format });
-  for (const name of ['from', 'to', 'team', 'timezone'] as const) {
-    const value = opts[name];
-    if (value) params.set(name, value);
-  }
-  const headers: Record<string, string> = process.env.GENOPS_TOKEN
-    ? { authorization: `Bearer ${process.env.GENOPS_TOKEN}` }
-    : {};
-  const response = await fetch(`${base}/v1/reports/cost?${params}`, { headers });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${response.status} from ${base}: ${text}`);
-  return text;
+  const { groupBy, format, from, to, team, timezone } = opts;
+  return processorClient().text(ROUTES.getCostReport, {
+    query: { groupBy, format, from, to, team, timezone },
+  });
 }
 
 program
@@ -173,16 +170,6 @@ pricesCommand
     process.stdout.write(describeSync(opts.source, opts.out, result));
   });
 
-async function api(path: string, init: RequestInit = {}): Promise<unknown> {
-  const base = process.env.GENOPS_URL ?? 'http://127.0.0.1:8080';
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (process.env.GENOPS_TOKEN) headers.authorization = `Bearer ${process.env.GENOPS_TOKEN}`;
-  const response = await fetch(`${base}${path}`, { ...init, headers });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${response.status} from ${base}${path}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
 program
   .command('reconcile')
   .description(
@@ -196,14 +183,11 @@ program
   .option('--report-only', 'print what earlier runs found; look nothing up')
   .option('--json', 'print JSON')
   .action(async (opts: { from?: string; to?: string; reportOnly?: boolean; json?: boolean }) => {
-    const params = new URLSearchParams();
-    if (opts.from) params.set('from', opts.from);
-    if (opts.to) params.set('to', opts.to);
-    const path = opts.reportOnly ? '/v1/reconciliation' : '/v1/reconciliation/run';
-    const report = (await api(
-      `${path}?${params}`,
-      opts.reportOnly ? {} : { method: 'POST' },
-    )) as ReconciliationReport;
+    const query = { from: opts.from, to: opts.to };
+    const client = processorClient();
+    const report = opts.reportOnly
+      ? await client.call(ROUTES.getReconciliation, { query })
+      : await client.call(ROUTES.runReconciliation, { query });
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReconciliation(report));
   });
 
@@ -214,14 +198,14 @@ budgetsCommand
   .command('list')
   .option('--json', 'print JSON')
   .action(async (opts: { json?: boolean }) => {
-    const { budgets } = (await api('/v1/budgets')) as { budgets: BudgetStatus[] };
+    const { budgets } = await processorClient().call(ROUTES.listBudgets);
     process.stdout.write(opts.json ? `${JSON.stringify(budgets, null, 2)}\n` : renderBudgets(budgets));
   });
 budgetsCommand
   .command('status <team>')
   .option('--json', 'print JSON')
   .action(async (team: string, opts: { json?: boolean }) => {
-    const status = (await api(`/v1/budgets/${encodeURIComponent(team)}`)) as BudgetStatus;
+    const status = await processorClient().call(ROUTES.getBudget, { params: { team } });
     process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : renderBudgets([status]));
   });
 budgetsCommand
@@ -244,6 +228,7 @@ budgetsCommand
         thresholds?: string;
       },
     ) => {
+      // Sent as given: the processor validates and names a bad field.
       const body = {
         period: opts.period,
         limitUsd: opts.limit,
@@ -251,11 +236,8 @@ budgetsCommand
         enforcement: opts.enforcement,
         ...(opts.window ? { window: opts.window } : {}),
         ...(opts.thresholds ? { thresholds: opts.thresholds.split(',').map(Number) } : {}),
-      };
-      const status = (await api(`/v1/budgets/${encodeURIComponent(team)}`, {
-        method: 'PUT',
-        body: JSON.stringify(body),
-      })) as BudgetStatus;
+      } as RouteInput<typeof ROUTES.putBudget>['body'];
+      const status = await processorClient().call(ROUTES.putBudget, { params: { team }, body });
       process.stdout.write(renderBudgets([status]));
     },
   );

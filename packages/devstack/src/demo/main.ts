@@ -123,15 +123,20 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       'Look around:',
+      `  Console      ${api}/`,
       `  Prometheus   ${e.prometheusUrl}/graph?g0.expr=sum%20by%20(genops_team)%20(genops_cost_total)`,
       `  Jaeger       ${e.jaegerUrl}/api/services`,
       `  Processor    ${api}/v1/reports/cost?groupBy=team,provider`,
       keep
         ? `  (stack left running; stop it with: npx devstack --dir ${stateDir} down)`
-        : '  (run with --keep to leave the stack running)',
+        : '  (run with --keep to leave the stack and the console running)',
       '',
     ].join('\n'),
   );
+  if (keep) {
+    say(`the console stays up at ${api}/ until Ctrl-C (the stack keeps running after that)`);
+    await new Promise<never>(() => {});
+  }
 }
 
 process.on('SIGINT', () => {

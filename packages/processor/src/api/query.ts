@@ -1,6 +1,6 @@
 // Query parameter declarations shared by routes: every parameter an optional string, parsed by the route.
 import { z } from 'zod';
-import { DIMENSION_NAMES } from '../decode/cost-event.js';
+import { DIMENSION_NAMES, type Dimension } from '../decode/cost-event.js';
 
 const text = (description: string) => z.string().optional().meta({ description });
 
@@ -20,7 +20,7 @@ const filters = Object.fromEntries(
           : `only ${d} = value`,
     ),
   ]),
-);
+) as Record<Dimension, ReturnType<typeof text>>;
 
 export const ReportQuery = z
   .object({
