@@ -62,6 +62,7 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
     `0`, // upstream_nano
     `''`, // generation_id
     `0`, // is_adjustment
+    `0`, // is_fallback
   ];
 }
 

@@ -45,6 +45,7 @@ beforeAll(async () => {
       servedProvider: 'Alibaba',
       durationMs: 900,
       error: true,
+      fallback: true,
     }),
   ]);
 });
@@ -154,7 +155,7 @@ describe('HTTP API', () => {
   });
 
   describe('GET /v1/reports/providers', () => {
-    it('compares served providers: requests, error rate, latency percentiles, cost per 1M tokens', async () => {
+    it('compares served providers: requests, error rate, fallbacks, latency percentiles, cost per 1M tokens', async () => {
       const res = await app().request(
         '/v1/reports/providers?from=2026-03-01T00:00:00Z&to=2026-03-02T00:00:00Z',
       );
@@ -166,6 +167,7 @@ describe('HTTP API', () => {
           requests: 2,
           errors: 0,
           errorRate: 0,
+          fallbacks: 0,
           latencyMs: { p50: 100, p95: 300, p99: 300 },
           costUsd: 0.000042,
           costPerMillionTokens: 0.525,
@@ -176,6 +178,7 @@ describe('HTTP API', () => {
           requests: 1,
           errors: 1,
           errorRate: 1,
+          fallbacks: 1,
           latencyMs: { p50: 900, p95: 900, p99: 900 },
           costUsd: 0.5,
           costPerMillionTokens: 12500,

@@ -280,6 +280,7 @@ describe('Reconciler (OpenRouter generation stats)', () => {
           requests: 0,
           errors: 0,
           errorRate: 0,
+          fallbacks: 0,
           latencyMs: { p50: 0, p95: 0, p99: 0 },
           costUsd: 0.000005,
           costPerMillionTokens: 0,

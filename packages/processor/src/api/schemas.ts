@@ -45,6 +45,7 @@ export const ProviderReport = z.object({
       requests: z.number().int(),
       errors: z.number().int(),
       errorRate: z.number(),
+      fallbacks: z.number().int(),
       latencyMs: z.object({ p50: z.number(), p95: z.number(), p99: z.number() }),
       costUsd: usd,
       costPerMillionTokens: z.number(),

@@ -40,6 +40,8 @@ export interface CostEvent extends EventId {
    * budgets, never in requests, errors, tokens or latency. Its identity is the call's trace id and `adj-<generation id>`.
    */
   adjustment?: boolean;
+  /** OpenRouter served another model or provider than the request's first choice (`genops.openrouter.fallback_used`). */
+  fallback?: boolean;
   /** Queue this call for reconciliation with the provider's bill (the consumer's reconciliation policy sets it). */
   reconcile?: boolean;
 }

@@ -317,6 +317,7 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
     durationMs,
     reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),
     generationId: generationId(attrs, provider),
+    ...(str(attrs, A.ATTR_GENOPS_OPENROUTER_FALLBACK_USED) === 'true' ? { fallback: true } : {}),
   };
 }
 

@@ -40,6 +40,8 @@ export interface ProviderSample {
   tokens: number;
   /** An adjustment to the bill: counts in the group's cost, not as a request or in latency. Absent: a call. */
   adjustment?: boolean;
+  /** OpenRouter fell back to another model or provider for this call. */
+  fallback?: boolean;
 }
 
 /**

@@ -42,6 +42,7 @@ const PG_COLUMN_TYPES: Record<string, string> = {
   output_tokens: 'bigint',
   is_error: 'integer',
   is_adjustment: 'integer',
+  is_fallback: 'integer',
   duration_ms: 'double precision',
   hour: 'bigint',
   requests: 'bigint',

@@ -90,8 +90,10 @@ ${eventColumns.replace(/,$/, '')}
      );
      CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
      CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
-    // The console: the model of each reservation in flight, and where each fired alert was to go and went.
+    // The console: the model of each reservation in flight, whether OpenRouter fell back for a call, and where each
+    // fired alert was to go and went.
     `ALTER TABLE reservations ADD COLUMN model TEXT NOT NULL DEFAULT '';
+     ALTER TABLE cost_events ADD COLUMN is_fallback INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE budget_alerts_fired ADD COLUMN alert_id TEXT NOT NULL DEFAULT '';
      ALTER TABLE budget_alerts_fired ADD COLUMN sinks TEXT NOT NULL DEFAULT '';
      ALTER TABLE budget_alerts_fired ADD COLUMN delivered TEXT NOT NULL DEFAULT '';

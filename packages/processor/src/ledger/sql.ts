@@ -32,6 +32,7 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['reservation_id', (e) => e.reservationId],
   ['generation_id', (e) => e.generationId ?? ''],
   ['is_adjustment', (e) => (e.adjustment ? 1 : 0)],
+  ['is_fallback', (e) => (e.fallback ? 1 : 0)],
 ];
 
 /** An event read back from its row (the inverse of EVENT_COLUMNS). */
@@ -63,6 +64,7 @@ export function eventFromRow(r: Record<string, unknown>): CostEvent {
     reservationId: text('reservation_id'),
     generationId: text('generation_id'),
     adjustment: Number(r.is_adjustment) === 1,
+    ...(Number(r.is_fallback) === 1 ? { fallback: true } : {}),
   };
 }
 
@@ -253,6 +255,7 @@ export function toProviderSample(r: Record<string, unknown>): ProviderSample {
     costNano: BigInt(String(r.cost_nano)),
     tokens: Number(r.tokens),
     ...(Number(r.is_adjustment) === 1 ? { adjustment: true } : {}),
+    ...(Number(r.is_fallback) === 1 ? { fallback: true } : {}),
   };
 }
 
@@ -267,7 +270,7 @@ export function providerSamplesStatement(
     ...whereFilters(q.filters, params, placeholder),
   ];
   return {
-    text: `SELECT served_provider, model, duration_ms, is_error, cost_nano, input_tokens + output_tokens AS tokens, is_adjustment FROM cost_events WHERE ${where.join(' AND ')}`,
+    text: `SELECT served_provider, model, duration_ms, is_error, cost_nano, input_tokens + output_tokens AS tokens, is_adjustment, is_fallback FROM cost_events WHERE ${where.join(' AND ')}`,
     params,
     bucketMs: HOUR_MS,
   };

@@ -148,6 +148,8 @@ export interface ProviderReportRow {
   requests: number;
   errors: number;
   errorRate: number;
+  /** Calls OpenRouter served with another model or provider than the first choice. */
+  fallbacks: number;
   latencyMs: { p50: number; p95: number; p99: number };
   costUsd: number;
   costPerMillionTokens: number;
@@ -181,6 +183,7 @@ export function buildProviderReport(samples: ProviderSample[]): ProviderReportRo
       requests: calls.length,
       errors,
       errorRate: calls.length ? errors / calls.length : 0,
+      fallbacks: calls.filter((s) => s.fallback).length,
       latencyMs: {
         p50: percentile(durations, 50),
         p95: percentile(durations, 95),

@@ -24,13 +24,16 @@ export interface SyntheticSpan {
   costSource?: string;
   /** genops.openrouter.generation_id */
   generationId?: string;
+  /** genops.openrouter.fallback_used (a boolean attribute, as the instrumentation writes it) */
+  fallback?: boolean;
 }
 
 export function hex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
-function value(v: string | number): Record<string, unknown> {
+function value(v: string | number | boolean): Record<string, unknown> {
+  if (typeof v === 'boolean') return { boolValue: v };
   if (typeof v === 'string') return { stringValue: v };
   return Number.isSafeInteger(v) ? { intValue: String(v) } : { doubleValue: v };
 }
@@ -38,7 +41,7 @@ function value(v: string | number): Record<string, unknown> {
 export function otlpSpan(s: SyntheticSpan): Record<string, unknown> {
   const end = BigInt(s.endMs ?? Date.now()) * 1_000_000n;
   const start = end - BigInt(Math.round((s.durationMs ?? 120) * 1e6));
-  const attrs: [string, string | number | undefined][] = [
+  const attrs: [string, string | number | boolean | undefined][] = [
     ['genops.team', s.team ?? 'search'],
     ['genops.project', s.project],
     ['genops.customer_id', s.customer],
@@ -53,6 +56,7 @@ export function otlpSpan(s: SyntheticSpan): Record<string, unknown> {
     ['genops.budget.reservation_id', s.reservationId],
     ['genops.cost.upstream', s.upstreamUsd],
     ['genops.openrouter.generation_id', s.generationId],
+    ['genops.openrouter.fallback_used', s.fallback],
   ];
   return {
     traceId: s.traceId ?? hex(16),

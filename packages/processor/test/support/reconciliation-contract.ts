@@ -120,6 +120,7 @@ export function reconciliationContract(name: string, open: () => Promise<CostLed
             requests: 1,
             errors: 0,
             errorRate: 0,
+            fallbacks: 0,
             latencyMs: { p50: 120, p95: 120, p99: 120 },
             costUsd: 0.001234567,
             costPerMillionTokens: 30.864175, // 0.001234567 USD over 40 tokens

@@ -6,8 +6,6 @@ import { errorText } from '../../components/data-state.js';
 
 type Budget = RouteOutput<typeof ROUTES.listBudgets>['budgets'][number];
 
-const FIELDS = ['team', 'period', 'window', 'limitUsd', 'enforcement', 'timezone', 'thresholds'] as const;
-
 export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onDone: () => void }) {
   const put = useChange(ROUTES.putBudget);
   const remove = useChange(ROUTES.deleteBudget);

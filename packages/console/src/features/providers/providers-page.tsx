@@ -30,6 +30,13 @@ export function ProvidersPage() {
       render: (r) => formatPercent(r.errorRate),
       numeric: true,
     },
+    {
+      key: 'fallbacks',
+      header: 'Fallbacks',
+      value: (r) => r.fallbacks,
+      render: (r) => formatCount(r.fallbacks),
+      numeric: true,
+    },
     { key: 'p50', header: 'p50 ms', value: (r) => r.latencyMs.p50, numeric: true },
     { key: 'p95', header: 'p95 ms', value: (r) => r.latencyMs.p95, numeric: true },
     { key: 'p99', header: 'p99 ms', value: (r) => r.latencyMs.p99, numeric: true },
