@@ -3,8 +3,9 @@ import { ROUTES } from '@genops/processor/api';
 import { useChange, useRoute, useSessionInfo } from '../../api/queries.js';
 import { DataState, errorText } from '../../components/data-state.js';
 import { RangeBar } from '../../components/range-bar.js';
-import { formatCount, formatPercent, formatTime, formatUsd } from '../../format.js';
+import { formatCount, formatPercent, formatUsd } from '../../format.js';
 import { rangeOf, useUrlState } from '../../url-state.js';
+import { Adjustments, BilledVsRecorded } from './reconciliation-tables.js';
 
 export function ReconciliationPage() {
   const [params, update] = useUrlState();
@@ -51,52 +52,8 @@ export function ReconciliationPage() {
             {report.data?.pending} pending, {report.data?.unavailable} unavailable.
           </p>
         )}
-        <table>
-          <caption>Billed vs recorded by model and served provider</caption>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Served by</th>
-              <th scope="col" className="num">
-                Calls
-              </th>
-              <th scope="col" className="num">
-                Recorded
-              </th>
-              <th scope="col" className="num">
-                Billed
-              </th>
-              <th scope="col" className="num">
-                Drift
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.data?.groups.map((g) => (
-              <tr key={`${g.model}/${g.provider}`}>
-                <td>{g.model}</td>
-                <td>{g.provider}</td>
-                <td className="num">{formatCount(g.calls)}</td>
-                <td className="num">{formatUsd(g.recordedUsd)}</td>
-                <td className="num">{formatUsd(g.billedUsd)}</td>
-                <td className="num">{formatUsd(g.adjustmentUsd)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <h2>Adjustments</h2>
-        {report.data?.changes.length ? (
-          <ul>
-            {report.data.changes.map((c) => (
-              <li key={c.generationId}>
-                {formatTime(c.time)} <code>{c.generationId}</code> {c.model} ({c.provider}, {c.costSource}):{' '}
-                {formatUsd(c.recordedUsd)} → {formatUsd(c.billedUsd)} ({formatUsd(c.adjustmentUsd)})
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="state">No bill differed from what was recorded.</p>
-        )}
+        <BilledVsRecorded groups={report.data?.groups ?? []} />
+        <Adjustments changes={report.data?.changes ?? []} />
       </DataState>
     </>
   );
