@@ -63,6 +63,7 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
     `''`, // generation_id
     `0`, // is_adjustment
     `0`, // is_fallback
+    `-1`, // client_cost_nano
   ];
 }
 

@@ -46,6 +46,12 @@ export class ProcessorMetrics {
     help: 'Last time every partition of the cost-span topic was consumed to its end (reservation expiry waits for it)',
     registers: [this.registry],
   });
+  readonly unpriced = new Counter({
+    name: 'genops_processor_unpriced_calls_total',
+    help: 'Calls recorded at cost 0 because neither the service nor the processor had a price for the model (counted as delivered)',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
   readonly priceSyncs = new Counter({
     name: 'genops_processor_price_syncs_total',
     help: 'Scheduled price syncs by outcome (changed: the catalog was reloaded; unchanged; failed)',

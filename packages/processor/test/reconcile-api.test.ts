@@ -19,6 +19,7 @@ import {
   type Listening,
   type ReconciliationReport,
 } from '../src/index.js';
+import { AS_SENT } from './support/ledger-contract.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 
 const execFileAsync = promisify(execFile);
@@ -58,7 +59,7 @@ beforeAll(async () => {
       endMs: Date.now() + i,
     });
     await ledger.insertEvents(
-      decodeCostSpans(otlpMessage([span]), { reconcile: reconciliationPolicy(0) }).events,
+      decodeCostSpans(otlpMessage([span]), { catalog: AS_SENT, reconcile: reconciliationPolicy(0) }).events,
     );
   }
   const metrics = new ProcessorMetrics();

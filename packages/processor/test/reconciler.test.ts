@@ -25,6 +25,7 @@ import {
   type CostLedger,
   type ReconcilerOptions,
 } from '../src/index.js';
+import { AS_SENT } from './support/ledger-contract.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 import { until } from './support/wait.js';
 
@@ -83,6 +84,7 @@ async function record(
     ...(extra.upstreamUsd !== undefined ? { upstreamUsd: extra.upstreamUsd } : {}),
   });
   const { events, failures } = decodeCostSpans(otlpMessage([span]), {
+    catalog: AS_SENT,
     reconcile: reconciliationPolicy(extra.sampleRate ?? 0),
   });
   expect(failures).toEqual([]);

@@ -1,7 +1,7 @@
 // `genops serve` with reconciliation on, against the real Kafka and a fake OpenRouter whose generation stats come
 // late: cost spans carrying generation ids are queued as they are consumed, looked up once available, and the
 // report converges to the billed total; /metrics shows the drift.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
@@ -28,6 +28,16 @@ beforeAll(async () => {
     generationDelayMs: 1500, // OpenRouter's stats come a little after the call
   });
   await createTopic(endpoints.kafkaBrokers, topic, 2);
+  // The processor prices estimated calls itself: give it a stale price (completion tokens free), so its record of
+  // each call (150,000 nano-USD) differs from the bill (159,600) as a catalog behind the provider's would.
+  const stalePrices = join(mkdtempSync(join(tmpdir(), 'genops-recon-prices-')), 'prices.json');
+  writeFileSync(
+    stalePrices,
+    JSON.stringify({
+      version: 'stale',
+      models: { [MODEL]: [{ effectiveFrom: '2024-01-01', input: 0.15, output: 0 }] },
+    }),
+  );
   processor = await startProcessor(
     loadConfig({
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
@@ -41,6 +51,7 @@ beforeAll(async () => {
       GENOPS_RECONCILE_INTERVAL_MS: '200',
       GENOPS_RECONCILE_RETRY_MS: '500',
       GENOPS_RECONCILE_SAMPLE: '0',
+      GENOPS_PRICES_FILE: stalePrices,
     }),
   );
   baseUrl = `http://127.0.0.1:${processor.port}`;
@@ -81,6 +92,8 @@ describe('genops serve with reconciliation (real Kafka, fake OpenRouter)', () =>
           servedProvider: 'FakeProvider',
           costUsd: estimated ? 0.00015 : 0.0001596,
           costSource: estimated ? 'estimated' : 'reported',
+          inputTokens: 1000,
+          outputTokens: 16,
           generationId: id,
         }),
       );

@@ -35,7 +35,13 @@ describe('SqliteLedger upgrade', () => {
         event({ team: 'b', costUsd: 0.5, endMs: T + 1 }),
       ];
       // The columns that table had then.
-      const later = new Set(['upstream_nano', 'generation_id', 'is_adjustment', 'is_fallback']);
+      const later = new Set([
+        'upstream_nano',
+        'generation_id',
+        'is_adjustment',
+        'is_fallback',
+        'client_cost_nano',
+      ]);
       const then = EVENT_COLUMNS.filter(([c]) => !later.has(c));
       const insert = db.prepare(`INSERT INTO cost_events VALUES (${then.map(() => '?').join(', ')})`);
       for (const e of old) insert.run(...then.map(([, read]) => read(e)));

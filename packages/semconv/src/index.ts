@@ -38,6 +38,10 @@ export const ATTR_GENOPS_TOKENS_OUTPUT = 'genops.tokens.output' as const;
 export const ATTR_GENOPS_TOKENS_TOTAL = 'genops.tokens.total' as const;
 export const ATTR_GENOPS_TOKENS_CACHE_READ = 'genops.tokens.cache_read' as const;
 export const ATTR_GENOPS_TOKENS_REASONING = 'genops.tokens.reasoning' as const;
+/** Of `gen_ai.usage.cache_creation.input_tokens`, the prompt tokens written to the 1-hour cache (Anthropic). */
+export const ATTR_GENOPS_TOKENS_CACHE_WRITE_1H = 'genops.tokens.cache_write_1h' as const;
+/** Web searches the call ran (priced per search). */
+export const ATTR_GENOPS_WEB_SEARCHES = 'genops.web_searches' as const;
 
 // Budget.
 export const ATTR_GENOPS_BUDGET_RESERVATION_ID = 'genops.budget.reservation_id' as const;

@@ -46,6 +46,9 @@ export function usageAttributes(usage: TokenUsage): Attributes {
   }
   const cacheWrites = (usage.cacheWriteTokens ?? 0) + (usage.cacheWrite1hTokens ?? 0);
   if (cacheWrites) out[A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = cacheWrites;
+  // The split and the searches let the processor price the call again exactly with its own catalog.
+  if (usage.cacheWrite1hTokens) out[A.ATTR_GENOPS_TOKENS_CACHE_WRITE_1H] = usage.cacheWrite1hTokens;
+  if (usage.webSearches) out[A.ATTR_GENOPS_WEB_SEARCHES] = usage.webSearches;
   if (usage.serviceTier) out[A.ATTR_OPENAI_RESPONSE_SERVICE_TIER] = usage.serviceTier;
   if (usage.reasoningTokens) {
     out[A.ATTR_GENOPS_TOKENS_REASONING] = usage.reasoningTokens;

@@ -142,6 +142,8 @@ export class CostSpanConsumer {
     this.metrics.ledgerWrite.observe((performance.now() - started) / 1000);
     this.metrics.events.inc({ outcome: 'processed' }, result.inserted);
     this.metrics.events.inc({ outcome: 'duplicate' }, result.duplicates);
+    for (const e of events)
+      if (e.costSource === 'unknown' && !e.adjustment) this.metrics.unpriced.inc({ model: e.model });
     if (events.length) this.afterWrite(events);
     if (deadLetters.length) {
       await this.producer.send({ topic: this.config.dlqTopic, acks: -1, messages: deadLetters });

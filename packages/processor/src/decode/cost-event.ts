@@ -28,6 +28,11 @@ export interface CostEvent extends EventId {
   /** Of costNano, what the model provider billed (OpenRouter BYOK: on the caller's own key); 0 when unknown. */
   upstreamNano: bigint;
   costSource: string;
+  /**
+   * What the service itself recorded, when the processor priced the call with its own catalog (or could not price
+   * it): kept for drift between the services' bundled prices and the processor's.
+   */
+  clientCostNano?: bigint;
   inputTokens: number;
   outputTokens: number;
   isError: boolean;

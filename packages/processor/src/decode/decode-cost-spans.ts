@@ -6,6 +6,7 @@ import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall, type AttributeReader } from './foreign-llm-span.js';
+import { genopsUsage, priceAtIngest } from './ingest-pricing.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
 export const MAX_COST_USD = 100_000;
@@ -296,7 +297,10 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
   if (!model) throw new Error(`${A.ATTR_GENOPS_MODEL} is missing`);
   const provider = str(attrs, A.ATTR_GENOPS_PROVIDER) || str(attrs, A.ATTR_GEN_AI_PROVIDER_NAME) || 'unknown';
   const { endMs, durationMs } = spanTimes(span);
-  const total = costNano(attrs);
+  const servedModel = str(attrs, A.ATTR_GEN_AI_RESPONSE_MODEL) || model;
+  const sent = { costNano: costNano(attrs), costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown' };
+  const usage = genopsUsage(reader(attrs));
+  const price = priceAtIngest(options.catalog, { model, servedModel, usage, endMs }, sent);
   return {
     traceId: span.traceId.toLowerCase(),
     spanId: span.spanId.toLowerCase(),
@@ -305,14 +309,15 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
     experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID),
     variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID),
     model,
-    servedModel: str(attrs, A.ATTR_GEN_AI_RESPONSE_MODEL) || model,
+    servedModel,
     provider,
     servedProvider: str(attrs, A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER) || provider,
-    costNano: total,
-    upstreamNano: upstreamNano(attrs, total),
-    costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown',
-    inputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_INPUT),
-    outputTokens: tokens(attrs, A.ATTR_GENOPS_TOKENS_OUTPUT),
+    costNano: price.costNano,
+    upstreamNano: price.costSource === sent.costSource ? upstreamNano(attrs, price.costNano) : 0n,
+    costSource: price.costSource,
+    ...(price.clientCostNano !== undefined ? { clientCostNano: price.clientCostNano } : {}),
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
     isError: isErrorSpan(span, attrs),
     durationMs,
     reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),
@@ -322,7 +327,7 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
 }
 
 export interface DecodeOptions {
-  /** Prices spans of other instrumentations; default the bundled catalog. */
+  /** Prices every call whose provider did not report its cost (ours and other instrumentations'); default the bundled catalog. */
   catalog?: PriceCatalog;
   /** Who pays for spans that do not say; default none (they go to `unattributed`). */
   rules?: AttributionRules;

@@ -43,6 +43,7 @@ const PG_COLUMN_TYPES: Record<string, string> = {
   is_error: 'integer',
   is_adjustment: 'integer',
   is_fallback: 'integer',
+  client_cost_nano: 'bigint',
   duration_ms: 'double precision',
   hour: 'bigint',
   requests: 'bigint',

@@ -91,9 +91,11 @@ ${eventColumns.replace(/,$/, '')}
      CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
      CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
     // The console: the model of each reservation in flight, whether OpenRouter fell back for a call, and where each
-    // fired alert was to go and went.
+    // fired alert was to go and went. The price authority: what the service recorded for a call the processor priced
+    // itself (-1: the processor kept the service's cost).
     `ALTER TABLE reservations ADD COLUMN model TEXT NOT NULL DEFAULT '';
      ALTER TABLE cost_events ADD COLUMN is_fallback INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN client_cost_nano ${int} NOT NULL DEFAULT -1;
      ALTER TABLE budget_alerts_fired ADD COLUMN alert_id TEXT NOT NULL DEFAULT '';
      ALTER TABLE budget_alerts_fired ADD COLUMN sinks TEXT NOT NULL DEFAULT '';
      ALTER TABLE budget_alerts_fired ADD COLUMN delivered TEXT NOT NULL DEFAULT '';

@@ -33,6 +33,7 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['generation_id', (e) => e.generationId ?? ''],
   ['is_adjustment', (e) => (e.adjustment ? 1 : 0)],
   ['is_fallback', (e) => (e.fallback ? 1 : 0)],
+  ['client_cost_nano', (e) => e.clientCostNano ?? -1n],
 ];
 
 /** An event read back from its row (the inverse of EVENT_COLUMNS). */
@@ -65,6 +66,9 @@ export function eventFromRow(r: Record<string, unknown>): CostEvent {
     generationId: text('generation_id'),
     adjustment: Number(r.is_adjustment) === 1,
     ...(Number(r.is_fallback) === 1 ? { fallback: true } : {}),
+    ...(BigInt(String(r.client_cost_nano ?? -1)) >= 0n
+      ? { clientCostNano: BigInt(String(r.client_cost_nano)) }
+      : {}),
   };
 }
 

@@ -7,13 +7,18 @@ import {
   type CostLedger,
   type Dimension,
 } from '../../src/index.js';
+import { PriceCatalog } from '@genops/pricing';
 import { otlpMessage, otlpSpan, type SyntheticSpan } from './otlp.js';
 
 const T0 = Date.parse('2026-03-01T10:30:00Z');
 const HOUR = 3_600_000;
 
+/** Prices nothing: the processor keeps the cost each synthetic span sends (ingest pricing has tests of its own). */
+export const AS_SENT = new PriceCatalog({ version: 'as-sent', models: {} });
+
+/** The event a synthetic span becomes, its cost as sent. */
 export function event(s: SyntheticSpan): CostEvent {
-  const { events, failures } = decodeCostSpans(otlpMessage([otlpSpan(s)]));
+  const { events, failures } = decodeCostSpans(otlpMessage([otlpSpan(s)]), { catalog: AS_SENT });
   if (failures.length) throw new Error(failures[0]!.reason);
   return events[0]!;
 }

@@ -1,0 +1,55 @@
+// The processor is the price authority: a GenOps span whose cost the provider did not report is priced again with
+// the processor's catalog (which may know a model the service's bundled table did not), the service's own estimate
+// kept beside it. A call neither can price stays unpriced (cost 0, source `unknown`) and is counted as such.
+import * as A from '@genops/semconv';
+import type { PriceCatalog, TokenUsage } from '@genops/pricing';
+import type { AttributeReader } from './foreign-llm-span.js';
+
+/** The usage a GenOps span carries: tokens by kind, and the service tier that served it. */
+export function genopsUsage(read: AttributeReader): TokenUsage {
+  const first = (keys: string[]) => {
+    const key = keys.find((k) => read.has(k));
+    return key ? read.int(key) : 0;
+  };
+  const tier = read.str(A.ATTR_OPENAI_RESPONSE_SERVICE_TIER);
+  const cacheWrites = first([A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]);
+  // Services from before the 1-hour split was on the span: every cache write is priced as a 5-minute one.
+  const cacheWrite1h = Math.min(cacheWrites, first([A.ATTR_GENOPS_TOKENS_CACHE_WRITE_1H]));
+  return {
+    inputTokens: read.int(A.ATTR_GENOPS_TOKENS_INPUT),
+    outputTokens: read.int(A.ATTR_GENOPS_TOKENS_OUTPUT),
+    cacheReadTokens: first([A.ATTR_GENOPS_TOKENS_CACHE_READ, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]),
+    cacheWriteTokens: cacheWrites - cacheWrite1h,
+    cacheWrite1hTokens: cacheWrite1h,
+    reasoningTokens: first([A.ATTR_GENOPS_TOKENS_REASONING, A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
+    webSearches: first([A.ATTR_GENOPS_WEB_SEARCHES]),
+    ...(tier ? { serviceTier: tier } : {}),
+  };
+}
+
+export interface IngestPrice {
+  costNano: bigint;
+  costSource: string;
+  /** What the service recorded when the processor priced the call itself (for drift); undefined otherwise. */
+  clientCostNano?: bigint;
+}
+
+/**
+ * The cost the ledger records for a GenOps span: the provider's reported cost as sent; otherwise the processor's
+ * catalog price (served model first, then the requested one) at the call's end; otherwise the service's estimate
+ * when it had one; otherwise unpriced.
+ */
+export function priceAtIngest(
+  catalog: PriceCatalog,
+  call: { model: string; servedModel: string; usage: TokenUsage; endMs: number },
+  sent: { costNano: bigint; costSource: string },
+): IngestPrice {
+  if (sent.costSource === A.COST_SOURCE_REPORTED) return sent;
+  const at = new Date(call.endMs);
+  const estimate =
+    catalog.estimate(call.servedModel, call.usage, at) ?? catalog.estimate(call.model, call.usage, at);
+  if (estimate)
+    return { costNano: estimate.nanoUsd, costSource: A.COST_SOURCE_ESTIMATED, clientCostNano: sent.costNano };
+  if (sent.costSource === A.COST_SOURCE_ESTIMATED) return sent;
+  return { costNano: 0n, costSource: A.COST_SOURCE_UNKNOWN, clientCostNano: sent.costNano };
+}
