@@ -108,7 +108,7 @@ export async function loadEvents(
   if (url.startsWith('sqlite:')) {
     const db = new Database(url.slice('sqlite:'.length));
     db.transaction(() => {
-      db.exec(eventsSql(options, 'sqlite'));
+      if (options.events > 0) db.exec(eventsSql(options, 'sqlite'));
       db.exec(ROLLUP);
       for (const sql of extra('sqlite')) db.exec(sql);
     })();
@@ -119,7 +119,7 @@ export async function loadEvents(
   } else {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    await client.query(eventsSql(options, 'postgres'));
+    if (options.events > 0) await client.query(eventsSql(options, 'postgres'));
     await client.query(ROLLUP);
     for (const sql of extra('postgres')) await client.query(sql);
     // Settled, as a ledger in service is, not mid bulk load: no checkpoint or autovacuum of the load during the run.
