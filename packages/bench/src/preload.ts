@@ -64,6 +64,14 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
     `0`, // is_adjustment
     `0`, // is_fallback
     `-1`, // client_cost_nano
+    `0`, // cache_read_tokens
+    `0`, // cache_write_tokens
+    `0`, // cache_write_1h_tokens
+    `0`, // reasoning_tokens
+    `0`, // web_searches
+    `''`, // service_tier
+    `0`, // unpriced_requests
+    `0`, // unpriced_tokens
   ];
 }
 

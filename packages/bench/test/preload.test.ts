@@ -33,6 +33,8 @@ describe('preloadLedger', () => {
         inputTokens: input,
         outputTokens: output,
         totalTokens: input + output,
+        unpricedRequests: 0,
+        unpricedTokens: 0,
       });
       expect(await ledger.reservationCount()).toBe(10);
       // The counters putBudget counted equal what a recount finds in the raw rows.

@@ -22,6 +22,7 @@ const Env = z.object({
   GENOPS_ALERT_WEBHOOK_URL: z.string().url().optional(),
   GENOPS_RESERVATION_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(1000),
   GENOPS_DECISION_LOG_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(2000),
+  GENOPS_PRICES_WATCH_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
   GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   GENOPS_PRICES_FILE: z.string().optional(),
@@ -72,6 +73,8 @@ export interface ProcessorConfig {
   reservationSweepMs: number;
   /** Admission decisions kept for the console and GET /v1/decisions (the newest). */
   decisionLogSize: number;
+  /** How often GENOPS_PRICES_FILE is checked for changes (reloaded, and unpriced calls priced, when it changed), ms. */
+  pricesWatchMs: number;
   /** Messages behind a partition's end above which /readyz reports not ready. */
   readyMaxLag: number;
   /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     alertsTopic: e.GENOPS_KAFKA_ALERTS_TOPIC,
     reservationSweepMs: e.GENOPS_RESERVATION_SWEEP_MS,
     decisionLogSize: e.GENOPS_DECISION_LOG_SIZE,
+    pricesWatchMs: e.GENOPS_PRICES_WATCH_MS,
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
     alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
     ...(e.GENOPS_PRICES_FILE ? { pricesFile: e.GENOPS_PRICES_FILE } : {}),

@@ -52,6 +52,12 @@ export class ProcessorMetrics {
     labelNames: ['model'] as const,
     registers: [this.registry],
   });
+  readonly repriced = new Counter({
+    name: 'genops_processor_repriced_calls_total',
+    help: 'Calls recorded unpriced and priced later, when a price for their model arrived (one adjustment each)',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
   readonly priceSyncs = new Counter({
     name: 'genops_processor_price_syncs_total',
     help: 'Scheduled price syncs by outcome (changed: the catalog was reloaded; unchanged; failed)',

@@ -16,6 +16,7 @@ import { AttributionRules } from './decode/attribution-rules.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from './prices/price-catalog-holder.js';
 import { ReconciliationJob } from './reconcile/reconciliation-job.js';
 import { DecisionLog } from './enforcement/decision-log.js';
+import { Repricer } from './prices/repricer.js';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -70,6 +71,23 @@ export async function startProcessor(
       .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
   };
   const prices = new PriceCatalogHolder(config.pricesFile);
+  // Calls recorded unpriced are priced as soon as a price for their model arrives.
+  const repricer = new Repricer(ledger, {
+    catalog: () => prices.current,
+    onRepriced: (adjustments) => {
+      for (const a of adjustments) metrics.repriced.inc({ model: a.model });
+      checkAlerts(adjustments);
+    },
+  });
+  const reprice = (why: string) =>
+    void repricer
+      .run()
+      .then((n) => n && log.info(`priced ${n} call(s) recorded without a price (${why})`))
+      .catch((error: unknown) => log.error(`pricing unpriced calls failed: ${String(error)}`));
+  prices.onChange(() => reprice('the price catalog changed'));
+  prices.watch(config.pricesWatchMs, (error) =>
+    log.warn(`${config.pricesFile} changed but cannot be read; the prices in force stay: ${error.message}`),
+  );
   const attributionRules = config.attributionRulesFile
     ? AttributionRules.fromFile(config.attributionRulesFile)
     : AttributionRules.none();
@@ -104,6 +122,7 @@ export async function startProcessor(
     `HTTP API and console on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
   await consumer.start();
+  reprice('start-up');
   // Alerts left queued (a failed delivery, or a crash between decision and delivery) go out on this beat.
   const alertBeat = setInterval(
     () =>
@@ -146,6 +165,8 @@ export async function startProcessor(
       clearInterval(alertBeat);
       await reconciliation?.stop();
       await priceSync?.stop();
+      prices.unwatch();
+      await repricer.idle();
       await sweeper.stop();
       await consumer.stop();
       await http.close();

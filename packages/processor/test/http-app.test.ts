@@ -81,6 +81,8 @@ describe('HTTP API', () => {
           inputTokens: 90,
           outputTokens: 30,
           totalTokens: 120,
+          unpricedRequests: 0,
+          unpricedTokens: 0,
         },
         groups: [
           {
@@ -92,6 +94,8 @@ describe('HTTP API', () => {
             inputTokens: 30,
             outputTokens: 10,
             totalTokens: 40,
+            unpricedRequests: 0,
+            unpricedTokens: 0,
             costPerMillionTokens: 12500,
           },
           {
@@ -103,6 +107,8 @@ describe('HTTP API', () => {
             inputTokens: 60,
             outputTokens: 20,
             totalTokens: 80,
+            unpricedRequests: 0,
+            unpricedTokens: 0,
             costPerMillionTokens: 0.525,
           },
         ],
@@ -360,6 +366,7 @@ describe('loadConfig', () => {
       readyMaxLag: 100_000,
       alertRetryMs: 2000,
       decisionLogSize: 2000,
+      pricesWatchMs: 5000,
     });
   });
 

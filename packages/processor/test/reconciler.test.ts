@@ -131,6 +131,8 @@ describe('Reconciler (OpenRouter generation stats)', () => {
         inputTokens: 1500,
         outputTokens: 32,
         totalTokens: 1532,
+        unpricedRequests: 0,
+        unpricedTokens: 0,
       });
       expect(fake.lookups.map((l) => [l.id, l.status])).toEqual([[estimated.id, 200]]);
 

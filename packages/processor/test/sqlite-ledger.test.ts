@@ -41,6 +41,14 @@ describe('SqliteLedger upgrade', () => {
         'is_adjustment',
         'is_fallback',
         'client_cost_nano',
+        'cache_read_tokens',
+        'cache_write_tokens',
+        'cache_write_1h_tokens',
+        'reasoning_tokens',
+        'web_searches',
+        'service_tier',
+        'unpriced_requests',
+        'unpriced_tokens',
       ]);
       const then = EVENT_COLUMNS.filter(([c]) => !later.has(c));
       const insert = db.prepare(`INSERT INTO cost_events VALUES (${then.map(() => '?').join(', ')})`);

@@ -19,6 +19,9 @@ export const ReportFigures = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   totalTokens: z.number().int(),
+  /** Calls recorded without a price (cost 0) and not priced since, and their tokens. */
+  unpricedRequests: z.number().int(),
+  unpricedTokens: z.number().int(),
 });
 
 export const Dimension = z.enum(DIMENSION_NAMES as [string, ...string[]]);

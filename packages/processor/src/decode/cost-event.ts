@@ -1,5 +1,15 @@
 // A cost event: one LLM call as the ledger stores it. Money is integer nano-USD.
 
+/** Usage beyond prompt and completion tokens (the @genops/pricing TokenUsage fields). */
+export interface UsageDetail {
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  cacheWrite1hTokens?: number;
+  reasoningTokens?: number;
+  webSearches?: number;
+  serviceTier?: string;
+}
+
 /** Identity of an event: a span delivered twice is counted once. */
 export interface EventId {
   traceId: string;
@@ -35,6 +45,10 @@ export interface CostEvent extends EventId {
   clientCostNano?: bigint;
   inputTokens: number;
   outputTokens: number;
+  /** The rest of the usage, as priced (so a call recorded unpriced can be priced exactly once a price arrives). */
+  detail?: UsageDetail;
+  /** A re-pricing adjustment: the tokens of the unpriced call it prices (they leave the unpriced count). */
+  repricedTokens?: number;
   isError: boolean;
   durationMs: number;
   reservationId: string;

@@ -6,7 +6,7 @@ import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall, type AttributeReader } from './foreign-llm-span.js';
-import { genopsUsage, priceAtIngest } from './ingest-pricing.js';
+import { detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
 export const MAX_COST_USD = 100_000;
@@ -283,6 +283,7 @@ function foreignEvent(
     costSource,
     inputTokens: call.usage.inputTokens,
     outputTokens: call.usage.outputTokens,
+    ...detailOf(call.usage),
     isError: isErrorSpan(span, attrs),
     durationMs,
     reservationId: '',
@@ -318,6 +319,7 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
     ...(price.clientCostNano !== undefined ? { clientCostNano: price.clientCostNano } : {}),
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
+    ...detailOf(usage),
     isError: isErrorSpan(span, attrs),
     durationMs,
     reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),

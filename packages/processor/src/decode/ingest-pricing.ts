@@ -3,7 +3,29 @@
 // kept beside it. A call neither can price stays unpriced (cost 0, source `unknown`) and is counted as such.
 import * as A from '@genops/semconv';
 import type { PriceCatalog, TokenUsage } from '@genops/pricing';
+import type { CostEvent, UsageDetail } from './cost-event.js';
 import type { AttributeReader } from './foreign-llm-span.js';
+
+const DETAIL_COUNTS = [
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'cacheWrite1hTokens',
+  'reasoningTokens',
+  'webSearches',
+] as const;
+
+/** The usage beyond prompt and completion tokens that an event keeps (only what is there). */
+export function detailOf(usage: TokenUsage): { detail?: UsageDetail } {
+  const detail: UsageDetail = {};
+  for (const field of DETAIL_COUNTS) if (usage[field]) detail[field] = usage[field];
+  if (usage.serviceTier) detail.serviceTier = usage.serviceTier;
+  return Object.keys(detail).length ? { detail } : {};
+}
+
+/** The usage an event was recorded with, to price it. */
+export function usageOf(e: Pick<CostEvent, 'inputTokens' | 'outputTokens' | 'detail'>): TokenUsage {
+  return { inputTokens: e.inputTokens, outputTokens: e.outputTokens, ...e.detail };
+}
 
 /** The usage a GenOps span carries: tokens by kind, and the service tier that served it. */
 export function genopsUsage(read: AttributeReader): TokenUsage {

@@ -28,6 +28,9 @@ export interface AggregateRow {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** Calls recorded without a price (cost 0) and not priced since, and their tokens. */
+  unpricedRequests: number;
+  unpricedTokens: number;
 }
 
 /** One call's facts for the provider comparison (or a reconciliation adjustment of one: cost only). */

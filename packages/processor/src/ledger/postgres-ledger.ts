@@ -40,6 +40,13 @@ const PG_COLUMN_TYPES: Record<string, string> = {
   upstream_nano: 'bigint',
   input_tokens: 'bigint',
   output_tokens: 'bigint',
+  cache_read_tokens: 'bigint',
+  cache_write_tokens: 'bigint',
+  cache_write_1h_tokens: 'bigint',
+  reasoning_tokens: 'bigint',
+  web_searches: 'bigint',
+  unpriced_requests: 'bigint',
+  unpriced_tokens: 'bigint',
   is_error: 'integer',
   is_adjustment: 'integer',
   is_fallback: 'integer',
@@ -225,6 +232,8 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
         'errors',
         'input_tokens',
         'output_tokens',
+        'unpriced_requests',
+        'unpriced_tokens',
       ],
       sums.map((s) => [
         ...s.key,
@@ -234,6 +243,8 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
         s.errors,
         s.inputTokens,
         s.outputTokens,
+        s.unpricedRequests,
+        s.unpricedTokens,
       ]),
       `ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
          cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
@@ -241,7 +252,9 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
          requests = cost_rollup_hourly.requests + EXCLUDED.requests,
          errors = cost_rollup_hourly.errors + EXCLUDED.errors,
          input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,
-         output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens`,
+         output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens,
+         unpriced_requests = cost_rollup_hourly.unpriced_requests + EXCLUDED.unpriced_requests,
+         unpriced_tokens = cost_rollup_hourly.unpriced_tokens + EXCLUDED.unpriced_tokens`,
     );
   }
 

@@ -144,6 +144,10 @@ export function adjustmentFor(event: CostEvent, billed: BilledCost): CostEvent |
     reservationId: '',
     adjustment: true,
     reconcile: false,
+    detail: undefined,
+    clientCostNano: undefined,
+    // A call recorded unpriced is priced by its bill: it leaves the unpriced count.
+    ...(event.costSource === 'unknown' ? { repricedTokens: event.inputTokens + event.outputTokens } : {}),
   };
 }
 

@@ -3,6 +3,15 @@ import { ROLLUP_KEYS } from './sql.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** The unpriced events of one rollup row (migration 10 counts the calls recorded unpriced before it). */
+const UNPRICED_IN_ROLLUP = `e.unpriced_requests = 1
+         AND e.event_time >= cost_rollup_hourly.hour * 3600000 AND e.event_time < (cost_rollup_hourly.hour + 1) * 3600000
+         AND e.team = cost_rollup_hourly.team AND e.project = cost_rollup_hourly.project
+         AND e.feature = cost_rollup_hourly.feature AND e.environment = cost_rollup_hourly.environment
+         AND e.model = cost_rollup_hourly.model AND e.served_provider = cost_rollup_hourly.served_provider
+         AND e.cost_center = cost_rollup_hourly.cost_center AND e.experiment = cost_rollup_hourly.experiment
+         AND e.variant = cost_rollup_hourly.variant`;
+
 /** Schema migrations in order; version N is index N-1. Never edit a released one: append. */
 export function migrations(dialect: Dialect): string[] {
   const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
@@ -92,10 +101,28 @@ ${eventColumns.replace(/,$/, '')}
      CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
     // The console: the model of each reservation in flight, whether OpenRouter fell back for a call, and where each
     // fired alert was to go and went. The price authority: what the service recorded for a call the processor priced
-    // itself (-1: the processor kept the service's cost).
+    // itself (-1: the processor kept the service's cost), the whole usage (to price an unpriced call exactly once a
+    // price arrives), and the unpriced calls counted in events and rollups (a re-pricing adjustment counts -1).
     `ALTER TABLE reservations ADD COLUMN model TEXT NOT NULL DEFAULT '';
      ALTER TABLE cost_events ADD COLUMN is_fallback INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE cost_events ADD COLUMN client_cost_nano ${int} NOT NULL DEFAULT -1;
+     ALTER TABLE cost_events ADD COLUMN cache_read_tokens ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN cache_write_tokens ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN cache_write_1h_tokens ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN reasoning_tokens ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN web_searches ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN service_tier TEXT NOT NULL DEFAULT '';
+     ALTER TABLE cost_events ADD COLUMN unpriced_requests ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_events ADD COLUMN unpriced_tokens ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_rollup_hourly ADD COLUMN unpriced_requests ${int} NOT NULL DEFAULT 0;
+     ALTER TABLE cost_rollup_hourly ADD COLUMN unpriced_tokens ${int} NOT NULL DEFAULT 0;
+     UPDATE cost_events SET unpriced_requests = 1, unpriced_tokens = input_tokens + output_tokens
+       WHERE cost_source = 'unknown' AND is_adjustment = 0;
+     UPDATE cost_rollup_hourly SET
+       unpriced_requests = (SELECT COUNT(*) FROM cost_events e WHERE ${UNPRICED_IN_ROLLUP}),
+       unpriced_tokens = (SELECT COALESCE(SUM(e.unpriced_tokens), 0) FROM cost_events e WHERE ${UNPRICED_IN_ROLLUP})
+       WHERE hour IN (SELECT DISTINCT event_time / 3600000 FROM cost_events WHERE unpriced_requests = 1);
+     CREATE INDEX cost_events_unpriced ON cost_events (event_time) WHERE unpriced_requests = 1;
      ALTER TABLE budget_alerts_fired ADD COLUMN alert_id TEXT NOT NULL DEFAULT '';
      ALTER TABLE budget_alerts_fired ADD COLUMN sinks TEXT NOT NULL DEFAULT '';
      ALTER TABLE budget_alerts_fired ADD COLUMN delivered TEXT NOT NULL DEFAULT '';

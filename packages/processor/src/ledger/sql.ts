@@ -1,5 +1,11 @@
 // SQL shared by both adapters: columns, rollup keys, and the aggregate query over rollups plus raw edges.
-import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
+import {
+  isTimeDimension,
+  type CostEvent,
+  type Dimension,
+  type TimeDimension,
+  type UsageDetail,
+} from '../decode/cost-event.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import type { AggregateQuery, AggregateRow, ProviderSample } from './cost-ledger.js';
 
@@ -34,7 +40,26 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['is_adjustment', (e) => (e.adjustment ? 1 : 0)],
   ['is_fallback', (e) => (e.fallback ? 1 : 0)],
   ['client_cost_nano', (e) => e.clientCostNano ?? -1n],
+  ['cache_read_tokens', (e) => e.detail?.cacheReadTokens ?? 0],
+  ['cache_write_tokens', (e) => e.detail?.cacheWriteTokens ?? 0],
+  ['cache_write_1h_tokens', (e) => e.detail?.cacheWrite1hTokens ?? 0],
+  ['reasoning_tokens', (e) => e.detail?.reasoningTokens ?? 0],
+  ['web_searches', (e) => e.detail?.webSearches ?? 0],
+  ['service_tier', (e) => e.detail?.serviceTier ?? ''],
+  ['unpriced_requests', (e) => unpricedOf(e).requests],
+  ['unpriced_tokens', (e) => unpricedOf(e).tokens],
 ];
+
+/**
+ * What an event adds to the count of unpriced calls: a call recorded unpriced adds itself and its tokens; the
+ * adjustment that prices it later takes them away again.
+ */
+export function unpricedOf(e: CostEvent): { requests: number; tokens: number } {
+  if (e.repricedTokens !== undefined) return { requests: -1, tokens: -e.repricedTokens };
+  if (e.costSource === 'unknown' && !e.adjustment)
+    return { requests: 1, tokens: e.inputTokens + e.outputTokens };
+  return { requests: 0, tokens: 0 };
+}
 
 /** An event read back from its row (the inverse of EVENT_COLUMNS). */
 export function eventFromRow(r: Record<string, unknown>): CostEvent {
@@ -69,7 +94,23 @@ export function eventFromRow(r: Record<string, unknown>): CostEvent {
     ...(BigInt(String(r.client_cost_nano ?? -1)) >= 0n
       ? { clientCostNano: BigInt(String(r.client_cost_nano)) }
       : {}),
+    ...detailFromRow(r),
+    ...(Number(r.unpriced_requests) < 0 ? { repricedTokens: -Number(r.unpriced_tokens) } : {}),
   };
+}
+
+function detailFromRow(r: Record<string, unknown>): { detail?: UsageDetail } {
+  const detail: UsageDetail = {};
+  const counts = [
+    ['cacheReadTokens', 'cache_read_tokens'],
+    ['cacheWriteTokens', 'cache_write_tokens'],
+    ['cacheWrite1hTokens', 'cache_write_1h_tokens'],
+    ['reasoningTokens', 'reasoning_tokens'],
+    ['webSearches', 'web_searches'],
+  ] as const;
+  for (const [field, column] of counts) if (Number(r[column] ?? 0) > 0) detail[field] = Number(r[column]);
+  if (r.service_tier) detail.serviceTier = String(r.service_tier);
+  return Object.keys(detail).length ? { detail } : {};
 }
 
 /**
@@ -124,6 +165,8 @@ export interface RollupSum {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  unpricedRequests: number;
+  unpricedTokens: number;
 }
 
 /** Sums fresh events per rollup key (hour + dimensions), in a fixed key order so writers never deadlock. */
@@ -134,7 +177,17 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
     const id = JSON.stringify(key);
     let s = sums.get(id);
     if (!s) {
-      s = { key, costNano: 0n, upstreamNano: 0n, requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+      s = {
+        key,
+        costNano: 0n,
+        upstreamNano: 0n,
+        requests: 0,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        unpricedRequests: 0,
+        unpricedTokens: 0,
+      };
       sums.set(id, s);
     }
     s.costNano += e.costNano;
@@ -143,6 +196,9 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
     s.errors += e.isError ? 1 : 0;
     s.inputTokens += e.inputTokens;
     s.outputTokens += e.outputTokens;
+    const unpriced = unpricedOf(e);
+    s.unpricedRequests += unpriced.requests;
+    s.unpricedTokens += unpriced.tokens;
   }
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
@@ -193,8 +249,8 @@ export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) 
     if (byTime) columns.push(table === 'events' ? `(event_time / ${bucketMs}) AS tb` : 'hour AS tb');
     const sums =
       table === 'events'
-        ? 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(1 - is_adjustment) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output'
-        : 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output';
+        ? 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(1 - is_adjustment) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(unpriced_requests) AS unpriced, SUM(unpriced_tokens) AS unpriced_tokens'
+        : 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(unpriced_requests) AS unpriced, SUM(unpriced_tokens) AS unpriced_tokens';
     const keys = [...dims.map((_, i) => `d${i}`), ...(byTime ? ['tb'] : [])];
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
     const from = table === 'events' ? 'cost_events' : 'cost_rollup_hourly';
@@ -247,6 +303,8 @@ export function toAggregateRow(
     errors: Number(r.errors),
     inputTokens: Number(r.input),
     outputTokens: Number(r.output),
+    unpricedRequests: Number(r.unpriced ?? 0),
+    unpricedTokens: Number(r.unpriced_tokens ?? 0),
   };
 }
 

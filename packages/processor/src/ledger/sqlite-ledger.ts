@@ -92,11 +92,12 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
       `INSERT OR IGNORE INTO reconciliations (${recon.RECONCILIATION_COLUMNS.join(', ')}) VALUES (${recon.RECONCILIATION_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.upsertRollup = this.db.prepare(
-      `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, upstream_nano, requests, errors, input_tokens, output_tokens)
-       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, upstream_nano, requests, errors, input_tokens, output_tokens, unpriced_requests, unpriced_tokens)
+       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
          cost_nano = cost_nano + excluded.cost_nano, upstream_nano = upstream_nano + excluded.upstream_nano, requests = requests + excluded.requests, errors = errors + excluded.errors,
-         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens`,
+         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+         unpriced_requests = unpriced_requests + excluded.unpriced_requests, unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens`,
     );
   }
 
@@ -137,6 +138,8 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
           s.errors,
           s.inputTokens,
           s.outputTokens,
+          s.unpricedRequests,
+          s.unpricedTokens,
         );
       }
       const nowMs = Date.now();

@@ -1,6 +1,6 @@
 // The processor's price catalog, reloadable: the bundled table with GENOPS_PRICES_FILE laid over it, and a schedule
 // that syncs that file from a price source and reloads the catalog when a price changed.
-import { existsSync } from 'node:fs';
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { PriceCatalog, type PriceSource } from '@genops/pricing';
 import { PeriodicTask } from '../periodic-task.js';
 import { describeSync, runPriceSync } from './price-sync-job.js';
@@ -8,6 +8,8 @@ import { describeSync, runPriceSync } from './price-sync-job.js';
 export class PriceCatalogHolder {
   private catalog: PriceCatalog;
   private loaded = new Date();
+  private readonly listeners: ((catalog: PriceCatalog) => void)[] = [];
+  private watching = false;
 
   constructor(private readonly file?: string) {
     this.catalog = this.load();
@@ -25,7 +27,35 @@ export class PriceCatalogHolder {
   reload(): PriceCatalog {
     this.catalog = this.load();
     this.loaded = new Date();
+    for (const listener of this.listeners) listener(this.catalog);
     return this.catalog;
+  }
+
+  /** Called with the new catalog after every reload (a sync that changed a price, an edited file). */
+  onChange(listener: (catalog: PriceCatalog) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Reloads when the price file changes (polled every `intervalMs`: works on every filesystem and on a ConfigMap's
+   * symlink swap). A broken file is reported to `onError` and the catalog in force stays.
+   */
+  watch(intervalMs: number, onError: (error: Error) => void): void {
+    if (!this.file || this.watching) return;
+    this.watching = true;
+    watchFile(this.file, { interval: intervalMs, persistent: false }, (now, before) => {
+      if (now.mtimeMs === before.mtimeMs && now.size === before.size) return;
+      try {
+        this.reload();
+      } catch (error) {
+        onError(error as Error);
+      }
+    });
+  }
+
+  unwatch(): void {
+    if (this.file && this.watching) unwatchFile(this.file);
+    this.watching = false;
   }
 
   private load(): PriceCatalog {

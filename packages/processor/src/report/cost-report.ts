@@ -11,6 +11,9 @@ export interface ReportFigures {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  /** Calls recorded without a price (cost 0 in costUsd) and not priced since, and their tokens. */
+  unpricedRequests: number;
+  unpricedTokens: number;
 }
 
 export interface CostReportGroup extends ReportFigures {
@@ -29,15 +32,7 @@ export interface CostReport {
   groups: CostReportGroup[];
 }
 
-interface Sum {
-  key: Record<string, string>;
-  costNano: bigint;
-  upstreamNano: bigint;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-}
+type Sum = AggregateRow;
 
 function figures(s: Sum): ReportFigures {
   return {
@@ -48,6 +43,8 @@ function figures(s: Sum): ReportFigures {
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
     totalTokens: s.inputTokens + s.outputTokens,
+    unpricedRequests: s.unpricedRequests,
+    unpricedTokens: s.unpricedTokens,
   };
 }
 
@@ -66,6 +63,8 @@ export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): Co
     errors: 0,
     inputTokens: 0,
     outputTokens: 0,
+    unpricedRequests: 0,
+    unpricedTokens: 0,
   });
   const groups = new Map<string, Sum>();
   const total = zero({});
@@ -79,6 +78,8 @@ export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): Co
       s.errors += row.errors;
       s.inputTokens += row.inputTokens;
       s.outputTokens += row.outputTokens;
+      s.unpricedRequests += row.unpricedRequests;
+      s.unpricedTokens += row.unpricedTokens;
     }
     groups.set(id, g);
   }

@@ -16,12 +16,14 @@ const topic = `ingest-pricing-${run}`;
 const team = `stale-${run}`;
 let processor: RunningProcessor;
 let baseUrl: string;
+let pricesFile: string;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'genops-ingest-pricing-'));
   // A model the services' bundled table does not know; the processor's price file does.
+  pricesFile = join(dir, 'prices.json');
   writeFileSync(
-    join(dir, 'prices.json'),
+    pricesFile,
     JSON.stringify({
       version: 'fresh',
       models: { 'acme/fresh-model': [{ effectiveFrom: '2025-01-01', input: 0.15, output: 0.6 }] },
@@ -36,7 +38,8 @@ beforeAll(async () => {
       GENOPS_KAFKA_GROUP: `group-${run}`,
       GENOPS_LEDGER_URL: `sqlite:${join(dir, 'ledger.db')}`,
       GENOPS_HTTP_PORT: '0',
-      GENOPS_PRICES_FILE: join(dir, 'prices.json'),
+      GENOPS_PRICES_FILE: pricesFile,
+      GENOPS_PRICES_WATCH_MS: '200',
     }),
   );
   baseUrl = `http://127.0.0.1:${processor.port}`;
@@ -50,7 +53,7 @@ const api = async <T>(path: string, init?: RequestInit) =>
   ).json()) as T;
 
 describe('genops serve as the price authority (real Kafka)', () => {
-  it('counts calls a stale service sent at 0 at its own price, in the report, the budget and admission', async () => {
+  it('counts calls a stale service sent at 0 at its own price, in the report, the budget and admission, and prices the rest when a price arrives', async () => {
     await api(`/v1/budgets/${team}`, {
       method: 'PUT',
       body: JSON.stringify({ period: 'daily', limitUsd: 0.001, enforcement: 'hard' }),
@@ -108,5 +111,34 @@ describe('genops serve as the price authority (real Kafka)', () => {
     expect(metrics).toContain('genops_processor_unpriced_calls_total{model="acme/private-model"} 2');
     const prices = await api<{ unpriced: { model: string; requests: number }[] }>('/v1/prices');
     expect(prices.unpriced).toEqual([{ model: 'acme/private-model', requests: 2 }]);
+
+    // A price for the unpriced model arrives (the price file is edited): the two calls are priced, once.
+    writeFileSync(
+      pricesFile,
+      JSON.stringify({
+        version: 'fresher',
+        models: {
+          'acme/fresh-model': [{ effectiveFrom: '2025-01-01', input: 0.15, output: 0.6 }],
+          'acme/private-model': [{ effectiveFrom: '2025-01-01', input: 1, output: 2 }],
+        },
+      }),
+    );
+    type Figures = { costUsd: number; requests: number; unpricedRequests: number; unpricedTokens: number };
+    const caught = await until(
+      'the unpriced calls priced',
+      () => api<{ totals: Figures }>(`/v1/reports/cost?from=${from}&to=${to}&team=${team}`),
+      (r) => r.totals.unpricedRequests === 0,
+    );
+    // + 2 × (1,000 × 1 + 16 × 2) µUSD = 2,064 µUSD
+    expect(caught.totals).toMatchObject({
+      costUsd: 0.002862,
+      requests: 7,
+      unpricedRequests: 0,
+      unpricedTokens: 0,
+    });
+    expect((await api<{ spentUsd: number }>(`/v1/budgets/${team}`)).spentUsd).toBe(0.002862);
+    expect(await (await fetch(`${baseUrl}/metrics`)).text()).toContain(
+      'genops_processor_repriced_calls_total{model="acme/private-model"} 2',
+    );
   });
 });

@@ -49,6 +49,8 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
           inputTokens: 60,
           outputTokens: 20,
           totalTokens: 80,
+          unpricedRequests: 0,
+          unpricedTokens: 0,
         });
       });
     });

@@ -109,6 +109,8 @@ export function reconciliationContract(name: string, open: () => Promise<CostLed
             inputTokens: 30,
             outputTokens: 10,
             totalTokens: 40,
+            unpricedRequests: 0,
+            unpricedTokens: 0,
           });
         }
         // The provider comparison: the billed cost, but one request and its latency only.

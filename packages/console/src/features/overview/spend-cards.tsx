@@ -31,7 +31,9 @@ export function SpendCards({ window, previous }: Props) {
         <div className="card">
           <h2>Calls</h2>
           <p className="figure">{formatCount(t?.requests ?? 0)}</p>
-          <p className="muted">{formatCount(t?.errors ?? 0)} errors</p>
+          <p className="muted">
+            {formatCount(t?.errors ?? 0)} errors, {formatCount(t?.unpricedRequests ?? 0)} unpriced
+          </p>
         </div>
         <div className="card">
           <h2>Tokens</h2>
