@@ -58,6 +58,13 @@ export function groupColumns(groupBy: string[]): Column<Group>[] {
       numeric: true,
     },
     {
+      key: 'unpricedRequests',
+      header: 'Unpriced calls',
+      value: (g) => g.unpricedRequests,
+      render: (g) => formatCount(g.unpricedRequests),
+      numeric: true,
+    },
+    {
       key: 'totalTokens',
       header: 'Tokens',
       value: (g) => g.totalTokens,
