@@ -64,6 +64,7 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
     `0`, // is_adjustment
     `0`, // is_fallback
     `-1`, // client_cost_nano
+    `''`, // model_name
     `0`, // cache_read_tokens
     `0`, // cache_write_tokens
     `0`, // cache_write_1h_tokens

@@ -18,3 +18,5 @@ export {
   scaleDecimal,
 } from './price-sync.js';
 export type { CurrentPrice, PriceSource, SyncResult } from './price-sync.js';
+export { ModelIdentity, parseModelName } from './model-identity.js';
+export type { ModelName, ModelResolution } from './model-identity.js';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { BUNDLED_PRICES } from './bundled-prices.js';
+import { ModelIdentity, type ModelResolution } from './model-identity.js';
 
 /** What one call (or, with `requests`, several) used, as priced. */
 export interface TokenUsage {
@@ -153,6 +154,7 @@ let bundledCatalog: PriceCatalog | undefined;
 export class PriceCatalog {
   readonly version: string;
   private readonly models: ReadonlyMap<string, readonly ModelPrice[]>;
+  private identity: ModelIdentity | undefined;
 
   constructor(table: PriceTable) {
     const valid = validateTable(table);
@@ -200,10 +202,7 @@ export class PriceCatalog {
     return this.models.get(id) ?? [];
   }
 
-  /**
-   * The price in force for `model` at `at`. Matches the id exactly, then without an OpenRouter variant suffix
-   * (`:free`, `:nitro`), then a bare id (`gpt-4o`) against `vendor/gpt-4o`.
-   */
+  /** The price in force for `model` at `at`, the name resolved to the catalog's model (`resolve`). */
   lookup(model: string, at: Date = new Date()): ModelPrice | undefined {
     const prices = this.pricesFor(model);
     if (!prices) return undefined;
@@ -223,18 +222,18 @@ export class PriceCatalog {
     return { nanoUsd, usd: nanoUsdToUsd(nanoUsd), price };
   }
 
+  /**
+   * The catalog model a name means (model-identity.ts): exactly, or by an alias — a vendor or platform prefix, a
+   * dated or Bedrock/Vertex suffix, `4-5` for `4.5`, an OpenRouter variant. Ambiguous names are not guessed.
+   */
+  resolve(name: string): ModelResolution {
+    this.identity ??= new ModelIdentity(this.models.keys());
+    return this.identity.resolve(name);
+  }
+
   private pricesFor(model: string): readonly ModelPrice[] | undefined {
-    const exact = this.models.get(model);
-    if (exact) return exact;
-    const base = model.split(':')[0] ?? model;
-    const withoutVariant = this.models.get(base);
-    if (withoutVariant) return withoutVariant;
-    if (!base.includes('/')) {
-      for (const [id, prices] of this.models) {
-        if (id.endsWith(`/${base}`)) return prices;
-      }
-    }
-    return undefined;
+    const resolved = this.resolve(model);
+    return resolved.kind === 'exact' || resolved.kind === 'alias' ? this.models.get(resolved.id) : undefined;
   }
 }
 

@@ -73,7 +73,9 @@ describe('spans of other instrumentations', () => {
     expect(e).toMatchObject({
       team: 'search',
       environment: 'prod',
-      model: 'gpt-4o',
+      // Reports group by the catalog's id; the name the instrumentation sent stays on the event.
+      model: 'openai/gpt-4o',
+      modelName: 'gpt-4o',
       servedModel: 'gpt-4o-2024-08-06',
       provider: 'openai',
       costSource: 'estimated',

@@ -41,6 +41,7 @@ describe('SqliteLedger upgrade', () => {
         'is_adjustment',
         'is_fallback',
         'client_cost_nano',
+        'model_name',
         'cache_read_tokens',
         'cache_write_tokens',
         'cache_write_1h_tokens',

@@ -87,7 +87,14 @@ export const Prices = z.object({
   /** Every price of every model, with the date it took effect (oldest first per model). */
   entries: z.array(PriceEntry),
   /** Models called in the last 30 days that the catalog has no price for, with their calls. */
-  unpriced: z.array(z.object({ model: z.string(), requests: z.number().int() })),
+  unpriced: z.array(
+    z.object({
+      model: z.string(),
+      requests: z.number().int(),
+      /** Why no price applies: none for that model, or a name that fits several models (never guessed). */
+      reason: z.string(),
+    }),
+  ),
 });
 
 export const getPrices = defineRoute({

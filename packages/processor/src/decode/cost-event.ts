@@ -27,8 +27,10 @@ export interface CostEvent extends EventId {
   costCenter: string;
   experiment: string;
   variant: string;
-  /** The model requested. */
+  /** The model requested: the catalog's id for it when the name resolves to one (reports group by it). */
   model: string;
+  /** The name the client sent, when it differs from `model` (`claude-sonnet-4-5-20250929`). */
+  modelName?: string;
   servedModel: string;
   /** The API called (e.g. openrouter). */
   provider: string;

@@ -6,7 +6,7 @@ import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall, type AttributeReader } from './foreign-llm-span.js';
-import { detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
+import { canonicalModel, detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
 export const MAX_COST_USD = 100_000;
@@ -274,7 +274,7 @@ function foreignEvent(
     ...attribution(attrs, resource, rules),
     experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID) || str(resource, A.ATTR_GENOPS_EXPERIMENT_ID),
     variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID) || str(resource, A.ATTR_GENOPS_VARIANT_ID),
-    model: call.model,
+    ...canonicalModel(catalog, call.model),
     servedModel: call.servedModel,
     provider: call.provider,
     servedProvider: call.provider,
@@ -299,6 +299,7 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
   const provider = str(attrs, A.ATTR_GENOPS_PROVIDER) || str(attrs, A.ATTR_GEN_AI_PROVIDER_NAME) || 'unknown';
   const { endMs, durationMs } = spanTimes(span);
   const servedModel = str(attrs, A.ATTR_GEN_AI_RESPONSE_MODEL) || model;
+  const identity = canonicalModel(options.catalog, model);
   const sent = { costNano: costNano(attrs), costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown' };
   const usage = genopsUsage(reader(attrs));
   const price = priceAtIngest(options.catalog, { model, servedModel, usage, endMs }, sent);
@@ -309,7 +310,7 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
     ...attribution(attrs, resource, options.rules),
     experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID),
     variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID),
-    model,
+    ...identity,
     servedModel,
     provider,
     servedProvider: str(attrs, A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER) || provider,

@@ -22,6 +22,12 @@ export function detailOf(usage: TokenUsage): { detail?: UsageDetail } {
   return Object.keys(detail).length ? { detail } : {};
 }
 
+/** The catalog's id for the model a client named, the name kept when it differs; an unknown or ambiguous name as sent. */
+export function canonicalModel(catalog: PriceCatalog, name: string): { model: string; modelName?: string } {
+  const resolved = catalog.resolve(name);
+  return resolved.kind === 'alias' ? { model: resolved.id, modelName: name } : { model: name };
+}
+
 /** The usage an event was recorded with, to price it. */
 export function usageOf(e: Pick<CostEvent, 'inputTokens' | 'outputTokens' | 'detail'>): TokenUsage {
   return { inputTokens: e.inputTokens, outputTokens: e.outputTokens, ...e.detail };

@@ -83,7 +83,14 @@ export function mountSystemApi(app: Hono<Env>, deps: SystemDeps): void {
       entries: models.flatMap((model) => catalog.history(model).map((price) => ({ model, ...price }))),
       unpriced: [...calls]
         .filter(([model]) => model && !catalog.lookup(model, new Date(now)))
-        .map(([model, requests]) => ({ model, requests }))
+        .map(([model, requests]) => {
+          const resolved = catalog.resolve(model);
+          const reason =
+            resolved.kind === 'ambiguous'
+              ? resolved.reason
+              : `no price for ${model} in catalog ${catalog.version}`;
+          return { model, requests, reason };
+        })
         .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model)),
     };
   });

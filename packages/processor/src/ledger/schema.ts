@@ -101,11 +101,13 @@ ${eventColumns.replace(/,$/, '')}
      CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
     // The console: the model of each reservation in flight, whether OpenRouter fell back for a call, and where each
     // fired alert was to go and went. The price authority: what the service recorded for a call the processor priced
-    // itself (-1: the processor kept the service's cost), the whole usage (to price an unpriced call exactly once a
+    // itself (-1: the processor kept the service's cost), the name the client sent for a model the catalog knows
+    // under another id, the whole usage (to price an unpriced call exactly once a
     // price arrives), and the unpriced calls counted in events and rollups (a re-pricing adjustment counts -1).
     `ALTER TABLE reservations ADD COLUMN model TEXT NOT NULL DEFAULT '';
      ALTER TABLE cost_events ADD COLUMN is_fallback INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE cost_events ADD COLUMN client_cost_nano ${int} NOT NULL DEFAULT -1;
+     ALTER TABLE cost_events ADD COLUMN model_name TEXT NOT NULL DEFAULT '';
      ALTER TABLE cost_events ADD COLUMN cache_read_tokens ${int} NOT NULL DEFAULT 0;
      ALTER TABLE cost_events ADD COLUMN cache_write_tokens ${int} NOT NULL DEFAULT 0;
      ALTER TABLE cost_events ADD COLUMN cache_write_1h_tokens ${int} NOT NULL DEFAULT 0;

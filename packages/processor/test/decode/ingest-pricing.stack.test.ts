@@ -109,8 +109,16 @@ describe('genops serve as the price authority (real Kafka)', () => {
     expect((await reserve(0.0002)).decision).not.toBe('BLOCKED'); // 998,000 ≤ 1,000,000
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toContain('genops_processor_unpriced_calls_total{model="acme/private-model"} 2');
-    const prices = await api<{ unpriced: { model: string; requests: number }[] }>('/v1/prices');
-    expect(prices.unpriced).toEqual([{ model: 'acme/private-model', requests: 2 }]);
+    const prices = await api<{ unpriced: { model: string; requests: number; reason: string }[] }>(
+      '/v1/prices',
+    );
+    expect(prices.unpriced).toEqual([
+      {
+        model: 'acme/private-model',
+        requests: 2,
+        reason: 'no price for acme/private-model in catalog 2025-06-01+fresh',
+      },
+    ]);
 
     // A price for the unpriced model arrives (the price file is edited): the two calls are priced, once.
     writeFileSync(

@@ -18,7 +18,7 @@ export function UnpricedModels() {
         <ul>
           {prices.data?.unpriced.map((u) => (
             <li key={u.model}>
-              <code>{u.model}</code>: {formatCount(u.requests)} calls
+              <code>{u.model}</code>: {formatCount(u.requests)} calls — {u.reason}
             </li>
           ))}
         </ul>
