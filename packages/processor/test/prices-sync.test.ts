@@ -132,7 +132,7 @@ describe('genops prices sync --source litellm', () => {
       '2026-11-01',
     ]);
     expect(printed).toBe(
-      `litellm: 5 added, 0 changed, 0 unchanged → ${out}\n  added: anthropic/claude-sonnet-4-5, deepseek/deepseek-chat, gemini/gemini-2.5-pro, openai/gpt-4o, openai/o3\n`,
+      `litellm: 5 added, 0 changed, 0 unchanged → ${out}\n  added: anthropic/claude-sonnet-4.5, deepseek/deepseek-chat, google/gemini-2.5-pro, openai/gpt-4o, openai/o3\n`,
     );
     const at = '2026-11-01T00:00:00.000Z';
     expect(read(out).models).toEqual({
@@ -154,7 +154,7 @@ describe('genops prices sync --source litellm', () => {
           serviceTiers: { flex: { input: 1, output: 4, cacheRead: 0.25 } },
         },
       ],
-      'anthropic/claude-sonnet-4-5': [
+      'anthropic/claude-sonnet-4.5': [
         {
           effectiveFrom: at,
           input: 3,
@@ -165,7 +165,7 @@ describe('genops prices sync --source litellm', () => {
           longContext: { thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 },
         },
       ],
-      'gemini/gemini-2.5-pro': [
+      'google/gemini-2.5-pro': [
         {
           effectiveFrom: at,
           input: 1.25,
@@ -179,7 +179,7 @@ describe('genops prices sync --source litellm', () => {
     // The synced table prices a long Anthropic call at the tier: 250,000 × 6 + 1,000 × 22.5 USD per 1M.
     const catalog = PriceCatalog.fromFile(out);
     expect(
-      catalog.estimate('anthropic/claude-sonnet-4-5', { inputTokens: 250_000, outputTokens: 1_000 })?.nanoUsd,
+      catalog.estimate('anthropic/claude-sonnet-4.5', { inputTokens: 250_000, outputTokens: 1_000 })?.nanoUsd,
     ).toBe(1_522_500_000n);
   });
 

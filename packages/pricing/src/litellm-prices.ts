@@ -1,0 +1,96 @@
+// LiteLLM's `model_prices_and_context_window.json` as our prices: chat and Responses-API models, USD per token, with
+// cache reads and writes (5 minutes and 1 hour), reasoning, a long-context tier (`*_above_<N>k_tokens`) and service
+// tiers (`*_priority`, `*_flex`, `*_batches` → `batch`). Keys are read as model names (model-identity.ts): LiteLLM's
+// `gemini/…`, `vertex_ai/…@date`, Bedrock's `anthropic.…-v1:0` and the bare first-party keys of one model become one
+// vendor/model id, the first-party entry winning where several price it.
+import type { ModelPrice, TokenPrices } from './price-catalog.js';
+import { parseModelName } from './model-identity.js';
+import { compact, perMillion, PriceSourceError } from './price-units.js';
+
+type CurrentPrice = Omit<ModelPrice, 'effectiveFrom'>;
+type Raw = Record<string, unknown>;
+
+/** The maker behind a LiteLLM provider name, for keys that do not say it. */
+const VENDOR_OF_PROVIDER: Record<string, string> = {
+  openai: 'openai',
+  anthropic: 'anthropic',
+  gemini: 'google',
+  'vertex_ai-language-models': 'google',
+  'vertex_ai-anthropic_models': 'anthropic',
+  deepseek: 'deepseek',
+  mistral: 'mistralai',
+  xai: 'x-ai',
+};
+const PRICED_MODES = new Set(['chat', 'responses']);
+const TIERS: Record<string, string> = { priority: 'priority', flex: 'flex', batches: 'batch' };
+
+function tokenPrices(raw: Raw, suffix: string): Partial<TokenPrices> {
+  return compact({
+    input: perMillion(raw[`input_cost_per_token${suffix}`]),
+    output: perMillion(raw[`output_cost_per_token${suffix}`]),
+    cacheRead: perMillion(raw[`cache_read_input_token_cost${suffix}`]),
+    cacheWrite: perMillion(raw[`cache_creation_input_token_cost${suffix}`]),
+    cacheWrite1h: perMillion(raw[`cache_creation_input_token_cost_above_1hr${suffix}`]),
+  });
+}
+
+/** The lowest `*_above_<N>k_tokens` tier: the whole call at its prices once the prompt is over N thousand tokens. */
+function longContext(raw: Raw): ModelPrice['longContext'] {
+  const thresholds = Object.keys(raw)
+    .map((k) => /^input_cost_per_token_above_(\d+)k_tokens$/.exec(k)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (!thresholds.length) return undefined;
+  const prices = tokenPrices(raw, `_above_${thresholds[0]}k_tokens`);
+  return { thresholdTokens: thresholds[0]! * 1000, ...prices };
+}
+
+function serviceTiers(raw: Raw): ModelPrice['serviceTiers'] {
+  const tiers: Record<string, Partial<TokenPrices>> = {};
+  for (const [suffix, tier] of Object.entries(TIERS)) {
+    const prices = tokenPrices(raw, `_${suffix}`);
+    if (Object.keys(prices).length) tiers[tier] = prices;
+  }
+  return Object.keys(tiers).length ? tiers : undefined;
+}
+
+/**
+ * The vendor/model id a LiteLLM key prices, and how much its price counts where several keys price one model: the
+ * maker's own undated key (3), another of the maker's own keys — a dated snapshot (2), a platform's (1).
+ */
+function idOf(key: string, raw: Raw): { id: string; rank: number } {
+  if (key.startsWith('openrouter/')) return { id: key.slice('openrouter/'.length), rank: 1 };
+  const provider = typeof raw.litellm_provider === 'string' ? raw.litellm_provider : '';
+  const { vendor, key: model } = parseModelName(key);
+  const maker = vendor ?? VENDOR_OF_PROVIDER[provider];
+  if (!maker) return { id: key, rank: 1 };
+  const own = VENDOR_OF_PROVIDER[provider] === maker && !key.includes('/');
+  return { id: `${maker}/${model}`, rank: own ? (key === model ? 3 : 2) : 1 };
+}
+
+export function pricesFromLiteLLM(body: unknown): Record<string, CurrentPrice> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new PriceSourceError('LiteLLM prices: expected an object of model → prices');
+  const out: Record<string, CurrentPrice> = {};
+  const ranks = new Map<string, number>();
+  for (const [key, raw] of Object.entries(body as Record<string, Raw>)) {
+    if (key === 'sample_spec' || typeof raw !== 'object' || raw === null) continue;
+    if (raw.mode !== undefined && !PRICED_MODES.has(String(raw.mode))) continue;
+    const base = tokenPrices(raw, '');
+    if (base.input === undefined || base.output === undefined) continue;
+    const { id, rank } = idOf(key, raw);
+    // One entry per model: the best-ranked key's price, the first seen among equals.
+    if ((ranks.get(id) ?? 0) >= rank) continue;
+    ranks.set(id, rank);
+    const long = longContext(raw);
+    const tiers = serviceTiers(raw);
+    out[id] = compact({
+      ...(base as TokenPrices),
+      reasoning: perMillion(raw.output_cost_per_reasoning_token),
+      ...(long ? { longContext: long } : {}),
+      ...(tiers ? { serviceTiers: tiers } : {}),
+    });
+  }
+  return out;
+}
