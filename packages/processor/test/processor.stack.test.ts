@@ -90,6 +90,8 @@ describe('processor (real Kafka)', () => {
         inputTokens: 1725,
         outputTokens: 250,
         totalTokens: 1975,
+        unpricedRequests: 0,
+        unpricedTokens: 0,
       });
     });
 

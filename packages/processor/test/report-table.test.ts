@@ -15,6 +15,8 @@ describe('renderCostTable', () => {
         inputTokens: 90,
         outputTokens: 30,
         totalTokens: 120,
+        unpricedRequests: 0,
+        unpricedTokens: 0,
       },
       groups: [
         {
@@ -25,6 +27,8 @@ describe('renderCostTable', () => {
           inputTokens: 30,
           outputTokens: 10,
           totalTokens: 40,
+          unpricedRequests: 0,
+          unpricedTokens: 0,
           costPerMillionTokens: 312500,
         },
         {
@@ -35,6 +39,8 @@ describe('renderCostTable', () => {
           inputTokens: 60,
           outputTokens: 20,
           totalTokens: 80,
+          unpricedRequests: 0,
+          unpricedTokens: 0,
           costPerMillionTokens: 0.525,
         },
       ],

@@ -23,6 +23,8 @@ const group = (team: string, model: string, costUsd: number, inputTokens: number
   inputTokens,
   outputTokens,
   totalTokens: inputTokens + outputTokens,
+  unpricedRequests: 0,
+  unpricedTokens: 0,
   costPerMillionTokens: 0,
 });
 
@@ -40,6 +42,8 @@ const report: CostReport = {
     inputTokens: 4500,
     outputTokens: 1500,
     totalTokens: 6000,
+    unpricedRequests: 0,
+    unpricedTokens: 0,
   },
   groups: [
     group('search', 'vendor/a', 0.003, 1000, 500), // 1000 × 1 + 500 × 2 per 1M = 0.002
