@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openLedger, SqliteLedger } from '../src/index.js';
 import { migrations } from '../src/ledger/schema.js';
-import { EVENT_COLUMNS } from '../src/ledger/sql.js';
+import { EVENT_COLUMNS } from '../src/ledger/event-columns.js';
 import { event, ledgerContract } from './support/ledger-contract.js';
 import { reconciliationContract } from './support/reconciliation-contract.js';
 

@@ -22,13 +22,13 @@ import type {
 } from './cost-ledger.js';
 import {
   aggregateStatements,
-  EVENT_COLUMNS,
   providerSamplesStatement,
   ROLLUP_KEYS,
   rollupSums,
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
+import { EVENT_COLUMNS } from './event-columns.js';
 import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('postgres');

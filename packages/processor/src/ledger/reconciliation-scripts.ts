@@ -4,7 +4,7 @@
 import type { CostEvent } from '../decode/cost-event.js';
 import type { Row, Script } from './budget-scripts.js';
 import type { Dialect } from './schema.js';
-import { eventFromRow, EVENT_COLUMNS } from './sql.js';
+import { eventFromRow, EVENT_COLUMNS } from './event-columns.js';
 
 /** A queued call, claimed for one attempt, with the event as recorded. */
 export interface ReconciliationTask {

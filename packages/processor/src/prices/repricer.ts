@@ -7,7 +7,7 @@ import type { CostEvent } from '../decode/cost-event.js';
 import { usageOf } from '../decode/ingest-pricing.js';
 import type { Script } from '../ledger/budget-scripts.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
-import { eventFromRow } from '../ledger/sql.js';
+import { eventFromRow } from '../ledger/event-columns.js';
 
 const BATCH = 500;
 
