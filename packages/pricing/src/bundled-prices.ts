@@ -128,7 +128,17 @@ export const BUNDLED_PRICES: PriceTable = {
       { effectiveFrom: '2025-02-05', input: 0.1, output: 0.4, cacheRead: 0.025 },
     ],
     'google/gemini-2.5-flash': [{ effectiveFrom: '2025-05-20', input: 0.3, output: 2.5, cacheRead: 0.075 }],
-    'google/gemini-2.5-pro': [{ effectiveFrom: '2025-05-06', input: 1.25, output: 10, cacheRead: 0.31 }],
+    // Prompts over 200k tokens are billed at the higher tier, the whole call (LiteLLM's and genai-prices' data agree;
+    // the table missed it until the cross-check with genai-prices found it).
+    'google/gemini-2.5-pro': [
+      {
+        effectiveFrom: '2025-05-06',
+        input: 1.25,
+        output: 10,
+        cacheRead: 0.31,
+        longContext: { thresholdTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.625 },
+      },
+    ],
     // Meta.
     'meta-llama/llama-3.1-8b-instruct': [{ effectiveFrom: '2024-07-23', input: 0.02, output: 0.05 }],
     'meta-llama/llama-3.1-405b-instruct': [{ effectiveFrom: '2024-07-23', input: 0.8, output: 0.8 }],
