@@ -21,6 +21,7 @@ export const PRICE_COLUMNS: Column<PriceRow>[] = [
   optional('output', 'Output / 1M'),
   optional('cacheRead', 'Cache read / 1M'),
   optional('cacheWrite', 'Cache write / 1M'),
+  optional('cacheWrite1h', 'Cache write 1 h / 1M'),
   optional('reasoning', 'Reasoning / 1M'),
   optional('request', 'Per call'),
   optional('webSearch', 'Per search'),
