@@ -1,5 +1,5 @@
 // The bundled price table: OpenRouter list prices in USD per million tokens.
-import type { PriceTable } from './price-catalog.js';
+import type { PriceTable } from './price-types.js';
 
 /**
  * Taken from OpenRouter's public model list (`/api/v1/models`, fields `pricing.prompt`, `pricing.completion`,

@@ -1,6 +1,5 @@
 // Persistence of budgets, their counters and reservations, in the ledger's database (both adapters implement it).
 import type { BudgetSpec } from './budget-spec.js';
-import type { AlertRecord, QueuedAlert } from '../ledger/budget-scripts.js';
 import type { Period } from './period.js';
 
 export interface ReservationRequest {
@@ -75,4 +74,22 @@ export interface BudgetStore {
   alertDelivered(id: string, sink: string): Promise<void>;
   /** A delivery failed: try again at `nextAttemptMs`. */
   alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void>;
+}
+
+/** An alert decided now, to record as fired and queue for each sink, atomically. */
+export interface AlertRecord {
+  team: string;
+  periodStartMs: number;
+  key: string;
+  nowMs: number;
+  id: string;
+  payload: string;
+  sinks: readonly string[];
+}
+
+export interface QueuedAlert {
+  id: string;
+  sink: string;
+  payload: string;
+  attempts: number;
 }

@@ -13,24 +13,15 @@ import {
 import { limitNano } from '../budget/budget-limit.js';
 import { BudgetSpecSchema, type BudgetSpec } from '../budget/budget-spec.js';
 import type {
+  AlertRecord,
   BudgetCounters,
+  QueuedAlert,
   RecountResult,
   ReservationRequest,
   ReserveOutcome,
 } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
-import type { Dialect } from './schema.js';
-
-export type Row = Record<string, unknown>;
-
-/** One statement; `lock` asks PostgreSQL for FOR UPDATE on the rows read (SQLite holds the write lock already). */
-export interface Query {
-  sql: string;
-  params: unknown[];
-  lock?: boolean;
-}
-
-export type Script<T> = Generator<Query, T, Row[]>;
+import type { Dialect, Row, Script } from './script.js';
 
 const COLUMNS = 'spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
 
@@ -280,31 +271,6 @@ export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect): S
   }
 }
 
-/** Runs a script with a synchronous executor (SQLite). */
-export function runSync<T>(script: Script<T>, exec: (q: Query) => Row[]): T {
-  let step = script.next();
-  while (!step.done) step = script.next(exec(step.value));
-  return step.value;
-}
-
-/** Runs a script with an asynchronous executor (PostgreSQL). */
-export async function runAsync<T>(script: Script<T>, exec: (q: Query) => Promise<Row[]>): Promise<T> {
-  let step = script.next();
-  while (!step.done) step = script.next(await exec(step.value));
-  return step.value;
-}
-
-/** An alert decided now, to record as fired and queue for each sink, atomically. */
-export interface AlertRecord {
-  team: string;
-  periodStartMs: number;
-  key: string;
-  nowMs: number;
-  id: string;
-  payload: string;
-  sinks: readonly string[];
-}
-
 /** Marks the alert fired (once per team, period and key) and queues it for every sink; false if it had fired. */
 export function* recordAlert(a: AlertRecord): Script<boolean> {
   const fired = yield {
@@ -321,13 +287,6 @@ export function* recordAlert(a: AlertRecord): Script<boolean> {
     };
   }
   return true;
-}
-
-export interface QueuedAlert {
-  id: string;
-  sink: string;
-  payload: string;
-  attempts: number;
 }
 
 /** Claims due alerts for `leaseMs` (another dispatcher skips them meanwhile); each claim counts as an attempt. */

@@ -1,7 +1,7 @@
 // The cost ledger contract: both adapters (SQLite, PostgreSQL) pass the same suite.
 import type { BudgetStore } from '../budget/budget-store.js';
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
-import type { Script } from './budget-scripts.js';
+import type { Script } from './script.js';
 import type { ReconciliationStore } from './reconciliation-scripts.js';
 
 export interface InsertResult {

@@ -105,3 +105,19 @@ function detailFromRow(r: Record<string, unknown>): { detail?: UsageDetail } {
   if (r.service_tier) detail.serviceTier = String(r.service_tier);
   return Object.keys(detail).length ? { detail } : {};
 }
+
+/**
+ * Rollup key columns (besides `hour`): every groupable dimension except `day` (derived from hour) and `customer`
+ * (unbounded: a rollup keyed on it would be as large as the ledger; customer reports read raw events).
+ */
+export const ROLLUP_KEYS = [
+  'team',
+  'project',
+  'feature',
+  'environment',
+  'model',
+  'served_provider',
+  'cost_center',
+  'experiment',
+  'variant',
+] as const;

@@ -1,7 +1,7 @@
 // Read-only views of the ledger the console needs, written once as scripts over either database's read runner.
 import type { AlertHistoryStore, FiredAlert } from '../budget/alert-history.js';
 import type { LiveReservation, LiveReservationStore } from '../enforcement/live-reservations.js';
-import type { Script } from './budget-scripts.js';
+import type { Script } from './script.js';
 import type { CostLedger } from './cost-ledger.js';
 
 const list = (csv: unknown) => String(csv).split(',').filter(Boolean);

@@ -12,7 +12,8 @@ import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
 import { ReconcilingLedger } from './reconciling-ledger.js';
-import type { Query, Row, Script } from './budget-scripts.js';
+import { runAsync, type Query, type Row, type Script } from './script.js';
+import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -23,12 +24,11 @@ import type {
 import {
   aggregateStatements,
   providerSamplesStatement,
-  ROLLUP_KEYS,
   rollupSums,
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
-import { EVENT_COLUMNS } from './event-columns.js';
+import { EVENT_COLUMNS, ROLLUP_KEYS } from './event-columns.js';
 import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('postgres');
@@ -143,9 +143,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
 
   /** Runs a budget script in one transaction on one client. */
   private transact<T>(script: Script<T>, pool = this.pool): Promise<T> {
-    return PostgresLedger.inTransaction(pool, (client) =>
-      scripts.runAsync(script, PostgresLedger.exec(client)),
-    );
+    return PostgresLedger.inTransaction(pool, (client) => runAsync(script, PostgresLedger.exec(client)));
   }
 
   async migrate(): Promise<void> {
@@ -197,7 +195,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
       await this.addToRollup(client, inserted);
       await PostgresLedger.enqueueReconciliations(client, recon.toReconcile(inserted));
       // Last before COMMIT: the counter rows stay locked for as short a time as possible.
-      await scripts.runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
+      await runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
       return { inserted: inserted.length, duplicates: events.length - inserted.length };
     });
   }
@@ -369,12 +367,12 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     return this.transact(scripts.recount(nowMs, team));
   }
 
-  async recordAlert(alert: scripts.AlertRecord): Promise<boolean> {
+  async recordAlert(alert: AlertRecord): Promise<boolean> {
     return this.transact(scripts.recordAlert(alert));
   }
 
-  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<scripts.QueuedAlert[]> {
-    return scripts.runAsync(scripts.claimDueAlerts(nowMs, leaseMs, limit), PostgresLedger.exec(this.pool));
+  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
+    return runAsync(scripts.claimDueAlerts(nowMs, leaseMs, limit), PostgresLedger.exec(this.pool));
   }
 
   async alertDelivered(id: string, sink: string): Promise<void> {
@@ -382,10 +380,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
-    await scripts.runAsync(
-      scripts.alertFailed(id, sink, nextAttemptMs, error),
-      PostgresLedger.exec(this.pool),
-    );
+    await runAsync(scripts.alertFailed(id, sink, nextAttemptMs, error), PostgresLedger.exec(this.pool));
   }
 
   protected readonly dialect = 'postgres';
@@ -395,7 +390,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   read<T>(script: Script<T>): Promise<T> {
-    return scripts.runAsync(script, PostgresLedger.exec(this.pool));
+    return runAsync(script, PostgresLedger.exec(this.pool));
   }
 
   async ping(): Promise<void> {

@@ -2,8 +2,8 @@
 // against the provider's bill are queued with the call, claimed in batches with a lease, and closed as reconciled
 // (the adjustment itself is an event: sql.ts) or unavailable.
 import type { CostEvent } from '../decode/cost-event.js';
-import type { Row, Script } from './budget-scripts.js';
-import type { Dialect } from './schema.js';
+import type { Row, Script } from './script.js';
+import type { Dialect } from './script.js';
 import { eventFromRow, EVENT_COLUMNS } from './event-columns.js';
 
 /** A queued call, claimed for one attempt, with the event as recorded. */

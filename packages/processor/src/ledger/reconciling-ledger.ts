@@ -1,6 +1,6 @@
 // The reconciliation queue's methods, written once over a script runner each ledger provides (one transaction
 // per script: SQLite's IMMEDIATE write transaction, a PostgreSQL client inside BEGIN … COMMIT).
-import type { Script } from './budget-scripts.js';
+import type { Script } from './script.js';
 import * as recon from './reconciliation-scripts.js';
 import type {
   BilledCost,
@@ -8,7 +8,7 @@ import type {
   ReconciliationSummary,
   ReconciliationTask,
 } from './reconciliation-scripts.js';
-import type { Dialect } from './schema.js';
+import type { Dialect } from './script.js';
 
 export abstract class ReconcilingLedger implements ReconciliationStore {
   protected abstract readonly dialect: Dialect;

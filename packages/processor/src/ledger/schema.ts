@@ -1,7 +1,9 @@
 // The ledger schema as migrations, for both dialects (SQLite and PostgreSQL differ only in types).
-import { ROLLUP_KEYS } from './sql.js';
+import { ROLLUP_KEYS } from './event-columns.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from './script.js';
+
+export type { Dialect };
 
 /** The unpriced events of one rollup row (migration 10 counts the calls recorded unpriced before it). */
 const UNPRICED_IN_ROLLUP = `e.unpriced_requests = 1

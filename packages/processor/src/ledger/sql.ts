@@ -6,22 +6,6 @@ import type { AggregateQuery, AggregateRow, ProviderSample } from './cost-ledger
 
 export const HOUR_MS = 3_600_000;
 
-/**
- * Rollup key columns (besides `hour`): every groupable dimension except `day` (derived from hour) and `customer`
- * (unbounded: a rollup keyed on it would be as large as the ledger; customer reports read raw events).
- */
-export const ROLLUP_KEYS = [
-  'team',
-  'project',
-  'feature',
-  'environment',
-  'model',
-  'served_provider',
-  'cost_center',
-  'experiment',
-  'variant',
-] as const;
-
 const DIMENSION_COLUMN: Record<Exclude<Dimension, TimeDimension>, string> = {
   team: 'team',
   project: 'project',

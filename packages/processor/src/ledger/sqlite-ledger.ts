@@ -12,7 +12,8 @@ import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
 import { ReconcilingLedger } from './reconciling-ledger.js';
-import type { Query, Row, Script } from './budget-scripts.js';
+import { runSync, type Query, type Row, type Script } from './script.js';
+import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
 import type {
   AggregateQuery,
   AggregateRow,
@@ -23,12 +24,11 @@ import type {
 import {
   aggregateStatements,
   providerSamplesStatement,
-  ROLLUP_KEYS,
   rollupSums,
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
-import { EVENT_COLUMNS } from './event-columns.js';
+import { EVENT_COLUMNS, ROLLUP_KEYS } from './event-columns.js';
 import { migrations } from './schema.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
@@ -119,7 +119,7 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
    * connection or process on the same file) slips between a read and the write that depends on it.
    */
   private write<T>(script: () => Script<T>, durable = true): T {
-    const transaction = this.db.transaction(() => scripts.runSync(script(), this.exec));
+    const transaction = this.db.transaction(() => runSync(script(), this.exec));
     return durable ? transaction.immediate() : this.softDurable(() => transaction.immediate());
   }
 
@@ -145,7 +145,7 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
       const nowMs = Date.now();
       for (const e of recon.toReconcile(fresh))
         this.enqueueReconciliation.run(...recon.reconciliationRow(e, nowMs));
-      scripts.runSync(scripts.countIngested(fresh, 'sqlite'), this.exec);
+      runSync(scripts.countIngested(fresh, 'sqlite'), this.exec);
     })();
     return { inserted: fresh.length, duplicates: events.length - fresh.length };
   }
@@ -250,11 +250,11 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
     return this.write(() => scripts.recount(nowMs, team));
   }
 
-  async recordAlert(alert: scripts.AlertRecord): Promise<boolean> {
+  async recordAlert(alert: AlertRecord): Promise<boolean> {
     return this.write(() => scripts.recordAlert(alert));
   }
 
-  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<scripts.QueuedAlert[]> {
+  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
     return this.write(() => scripts.claimDueAlerts(nowMs, leaseMs, limit));
   }
 
@@ -274,7 +274,7 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
 
   /** A deferred (read) transaction: no write lock, one consistent snapshot. */
   async read<T>(script: Script<T>): Promise<T> {
-    return this.db.transaction(() => scripts.runSync(script, this.exec))();
+    return this.db.transaction(() => runSync(script, this.exec))();
   }
 
   async ping(): Promise<void> {

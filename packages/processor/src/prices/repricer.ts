@@ -5,7 +5,7 @@
 import type { PriceCatalog } from '@genops/pricing';
 import type { CostEvent } from '../decode/cost-event.js';
 import { usageOf } from '../decode/ingest-pricing.js';
-import type { Script } from '../ledger/budget-scripts.js';
+import type { Script } from '../ledger/script.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import { eventFromRow } from '../ledger/event-columns.js';
 

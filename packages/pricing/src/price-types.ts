@@ -1,0 +1,69 @@
+// What a price and a call's usage are: the types every price source and the catalog share.
+
+/** What one call (or, with `requests`, several) used, as priced. */
+export interface TokenUsage {
+  /** Prompt tokens, cached ones (read and written) included (OpenAI's `prompt_tokens`). */
+  inputTokens: number;
+  /** Completion tokens, reasoning ones included (OpenAI's `completion_tokens`). */
+  outputTokens: number;
+  /** Prompt tokens served from the provider's cache. */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the cache (Anthropic's 5-minute writes, OpenRouter's `cache_write_tokens`). */
+  cacheWriteTokens?: number;
+  /** Prompt tokens written to the 1-hour cache (Anthropic). */
+  cacheWrite1hTokens?: number;
+  /** Completion tokens spent on reasoning. */
+  reasoningTokens?: number;
+  /** Web searches the call ran (priced per search). */
+  webSearches?: number;
+  /** The service tier that served the call (`priority`, `flex`, …), as the response says. */
+  serviceTier?: string;
+  /** Calls this usage covers, for the per-request fee. Default 1. */
+  requests?: number;
+}
+
+/** Token prices, USD per million tokens. */
+export interface TokenPrices {
+  input: number;
+  output: number;
+  /** Cached prompt tokens read; defaults to `input`. */
+  cacheRead?: number;
+  /** Prompt tokens written to the cache (5-minute); defaults to `input`. */
+  cacheWrite?: number;
+  /** Prompt tokens written to the 1-hour cache; defaults to `cacheWrite`. */
+  cacheWrite1h?: number;
+  /** Reasoning completion tokens; defaults to `output`. */
+  reasoning?: number;
+}
+
+/**
+ * One price of a model, valid from `effectiveFrom` (ISO date or time, UTC): token prices in USD per million
+ * tokens, fees in USD, a long-context tier and service tiers.
+ */
+export interface ModelPrice extends TokenPrices {
+  effectiveFrom: string;
+  /** A fixed fee per call, USD. */
+  request?: number;
+  /** A fee per web search, USD. */
+  webSearch?: number;
+  /**
+   * Prices of a call whose prompt (`inputTokens`, cached included) is above `thresholdTokens`, e.g. 200,000: the
+   * whole call is priced at them (as Anthropic and Google bill); unset fields keep the base price.
+   */
+  longContext?: Partial<TokenPrices> & { thresholdTokens: number };
+  /** Prices of the calls a service tier served (`priority`, `flex`); unset fields keep the base price. */
+  serviceTiers?: Record<string, Partial<TokenPrices>>;
+}
+
+/** A price table: model id → its prices over time. */
+export interface PriceTable {
+  version: string;
+  models: Record<string, ModelPrice[]>;
+}
+
+/** An estimate: exact nano-USD, and the same amount in USD for span attributes. */
+export interface CostEstimate {
+  nanoUsd: bigint;
+  usd: number;
+  price: ModelPrice;
+}
