@@ -54,7 +54,6 @@ function operation(route: RouteSpec): Json {
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   return {
-    operationId: undefined,
     summary: route.summary,
     tags: [route.tag],
     ...(route.role === 'open' ? { security: [] } : {}),

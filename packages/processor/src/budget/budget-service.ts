@@ -101,7 +101,11 @@ export class BudgetService {
   async reserve(body: unknown): Promise<ReservationResult> {
     const parsed = ReservationRequestSchema.safeParse(body);
     if (!parsed.success) throw firstIssue(parsed.error);
-    const request = parsed.data;
+    return this.reserveParsed(parsed.data);
+  }
+
+  /** `reserve` for a request already validated by ReservationRequestSchema (the HTTP route's declaration). */
+  async reserveParsed(request: z.output<typeof ReservationRequestSchema>): Promise<ReservationResult> {
     const now = this.clock();
     const estimateNano = usdToNanoUsd(request.estimatedCostUsd);
     const id = randomUUID();

@@ -1,14 +1,17 @@
 // A cost event: one LLM call as the ledger stores it. Money is integer nano-USD.
+import type { TokenUsage } from '@genops/pricing';
 
-/** Usage beyond prompt and completion tokens (the @genops/pricing TokenUsage fields). */
-export interface UsageDetail {
-  cacheReadTokens?: number;
-  cacheWriteTokens?: number;
-  cacheWrite1hTokens?: number;
-  reasoningTokens?: number;
-  webSearches?: number;
-  serviceTier?: string;
-}
+/** The counts of a call's usage beyond prompt and completion tokens, as @genops/pricing's TokenUsage names them. */
+export const USAGE_DETAIL_COUNTS = [
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'cacheWrite1hTokens',
+  'reasoningTokens',
+  'webSearches',
+] as const satisfies readonly (keyof TokenUsage)[];
+
+/** Usage beyond prompt and completion tokens: those counts and the service tier. */
+export type UsageDetail = Pick<TokenUsage, (typeof USAGE_DETAIL_COUNTS)[number] | 'serviceTier'>;
 
 /** Identity of an event: a span delivered twice is counted once. */
 export interface EventId {

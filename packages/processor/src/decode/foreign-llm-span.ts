@@ -26,7 +26,8 @@ export interface AttributeReader {
 }
 
 const first = (read: AttributeReader, keys: string[]) => keys.map((k) => read.str(k)).find(Boolean) ?? '';
-const firstInt = (read: AttributeReader, keys: string[]) => {
+/** The first of `keys` the span has, as a token count; 0 when it has none. */
+export const firstInt = (read: AttributeReader, keys: string[]) => {
   const key = keys.find((k) => read.has(k));
   return key ? read.int(key) : 0;
 };

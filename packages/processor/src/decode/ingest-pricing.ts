@@ -3,21 +3,13 @@
 // kept beside it. A call neither can price stays unpriced (cost 0, source `unknown`) and is counted as such.
 import * as A from '@genops/semconv';
 import type { PriceCatalog, TokenUsage } from '@genops/pricing';
-import type { CostEvent, UsageDetail } from './cost-event.js';
-import type { AttributeReader } from './foreign-llm-span.js';
-
-const DETAIL_COUNTS = [
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
-  'webSearches',
-] as const;
+import { USAGE_DETAIL_COUNTS, type CostEvent, type UsageDetail } from './cost-event.js';
+import { firstInt, type AttributeReader } from './foreign-llm-span.js';
 
 /** The usage beyond prompt and completion tokens that an event keeps (only what is there). */
 export function detailOf(usage: TokenUsage): { detail?: UsageDetail } {
   const detail: UsageDetail = {};
-  for (const field of DETAIL_COUNTS) if (usage[field]) detail[field] = usage[field];
+  for (const field of USAGE_DETAIL_COUNTS) if (usage[field]) detail[field] = usage[field];
   if (usage.serviceTier) detail.serviceTier = usage.serviceTier;
   return Object.keys(detail).length ? { detail } : {};
 }
@@ -35,22 +27,24 @@ export function usageOf(e: Pick<CostEvent, 'inputTokens' | 'outputTokens' | 'det
 
 /** The usage a GenOps span carries: tokens by kind, and the service tier that served it. */
 export function genopsUsage(read: AttributeReader): TokenUsage {
-  const first = (keys: string[]) => {
-    const key = keys.find((k) => read.has(k));
-    return key ? read.int(key) : 0;
-  };
   const tier = read.str(A.ATTR_OPENAI_RESPONSE_SERVICE_TIER);
-  const cacheWrites = first([A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]);
+  const cacheWrites = firstInt(read, [A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]);
   // Services from before the 1-hour split was on the span: every cache write is priced as a 5-minute one.
-  const cacheWrite1h = Math.min(cacheWrites, first([A.ATTR_GENOPS_TOKENS_CACHE_WRITE_1H]));
+  const cacheWrite1h = Math.min(cacheWrites, firstInt(read, [A.ATTR_GENOPS_TOKENS_CACHE_WRITE_1H]));
   return {
     inputTokens: read.int(A.ATTR_GENOPS_TOKENS_INPUT),
     outputTokens: read.int(A.ATTR_GENOPS_TOKENS_OUTPUT),
-    cacheReadTokens: first([A.ATTR_GENOPS_TOKENS_CACHE_READ, A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]),
+    cacheReadTokens: firstInt(read, [
+      A.ATTR_GENOPS_TOKENS_CACHE_READ,
+      A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+    ]),
     cacheWriteTokens: cacheWrites - cacheWrite1h,
     cacheWrite1hTokens: cacheWrite1h,
-    reasoningTokens: first([A.ATTR_GENOPS_TOKENS_REASONING, A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS]),
-    webSearches: first([A.ATTR_GENOPS_WEB_SEARCHES]),
+    reasoningTokens: firstInt(read, [
+      A.ATTR_GENOPS_TOKENS_REASONING,
+      A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+    ]),
+    webSearches: firstInt(read, [A.ATTR_GENOPS_WEB_SEARCHES]),
     ...(tier ? { serviceTier: tier } : {}),
   };
 }

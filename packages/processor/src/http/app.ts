@@ -15,7 +15,7 @@ import type { ProcessorMetrics } from '../metrics.js';
 import { PriceCatalogHolder } from '../prices/price-catalog-holder.js';
 import type { ReconciliationJob } from '../reconcile/reconciliation-job.js';
 import { mountBudgetApi } from './budget-api.js';
-import { ConsoleAssets } from './console-assets.js';
+import { defaultConsoleAssets, type ConsoleAssets } from './console-assets.js';
 import { mountEnforcementApi } from './enforcement-api.js';
 import { mountReconciliationApi } from './reconciliation-api.js';
 import { mountReportApi } from './report-api.js';
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const now = deps.now ?? Date.now;
   const tokens = deps.apiTokens.map((t, i) => (typeof t === 'string' ? parseTokenEntry(t, i) : t));
   const metricsOpen = (deps.metricsAuth ?? 'open') === 'open';
-  const assets = deps.console ?? new ConsoleAssets();
+  const assets = deps.console ?? defaultConsoleAssets();
 
   // Bodies are small JSON objects: anything larger is refused before it is read.
   app.use(

@@ -1,5 +1,5 @@
-// The web console's files (built by `npm run build` into dist/console), served at `/` beside the API: compressed
-// once at start-up (brotli and gzip), hashed assets cached for a year, index.html never, a strict CSP on every page.
+// The web console's files (built by `npm run build` into dist/console), served at `/` beside the API: each compressed
+// once, when first asked for (brotli or gzip), hashed assets cached for a year, index.html never, a strict CSP.
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
@@ -35,6 +35,7 @@ const TYPES: Record<string, string> = {
 interface Asset {
   type: string;
   raw: Buffer;
+  compressible: boolean;
   br?: Buffer;
   gzip?: Buffer;
   immutable: boolean;
@@ -61,17 +62,7 @@ export class ConsoleAssets {
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
       const raw = readFileSync(file);
       const compressible = /^(text|image\/svg|application\/json)/.test(type) && raw.length > 512;
-      this.assets.set(path, {
-        type,
-        raw,
-        immutable: path.startsWith('/assets/'),
-        ...(compressible
-          ? {
-              br: brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
-              gzip: gzipSync(raw, { level: 9 }),
-            }
-          : {}),
-      });
+      this.assets.set(path, { type, raw, compressible, immutable: path.startsWith('/assets/') });
     }
   }
 
@@ -89,10 +80,15 @@ export class ConsoleAssets {
     if (!asset) return undefined;
     const encodings = c.req.header('accept-encoding') ?? '';
     const [body, encoding] =
-      asset.br && /\bbr\b/.test(encodings)
-        ? [asset.br, 'br']
-        : asset.gzip && /\bgzip\b/.test(encodings)
-          ? [asset.gzip, 'gzip']
+      asset.compressible && /\bbr\b/.test(encodings)
+        ? [
+            (asset.br ??= brotliCompressSync(asset.raw, {
+              params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+            })),
+            'br',
+          ]
+        : asset.compressible && /\bgzip\b/.test(encodings)
+          ? [(asset.gzip ??= gzipSync(asset.raw, { level: 9 })), 'gzip']
           : [asset.raw, undefined];
     const headers: Record<string, string> = {
       'content-type': asset.type,
@@ -105,4 +101,11 @@ export class ConsoleAssets {
     };
     return new Response(c.req.method === 'HEAD' ? null : new Uint8Array(body), { headers });
   }
+}
+
+let defaultAssets: ConsoleAssets | undefined;
+
+/** The built console at its default place, read once per process (every app a process creates serves the same). */
+export function defaultConsoleAssets(): ConsoleAssets {
+  return (defaultAssets ??= new ConsoleAssets());
 }

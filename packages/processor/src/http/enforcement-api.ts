@@ -21,7 +21,7 @@ export function mountEnforcementApi(
 ): void {
   mountRoute(app, ROUTES.createReservation, async (c, { body }) => {
     allow(c, 'reserve', body.team);
-    return budgets.reserve(body);
+    return budgets.reserveParsed(body);
   });
   mountRoute(app, ROUTES.releaseReservation, async (c, { params }) => {
     await budgets.release(params.id, allow(c, 'reserve').teams);

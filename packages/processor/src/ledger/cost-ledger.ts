@@ -33,6 +33,20 @@ export interface AggregateRow {
   unpricedTokens: number;
 }
 
+/** The figures of a group nothing has been added to yet. */
+export function noFigures(): Omit<AggregateRow, 'key'> {
+  return {
+    costNano: 0n,
+    upstreamNano: 0n,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    unpricedRequests: 0,
+    unpricedTokens: 0,
+  };
+}
+
 /** One call's facts for the provider comparison (or a reconciliation adjustment of one: cost only). */
 export interface ProviderSample {
   servedProvider: string;

@@ -1,9 +1,20 @@
 // The cost event as the ledger stores it: its columns in insert order, how each is read from an event, and the
 // event read back from a row.
-import type { CostEvent, UsageDetail } from '../decode/cost-event.js';
+import { USAGE_DETAIL_COUNTS, type CostEvent, type UsageDetail } from '../decode/cost-event.js';
+
+type EventColumn = [string, (e: CostEvent) => string | number | bigint];
+
+/** The column of each usage detail count. */
+const DETAIL_COLUMN: Record<(typeof USAGE_DETAIL_COUNTS)[number], string> = {
+  cacheReadTokens: 'cache_read_tokens',
+  cacheWriteTokens: 'cache_write_tokens',
+  cacheWrite1hTokens: 'cache_write_1h_tokens',
+  reasoningTokens: 'reasoning_tokens',
+  webSearches: 'web_searches',
+};
 
 /** Event columns in insert order, with how to read each from an event. */
-export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint][] = [
+export const EVENT_COLUMNS: EventColumn[] = [
   ['trace_id', (e) => e.traceId],
   ['span_id', (e) => e.spanId],
   ['event_time', (e) => e.eventTimeMs],
@@ -32,11 +43,7 @@ export const EVENT_COLUMNS: [string, (e: CostEvent) => string | number | bigint]
   ['is_adjustment', (e) => (e.adjustment ? 1 : 0)],
   ['is_fallback', (e) => (e.fallback ? 1 : 0)],
   ['client_cost_nano', (e) => e.clientCostNano ?? -1n],
-  ['cache_read_tokens', (e) => e.detail?.cacheReadTokens ?? 0],
-  ['cache_write_tokens', (e) => e.detail?.cacheWriteTokens ?? 0],
-  ['cache_write_1h_tokens', (e) => e.detail?.cacheWrite1hTokens ?? 0],
-  ['reasoning_tokens', (e) => e.detail?.reasoningTokens ?? 0],
-  ['web_searches', (e) => e.detail?.webSearches ?? 0],
+  ...USAGE_DETAIL_COUNTS.map((f): EventColumn => [DETAIL_COLUMN[f], (e) => e.detail?.[f] ?? 0]),
   ['service_tier', (e) => e.detail?.serviceTier ?? ''],
   ['unpriced_requests', (e) => unpricedOf(e).requests],
   ['unpriced_tokens', (e) => unpricedOf(e).tokens],
@@ -94,14 +101,10 @@ export function eventFromRow(r: Record<string, unknown>): CostEvent {
 
 function detailFromRow(r: Record<string, unknown>): { detail?: UsageDetail } {
   const detail: UsageDetail = {};
-  const counts = [
-    ['cacheReadTokens', 'cache_read_tokens'],
-    ['cacheWriteTokens', 'cache_write_tokens'],
-    ['cacheWrite1hTokens', 'cache_write_1h_tokens'],
-    ['reasoningTokens', 'reasoning_tokens'],
-    ['webSearches', 'web_searches'],
-  ] as const;
-  for (const [field, column] of counts) if (Number(r[column] ?? 0) > 0) detail[field] = Number(r[column]);
+  for (const field of USAGE_DETAIL_COUNTS) {
+    const n = Number(r[DETAIL_COLUMN[field]] ?? 0);
+    if (n > 0) detail[field] = n;
+  }
   if (r.service_tier) detail.serviceTier = String(r.service_tier);
   return Object.keys(detail).length ? { detail } : {};
 }

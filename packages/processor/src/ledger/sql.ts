@@ -2,7 +2,7 @@
 import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
 import { unpricedOf } from './event-columns.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
-import type { AggregateQuery, AggregateRow, ProviderSample } from './cost-ledger.js';
+import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
 
@@ -54,17 +54,7 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
     const id = JSON.stringify(key);
     let s = sums.get(id);
     if (!s) {
-      s = {
-        key,
-        costNano: 0n,
-        upstreamNano: 0n,
-        requests: 0,
-        errors: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        unpricedRequests: 0,
-        unpricedTokens: 0,
-      };
+      s = { key, ...noFigures() };
       sums.set(id, s);
     }
     s.costNano += e.costNano;

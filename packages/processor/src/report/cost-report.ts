@@ -1,6 +1,11 @@
 // Builds the cost report and the provider comparison from ledger rows. Pure.
 import { nanoToUsd, type Dimension } from '../decode/cost-event.js';
-import type { AggregateQuery, AggregateRow, ProviderSample } from '../ledger/cost-ledger.js';
+import {
+  noFigures,
+  type AggregateQuery,
+  type AggregateRow,
+  type ProviderSample,
+} from '../ledger/cost-ledger.js';
 
 export interface ReportFigures {
   costUsd: number;
@@ -55,17 +60,7 @@ export function costPerMillionTokens(costNano: bigint, tokens: number): number {
 }
 
 export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): CostReport {
-  const zero = (key: Record<string, string>): Sum => ({
-    key,
-    costNano: 0n,
-    upstreamNano: 0n,
-    requests: 0,
-    errors: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    unpricedRequests: 0,
-    unpricedTokens: 0,
-  });
+  const zero = (key: Record<string, string>): Sum => ({ key, ...noFigures() });
   const groups = new Map<string, Sum>();
   const total = zero({});
   for (const row of rows) {
