@@ -3,14 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startFakeOpenRouter, type FakeOpenRouter } from '../src/index.js';
+import { freePort, repoRoot, startFakeOpenRouter, type FakeOpenRouter } from '../src/index.js';
 import { DEMO_FAKE_OPENROUTER } from '../src/demo/scenario.js';
 import { waitFor } from './support/stack-clients.js';
 
 let fake: FakeOpenRouter;
 let child: ChildProcess;
-const port = 20_000 + (process.pid % 20_000);
-const url = `http://127.0.0.1:${port}`;
+let url: string;
 const post = (body: unknown) =>
   fetch(`${url}/chat`, {
     method: 'POST',
@@ -19,6 +18,9 @@ const post = (body: unknown) =>
   });
 
 beforeAll(async () => {
+  // A port free now (one derived from the pid could be any other server's).
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
   fake = await startFakeOpenRouter(DEMO_FAKE_OPENROUTER);
   child = spawn(process.execPath, [join(repoRoot(), 'examples', 'chat-service', 'server.mjs')], {
     env: {
