@@ -72,14 +72,16 @@ export const BUNDLED_PRICES: PriceTable = {
         cacheRead: 0.3,
         cacheWrite: 3.75,
         cacheWrite1h: 6,
-        longContext: {
-          thresholdTokens: 200_000,
-          input: 6,
-          output: 22.5,
-          cacheRead: 0.6,
-          cacheWrite: 7.5,
-          cacheWrite1h: 12,
-        },
+        longContext: [
+          {
+            thresholdTokens: 200_000,
+            input: 6,
+            output: 22.5,
+            cacheRead: 0.6,
+            cacheWrite: 7.5,
+            cacheWrite1h: 12,
+          },
+        ],
       },
     ],
     'anthropic/claude-sonnet-4.5': [
@@ -90,14 +92,16 @@ export const BUNDLED_PRICES: PriceTable = {
         cacheRead: 0.3,
         cacheWrite: 3.75,
         cacheWrite1h: 6,
-        longContext: {
-          thresholdTokens: 200_000,
-          input: 6,
-          output: 22.5,
-          cacheRead: 0.6,
-          cacheWrite: 7.5,
-          cacheWrite1h: 12,
-        },
+        longContext: [
+          {
+            thresholdTokens: 200_000,
+            input: 6,
+            output: 22.5,
+            cacheRead: 0.6,
+            cacheWrite: 7.5,
+            cacheWrite1h: 12,
+          },
+        ],
       },
     ],
     'anthropic/claude-haiku-4.5': [
@@ -136,7 +140,7 @@ export const BUNDLED_PRICES: PriceTable = {
         input: 1.25,
         output: 10,
         cacheRead: 0.31,
-        longContext: { thresholdTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.625 },
+        longContext: [{ thresholdTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.625 }],
       },
     ],
     // Meta.

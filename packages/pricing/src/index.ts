@@ -7,7 +7,15 @@ export {
   tokenPricesFor,
   usdToNanoUsd,
 } from './price-catalog.js';
-export type { ModelPrice, PriceTable, CostEstimate, TokenPrices, TokenUsage } from './price-catalog.js';
+export type {
+  ModelPrice,
+  LongContextTier,
+  PriceTable,
+  ServiceTierPrices,
+  CostEstimate,
+  TokenPrices,
+  TokenUsage,
+} from './price-catalog.js';
 export { BUNDLED_PRICES } from './bundled-prices.js';
 export {
   mergePrices,

@@ -1,9 +1,9 @@
 // LiteLLM's `model_prices_and_context_window.json` as our prices: chat and Responses-API models, USD per token, with
-// cache reads and writes (5 minutes and 1 hour), reasoning, a long-context tier (`*_above_<N>k_tokens`) and service
-// tiers (`*_priority`, `*_flex`, `*_batches` → `batch`). Keys are read as model names (model-identity.ts): LiteLLM's
+// cache reads and writes (5 minutes and 1 hour), reasoning, long-context tiers (`*_above_<N>k_tokens`) and service
+// tiers (`*_priority`, `*_flex`, `*_batches` → `batch`) with their own long-context tiers (`*_above_200k_tokens_priority`). Keys are read as model names (model-identity.ts): LiteLLM's
 // `gemini/…`, `vertex_ai/…@date`, Bedrock's `anthropic.…-v1:0` and the bare first-party keys of one model become one
 // vendor/model id, the first-party entry winning where several price it.
-import type { ModelPrice, TokenPrices } from './price-catalog.js';
+import type { ModelPrice, ServiceTierPrices, TokenPrices } from './price-types.js';
 import { parseModelName } from './model-identity.js';
 import { compact, perMillion, PriceSourceError } from './price-units.js';
 
@@ -34,22 +34,29 @@ function tokenPrices(raw: Raw, suffix: string): Partial<TokenPrices> {
   });
 }
 
-/** The lowest `*_above_<N>k_tokens` tier: the whole call at its prices once the prompt is over N thousand tokens. */
-function longContext(raw: Raw): ModelPrice['longContext'] {
-  const thresholds = Object.keys(raw)
-    .map((k) => /^input_cost_per_token_above_(\d+)k_tokens$/.exec(k)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+/** The `*_above_<N>k_tokens` tiers, lowest first: the whole call at a tier's prices once the prompt is over N thousand. */
+function longContext(raw: Raw, suffix = ''): ModelPrice['longContext'] {
+  const pattern = new RegExp(`^(?:input|output)_cost_per_token_above_(\\d+)k_tokens${suffix}$`);
+  const thresholds = [
+    ...new Set(
+      Object.keys(raw)
+        .map((k) => pattern.exec(k)?.[1])
+        .filter((n): n is string => n !== undefined)
+        .map(Number),
+    ),
+  ].sort((a, b) => a - b);
   if (!thresholds.length) return undefined;
-  const prices = tokenPrices(raw, `_above_${thresholds[0]}k_tokens`);
-  return { thresholdTokens: thresholds[0]! * 1000, ...prices };
+  return thresholds.map((n) => ({
+    thresholdTokens: n * 1000,
+    ...tokenPrices(raw, `_above_${n}k_tokens${suffix}`),
+  }));
 }
 
 function serviceTiers(raw: Raw): ModelPrice['serviceTiers'] {
-  const tiers: Record<string, Partial<TokenPrices>> = {};
+  const tiers: Record<string, ServiceTierPrices> = {};
   for (const [suffix, tier] of Object.entries(TIERS)) {
-    const prices = tokenPrices(raw, `_${suffix}`);
+    const long = longContext(raw, `_${suffix}`);
+    const prices = { ...tokenPrices(raw, `_${suffix}`), ...(long ? { longContext: long } : {}) };
     if (Object.keys(prices).length) tiers[tier] = prices;
   }
   return Object.keys(tiers).length ? tiers : undefined;

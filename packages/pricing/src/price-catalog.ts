@@ -4,8 +4,24 @@ import { parse as parseYaml } from 'yaml';
 import { BUNDLED_PRICES } from './bundled-prices.js';
 import { ModelIdentity, type ModelResolution } from './model-identity.js';
 
-export type { CostEstimate, ModelPrice, PriceTable, TokenPrices, TokenUsage } from './price-types.js';
-import type { CostEstimate, ModelPrice, PriceTable, TokenPrices, TokenUsage } from './price-types.js';
+export type {
+  CostEstimate,
+  LongContextTier,
+  ModelPrice,
+  PriceTable,
+  ServiceTierPrices,
+  TokenPrices,
+  TokenUsage,
+} from './price-types.js';
+import type {
+  CostEstimate,
+  LongContextTier,
+  ModelPrice,
+  PriceTable,
+  ServiceTierPrices,
+  TokenPrices,
+  TokenUsage,
+} from './price-types.js';
 
 export class PriceTableError extends Error {
   readonly code = 'INVALID_PRICE_TABLE';
@@ -37,6 +53,20 @@ function checkTokenPrices(where: string, p: Record<string, unknown>, required: b
   }
 }
 
+/** One tier (an object) or a list of tiers, as a list. */
+function validateLongContext(where: string, value: unknown): LongContextTier[] {
+  const tiers = Array.isArray(value) ? value : [value];
+  tiers.forEach((tier: unknown, i) => {
+    const at = Array.isArray(value) ? `${where}.longContext[${i}]` : `${where}.longContext`;
+    if (typeof tier !== 'object' || tier === null) throw new PriceTableError(`${at} must be an object`);
+    const t = tier as Record<string, unknown>;
+    if (!Number.isInteger(t.thresholdTokens) || (t.thresholdTokens as number) <= 0)
+      throw new PriceTableError(`${at}.thresholdTokens must be a positive integer`);
+    checkTokenPrices(at, t, false);
+  });
+  return tiers as LongContextTier[];
+}
+
 function validatePrice(model: string, index: number, price: unknown): ModelPrice {
   const where = `models["${model}"][${index}]`;
   if (typeof price !== 'object' || price === null) throw new PriceTableError(`${where} must be an object`);
@@ -49,24 +79,30 @@ function validatePrice(model: string, index: number, price: unknown): ModelPrice
   checkTokenPrices(where, p, true);
   for (const fee of ['request', 'webSearch'] as const)
     if (p[fee] !== undefined) checkNumber(where, fee, p[fee], 'USD');
-  if (p.longContext !== undefined) {
-    const tier = p.longContext as Record<string, unknown>;
-    if (typeof tier !== 'object' || tier === null)
-      throw new PriceTableError(`${where}.longContext must be an object`);
-    if (!Number.isInteger(tier.thresholdTokens) || (tier.thresholdTokens as number) <= 0)
-      throw new PriceTableError(`${where}.longContext.thresholdTokens must be a positive integer`);
-    checkTokenPrices(`${where}.longContext`, tier, false);
+  const longContext = p.longContext === undefined ? undefined : validateLongContext(where, p.longContext);
+  const serviceTiers = p.serviceTiers === undefined ? undefined : validateServiceTiers(where, p.serviceTiers);
+  return {
+    ...p,
+    ...(longContext ? { longContext } : {}),
+    ...(serviceTiers ? { serviceTiers } : {}),
+  } as unknown as ModelPrice;
+}
+
+function validateServiceTiers(where: string, value: unknown): Record<string, ServiceTierPrices> {
+  if (typeof value !== 'object' || value === null)
+    throw new PriceTableError(`${where}.serviceTiers must be an object of tier → prices`);
+  const tiers: Record<string, ServiceTierPrices> = {};
+  for (const [tier, prices] of Object.entries(value as Record<string, unknown>)) {
+    const at = `${where}.serviceTiers.${tier}`;
+    if (typeof prices !== 'object' || prices === null) throw new PriceTableError(`${at} must be an object`);
+    const t = prices as Record<string, unknown>;
+    checkTokenPrices(at, t, false);
+    tiers[tier] = {
+      ...t,
+      ...(t.longContext !== undefined ? { longContext: validateLongContext(at, t.longContext) } : {}),
+    } as ServiceTierPrices;
   }
-  if (p.serviceTiers !== undefined) {
-    if (typeof p.serviceTiers !== 'object' || p.serviceTiers === null)
-      throw new PriceTableError(`${where}.serviceTiers must be an object of tier → prices`);
-    for (const [tier, prices] of Object.entries(p.serviceTiers as Record<string, unknown>)) {
-      if (typeof prices !== 'object' || prices === null)
-        throw new PriceTableError(`${where}.serviceTiers.${tier} must be an object`);
-      checkTokenPrices(`${where}.serviceTiers.${tier}`, prices as Record<string, unknown>, false);
-    }
-  }
-  return p as unknown as ModelPrice;
+  return tiers;
 }
 
 function validateTable(table: unknown): PriceTable {
@@ -172,13 +208,16 @@ export class PriceCatalog {
   }
 }
 
-/** The token prices a call pays: the serving service tier's over the base, then the long-context tier's. */
+/**
+ * The token prices a call pays: the serving service tier's over the base, then those of every long-context tier the
+ * prompt is above (the service tier's own, or else the base ones), in the order listed.
+ */
 export function tokenPricesFor(price: ModelPrice, usage: TokenUsage): TokenPrices {
   const tier = usage.serviceTier ? price.serviceTiers?.[usage.serviceTier] : undefined;
-  const base = { ...tokenPricesOf(price), ...tokenPricesOf(tier) } as TokenPrices;
-  const long = price.longContext;
-  if (long && usage.inputTokens > long.thresholdTokens) return { ...base, ...tokenPricesOf(long) };
-  return base;
+  let prices = { ...tokenPricesOf(price), ...tokenPricesOf(tier) } as TokenPrices;
+  for (const long of tier?.longContext ?? price.longContext ?? [])
+    if (usage.inputTokens > long.thresholdTokens) prices = { ...prices, ...tokenPricesOf(long) };
+  return prices;
 }
 
 /** The token price fields that are set. */

@@ -1,9 +1,10 @@
 // Price sync: today's prices from OpenRouter's model list or LiteLLM's price file, appended to a price history as
 // new effective-dated entries only where a price changed. History is never rewritten. Pure: callers fetch.
 import type { ModelPrice, PriceTable } from './price-catalog.js';
-import { compact, perMillion, perUnit, PriceSourceError } from './price-units.js';
+import { compact, PriceSourceError } from './price-units.js';
 export { scaleDecimal, PriceSourceError } from './price-units.js';
 export { pricesFromLiteLLM } from './litellm-prices.js';
+export { pricesFromOpenRouter } from './openrouter-prices.js';
 
 export type PriceSource = 'openrouter' | 'litellm';
 
@@ -14,35 +15,6 @@ export const PRICE_SOURCE_URLS: Record<PriceSource, string> = {
 
 /** A model's current price without its date. */
 export type CurrentPrice = Omit<ModelPrice, 'effectiveFrom'>;
-
-interface OpenRouterModel {
-  id?: unknown;
-  pricing?: Record<string, unknown>;
-}
-
-/** OpenRouter's `GET /api/v1/models`: `data[].pricing` in USD per token (strings), fees per request and search. */
-export function pricesFromOpenRouter(body: unknown): Record<string, CurrentPrice> {
-  const data = (body as { data?: unknown })?.data;
-  if (!Array.isArray(data)) throw new PriceSourceError('OpenRouter models: expected { data: [...] }');
-  const out: Record<string, CurrentPrice> = {};
-  for (const model of data as OpenRouterModel[]) {
-    if (typeof model?.id !== 'string' || !model.pricing) continue;
-    const p = model.pricing;
-    const input = perMillion(p.prompt);
-    const output = perMillion(p.completion);
-    if (input === undefined || output === undefined) continue; // variable-priced routers (-1) have no one price
-    out[model.id] = compact({
-      input,
-      output,
-      cacheRead: perMillion(p.input_cache_read),
-      cacheWrite: perMillion(p.input_cache_write),
-      reasoning: perMillion(p.internal_reasoning),
-      request: perUnit(p.request),
-      webSearch: perUnit(p.web_search),
-    });
-  }
-  return out;
-}
 
 /** Canonical JSON of a price without its date, for comparing. */
 function priceKey(price: CurrentPrice | ModelPrice): string {

@@ -36,6 +36,12 @@ export interface TokenPrices {
   reasoning?: number;
 }
 
+/** A long-context tier: prices that apply once a prompt is above `thresholdTokens`. */
+export type LongContextTier = Partial<TokenPrices> & { thresholdTokens: number };
+
+/** A service tier's prices over the base, and its own long-context tiers when it has them. */
+export type ServiceTierPrices = Partial<TokenPrices> & { longContext?: LongContextTier[] };
+
 /**
  * One price of a model, valid from `effectiveFrom` (ISO date or time, UTC): token prices in USD per million
  * tokens, fees in USD, a long-context tier and service tiers.
@@ -47,12 +53,17 @@ export interface ModelPrice extends TokenPrices {
   /** A fee per web search, USD. */
   webSearch?: number;
   /**
-   * Prices of a call whose prompt (`inputTokens`, cached included) is above `thresholdTokens`, e.g. 200,000: the
-   * whole call is priced at them (as Anthropic and Google bill); unset fields keep the base price.
+   * Long-context tiers: a call whose prompt (`inputTokens`, cached included) is above a tier's `thresholdTokens`,
+   * e.g. 200,000, is priced whole at the tier's prices (as Anthropic, Google and OpenRouter's `pricing.overrides`
+   * bill). Every tier the prompt is above applies, in order, a later tier's field over an earlier one's; unset
+   * fields keep the base price. (A price file may give one tier as an object.)
    */
-  longContext?: Partial<TokenPrices> & { thresholdTokens: number };
-  /** Prices of the calls a service tier served (`priority`, `flex`); unset fields keep the base price. */
-  serviceTiers?: Record<string, Partial<TokenPrices>>;
+  longContext?: LongContextTier[];
+  /**
+   * Prices of the calls a service tier served (`priority`, `flex`); unset fields keep the base price. A tier with
+   * long-context tiers of its own uses them in place of the base ones.
+   */
+  serviceTiers?: Record<string, ServiceTierPrices>;
 }
 
 /** A price table: model id → its prices over time. */

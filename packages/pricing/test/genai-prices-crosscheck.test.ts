@@ -72,7 +72,7 @@ function rateDifferences(ours: ModelPrice, their: TheirPrice, usage: TokenUsage)
   const long = Object.values(their)
     .map((r) => tier(r as Rate))
     .find(Boolean);
-  const ourLong = ours.longContext;
+  const ourLong = ours.longContext?.[0];
   if (usage.inputTokens > 128_000 && (long?.start ?? 0) !== (ourLong ? ourLong.thresholdTokens : 0))
     out.push(
       `long-context tier from ${ourLong ? ourLong.thresholdTokens : 'none'} vs ${long?.start ?? 'none'} tokens`,

@@ -43,16 +43,31 @@ describe('pricesFromLiteLLM (the file litellm 1.110.2 ships)', () => {
     });
   });
 
-  it('reads a gemini/ key with its above-200k tier and the priority, flex and batch tiers', () => {
+  it('reads a gemini/ key with its above-200k tier and the priority, flex and batch tiers, each with its own', () => {
     expect(prices['google/gemini-2.5-pro']).toEqual({
       input: 1.25,
       output: 10,
       cacheRead: 0.125,
-      longContext: { thresholdTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.25 },
+      longContext: [{ thresholdTokens: 200_000, input: 2.5, output: 15, cacheRead: 0.25 }],
       serviceTiers: {
-        priority: { input: 2.25, output: 18, cacheRead: 0.225 },
-        flex: { input: 0.625, output: 5, cacheRead: 0.125 },
-        batch: { input: 0.625, output: 5, cacheRead: 0.125 },
+        priority: {
+          input: 2.25,
+          output: 18,
+          cacheRead: 0.225,
+          longContext: [{ thresholdTokens: 200_000, input: 4.5, output: 27, cacheRead: 0.45 }],
+        },
+        flex: {
+          input: 0.625,
+          output: 5,
+          cacheRead: 0.125,
+          longContext: [{ thresholdTokens: 200_000, input: 1.25, output: 7.5, cacheRead: 0.25 }],
+        },
+        batch: {
+          input: 0.625,
+          output: 5,
+          cacheRead: 0.125,
+          longContext: [{ thresholdTokens: 200_000, input: 1.25, output: 7.5, cacheRead: 0.25 }],
+        },
       },
     });
   });

@@ -16,7 +16,7 @@ const SONNET: ModelPrice = {
   cacheRead: 0.3,
   cacheWrite: 3.75,
   cacheWrite1h: 6,
-  longContext: { thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 },
+  longContext: [{ thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 }],
 };
 
 type Row = [name: string, price: ModelPrice, usage: TokenUsage, nano: bigint];
@@ -89,6 +89,73 @@ describe('long-context tier, chosen by the call’s prompt size', () => {
       SONNET,
       { inputTokens: 250_000, cacheWrite1hTokens: 250_000, outputTokens: 0 },
       1_500_000_000n,
+    ],
+  ]);
+});
+
+describe('several long-context tiers (OpenRouter’s overrides), each the prompt is above in turn', () => {
+  // Qwen Plus: 0.4 / 1.2 up to 128k; 1.2 / 3.6 above; 2.4 / 4.8 above 256k.
+  const qwen: ModelPrice = {
+    effectiveFrom: '2026-01-01',
+    input: 0.4,
+    output: 1.2,
+    longContext: [
+      { thresholdTokens: 128_000, input: 1.2, output: 3.6 },
+      { thresholdTokens: 256_000, input: 2.4 },
+    ],
+  };
+  table([
+    // 100,000 × 0.4 × 1,000 + 1,000 × 1.2 × 1,000
+    ['below both: base', qwen, { inputTokens: 100_000, outputTokens: 1_000 }, 41_200_000n],
+    // 200,000 × 1.2 × 1,000 + 1,000 × 3.6 × 1,000
+    ['above the first', qwen, { inputTokens: 200_000, outputTokens: 1_000 }, 243_600_000n],
+    // 300,000 × 2.4 × 1,000 + 1,000 × 3.6 × 1,000: the second sets no output price, the first's holds
+    [
+      'above both: the later tier’s price where it sets one',
+      qwen,
+      { inputTokens: 300_000, outputTokens: 1_000 },
+      723_600_000n,
+    ],
+  ]);
+});
+
+describe('a service tier with long-context tiers of its own', () => {
+  // Gemini 2.5 Pro as LiteLLM prices it: priority 2.25 / 18, and 4.5 / 27 above 200k.
+  const gemini: ModelPrice = {
+    effectiveFrom: '2026-01-01',
+    input: 1.25,
+    output: 10,
+    longContext: [{ thresholdTokens: 200_000, input: 2.5, output: 15 }],
+    serviceTiers: {
+      priority: {
+        input: 2.25,
+        output: 18,
+        longContext: [{ thresholdTokens: 200_000, input: 4.5, output: 27 }],
+      },
+      flex: { input: 0.625, output: 5 },
+    },
+  };
+  table([
+    // 300,000 × 4.5 × 1,000 + 1,000 × 27 × 1,000
+    [
+      'priority above 200k: its own tier',
+      gemini,
+      { inputTokens: 300_000, outputTokens: 1_000, serviceTier: 'priority' },
+      1_377_000_000n,
+    ],
+    // 100,000 × 2.25 × 1,000 + 1,000 × 18 × 1,000
+    [
+      'priority below: its base',
+      gemini,
+      { inputTokens: 100_000, outputTokens: 1_000, serviceTier: 'priority' },
+      243_000_000n,
+    ],
+    // flex has no tiers of its own: the base long-context tier, 300,000 × 2.5 × 1,000 + 1,000 × 15 × 1,000
+    [
+      'flex above 200k: the base tier',
+      gemini,
+      { inputTokens: 300_000, outputTokens: 1_000, serviceTier: 'flex' },
+      765_000_000n,
     ],
   ]);
 });
@@ -172,8 +239,27 @@ describe('price tables with the new dimensions', () => {
     ).toBe(1_522_500_000n);
   });
 
+  it('read a file’s single long-context tier (an object) as a list of one', () => {
+    const catalog = new PriceCatalog({
+      version: 't',
+      models: { m: [{ ...SONNET, longContext: SONNET.longContext![0] } as unknown as ModelPrice] },
+    });
+    expect(catalog.history('m')[0]!.longContext).toEqual(SONNET.longContext);
+    expect(catalog.estimate('m', { inputTokens: 250_000, outputTokens: 1_000 })?.nanoUsd).toBe(
+      1_522_500_000n,
+    );
+  });
+
   it.each([
     [{ longContext: { input: 6 } }, 'models["m"][0].longContext.thresholdTokens must be a positive integer'],
+    [
+      { longContext: [{ thresholdTokens: 128_000 }, { thresholdTokens: 0 }] },
+      'models["m"][0].longContext[1].thresholdTokens must be a positive integer',
+    ],
+    [
+      { serviceTiers: { priority: { longContext: [{ thresholdTokens: 200_000, output: -2 }] } } },
+      'models["m"][0].serviceTiers.priority.longContext[0].output must be a non-negative number (USD per 1M tokens)',
+    ],
     [
       { longContext: { thresholdTokens: 200_000, input: -1 } },
       'models["m"][0].longContext.input must be a non-negative number (USD per 1M tokens)',

@@ -162,7 +162,7 @@ describe('genops prices sync --source litellm', () => {
           cacheRead: 0.3,
           cacheWrite: 3.75,
           cacheWrite1h: 6,
-          longContext: { thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 },
+          longContext: [{ thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 }],
         },
       ],
       'google/gemini-2.5-pro': [
@@ -171,7 +171,7 @@ describe('genops prices sync --source litellm', () => {
           input: 1.25,
           output: 10,
           reasoning: 10,
-          longContext: { thresholdTokens: 200_000, input: 2.5, output: 15 },
+          longContext: [{ thresholdTokens: 200_000, input: 2.5, output: 15 }],
         },
       ],
       'deepseek/deepseek-chat': [{ effectiveFrom: at, input: 0.14, output: 0.28 }],

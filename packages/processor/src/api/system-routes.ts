@@ -62,6 +62,15 @@ export const getSession = defineRoute({
 });
 
 const price = z.number().optional();
+const TokenPrices = z.object({
+  input: price,
+  output: price,
+  cacheRead: price,
+  cacheWrite: price,
+  cacheWrite1h: price,
+  reasoning: price,
+});
+const LongContextTier = z.object({ thresholdTokens: z.number().int(), ...TokenPrices.shape });
 export const PriceEntry = z.object({
   model: z.string(),
   effectiveFrom: z.string(),
@@ -75,8 +84,12 @@ export const PriceEntry = z.object({
   /** USD per call and per web search. */
   request: price,
   webSearch: price,
-  longContext: z.record(z.string(), z.number()).optional(),
-  serviceTiers: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  /** Long-context tiers: from above `thresholdTokens`, the call at these prices (later tiers over earlier). */
+  longContext: z.array(LongContextTier).optional(),
+  /** Prices by service tier, each with its own long-context tiers when it has them. */
+  serviceTiers: z
+    .record(z.string(), z.object({ ...TokenPrices.shape, longContext: z.array(LongContextTier).optional() }))
+    .optional(),
 });
 
 export const Prices = z.object({

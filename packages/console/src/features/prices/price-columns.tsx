@@ -30,7 +30,7 @@ export const PRICE_COLUMNS: Column<PriceRow>[] = [
     header: 'Tiers',
     value: (e) =>
       [
-        e.longContext ? `long context > ${e.longContext.thresholdTokens}` : '',
+        ...(e.longContext ?? []).map((t) => `long context > ${t.thresholdTokens}`),
         ...Object.keys(e.serviceTiers ?? {}),
       ]
         .filter(Boolean)
