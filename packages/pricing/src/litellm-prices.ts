@@ -10,16 +10,22 @@ import { compact, perMillion, PriceSourceError } from './price-units.js';
 type CurrentPrice = Omit<ModelPrice, 'effectiveFrom'>;
 type Raw = Record<string, unknown>;
 
-/** The maker behind a LiteLLM provider name, for keys that do not say it. */
-const VENDOR_OF_PROVIDER: Record<string, string> = {
+/** LiteLLM providers that are a maker's own API, and the maker. */
+const FIRST_PARTY: Record<string, string> = {
   openai: 'openai',
   anthropic: 'anthropic',
   gemini: 'google',
-  'vertex_ai-language-models': 'google',
-  'vertex_ai-anthropic_models': 'anthropic',
   deepseek: 'deepseek',
   mistral: 'mistralai',
   xai: 'x-ai',
+  moonshot: 'moonshotai',
+  dashscope: 'qwen',
+};
+/** The maker behind other LiteLLM provider names, for keys that do not say it. */
+const VENDOR_OF_PROVIDER: Record<string, string> = {
+  ...FIRST_PARTY,
+  'vertex_ai-language-models': 'google',
+  'vertex_ai-anthropic_models': 'anthropic',
 };
 const PRICED_MODES = new Set(['chat', 'responses']);
 const TIERS: Record<string, string> = { priority: 'priority', flex: 'flex', batches: 'batch' };
@@ -64,7 +70,8 @@ function serviceTiers(raw: Raw): ModelPrice['serviceTiers'] {
 
 /**
  * The vendor/model id a LiteLLM key prices, and how much its price counts where several keys price one model: the
- * maker's own undated key (3), another of the maker's own keys — a dated snapshot (2), a platform's (1).
+ * maker's own API under the undated key (3) or a dated snapshot (2); a platform's — Vertex, Bedrock, Azure, a
+ * host — (1), whose prices may be regional or its own.
  */
 function idOf(key: string, raw: Raw): { id: string; rank: number } {
   if (key.startsWith('openrouter/')) return { id: key.slice('openrouter/'.length), rank: 1 };
@@ -72,32 +79,60 @@ function idOf(key: string, raw: Raw): { id: string; rank: number } {
   const { vendor, key: model } = parseModelName(key);
   const maker = vendor ?? VENDOR_OF_PROVIDER[provider];
   if (!maker) return { id: key, rank: 1 };
-  const own = VENDOR_OF_PROVIDER[provider] === maker && !key.includes('/');
-  return { id: `${maker}/${model}`, rank: own ? (key === model ? 3 : 2) : 1 };
+  const bare = key.split('/').pop()!;
+  const own = FIRST_PARTY[provider] === maker;
+  return { id: `${maker}/${model}`, rank: own ? (bare === model ? 3 : 2) : 1 };
 }
 
-export function pricesFromLiteLLM(body: unknown): Record<string, CurrentPrice> {
+function priceOf(raw: Raw, base: Partial<TokenPrices>): CurrentPrice {
+  const long = longContext(raw);
+  const tiers = serviceTiers(raw);
+  return compact({
+    ...(base as TokenPrices),
+    reasoning: perMillion(raw.output_cost_per_reasoning_token),
+    ...(long ? { longContext: long } : {}),
+    ...(tiers ? { serviceTiers: tiers } : {}),
+  });
+}
+
+/** The price most of a model's keys agree on (platforms mostly list the maker's price); the first among equals. */
+function mostCommon(prices: CurrentPrice[]): CurrentPrice {
+  const counts = new Map<string, { price: CurrentPrice; n: number }>();
+  for (const price of prices) {
+    const key = JSON.stringify(price);
+    const seen = counts.get(key) ?? { price, n: 0 };
+    seen.n++;
+    counts.set(key, seen);
+  }
+  return [...counts.values()].reduce((a, b) => (b.n > a.n ? b : a)).price;
+}
+
+export interface LiteLLMOptions {
+  /** Only models a maker's own API prices (leaving out those only Bedrock, Vertex, Azure or a host lists). */
+  firstPartyOnly?: boolean;
+}
+
+/**
+ * One price per model: its best-ranked keys' (`idOf`) — the maker's own undated key first — and among keys of one
+ * rank the price most of them agree on.
+ */
+export function pricesFromLiteLLM(body: unknown, options: LiteLLMOptions = {}): Record<string, CurrentPrice> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new PriceSourceError('LiteLLM prices: expected an object of model → prices');
-  const out: Record<string, CurrentPrice> = {};
-  const ranks = new Map<string, number>();
+  const best = new Map<string, { rank: number; prices: CurrentPrice[] }>();
   for (const [key, raw] of Object.entries(body as Record<string, Raw>)) {
     if (key === 'sample_spec' || typeof raw !== 'object' || raw === null) continue;
+    // A rolling alias (`mistral-large-latest`) is priced as what it points to today, under that model's own key.
+    if (key.endsWith('-latest')) continue;
     if (raw.mode !== undefined && !PRICED_MODES.has(String(raw.mode))) continue;
     const base = tokenPrices(raw, '');
     if (base.input === undefined || base.output === undefined) continue;
     const { id, rank } = idOf(key, raw);
-    // One entry per model: the best-ranked key's price, the first seen among equals.
-    if ((ranks.get(id) ?? 0) >= rank) continue;
-    ranks.set(id, rank);
-    const long = longContext(raw);
-    const tiers = serviceTiers(raw);
-    out[id] = compact({
-      ...(base as TokenPrices),
-      reasoning: perMillion(raw.output_cost_per_reasoning_token),
-      ...(long ? { longContext: long } : {}),
-      ...(tiers ? { serviceTiers: tiers } : {}),
-    });
+    if (options.firstPartyOnly && rank < 2) continue;
+    const seen = best.get(id);
+    if (seen && seen.rank > rank) continue;
+    if (!seen || rank > seen.rank) best.set(id, { rank, prices: [priceOf(raw, base)] });
+    else seen.prices.push(priceOf(raw, base));
   }
-  return out;
+  return Object.fromEntries([...best].map(([id, { prices }]) => [id, mostCommon(prices)]));
 }

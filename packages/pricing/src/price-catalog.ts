@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { BUNDLED_PRICES } from './bundled-prices.js';
+import type { MatchRule } from './match-rule.js';
 import { ModelIdentity, type ModelResolution } from './model-identity.js';
 
 export type {
@@ -116,7 +117,45 @@ function validateTable(table: unknown): PriceTable {
     const list = Array.isArray(prices) ? prices : [prices];
     models[model] = list.map((price, i) => validatePrice(model, i, price));
   }
-  return { version: typeof t.version === 'string' ? t.version : 'custom', models };
+  const match = t.match === undefined ? undefined : validateMatch(t.match);
+  return {
+    version: typeof t.version === 'string' ? t.version : 'custom',
+    models,
+    ...(match ? { match } : {}),
+  };
+}
+
+/** A rule's shape, checked where it is read: one of the clause kinds, regexes that compile. */
+function validateRule(where: string, rule: unknown): void {
+  if (typeof rule !== 'object' || rule === null || Object.keys(rule).length !== 1)
+    throw new PriceTableError(
+      `${where} must be one clause (equals, starts_with, ends_with, contains, regex, or, and)`,
+    );
+  const [[kind, value]] = Object.entries(rule) as [[string, unknown]];
+  if (kind === 'or' || kind === 'and') {
+    if (!Array.isArray(value)) throw new PriceTableError(`${where}.${kind} must be a list of clauses`);
+    value.forEach((r, i) => validateRule(`${where}.${kind}[${i}]`, r));
+  } else if (['equals', 'starts_with', 'ends_with', 'contains', 'regex'].includes(kind)) {
+    if (typeof value !== 'string') throw new PriceTableError(`${where}.${kind} must be a string`);
+    if (kind === 'regex')
+      try {
+        new RegExp(value);
+      } catch (error) {
+        throw new PriceTableError(`${where}.regex does not compile: ${(error as Error).message}`);
+      }
+  } else throw new PriceTableError(`${where}: unknown clause "${kind}"`);
+}
+
+function validateMatch(value: unknown): Record<string, MatchRule> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new PriceTableError('"match" must be an object of model id → rule');
+  for (const [id, rule] of Object.entries(value)) validateRule(`match["${id}"]`, rule);
+  return value as Record<string, MatchRule>;
+}
+
+export interface LookupOptions {
+  /** A time before the model's first price gets that first price. */
+  orFirst?: boolean;
 }
 
 let bundledCatalog: PriceCatalog | undefined;
@@ -125,11 +164,13 @@ let bundledCatalog: PriceCatalog | undefined;
 export class PriceCatalog {
   readonly version: string;
   private readonly models: ReadonlyMap<string, readonly ModelPrice[]>;
+  private readonly match: Readonly<Record<string, MatchRule>>;
   private identity: ModelIdentity | undefined;
 
   constructor(table: PriceTable) {
     const valid = validateTable(table);
     this.version = valid.version;
+    this.match = valid.match ?? {};
     this.models = new Map(
       Object.entries(valid.models).map(([model, prices]) => [
         model,
@@ -157,10 +198,24 @@ export class PriceCatalog {
 
   /** A new catalog where the given models' price lists replace this one's. */
   withOverrides(overrides: Partial<PriceTable> & { models: PriceTable['models'] }): PriceCatalog {
+    const valid = validateTable(overrides);
     const models: Record<string, ModelPrice[]> = {};
     for (const [model, prices] of this.models) models[model] = [...prices];
-    for (const [model, prices] of Object.entries(validateTable(overrides).models)) models[model] = prices;
-    return new PriceCatalog({ version: `${this.version}+${overrides.version ?? 'overrides'}`, models });
+    for (const [model, prices] of Object.entries(valid.models)) models[model] = prices;
+    return new PriceCatalog({
+      version: `${this.version}+${overrides.version ?? 'overrides'}`,
+      models,
+      match: { ...this.match, ...valid.match },
+    });
+  }
+
+  /** The table this catalog holds (for writing it out, or laying more over it). */
+  table(): PriceTable {
+    return {
+      version: this.version,
+      models: Object.fromEntries([...this.models].map(([id, prices]) => [id, [...prices]])),
+      ...(Object.keys(this.match).length ? { match: { ...this.match } } : {}),
+    };
   }
 
   /** Model ids known to the catalog. */
@@ -173,8 +228,12 @@ export class PriceCatalog {
     return this.models.get(id) ?? [];
   }
 
-  /** The price in force for `model` at `at`, the name resolved to the catalog's model (`resolve`). */
-  lookup(model: string, at: Date = new Date()): ModelPrice | undefined {
+  /**
+   * The price in force for `model` at `at`, the name resolved to the catalog's model (`resolve`). Before the model's
+   * first price there is none — unless `orFirst`: then that first price (the price authority pricing a call made
+   * before a sync first brought its model's price: the first price known beats none).
+   */
+  lookup(model: string, at: Date = new Date(), options: LookupOptions = {}): ModelPrice | undefined {
     const prices = this.pricesFor(model);
     if (!prices) return undefined;
     const time = at.getTime();
@@ -182,12 +241,17 @@ export class PriceCatalog {
     for (const price of prices) {
       if (Date.parse(price.effectiveFrom) <= time) found = price;
     }
-    return found;
+    return found ?? (options.orFirst ? prices[0] : undefined);
   }
 
-  /** Cost of `usage` on `model` at `at`, or undefined when the model has no price then. */
-  estimate(model: string, usage: TokenUsage, at: Date = new Date()): CostEstimate | undefined {
-    const price = this.lookup(model, at);
+  /** Cost of `usage` on `model` at `at`, or undefined when the model has no price then (see `lookup`). */
+  estimate(
+    model: string,
+    usage: TokenUsage,
+    at: Date = new Date(),
+    options: LookupOptions = {},
+  ): CostEstimate | undefined {
+    const price = this.lookup(model, at, options);
     if (!price) return undefined;
     const nanoUsd = costNanoUsd(price, usage);
     return { nanoUsd, usd: nanoUsdToUsd(nanoUsd), price };
@@ -195,10 +259,11 @@ export class PriceCatalog {
 
   /**
    * The catalog model a name means (model-identity.ts): exactly, or by an alias — a vendor or platform prefix, a
-   * dated or Bedrock/Vertex suffix, `4-5` for `4.5`, an OpenRouter variant. Ambiguous names are not guessed.
+   * dated or Bedrock/Vertex suffix, `4-5` for `4.5`, an OpenRouter variant — or by a model's match rule. Ambiguous
+   * names are not guessed.
    */
   resolve(name: string): ModelResolution {
-    this.identity ??= new ModelIdentity(this.models.keys());
+    this.identity ??= new ModelIdentity(this.models.keys(), this.match);
     return this.identity.resolve(name);
   }
 

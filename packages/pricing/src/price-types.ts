@@ -1,4 +1,5 @@
 // What a price and a call's usage are: the types every price source and the catalog share.
+import type { MatchRule } from './match-rule.js';
 
 /** What one call (or, with `requests`, several) used, as priced. */
 export interface TokenUsage {
@@ -66,10 +67,12 @@ export interface ModelPrice extends TokenPrices {
   serviceTiers?: Record<string, ServiceTierPrices>;
 }
 
-/** A price table: model id → its prices over time. */
+/** A price table: model id → its prices over time, and the names a model answers to beyond its own. */
 export interface PriceTable {
   version: string;
   models: Record<string, ModelPrice[]>;
+  /** Model id → a match rule (genai-prices' vocabulary) for names its parts do not resolve (model-identity.ts). */
+  match?: Record<string, MatchRule>;
 }
 
 /** An estimate: exact nano-USD, and the same amount in USD for span attributes. */

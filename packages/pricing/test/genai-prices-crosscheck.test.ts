@@ -6,7 +6,8 @@ import { calcPrice, type ModelPrice as TheirPrice } from '@pydantic/genai-prices
 import { describe, expect, it } from 'vitest';
 import { PriceCatalog, parseModelName, type ModelPrice, type TokenUsage } from '../src/index.js';
 
-const AT = new Date('2026-01-15T12:00:00Z');
+/** The day after the bundled table was taken: both sources' current prices. */
+const AT = new Date(Date.parse(`${PriceCatalog.bundled().version}T12:00:00Z`) + 86_400_000);
 const SHAPES: TokenUsage[] = [
   { inputTokens: 150, outputTokens: 40 },
   { inputTokens: 1_200, outputTokens: 350 },
@@ -120,7 +121,7 @@ describe('the bundled catalog against @pydantic/genai-prices', () => {
       [
         `${pairs.length} (model, usage) pairs: ${agree} of ${compared} priced by both agree to the nano-dollar;`,
         `${missing.size} models not in genai-prices' data: ${[...missing].join(', ')}`,
-        'differences from the rates each source holds (different source data: ours are dated 2025-06-01):',
+        `differences from the rates each source holds (different source data: ours are the table of ${catalog.version}):`,
         ...[...explained].map(([model, why]) => `  ${model}: ${[...why].join('; ')}`),
       ].join('\n'),
     );

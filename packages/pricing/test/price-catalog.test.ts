@@ -20,6 +20,28 @@ describe('PriceCatalog', () => {
       }
       expect(PriceCatalog.bundled().version).toBe(BUNDLED_PRICES.version);
     });
+
+    it('is current: the models the 2025 table lacked, each entry dated, the newest from the day it was taken', () => {
+      const catalog = PriceCatalog.bundled();
+      // Claude Opus 4.7 from its dated snapshot name's day; DeepSeek V4 Pro first seen in the table of 2026-11-20.
+      expect(
+        catalog.history('anthropic/claude-opus-4.7').map((p) => [p.effectiveFrom, p.input, p.output]),
+      ).toEqual([['2026-04-16', 5, 25]]);
+      for (const id of ['anthropic/claude-sonnet-4.6', 'openai/gpt-5', 'deepseek/deepseek-v4-pro'])
+        expect(catalog.lookup(id, new Date('2026-11-21')), id).toBeDefined();
+      const dates = Object.values(BUNDLED_PRICES.models).flatMap((list) => list.map((p) => p.effectiveFrom));
+      expect(dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && d <= BUNDLED_PRICES.version)).toBe(true);
+      expect(dates).toContain(BUNDLED_PRICES.version);
+    });
+
+    it('answers to the names genai-prices’ match rules give a model', () => {
+      const catalog = PriceCatalog.bundled();
+      expect(catalog.resolve('claude-sonnet-3-7-20250219')).toEqual({
+        kind: 'alias',
+        id: 'anthropic/claude-3.7-sonnet',
+        by: 'rule',
+      });
+    });
   });
 
   describe('when estimating', () => {
@@ -63,7 +85,9 @@ describe('PriceCatalog', () => {
 
     it('matches variant suffixes and bare ids', () => {
       const catalog = PriceCatalog.bundled();
-      expect(catalog.lookup('deepseek/deepseek-chat:free')?.input).toBe(0.27);
+      expect(catalog.lookup('deepseek/deepseek-chat:free', new Date('2025-06-01'))?.input).toBe(0.27);
+      // The table of 2026-11-20 saw DeepSeek's price change: the history has both.
+      expect(catalog.lookup('deepseek/deepseek-chat:free', new Date('2026-11-21'))?.input).toBe(0.28);
       expect(catalog.lookup('gpt-4o-mini')?.input).toBe(0.15);
       expect(catalog.lookup('nobody/unknown-model')).toBeUndefined();
     });
@@ -75,9 +99,9 @@ describe('PriceCatalog', () => {
         version: 'acme-2026-01',
         models: { 'acme/model': [{ effectiveFrom: '2020-01-01', input: 1, output: 2 }] },
       });
-      expect(catalog.version).toBe('2025-06-01+acme-2026-01');
+      expect(catalog.version).toBe('2026-11-20+acme-2026-01');
       expect(catalog.estimate('acme/model', { inputTokens: 10, outputTokens: 10 })!.nanoUsd).toBe(30_000n); // 10 × 1 + 10 × 2 USD per 1M tokens
-      expect(catalog.lookup('deepseek/deepseek-chat')?.output).toBe(1.1);
+      expect(catalog.lookup('deepseek/deepseek-chat')?.output).toBe(0.42); // the bundled price stays
     });
 
     it('reads a YAML file', () => {

@@ -40,8 +40,8 @@ beforeAll(async () => {
   server = await listenApp(app, '127.0.0.1', 0);
   url = server.url;
   fake = await startFakeOpenRouter();
-  // deepseek-chat at 0.27/1.10 per 1M: 1000 output tokens alone are 0.0011 USD.
-  await budgets.put('tight', { period: 'daily', limitUsd: 0.001, enforcement: 'hard' });
+  // deepseek-chat at 0.28 / 0.42 per 1M (the bundled table): 1000 output tokens alone are 0.00042 USD.
+  await budgets.put('tight', { period: 'daily', limitUsd: 0.0004, enforcement: 'hard' });
   await budgets.put('roomy', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
 });
 
@@ -102,8 +102,8 @@ describe('BudgetGuard', () => {
       expect(attrs['genops.budget.decision']).toBe('ALLOWED');
       expect(attrs['genops.budget.reservation_id']).toMatch(/^[0-9a-f-]{36}$/);
       // Reserved until the cost span settles it (through Kafka, not in this test): 27 letters / 4.6 → 6, + 4 for the
-      // message + 3 for the reply = 13 prompt tokens × 0.27 + 5 out × 1.1 USD per 1M = 9.01 USD per 1M.
-      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000901);
+      // message + 3 for the reply = 13 prompt tokens × 0.28 + 5 out × 0.42 USD per 1M = 5.74 USD per 1M.
+      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000574);
     });
   });
 

@@ -118,11 +118,11 @@ describe('spans of other instrumentations', () => {
     expect(decoded.failures).toEqual([]);
     expect(decoded.skipped).toBe(1);
     expect(decoded.events).toHaveLength(1);
-    // deepseek/deepseek-chat: 30 × 0.27 + 20 × 1.1 = 8.1 + 22 = 30.1 USD·tokens per 1M → 30,100 nano-USD
+    // deepseek/deepseek-chat: 30 × 0.28 + 20 × 0.42 = 8.4 + 8.4 = 16.8 USD·tokens per 1M → 16,800 nano-USD
     expect(decoded.events[0]).toMatchObject({
       team: 'growth',
       provider: 'openrouter',
-      costNano: 30_100n,
+      costNano: 16_800n,
       costSource: 'estimated',
     });
   });
@@ -154,9 +154,9 @@ describe('spans of other instrumentations', () => {
       'genops.cost.total is missing and the span is no LLM call GenOps can price', // agent_step: no usage at all
     ]);
     expect(decoded.skipped).toBe(1);
-    // 5 × 0.27 + 10 × 1.1 = 12.35 USD·tokens per 1M → 12,350 nano-USD, once
+    // 5 × 0.28 + 10 × 0.42 = 5.6 USD·tokens per 1M → 5,600 nano-USD, once
     expect(decoded.events.map((e) => [e.team, e.provider, e.costNano])).toEqual([
-      ['agents', 'openrouter', 12_350n],
+      ['agents', 'openrouter', 5_600n],
     ]);
   });
 

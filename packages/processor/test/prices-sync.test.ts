@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PriceCatalog, type PriceTable } from '@genops/pricing';
+import { BUNDLED_PRICES, PriceCatalog, type PriceTable } from '@genops/pricing';
 import { BudgetService, createApp, openLedger, ProcessorMetrics } from '../src/index.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from '../src/prices/price-catalog-holder.js';
 import { until } from './support/wait.js';
@@ -55,51 +55,57 @@ describe('genops prices sync --source openrouter', () => {
     bodies.set('/api/v1/models', JSON.stringify(models));
   };
 
-  it('writes every priced model with each dimension in USD per 1M tokens (fees in USD), exactly', async () => {
-    const printed = await syncOpenRouter('2026-11-01');
+  it('writes every model whose price is new or changed, each dimension in USD per 1M tokens (fees in USD), exactly', async () => {
+    const printed = await syncOpenRouter('2027-01-01');
+    // perplexity/sonar is new; the bundled table prices the other three differently (no 1-hour cache writes, no
+    // long-context tier in this listing, another DeepSeek R1 price).
     expect(printed).toBe(
-      `openrouter: 4 added, 0 changed, 0 unchanged → ${out}\n  added: anthropic/claude-sonnet-4.5, deepseek/deepseek-r1, openai/gpt-4o, perplexity/sonar\n`,
+      `openrouter: 1 added, 3 changed, 0 unchanged → ${out}\n  added: perplexity/sonar\n  changed: anthropic/claude-sonnet-4.5, deepseek/deepseek-r1, openai/gpt-4o\n`,
     );
-    expect(read(out).models).toEqual({
-      'openai/gpt-4o': [
-        { effectiveFrom: '2026-11-01T00:00:00.000Z', input: 2.5, output: 10, cacheRead: 1.25 },
-      ],
-      'anthropic/claude-sonnet-4.5': [
-        { effectiveFrom: '2026-11-01T00:00:00.000Z', input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
-      ],
-      'perplexity/sonar': [
-        { effectiveFrom: '2026-11-01T00:00:00.000Z', input: 1, output: 1, request: 0.005, webSearch: 0.005 },
-      ],
-      'deepseek/deepseek-r1': [
-        { effectiveFrom: '2026-11-01T00:00:00.000Z', input: 0.4, output: 2, reasoning: 2 },
-      ],
+    const table = read(out);
+    const at = '2027-01-01T00:00:00.000Z';
+    expect(Object.fromEntries(Object.entries(table.models).map(([id, list]) => [id, list.at(-1)]))).toEqual({
+      'openai/gpt-4o': { effectiveFrom: at, input: 2.5, output: 10, cacheRead: 1.25 },
+      'anthropic/claude-sonnet-4.5': {
+        effectiveFrom: at,
+        input: 3,
+        output: 15,
+        cacheRead: 0.3,
+        cacheWrite: 3.75,
+      },
+      'perplexity/sonar': { effectiveFrom: at, input: 1, output: 1, request: 0.005, webSearch: 0.005 },
+      'deepseek/deepseek-r1': { effectiveFrom: at, input: 0.4, output: 2, reasoning: 2 },
     });
+    // A model the bundled table knew keeps its bundled prices before the synced one; a new one starts with it.
+    for (const id of ['openai/gpt-4o', 'anthropic/claude-sonnet-4.5', 'deepseek/deepseek-r1'])
+      expect(table.models[id]!.slice(0, -1)).toEqual(BUNDLED_PRICES.models[id]);
+    expect(table.models['perplexity/sonar']).toHaveLength(1);
     // openrouter/auto is priced per routed model ("-1"): no entry rather than a wrong one.
-    expect(read(out).models['openrouter/auto']).toBeUndefined();
+    expect(table.models['openrouter/auto']).toBeUndefined();
   });
 
   it('appends a new entry only for a model whose price changed, leaving history as it was', async () => {
     const before = read(out);
     setGpt4oPrompt('0.000002');
-    const printed = await syncOpenRouter('2026-12-01');
+    const printed = await syncOpenRouter('2027-02-01');
     expect(printed).toBe(`openrouter: 0 added, 1 changed, 3 unchanged → ${out}\n  changed: openai/gpt-4o\n`);
     const after = read(out);
     expect(after.models['openai/gpt-4o']).toEqual([
       ...before.models['openai/gpt-4o']!,
-      { effectiveFrom: '2026-12-01T00:00:00.000Z', input: 2, output: 10, cacheRead: 1.25 },
+      { effectiveFrom: '2027-02-01T00:00:00.000Z', input: 2, output: 10, cacheRead: 1.25 },
     ]);
     for (const id of ['anthropic/claude-sonnet-4.5', 'perplexity/sonar', 'deepseek/deepseek-r1'])
       expect(after.models[id]).toEqual(before.models[id]);
     // Both prices stay in force for their own periods.
     const catalog = new PriceCatalog(after);
     const usage = { inputTokens: 1_000_000, outputTokens: 0 };
-    expect(catalog.estimate('openai/gpt-4o', usage, new Date('2026-11-15'))?.nanoUsd).toBe(2_500_000_000n);
-    expect(catalog.estimate('openai/gpt-4o', usage, new Date('2026-12-15'))?.nanoUsd).toBe(2_000_000_000n);
+    expect(catalog.estimate('openai/gpt-4o', usage, new Date('2027-01-15'))?.nanoUsd).toBe(2_500_000_000n);
+    expect(catalog.estimate('openai/gpt-4o', usage, new Date('2027-02-15'))?.nanoUsd).toBe(2_000_000_000n);
   });
 
   it('changes nothing when no price changed', async () => {
     const before = readFileSync(out, 'utf8');
-    const printed = await syncOpenRouter('2026-12-05');
+    const printed = await syncOpenRouter('2027-02-05');
     expect(printed).toBe(`openrouter: 0 added, 0 changed, 4 unchanged → ${out}\n`);
     expect(readFileSync(out, 'utf8')).toBe(before);
   });
@@ -107,12 +113,12 @@ describe('genops prices sync --source openrouter', () => {
   it('refuses a change dated before the last recorded price, writing nothing', async () => {
     const before = readFileSync(out, 'utf8');
     setGpt4oPrompt('0.0000015');
-    const failed = await syncOpenRouter('2026-11-20').catch(
+    const failed = await syncOpenRouter('2027-01-20').catch(
       (error: { stderr: string; code: number }) => error,
     );
     expect(typeof failed).toBe('object');
     expect((failed as { stderr: string }).stderr).toContain(
-      'openai/gpt-4o: a price from 2026-12-01T00:00:00.000Z is already recorded; a change must take effect after it',
+      'openai/gpt-4o: a price from 2027-02-01T00:00:00.000Z is already recorded; a change must take effect after it',
     );
     expect(readFileSync(out, 'utf8')).toBe(before);
   });
@@ -129,13 +135,17 @@ describe('genops prices sync --source litellm', () => {
       '--out',
       out,
       '--effective-from',
-      '2026-11-01',
+      '2027-01-01',
     ]);
     expect(printed).toBe(
-      `litellm: 5 added, 0 changed, 0 unchanged → ${out}\n  added: anthropic/claude-sonnet-4.5, deepseek/deepseek-chat, google/gemini-2.5-pro, openai/gpt-4o, openai/o3\n`,
+      `litellm: 0 added, 5 changed, 0 unchanged → ${out}\n  changed: anthropic/claude-sonnet-4.5, deepseek/deepseek-chat, google/gemini-2.5-pro, openai/gpt-4o, openai/o3\n`,
     );
-    const at = '2026-11-01T00:00:00.000Z';
-    expect(read(out).models).toEqual({
+    const at = '2027-01-01T00:00:00.000Z';
+    // Each model's bundled history, then the synced price.
+    const synced = read(out).models;
+    for (const [id, list] of Object.entries(synced))
+      expect(list.slice(0, -1)).toEqual(BUNDLED_PRICES.models[id]);
+    expect(Object.fromEntries(Object.entries(synced).map(([id, list]) => [id, [list.at(-1)]]))).toEqual({
       'openai/gpt-4o': [
         {
           effectiveFrom: at,
@@ -162,7 +172,9 @@ describe('genops prices sync --source litellm', () => {
           cacheRead: 0.3,
           cacheWrite: 3.75,
           cacheWrite1h: 6,
-          longContext: [{ thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 }],
+          longContext: [
+            { thresholdTokens: 200_000, input: 6, output: 22.5, cacheRead: 0.6, cacheWrite: 7.5 },
+          ],
         },
       ],
       'google/gemini-2.5-pro': [
@@ -178,9 +190,10 @@ describe('genops prices sync --source litellm', () => {
     });
     // The synced table prices a long Anthropic call at the tier: 250,000 × 6 + 1,000 × 22.5 USD per 1M.
     const catalog = PriceCatalog.fromFile(out);
-    expect(
-      catalog.estimate('anthropic/claude-sonnet-4.5', { inputTokens: 250_000, outputTokens: 1_000 })?.nanoUsd,
-    ).toBe(1_522_500_000n);
+    const long = { inputTokens: 250_000, outputTokens: 1_000 };
+    expect(catalog.estimate('anthropic/claude-sonnet-4.5', long, new Date('2027-01-02'))?.nanoUsd).toBe(
+      1_522_500_000n,
+    );
   });
 
   it('names the source and the status when the fetch fails', async () => {
@@ -199,7 +212,8 @@ describe('the processor’s scheduled price sync', () => {
     const file = join(dir, 'prices.json');
     bodies.set('/sched.json', readFileSync(join(FIXTURES, 'litellm-prices.json'), 'utf8'));
     const holder = new PriceCatalogHolder(file);
-    expect(holder.current.lookup('openai/o3')?.effectiveFrom).toBe('2025-06-10'); // the bundled price
+    const bundledO3 = BUNDLED_PRICES.models['openai/o3']!;
+    expect(holder.current.lookup('openai/o3')).toEqual(bundledO3.at(-1)); // the bundled price
     const outcomes: string[] = [];
     const schedule = new PriceSyncSchedule(holder, {
       source: 'litellm',
@@ -217,7 +231,9 @@ describe('the processor’s scheduled price sync', () => {
       );
       expect(outcomes[0]).toBe('changed');
       expect(holder.current.lookup('openai/o3')).toMatchObject({ input: 2, output: 8, cacheRead: 0.5 });
-      expect(holder.current.lookup('openai/o3')?.effectiveFrom).not.toBe('2025-06-10'); // the synced one
+      expect(holder.current.lookup('openai/o3')?.serviceTiers).toEqual({
+        flex: { input: 1, output: 4, cacheRead: 0.25 },
+      }); // the synced one
 
       const ledger = await openLedger('sqlite::memory:');
       const app = createApp({
@@ -250,7 +266,8 @@ describe('the processor’s scheduled price sync', () => {
         (n) => n >= 1,
         10_000,
       );
-      expect(read(file).models['openai/o3']).toHaveLength(2); // the first price is still there
+      // The bundled history, the first synced price, the raised one.
+      expect(read(file).models['openai/o3']).toHaveLength(bundledO3.length + 2);
       await ledger.close();
     } finally {
       await schedule.stop();

@@ -75,9 +75,9 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
     const a = telemetry.spans()[0]!.attributes;
     expect(a['gen_ai.usage.input_tokens']).toBe(30);
     expect(a['gen_ai.usage.output_tokens']).toBe(5);
-    // No provider cost in the stream's parts: priced from the catalog (deepseek-chat 0.27 / 1.1 USD per 1M):
-    // 30 × 0.27 + 5 × 1.1 = 13.6 per 1M.
-    expect(a['genops.cost.total']).toBe(0.0000136);
+    // No provider cost in the stream's parts: priced from the catalog (deepseek-chat 0.28 / 0.42 USD per 1M):
+    // 30 × 0.28 + 5 × 0.42 = 10.5 per 1M.
+    expect(a['genops.cost.total']).toBe(0.0000105);
     expect(a['genops.cost.source']).toBe('estimated');
   });
 

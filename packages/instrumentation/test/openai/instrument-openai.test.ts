@@ -3,6 +3,7 @@ import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentOpenAI, semconv as A, withGenOps } from '../../src/index.js';
+import { BUNDLED_PRICES } from '@genops/pricing';
 import { createTestTelemetry, eventually } from '../support/telemetry.js';
 
 const telemetry = createTestTelemetry();
@@ -90,11 +91,11 @@ describe('instrumentOpenAI', () => {
         'genops.cost.total': 0.000057,
         'genops.cost.currency': 'USD',
         'genops.cost.source': 'reported',
-        'genops.cost.estimated': 0.0000521,
+        'genops.cost.estimated': 0.0000252,
         'gen_ai.usage.cost.amount': 0.000057,
         'gen_ai.usage.cost.currency': 'USD',
         'gen_ai.usage.cost.source': 'provider',
-        'genops.price_catalog.version': '2025-06-01',
+        'genops.price_catalog.version': BUNDLED_PRICES.version,
       });
     });
 

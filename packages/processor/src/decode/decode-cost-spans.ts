@@ -6,7 +6,7 @@ import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall, type AttributeReader } from './foreign-llm-span.js';
-import { canonicalModel, detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
+import { canonicalModel, catalogPrice, detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
 
 /** Largest believable cost of one call; above it the number is a bug or an attack, not spend. */
 export const MAX_COST_USD = 100_000;
@@ -256,9 +256,7 @@ function foreignEvent(
     costNano = usdToNanoUsd(call.reportedCostUsd);
     costSource = A.COST_SOURCE_REPORTED;
   } else {
-    const estimate =
-      catalog.estimate(call.servedModel, call.usage, new Date(endMs)) ??
-      catalog.estimate(call.model, call.usage, new Date(endMs));
+    const estimate = catalogPrice(catalog, call, new Date(endMs));
     if (estimate) {
       costNano = estimate.nanoUsd;
       costSource = A.COST_SOURCE_ESTIMATED;

@@ -2,7 +2,7 @@
 // the processor's catalog (which may know a model the service's bundled table did not), the service's own estimate
 // kept beside it. A call neither can price stays unpriced (cost 0, source `unknown`) and is counted as such.
 import * as A from '@genops/semconv';
-import type { PriceCatalog, TokenUsage } from '@genops/pricing';
+import type { CostEstimate, PriceCatalog, TokenUsage } from '@genops/pricing';
 import { USAGE_DETAIL_COUNTS, type CostEvent, type UsageDetail } from './cost-event.js';
 import { firstInt, type AttributeReader } from './foreign-llm-span.js';
 
@@ -18,6 +18,21 @@ export function detailOf(usage: TokenUsage): { detail?: UsageDetail } {
 export function canonicalModel(catalog: PriceCatalog, name: string): { model: string; modelName?: string } {
   const resolved = catalog.resolve(name);
   return resolved.kind === 'alias' ? { model: resolved.id, modelName: name } : { model: name };
+}
+
+/**
+ * The processor's price of a call at `at`: the model that served it, else the one asked for; a call made before its
+ * model's first price (one a sync brought later) at that first price.
+ */
+export function catalogPrice(
+  catalog: PriceCatalog,
+  call: { model: string; servedModel: string; usage: TokenUsage },
+  at: Date,
+): CostEstimate | undefined {
+  return (
+    catalog.estimate(call.servedModel, call.usage, at, { orFirst: true }) ??
+    catalog.estimate(call.model, call.usage, at, { orFirst: true })
+  );
 }
 
 /** The usage an event was recorded with, to price it. */
@@ -67,9 +82,7 @@ export function priceAtIngest(
   sent: { costNano: bigint; costSource: string },
 ): IngestPrice {
   if (sent.costSource === A.COST_SOURCE_REPORTED) return sent;
-  const at = new Date(call.endMs);
-  const estimate =
-    catalog.estimate(call.servedModel, call.usage, at) ?? catalog.estimate(call.model, call.usage, at);
+  const estimate = catalogPrice(catalog, call, new Date(call.endMs));
   if (estimate)
     return { costNano: estimate.nanoUsd, costSource: A.COST_SOURCE_ESTIMATED, clientCostNano: sent.costNano };
   if (sent.costSource === A.COST_SOURCE_ESTIMATED) return sent;

@@ -4,9 +4,9 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   mergePrices,
   PRICE_SOURCE_URLS,
+  BUNDLED_PRICES,
   PriceCatalog,
-  pricesFromLiteLLM,
-  pricesFromOpenRouter,
+  pricesFromSource,
   PriceSourceError,
   type PriceSource,
   type PriceTable,
@@ -41,13 +41,15 @@ export async function runPriceSync(options: PriceSyncOptions): Promise<SyncResul
   } catch (error) {
     throw new PriceSourceError(`${options.source}: ${url} did not return JSON (${(error as Error).message})`);
   }
-  const current = options.source === 'openrouter' ? pricesFromOpenRouter(body) : pricesFromLiteLLM(body);
   const effectiveFrom = options.effectiveFrom ?? new Date().toISOString();
+  const { prices, match } = pricesFromSource(options.source, body, new Date(effectiveFrom));
+  // Compared with the bundled history too: a model first synced keeps its bundled prices before this one.
   const result = mergePrices(
     readHistory(options.out),
-    current,
+    prices,
     effectiveFrom,
     `${options.source}-${effectiveFrom.slice(0, 10)}`,
+    { base: BUNDLED_PRICES, ...(match ? { match } : {}) },
   );
   if (result.added.length || result.changed.length) {
     const tmp = `${options.out}.tmp-${process.pid}`;

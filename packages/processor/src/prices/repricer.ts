@@ -4,7 +4,7 @@
 // again (its adjustment's identity is taken), and a call left to reconciliation with the bill is left alone.
 import type { PriceCatalog } from '@genops/pricing';
 import type { CostEvent } from '../decode/cost-event.js';
-import { usageOf } from '../decode/ingest-pricing.js';
+import { catalogPrice, usageOf } from '../decode/ingest-pricing.js';
 import type { Script } from '../ledger/script.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import { eventFromRow } from '../ledger/event-columns.js';
@@ -91,10 +91,8 @@ export class Repricer {
       const calls = await this.ledger.read(unpricedCalls(cursor.ms, cursor.span, BATCH));
       if (!calls.length) return priced;
       const adjustments = calls.flatMap((call) => {
-        const at = new Date(call.eventTimeMs);
         const usage = usageOf(call);
-        const estimate =
-          catalog.estimate(call.servedModel, usage, at) ?? catalog.estimate(call.model, usage, at);
+        const estimate = catalogPrice(catalog, { ...call, usage }, new Date(call.eventTimeMs));
         return estimate ? [repricing(call, estimate.nanoUsd)] : [];
       });
       if (adjustments.length) {
