@@ -73,6 +73,7 @@ async function consumerRate(
 async function processorRate(brokers: string, topic: string, ledgerUrl: string): Promise<number> {
   const processor = await startProcessor(
     loadConfig({
+      GENOPS_PRICE_SYNC_SOURCE: 'off', // measured without a price fetch
       GENOPS_KAFKA_BROKERS: brokers,
       GENOPS_KAFKA_TOPIC: topic,
       GENOPS_KAFKA_GROUP: `bench-${Date.now()}`,

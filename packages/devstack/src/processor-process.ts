@@ -30,7 +30,13 @@ export class ProcessorProcess {
   async start(): Promise<void> {
     const cli = join(repoRoot(), 'packages', 'processor', 'dist', 'cli.js');
     const child = spawn(process.execPath, [cli, 'serve'], {
-      env: { ...process.env, ...this.env, GENOPS_HTTP_PORT: String(this.port) },
+      // No daily price fetch from the internet unless a test asks for one.
+      env: {
+        GENOPS_PRICE_SYNC_SOURCE: 'off',
+        ...process.env,
+        ...this.env,
+        GENOPS_HTTP_PORT: String(this.port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => this.output.push(d.toString()));

@@ -111,6 +111,7 @@ beforeAll(async () => {
   fake = await startFakeOpenRouter();
   processor = await startProcessor(
     loadConfig({
+      GENOPS_PRICE_SYNC_SOURCE: 'off', // no fetch from the internet in a test
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
       GENOPS_KAFKA_TOPIC: 'genops.cost-spans',
       GENOPS_KAFKA_DLQ_TOPIC: `foreign-dlq-${run}`,

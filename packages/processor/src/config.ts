@@ -1,4 +1,5 @@
 // The processor's configuration, from the environment (DESIGN.md "Commands"), validated at start-up.
+import { PRICE_SOURCES, type PriceSource } from '@genops/pricing';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { parseTokenEntry, readTokensFile, type AccessToken } from './http/access.js';
@@ -25,9 +26,9 @@ const Env = z.object({
   GENOPS_PRICES_WATCH_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
   GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
-  GENOPS_PRICES_FILE: z.string().optional(),
+  GENOPS_PRICES_FILE: z.string().min(1).default('genops-prices.json'),
   GENOPS_ATTRIBUTION_RULES_FILE: z.string().optional(),
-  GENOPS_PRICE_SYNC_SOURCE: z.enum(['openrouter', 'litellm']).optional(),
+  GENOPS_PRICE_SYNC_SOURCE: z.enum([...PRICE_SOURCES, 'off']).default('openrouter'),
   GENOPS_PRICE_SYNC_URL: z.string().url().optional(),
   GENOPS_PRICE_SYNC_INTERVAL_MS: z.coerce
     .number()
@@ -81,10 +82,10 @@ export interface ProcessorConfig {
   alertRetryMs: number;
   /** Who pays for spans that do not say (`service.name: checkout-*` → team payments). */
   attributionRulesFile?: string;
-  /** Price history laid over the bundled catalog (JSON or YAML); the sync appends to it. */
-  pricesFile?: string;
-  /** Sync `pricesFile` from this source on a schedule and reload the catalog when a price changed. */
-  priceSync?: { source: 'openrouter' | 'litellm'; url?: string; intervalMs: number };
+  /** Price history laid over the bundled catalog (JSON or YAML), read when it exists; the sync appends to it. */
+  pricesFile: string;
+  /** Sync `pricesFile` from this source on a schedule and reload the catalog when a price changed; off: unset. */
+  priceSync?: { source: PriceSource; url?: string; intervalMs: number };
   /** Reconciliation with OpenRouter's generation stats; on when GENOPS_OPENROUTER_API_KEY is set. */
   reconcile?: ReconcileConfig;
 }
@@ -130,10 +131,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `GENOPS_HTTP_HOST=${e.GENOPS_HTTP_HOST} is not loopback: set GENOPS_API_TOKENS (comma-separated bearer tokens) or GENOPS_API_TOKENS_FILE to listen beyond this machine`,
     );
   }
-  if (e.GENOPS_PRICE_SYNC_SOURCE && !e.GENOPS_PRICES_FILE)
-    throw new ConfigError(
-      'GENOPS_PRICE_SYNC_SOURCE is set: set GENOPS_PRICES_FILE too, the price history the sync appends to',
-    );
   return {
     kafkaBrokers: e.GENOPS_KAFKA_BROKERS.split(',')
       .map((b) => b.trim())
@@ -155,9 +152,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pricesWatchMs: e.GENOPS_PRICES_WATCH_MS,
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
     alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
-    ...(e.GENOPS_PRICES_FILE ? { pricesFile: e.GENOPS_PRICES_FILE } : {}),
+    pricesFile: e.GENOPS_PRICES_FILE,
     ...(e.GENOPS_ATTRIBUTION_RULES_FILE ? { attributionRulesFile: e.GENOPS_ATTRIBUTION_RULES_FILE } : {}),
-    ...(e.GENOPS_PRICE_SYNC_SOURCE
+    ...(e.GENOPS_PRICE_SYNC_SOURCE !== 'off'
       ? {
           priceSync: {
             source: e.GENOPS_PRICE_SYNC_SOURCE,

@@ -139,18 +139,21 @@ export async function startProcessor(
     config.reservationSweepMs,
     (m) => log.warn(m),
   );
-  const priceSync =
-    config.priceSync && config.pricesFile
-      ? new PriceSyncSchedule(prices, {
-          ...config.priceSync,
-          file: config.pricesFile,
-          onResult: (outcome, message) => {
-            metrics.priceSyncs.inc({ outcome });
-            if (outcome === 'failed') log.warn(message);
-            else log.info(message);
-          },
-        })
-      : undefined;
+  if (config.priceSync)
+    log.info(
+      `syncing prices from ${config.priceSync.source} at start and every ${config.priceSync.intervalMs / 3_600_000} h into ${config.pricesFile} (GENOPS_PRICE_SYNC_SOURCE=off turns it off)`,
+    );
+  const priceSync = config.priceSync
+    ? new PriceSyncSchedule(prices, {
+        ...config.priceSync,
+        file: config.pricesFile,
+        onResult: (outcome, message) => {
+          metrics.priceSyncs.inc({ outcome });
+          if (outcome === 'failed') log.warn(message);
+          else log.info(message);
+        },
+      })
+    : undefined;
   if (config.reconcile)
     log.info(
       `reconciling OpenRouter calls with ${config.reconcile.url}/generation: every estimated cost, ${config.reconcile.sampleRate * 100}% of reported ones, at most ${config.reconcile.ratePerSecond} lookups/s`,

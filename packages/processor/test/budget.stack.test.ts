@@ -14,6 +14,7 @@ beforeAll(async () => {
   const ledgerUrl = await freshDatabase(endpoints.postgresUrl);
   const config = () =>
     loadConfig({
+      GENOPS_PRICE_SYNC_SOURCE: 'off', // no fetch from the internet in a test
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
       GENOPS_KAFKA_TOPIC: `budget-${run}`,
       GENOPS_KAFKA_GROUP: `budget-${run}`,

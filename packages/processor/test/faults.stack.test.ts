@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, ProcessorProcess, startService, stopService } from '@genops/devstack';
+import { BUNDLED_PRICES } from '@genops/pricing';
 import { describe, expect, inject, it } from 'vitest';
 import { nanoToUsd } from '../src/index.js';
 import { createTopic, produce } from './support/kafka.js';
@@ -29,6 +30,44 @@ async function processorFor(run: string, ledgerUrl: string): Promise<ProcessorPr
 }
 
 describe('faults', () => {
+  describe('when the price source cannot be reached (offline, the default daily sync on)', () => {
+    it('starts on the bundled prices; the failed sync is a warning and a metric, never a crash', async () => {
+      const run = `offline-${Date.now().toString(36)}`;
+      await createTopic(endpoints.kafkaBrokers, run, 1);
+      const dir = mkdtempSync(join(tmpdir(), 'genops-offline-'));
+      const unreachable = `http://127.0.0.1:${await freePort()}/api/v1/models`; // nothing listens there
+      const processor = new ProcessorProcess(await freePort(), {
+        GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
+        GENOPS_KAFKA_TOPIC: run,
+        GENOPS_KAFKA_GROUP: run,
+        GENOPS_KAFKA_DLQ_TOPIC: `${run}.dlq`,
+        GENOPS_LEDGER_URL: `sqlite:${join(dir, 'ledger.db')}`,
+        GENOPS_PRICE_SYNC_SOURCE: 'openrouter',
+        GENOPS_PRICE_SYNC_URL: unreachable,
+        GENOPS_PRICES_FILE: join(dir, 'prices.json'),
+      });
+      await processor.start();
+      try {
+        const failed = await until(
+          'the start-up sync to fail',
+          async () => {
+            const metrics = await (await fetch(`${processor.url}/metrics`)).text();
+            return /^genops_processor_price_syncs_total\{outcome="failed"\} (\d+)$/m.exec(metrics)?.[1];
+          },
+          (n) => n === '1',
+          30_000,
+        );
+        expect(failed).toBe('1');
+        expect(processor.output.join('')).toContain(`price sync from openrouter failed`);
+        const prices = (await (await fetch(`${processor.url}/v1/prices`)).json()) as { version: string };
+        expect(prices.version).toBe(BUNDLED_PRICES.version);
+        expect((await fetch(`${processor.url}/readyz`)).status).toBe(200);
+      } finally {
+        await processor.stop();
+      }
+    }, 120_000);
+  });
+
   describe('when PostgreSQL restarts mid-stream', () => {
     it('recovers by itself, with exact totals', async () => {
       const run = `pg-restart-${Date.now().toString(36)}`;

@@ -367,7 +367,19 @@ describe('loadConfig', () => {
       alertRetryMs: 2000,
       decisionLogSize: 2000,
       pricesWatchMs: 5000,
+      // Current by default: OpenRouter's public listing synced daily into a price history beside the ledger.
+      pricesFile: 'genops-prices.json',
+      priceSync: { source: 'openrouter', intervalMs: 86_400_000 },
     });
+  });
+
+  it('turns the price sync off with one variable, and names a source it does not know', () => {
+    expect(loadConfig({ GENOPS_PRICE_SYNC_SOURCE: 'off' }).priceSync).toBeUndefined();
+    expect(loadConfig({ GENOPS_PRICE_SYNC_SOURCE: 'genai-prices' }).priceSync).toEqual({
+      source: 'genai-prices',
+      intervalMs: 86_400_000,
+    });
+    expect(() => loadConfig({ GENOPS_PRICE_SYNC_SOURCE: 'helicone' })).toThrow(/^GENOPS_PRICE_SYNC_SOURCE: /);
   });
 
   it('turns reconciliation on with an OpenRouter key, with defaults, and names a bad setting', () => {

@@ -56,6 +56,7 @@ beforeAll(async () => {
   ]);
   processor = await startProcessor(
     loadConfig({
+      GENOPS_PRICE_SYNC_SOURCE: 'off', // no fetch from the internet in a test
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
       GENOPS_KAFKA_TOPIC: topic,
       GENOPS_KAFKA_DLQ_TOPIC: dlqTopic,
@@ -239,6 +240,7 @@ describe('processor (real Kafka)', () => {
       await createTopic(endpoints.kafkaBrokers, corpusTopic, 1);
       const second = await startProcessor(
         loadConfig({
+          GENOPS_PRICE_SYNC_SOURCE: 'off', // no fetch from the internet in a test
           GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
           GENOPS_KAFKA_TOPIC: corpusTopic,
           GENOPS_KAFKA_DLQ_TOPIC: dlqTopic,

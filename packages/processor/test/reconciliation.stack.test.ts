@@ -40,6 +40,7 @@ beforeAll(async () => {
   );
   processor = await startProcessor(
     loadConfig({
+      GENOPS_PRICE_SYNC_SOURCE: 'off', // no fetch from the internet in a test
       GENOPS_KAFKA_BROKERS: endpoints.kafkaBrokers,
       GENOPS_KAFKA_TOPIC: topic,
       GENOPS_KAFKA_DLQ_TOPIC: `${topic}.dlq`,

@@ -48,6 +48,7 @@ export async function startDemoPipeline(options: DemoPipelineOptions): Promise<D
     const run = Date.now();
     const processor = await startProcessor(
       loadConfig({
+        GENOPS_PRICE_SYNC_SOURCE: 'off', // the demo runs on this machine: no price fetch from the internet
         GENOPS_BUDGETS_FILE: budgetsFile,
         GENOPS_KAFKA_BROKERS: options.endpoints.kafkaBrokers,
         GENOPS_KAFKA_GROUP: `genops-demo-${run}`,
