@@ -29,11 +29,13 @@ WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/package.json ./
 COPY --from=build /app/packages packages
+# The price history the daily sync appends to (a volume in compose, an emptyDir in the Helm chart).
+RUN mkdir -p /var/lib/genops && chown node:node /var/lib/genops
 USER node
 
 FROM runtime AS processor
 # Listens beyond loopback only with GENOPS_API_TOKENS set (the processor refuses otherwise).
-ENV GENOPS_HTTP_HOST=0.0.0.0 GENOPS_HTTP_PORT=8080
+ENV GENOPS_HTTP_HOST=0.0.0.0 GENOPS_HTTP_PORT=8080 GENOPS_PRICES_FILE=/var/lib/genops/prices.json
 EXPOSE 8080
 # The same probe as docker-compose.yml's (ready: ledger reachable, consumer running).
 HEALTHCHECK --interval=10s --timeout=5s --retries=12 --start-period=10s \

@@ -241,6 +241,10 @@ describe('docker-compose.yml', () => {
     expect(config.ledgerUrl).toBe(`postgres://genops:${envExample.POSTGRES_PASSWORD}@postgres:5432/genops`);
     const mounted = services.processor!.volumes!.find((v) => v.endsWith(':/etc/genops/budgets.yaml:ro'));
     expect(mounted).toBe('./deploy/genops/budgets.yaml:/etc/genops/budgets.yaml:ro');
+    // Prices synced daily from OpenRouter into the image's /var/lib/genops, kept on a volume.
+    expect(config.priceSync).toEqual({ source: 'openrouter', intervalMs: 86_400_000 });
+    expect(services.processor!.volumes).toContain('processor-prices:/var/lib/genops');
+    expect(read('Dockerfile')).toContain('GENOPS_PRICES_FILE=/var/lib/genops/prices.json');
   });
 
   it('loads the shipped rules and dashboards into Prometheus and Grafana', () => {
