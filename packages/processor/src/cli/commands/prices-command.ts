@@ -1,6 +1,6 @@
-// `genops prices sync`: append today's prices from OpenRouter or LiteLLM to a price history file.
+// `genops prices sync`: append today's prices from OpenRouter, LiteLLM or genai-prices to a price history file.
 import { Command, InvalidArgumentError } from 'commander';
-import type { PriceSource } from '@genops/pricing';
+import { PRICE_SOURCES, type PriceSource } from '@genops/pricing';
 import { describeSync, runPriceSync } from '../../prices/price-sync-job.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -9,11 +9,11 @@ export function addPricesCommand(program: Command, ctx: CliContext): void {
   pricesCommand
     .command('sync')
     .description(
-      "append today's prices from OpenRouter or LiteLLM to a price history file, only where a price changed",
+      "append today's prices from OpenRouter, LiteLLM or genai-prices to a price history file, only where a price changed",
     )
-    .requiredOption('--source <source>', 'openrouter | litellm', (value: string) => {
-      if (value !== 'openrouter' && value !== 'litellm')
-        throw new InvalidArgumentError('--source: openrouter or litellm');
+    .requiredOption('--source <source>', PRICE_SOURCES.join(' | '), (value: string) => {
+      if (!(PRICE_SOURCES as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`--source: one of ${PRICE_SOURCES.join(', ')}`);
       return value;
     })
     .option(
