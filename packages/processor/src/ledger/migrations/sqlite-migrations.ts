@@ -1,0 +1,137 @@
+// The SQLite ledger's schema migrations, frozen: literal SQL, version N at index N-1. A released migration is never
+// edited — a change is a new one appended here and in the other dialect's file — and none is built from constants
+// the code uses today (a column added to the event would otherwise rewrite version 1). The schema they make is
+// checked against test/ledger/fixtures/schema-sqlite.txt.
+
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1. Cost events, identified by (trace, span), and their hourly rollup by every report dimension.
+  `CREATE TABLE cost_events (
+      trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time INTEGER NOT NULL,
+      team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
+      environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+      model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
+      cost_nano INTEGER NOT NULL, cost_source TEXT NOT NULL, input_tokens INTEGER NOT NULL,
+      output_tokens INTEGER NOT NULL, is_error INTEGER NOT NULL, duration_ms REAL NOT NULL,
+      reservation_id TEXT NOT NULL,
+      PRIMARY KEY (trace_id, span_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX cost_events_time ON cost_events (event_time);
+    CREATE TABLE cost_rollup_hourly (
+      hour INTEGER NOT NULL, team TEXT NOT NULL, project TEXT NOT NULL, feature TEXT NOT NULL, environment TEXT NOT NULL, model TEXT NOT NULL, served_provider TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+      cost_nano INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL,
+      input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+      PRIMARY KEY (hour, team, project, feature, environment, model, served_provider, cost_center, experiment, variant)
+    ) WITHOUT ROWID;`,
+  // 2. Budgets, and the reservations admission holds against them.
+  `CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
+    CREATE TABLE budgets (team TEXT PRIMARY KEY, spec TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+    CREATE TABLE reservations (
+      id TEXT PRIMARY KEY, team TEXT NOT NULL, amount_nano INTEGER NOT NULL,
+      created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, status TEXT NOT NULL
+    );
+    CREATE INDEX reservations_team ON reservations (team, status, expires_ms);`,
+  // 3. Budget alerts fired, once per team, period and alert.
+  `CREATE TABLE budget_alerts_fired (
+      team TEXT NOT NULL, period_start INTEGER NOT NULL, alert_key TEXT NOT NULL, fired_ms INTEGER NOT NULL,
+      PRIMARY KEY (team, period_start, alert_key)
+    );`,
+  // 4. Counters for O(1) admission (budget-counters.ts). Bounds 0/0 match no period, so the first admission after the
+  // upgrade counts each budget from the raw rows. Reservations that left the live state are dropped.
+  `ALTER TABLE budgets ADD COLUMN period_start INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE budgets ADD COLUMN period_end INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE budgets ADD COLUMN window_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE budgets ADD COLUMN limit_nano INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE budgets ADD COLUMN hard INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE budgets ADD COLUMN spent_nano INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE budgets ADD COLUMN reserved_nano INTEGER NOT NULL DEFAULT 0;
+    DELETE FROM reservations WHERE status <> 'active';
+    CREATE INDEX reservations_expiry ON reservations (expires_ms);`,
+  // 5. SQLite: events in a rowid table, stored in arrival (≈ time) order, with the identity as a unique index. Keyed
+  // on random trace ids, the WITHOUT ROWID table split and moved whole rows on every insert; time-range scans now
+  // read neighbouring rows.
+  `CREATE TABLE cost_events_v5 (
+    trace_id TEXT NOT NULL, span_id TEXT NOT NULL, event_time INTEGER NOT NULL,
+    team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL,
+    environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+    model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL,
+    cost_nano INTEGER NOT NULL, cost_source TEXT NOT NULL, input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL, is_error INTEGER NOT NULL, duration_ms REAL NOT NULL,
+    reservation_id TEXT NOT NULL
+      );
+      INSERT INTO cost_events_v5 SELECT * FROM cost_events ORDER BY event_time;
+      DROP TABLE cost_events;
+      ALTER TABLE cost_events_v5 RENAME TO cost_events;
+      CREATE UNIQUE INDEX cost_events_identity ON cost_events (trace_id, span_id);
+      CREATE INDEX cost_events_time ON cost_events (event_time);
+      CREATE INDEX cost_events_team_time ON cost_events (team, event_time);`,
+  // 6. Who manages a budget: '' through the API, or the path of the budgets file that declares it.
+  `ALTER TABLE budgets ADD COLUMN managed_by TEXT NOT NULL DEFAULT '';`,
+  // 7. Budget alerts to deliver, one row per alert and sink, written with the decision that fired the alert and deleted
+  // only once delivered: a crash in between loses nothing.
+  `CREATE TABLE budget_alert_outbox (
+      id TEXT NOT NULL, sink TEXT NOT NULL, alert TEXT NOT NULL, created_ms INTEGER NOT NULL,
+      attempts INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL, last_error TEXT NOT NULL,
+      PRIMARY KEY (id, sink)
+    );
+    CREATE INDEX budget_alert_outbox_due ON budget_alert_outbox (next_attempt_ms);`,
+  // 8. The part of each cost the model provider billed (OpenRouter BYOK: on the caller's own key).
+  `ALTER TABLE cost_events ADD COLUMN upstream_nano INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_rollup_hourly ADD COLUMN upstream_nano INTEGER NOT NULL DEFAULT 0;`,
+  // 9. Reconciliation with the provider's bill (reconcile/reconciler.ts): calls keep their OpenRouter generation id;
+  // adjustments are rows of their own; the queue holds each call to check, written with the call.
+  `ALTER TABLE cost_events ADD COLUMN generation_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cost_events ADD COLUMN is_adjustment INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE reconciliations (
+      generation_id TEXT PRIMARY KEY, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+      event_time INTEGER NOT NULL, model TEXT NOT NULL, cost_source TEXT NOT NULL,
+      recorded_nano INTEGER NOT NULL, recorded_upstream_nano INTEGER NOT NULL,
+      status TEXT NOT NULL, attempts INTEGER NOT NULL, created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL,
+      billed_nano INTEGER NOT NULL, billed_upstream_nano INTEGER NOT NULL, billed_provider TEXT NOT NULL,
+      reconciled_ms INTEGER NOT NULL, last_error TEXT NOT NULL
+    );
+    CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
+    CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
+  // 10. The console: the model of each reservation in flight, whether OpenRouter fell back for a call, and where each
+  // fired alert was to go and went. The price authority: what the service recorded for a call the processor priced
+  // itself (-1: the processor kept the service's cost), the name the client sent for a model the catalog knows under
+  // another id, the whole usage (to price an unpriced call exactly once a price arrives), and the unpriced calls
+  // counted in events and rollups (a re-pricing adjustment counts -1).
+  `ALTER TABLE reservations ADD COLUMN model TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cost_events ADD COLUMN is_fallback INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN client_cost_nano INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE cost_events ADD COLUMN model_name TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cost_events ADD COLUMN cache_read_tokens INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN service_tier TEXT NOT NULL DEFAULT '';
+    ALTER TABLE cost_events ADD COLUMN unpriced_requests INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_events ADD COLUMN unpriced_tokens INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_rollup_hourly ADD COLUMN unpriced_requests INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cost_rollup_hourly ADD COLUMN unpriced_tokens INTEGER NOT NULL DEFAULT 0;
+    UPDATE cost_events SET unpriced_requests = 1, unpriced_tokens = input_tokens + output_tokens
+      WHERE cost_source = 'unknown' AND is_adjustment = 0;
+    UPDATE cost_rollup_hourly SET
+      unpriced_requests = (SELECT COUNT(*) FROM cost_events e WHERE e.unpriced_requests = 1
+        AND e.event_time >= cost_rollup_hourly.hour * 3600000 AND e.event_time < (cost_rollup_hourly.hour + 1) * 3600000
+        AND e.team = cost_rollup_hourly.team AND e.project = cost_rollup_hourly.project
+        AND e.feature = cost_rollup_hourly.feature AND e.environment = cost_rollup_hourly.environment
+        AND e.model = cost_rollup_hourly.model AND e.served_provider = cost_rollup_hourly.served_provider
+        AND e.cost_center = cost_rollup_hourly.cost_center AND e.experiment = cost_rollup_hourly.experiment
+        AND e.variant = cost_rollup_hourly.variant),
+      unpriced_tokens = (SELECT COALESCE(SUM(e.unpriced_tokens), 0) FROM cost_events e WHERE e.unpriced_requests = 1
+        AND e.event_time >= cost_rollup_hourly.hour * 3600000 AND e.event_time < (cost_rollup_hourly.hour + 1) * 3600000
+        AND e.team = cost_rollup_hourly.team AND e.project = cost_rollup_hourly.project
+        AND e.feature = cost_rollup_hourly.feature AND e.environment = cost_rollup_hourly.environment
+        AND e.model = cost_rollup_hourly.model AND e.served_provider = cost_rollup_hourly.served_provider
+        AND e.cost_center = cost_rollup_hourly.cost_center AND e.experiment = cost_rollup_hourly.experiment
+        AND e.variant = cost_rollup_hourly.variant)
+      WHERE hour IN (SELECT DISTINCT event_time / 3600000 FROM cost_events WHERE unpriced_requests = 1);
+    CREATE INDEX cost_events_unpriced ON cost_events (event_time) WHERE unpriced_requests = 1;
+    ALTER TABLE budget_alerts_fired ADD COLUMN alert_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE budget_alerts_fired ADD COLUMN sinks TEXT NOT NULL DEFAULT '';
+    ALTER TABLE budget_alerts_fired ADD COLUMN delivered TEXT NOT NULL DEFAULT '';
+    CREATE INDEX budget_alerts_fired_id ON budget_alerts_fired (alert_id);
+    CREATE INDEX reservations_created ON reservations (created_ms);`,
+];
