@@ -8,6 +8,7 @@ WORKDIR /app
 # better-sqlite3 compiles from source (python3, make, g++ are in the full bookworm image).
 COPY package.json package-lock.json ./
 COPY packages/semconv/package.json packages/semconv/
+COPY packages/fakes/package.json packages/fakes/
 COPY packages/pricing/package.json packages/pricing/
 COPY packages/setup/package.json packages/setup/
 COPY packages/instrumentation/package.json packages/instrumentation/
@@ -46,7 +47,7 @@ CMD ["serve"]
 FROM runtime AS fake-openrouter
 ENV FAKE_OPENROUTER_HOST=0.0.0.0 FAKE_OPENROUTER_PORT=8090
 EXPOSE 8090
-CMD ["node", "packages/devstack/dist/fakes/fake-openrouter-main.js"]
+CMD ["node", "packages/devstack/dist/demo/fake-openrouter-main.js"]
 
 FROM runtime AS example
 COPY examples examples

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as devstack from '@genops/devstack';
+import { startFakeOpenRouter } from '@genops/fakes';
 import { BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
 import { percentile } from '@genops/processor';
 import Database from 'better-sqlite3';
@@ -80,7 +81,7 @@ async function measure(
 
 /** Per-call latency of an instrumented openai call against a local fake LLM, with and without the guard. */
 async function guardOverhead(processorUrl: string): Promise<void> {
-  const fake = await devstack.startFakeOpenRouter();
+  const fake = await startFakeOpenRouter();
   const make = (guard?: BudgetGuard) =>
     instrumentOpenAI(new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 }), {
       provider: 'openrouter',

@@ -1,14 +1,5 @@
-export { startFakeOpenRouter, fakeCost, fakeUsage } from './fakes/fake-openrouter.js';
-export { startFakeAnthropic } from './fakes/fake-anthropic.js';
-export type { FakeAnthropic } from './fakes/fake-anthropic.js';
-export type {
-  FakeOpenRouter,
-  FakeOpenRouterOptions,
-  FakePrice,
-  RecordedRequest,
-} from './fakes/fake-openrouter.js';
-export type { HoneycombRecord, DatadogRecord, LangfuseRecord } from './fakes/saas-intake.js';
-export type { DatadogMetric } from './fakes/datadog-payload.js';
+// The local stack: installs and runs Kafka, the GenOps collector, Jaeger, Prometheus and PostgreSQL (and `genops
+// serve` as a child process) for tests and the demo. The fake SaaS endpoints are @genops/fakes.
 export {
   up,
   down,

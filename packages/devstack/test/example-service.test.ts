@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, repoRoot, startFakeOpenRouter, type FakeOpenRouter } from '../src/index.js';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
+import { freePort, repoRoot } from '../src/index.js';
 import { DEMO_FAKE_OPENROUTER } from '../src/demo/scenario.js';
 import { waitFor } from './support/stack-clients.js';
 

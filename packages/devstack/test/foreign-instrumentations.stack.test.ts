@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, startProcessor, type RunningProcessor } from '@genops/processor';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../src/index.js';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 
 const exec = promisify(execFile);
 const { endpoints } = inject('stack');

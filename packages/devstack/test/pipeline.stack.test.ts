@@ -13,7 +13,7 @@ import {
   FAKE_LANGFUSE_SECRET_KEY,
   startFakeOpenRouter,
 } from '../src/index.js';
-import type { FakeOpenRouter, LangfuseRecord } from '../src/index.js';
+import type { FakeOpenRouter, LangfuseRecord } from '@genops/fakes';
 import {
   attr,
   consumeSpans,

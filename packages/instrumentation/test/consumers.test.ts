@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exec = promisify(execFile);

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot, startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BudgetService,
@@ -139,7 +139,7 @@ describe('reconciliation API and CLI', () => {
   });
 
   it('prints the same through `genops reconcile`, and again from the report alone', async () => {
-    const cli = join(repoRoot(), 'packages', 'processor', 'dist', 'cli.js');
+    const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
     const env = { ...process.env, GENOPS_URL: url(''), GENOPS_TOKEN: 'admin-secret' };
     const { stdout } = await execFileAsync(
       process.execPath,

@@ -9,7 +9,7 @@ import {
   startFakeOpenRouter,
   type FakeOpenRouter,
   type FakeOpenRouterOptions,
-} from '@genops/devstack';
+} from '@genops/fakes';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildCostReport,

@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, startProcessor, type RunningProcessor } from '../src/index.js';
 import { createTopic, produce } from './support/kafka.js';

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { setupGenOps, type GenOpsHandle } from '@genops/setup';
 import { loadConfig, startProcessor, type RunningProcessor } from '@genops/processor';
 import type { StackEndpoints } from '../endpoints.js';
-import { startFakeOpenRouter, type FakeOpenRouter } from '../fakes/fake-openrouter.js';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import { registerProcessorTarget, unregisterProcessorTarget } from '../services/telemetry.js';
 import { DEMO_BUDGETS_YAML, DEMO_FAKE_OPENROUTER } from './scenario.js';
 

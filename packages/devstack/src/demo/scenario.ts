@@ -1,6 +1,6 @@
 // The demo's world, shared with the dashboards contract test: what the fake OpenRouter serves and charges, and
 // the teams' budgets.
-import type { FakeOpenRouterOptions } from '../fakes/fake-openrouter.js';
+import type { FakeOpenRouterOptions } from '@genops/fakes';
 
 export const DEMO_FAKE_OPENROUTER: FakeOpenRouterOptions = {
   providers: {

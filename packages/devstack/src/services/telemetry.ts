@@ -191,7 +191,7 @@ export function prometheusSpec(
 
 export function saasIntakeSpec(stateDir: string, p: StackPorts): ServiceSpec {
   // Always the compiled entry point, also when this module runs from source (vitest).
-  const main = join(repoRoot(), 'packages', 'devstack', 'dist', 'fakes', 'saas-intake-main.js');
+  const main = join(repoRoot(), 'packages', 'fakes', 'dist', 'saas-intake-main.js');
   return {
     name: 'saas-intake',
     command: process.execPath,

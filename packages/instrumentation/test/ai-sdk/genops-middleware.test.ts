@@ -7,7 +7,7 @@ import {
   startFakeOpenRouter,
   type FakeAnthropic,
   type FakeOpenRouter,
-} from '@genops/devstack';
+} from '@genops/fakes';
 import { generateObject, generateText, jsonSchema, streamText, wrapLanguageModel } from 'ai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

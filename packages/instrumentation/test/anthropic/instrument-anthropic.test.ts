@@ -1,7 +1,7 @@
 // instrumentAnthropic with the real @anthropic-ai/sdk against a local fake speaking Anthropic's JSON and SSE.
 import Anthropic from '@anthropic-ai/sdk';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { startFakeAnthropic, type FakeAnthropic } from '@genops/devstack';
+import { startFakeAnthropic, type FakeAnthropic } from '@genops/fakes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   anthropicCatalogModel,

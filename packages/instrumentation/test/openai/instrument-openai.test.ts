@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/devstack';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentOpenAI, semconv as A, withGenOps } from '../../src/index.js';

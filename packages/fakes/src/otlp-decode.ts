@@ -1,7 +1,9 @@
 // Decodes OTLP protobuf requests with protobufjs and the message definitions in assets/otlp/otlp.proto.
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { assetsDir } from '../paths.js';
+
+/** The package's assets/otlp/otlp.proto, beside src/ and dist/. */
+const PROTO = fileURLToPath(new URL('../assets/otlp/otlp.proto', import.meta.url));
 
 interface Codec {
   decode(bytes: Uint8Array): unknown;
@@ -11,7 +13,7 @@ interface Codec {
 let root: protobuf.Root | undefined;
 
 function codec(name: string): Codec {
-  root ??= protobuf.loadSync(join(assetsDir(), 'otlp', 'otlp.proto'));
+  root ??= protobuf.loadSync(PROTO);
   return root.lookupType(`opentelemetry.proto.${name}`) as unknown as Codec;
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs the fake OpenRouter (the demo's models, providers and prices) as a standalone server, for
 // docker-compose without an OpenRouter key. FAKE_OPENROUTER_PORT (default 8090), FAKE_OPENROUTER_HOST.
-import { DEMO_FAKE_OPENROUTER } from '../demo/scenario.js';
-import { startFakeOpenRouter } from './fake-openrouter.js';
+import { startFakeOpenRouter } from '@genops/fakes';
+import { DEMO_FAKE_OPENROUTER } from './scenario.js';
 
 const fake = await startFakeOpenRouter({
   ...DEMO_FAKE_OPENROUTER,
