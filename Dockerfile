@@ -15,6 +15,8 @@ COPY packages/instrumentation/package.json packages/instrumentation/
 COPY packages/processor/package.json packages/processor/
 COPY packages/console/package.json packages/console/
 COPY packages/devstack/package.json packages/devstack/
+COPY packages/demo/package.json packages/demo/
+COPY packages/system-tests/package.json packages/system-tests/
 COPY packages/bench/package.json packages/bench/
 COPY packages/devstack/bin packages/devstack/bin
 COPY packages/processor/bin packages/processor/bin
@@ -47,7 +49,7 @@ CMD ["serve"]
 FROM runtime AS fake-openrouter
 ENV FAKE_OPENROUTER_HOST=0.0.0.0 FAKE_OPENROUTER_PORT=8090
 EXPOSE 8090
-CMD ["node", "packages/devstack/dist/demo/fake-openrouter-main.js"]
+CMD ["node", "packages/demo/dist/fake-openrouter-main.js"]
 
 FROM runtime AS example
 COPY examples examples

@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` needs nothing but Node; `stack` runs against the real local stack (Kafka, collector,
-// Jaeger, Prometheus, PostgreSQL), which its global setup brings up once for the run; `compose` runs the shipped
-// docker-compose.yml on a Docker engine it starts itself, once the others are done.
+// Four projects: `unit` needs nothing but Node and installs nothing; `tools` runs what users run on the shipped
+// files (promtool, amtool: built into the cache by its global setup); `stack` runs against the real local stack
+// (Kafka, collector, Jaeger, Prometheus, PostgreSQL), which its global setup brings up once for the run; `compose`
+// runs the shipped docker-compose.yml on a Docker engine it starts itself, once the others are done.
 export default defineConfig({
   test: {
     projects: [
@@ -10,10 +11,19 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
-          exclude: ['**/*.stack.test.ts', '**/*.compose.test.ts', '**/node_modules/**'],
-          globalSetup: ['packages/devstack/test/system-setup.ts'],
+          exclude: ['**/*.stack.test.ts', '**/*.compose.test.ts', '**/*.tools.test.ts', '**/node_modules/**'],
           sequence: { groupOrder: 0 },
           testTimeout: 20_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'tools',
+          include: ['packages/*/test/**/*.tools.test.ts'],
+          globalSetup: ['packages/devstack/test/system-setup.ts'],
+          sequence: { groupOrder: 0 },
+          testTimeout: 60_000,
           hookTimeout: 600_000,
         },
       },

@@ -50,3 +50,10 @@ export { STACK_TOPICS } from './services/kafka.js';
 export { defaultStateDir, repoRoot, cacheDir } from './paths.js';
 export { stderrProgress } from './progress.js';
 export { ProcessorProcess, freePort } from './processor-process.js';
+export {
+  COMPOSE_VERSION,
+  ensureComposePlugin,
+  ensureLocalImages,
+  startDockerDaemon,
+} from './compose/docker.js';
+export type { DockerRun } from './compose/docker.js';

@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
-import { freePort, repoRoot } from '../src/index.js';
-import { DEMO_FAKE_OPENROUTER } from '../src/demo/scenario.js';
+import { freePort, repoRoot } from '@genops/devstack';
+import { DEMO_FAKE_OPENROUTER } from '@genops/demo';
 import { waitFor } from './support/stack-clients.js';
 
 let fake: FakeOpenRouter;

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { setupGenOps, type GenOpsHandle } from '@genops/setup';
 import { loadConfig, startProcessor, type RunningProcessor } from '@genops/processor';
-import type { StackEndpoints } from '../endpoints.js';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
-import { registerProcessorTarget, unregisterProcessorTarget } from '../services/telemetry.js';
+import { registerProcessorTarget, unregisterProcessorTarget, type StackEndpoints } from '@genops/devstack';
 import { DEMO_BUDGETS_YAML, DEMO_FAKE_OPENROUTER } from './scenario.js';
 
 export interface DemoPipelineOptions {

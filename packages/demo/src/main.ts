@@ -14,9 +14,7 @@ import {
   type CostReport,
   type ProviderReportRow,
 } from '@genops/processor';
-import { repoRoot } from '../paths.js';
-import { stderrProgress } from '../progress.js';
-import { down, up } from '../stack.js';
+import { down, repoRoot, stderrProgress, up } from '@genops/devstack';
 import { startDemoPipeline } from './demo-pipeline.js';
 import { DEMO_PLAN, runTraffic } from './traffic.js';
 

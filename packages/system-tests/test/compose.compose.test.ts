@@ -8,13 +8,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureComposePlugin,
-  ensureLocalImages,
-  startDockerDaemon,
-  type DockerRun,
-} from '../src/compose/docker.js';
-import { repoRoot, stderrProgress } from '../src/index.js';
+import { ensureComposePlugin, ensureLocalImages, startDockerDaemon, type DockerRun } from '@genops/devstack';
+import { repoRoot, stderrProgress } from '@genops/devstack';
 
 const root = repoRoot();
 const PROJECT = 'genops';

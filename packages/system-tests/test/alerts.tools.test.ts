@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ALERTMANAGER_VERSION, PROMETHEUS_VERSION, repoRoot } from '../src/index.js';
+import { ALERTMANAGER_VERSION, PROMETHEUS_VERSION, repoRoot } from '@genops/devstack';
 
 const alertsDir = join(repoRoot(), 'alerts');
 const ruleFiles = readdirSync(alertsDir).filter((f) => f.endsWith('.rules.yml'));

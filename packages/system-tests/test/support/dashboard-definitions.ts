@@ -2,7 +2,7 @@
 // PromQL expression of every Grafana panel, every Datadog metric query, every Honeycomb query spec.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../src/index.js';
+import { repoRoot } from '@genops/devstack';
 
 export const dashboardsDir = join(repoRoot(), 'dashboards');
 const readJson = (...path: string[]) =>

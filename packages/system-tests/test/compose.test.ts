@@ -8,7 +8,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '@genops/processor';
-import { repoRoot } from '../src/index.js';
+import { repoRoot } from '@genops/devstack';
 
 const root = repoRoot();
 const read = (path: string) => readFileSync(join(root, path), 'utf8');

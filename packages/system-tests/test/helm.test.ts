@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureKubernetesTools, repoRoot, stderrProgress, type KubernetesTools } from '../src/index.js';
+import { ensureKubernetesTools, repoRoot, stderrProgress, type KubernetesTools } from '@genops/devstack';
 
 const root = repoRoot();
 const chart = join(root, 'deploy', 'helm', 'genops');

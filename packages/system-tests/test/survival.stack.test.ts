@@ -4,7 +4,7 @@ import { trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trackLLMCall } from '@genops/instrumentation';
 import { setupGenOps, type GenOpsHandle } from '@genops/setup';
-import { readState, startService, stopService } from '../src/index.js';
+import { readState, startService, stopService } from '@genops/devstack';
 import { attr, consumeSpans } from './support/stack-clients.js';
 
 const { endpoints, stateDir } = inject('stack');

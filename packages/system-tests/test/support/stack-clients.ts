@@ -1,6 +1,6 @@
 // Small clients for asserting on the real stack: PromQL, Jaeger's query API, the SaaS fakes, Kafka.
 import { Kafka, logLevel } from 'kafkajs';
-import type { DatadogRecord, HoneycombRecord } from '../../src/index.js';
+import type { DatadogRecord, HoneycombRecord } from '@genops/fakes';
 
 export async function waitFor<T>(
   what: string,

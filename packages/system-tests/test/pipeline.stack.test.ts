@@ -11,9 +11,8 @@ import {
   FAKE_HONEYCOMB_METRICS_DATASET,
   FAKE_LANGFUSE_PUBLIC_KEY,
   FAKE_LANGFUSE_SECRET_KEY,
-  startFakeOpenRouter,
-} from '../src/index.js';
-import type { FakeOpenRouter, LangfuseRecord } from '@genops/fakes';
+} from '@genops/devstack';
+import { startFakeOpenRouter, type FakeOpenRouter, type LangfuseRecord } from '@genops/fakes';
 import {
   attr,
   consumeSpans,

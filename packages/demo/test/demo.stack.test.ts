@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/index.js';
-import { DEMO_PLAN } from '../src/demo/traffic.js';
+import { repoRoot } from '@genops/devstack';
+import { DEMO_PLAN } from '../src/traffic.js';
 
 describe('npm run demo', () => {
   it('prints the report, the provider comparison, budget status with growth blocked and the reconciliation, then exits 0', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { collectorBinaryPath, collectorEnv, repoRoot } from '../src/index.js';
+import { collectorBinaryPath, collectorEnv, repoRoot } from '@genops/devstack';
 
 const { stateDir } = inject('stack');
 const collectorDir = join(repoRoot(), 'collector');

@@ -5,9 +5,10 @@
 // Renaming a metric or attribute in the instrumentation breaks this test.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PROMETHEUS_VERSION, type DatadogMetric } from '../src/index.js';
-import { startDemoPipeline, type DemoPipeline } from '../src/demo/demo-pipeline.js';
-import { DEMO_PLAN, runTraffic, type TrafficResult } from '../src/demo/traffic.js';
+import { PROMETHEUS_VERSION } from '@genops/devstack';
+import type { DatadogMetric } from '@genops/fakes';
+import { startDemoPipeline, type DemoPipeline } from '@genops/demo';
+import { DEMO_PLAN, runTraffic, type TrafficResult } from '@genops/demo';
 import {
   datadogQueryStrings,
   datadogTemplatePrefixes,
