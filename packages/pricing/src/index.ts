@@ -3,6 +3,7 @@ export {
   PriceCatalog,
   PriceTableError,
   costNanoUsd,
+  NANO_PER_USD,
   nanoUsdToUsd,
   tokenPricesFor,
   usdToNanoUsd,

@@ -19,7 +19,8 @@ export type {
 } from './price-types.js';
 import type { CostEstimate, ModelPrice, PriceTable, TokenPrices, TokenUsage } from './price-types.js';
 
-const NANO_PER_USD = 1_000_000_000n;
+/** nano-USD in one USD. */
+export const NANO_PER_USD = 1_000_000_000n;
 const TOKENS_PER_PRICE_UNIT = 1_000_000n;
 
 /** USD per million tokens → nano-USD per million tokens, exactly (prices have at most 9 decimals). */

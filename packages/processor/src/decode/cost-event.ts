@@ -95,11 +95,5 @@ export type TimeDimension = (typeof TIME_DIMENSIONS)[number];
 export const isTimeDimension = (d: Dimension): d is TimeDimension =>
   (TIME_DIMENSIONS as readonly string[]).includes(d);
 
-export const NANO_PER_USD = 1_000_000_000n;
-
-/** nano-USD → USD for the API (exact for any realistic total below 2^53 nano-USD ≈ 9M USD per figure). */
-export function nanoToUsd(nano: bigint): number {
-  const whole = nano / NANO_PER_USD;
-  const frac = nano % NANO_PER_USD;
-  return Number(whole) + Number(frac) / 1e9;
-}
+/** nano-USD ↔ USD: one definition, in @genops/pricing. */
+export { NANO_PER_USD, nanoUsdToUsd as nanoToUsd } from '@genops/pricing';

@@ -1,53 +1,78 @@
-// The cost event as the ledger stores it: its columns in insert order, how each is read from an event, and the
-// event read back from a row.
-import { USAGE_DETAIL_COUNTS, type CostEvent, type UsageDetail } from '../decode/cost-event.js';
+// The cost event as the ledger stores it, declared once: each column with its SQL name, its PostgreSQL type, how it
+// is written from an event and read back into one, and the report dimension and rollup key it is. The insert
+// columns, the row mapping, the rollup keys, the dimensions' columns and the PostgreSQL types all derive from it.
+import {
+  USAGE_DETAIL_COUNTS,
+  type CostEvent,
+  type Dimension,
+  type TimeDimension,
+  type UsageDetail,
+} from '../decode/cost-event.js';
 
-type EventColumn = [string, (e: CostEvent) => string | number | bigint];
+type Value = string | number | bigint;
+type Row = Record<string, unknown>;
+type PgType = 'text' | 'bigint' | 'integer' | 'double precision';
+type DetailCount = (typeof USAGE_DETAIL_COUNTS)[number];
 
-/** The column of each usage detail count. */
-const DETAIL_COLUMN: Record<(typeof USAGE_DETAIL_COUNTS)[number], string> = {
-  cacheReadTokens: 'cache_read_tokens',
-  cacheWriteTokens: 'cache_write_tokens',
-  cacheWrite1hTokens: 'cache_write_1h_tokens',
-  reasoningTokens: 'reasoning_tokens',
-  webSearches: 'web_searches',
-};
+interface EventColumn {
+  name: string;
+  pgType: PgType;
+  write: (e: CostEvent) => Value;
+  /** What the column gives the event read back (nothing: it is derived, or absent when empty). */
+  read: (row: Row) => Partial<CostEvent>;
+  /** The report dimension this column is. */
+  dimension?: Exclude<Dimension, TimeDimension>;
+  /** Whether the hourly rollup is keyed on it (every dimension but `customer`, whose values are unbounded). */
+  rollupKey?: boolean;
+  /** The usage detail count it holds (`detail.cacheReadTokens`, …). */
+  detail?: DetailCount;
+}
 
-/** Event columns in insert order, with how to read each from an event. */
-export const EVENT_COLUMNS: EventColumn[] = [
-  ['trace_id', (e) => e.traceId],
-  ['span_id', (e) => e.spanId],
-  ['event_time', (e) => e.eventTimeMs],
-  ['team', (e) => e.team],
-  ['project', (e) => e.project],
-  ['customer', (e) => e.customer],
-  ['feature', (e) => e.feature],
-  ['environment', (e) => e.environment],
-  ['cost_center', (e) => e.costCenter],
-  ['experiment', (e) => e.experiment],
-  ['variant', (e) => e.variant],
-  ['model', (e) => e.model],
-  ['model_name', (e) => e.modelName ?? ''],
-  ['served_model', (e) => e.servedModel],
-  ['provider', (e) => e.provider],
-  ['served_provider', (e) => e.servedProvider],
-  ['cost_nano', (e) => e.costNano],
-  ['upstream_nano', (e) => e.upstreamNano],
-  ['cost_source', (e) => e.costSource],
-  ['input_tokens', (e) => e.inputTokens],
-  ['output_tokens', (e) => e.outputTokens],
-  ['is_error', (e) => (e.isError ? 1 : 0)],
-  ['duration_ms', (e) => e.durationMs],
-  ['reservation_id', (e) => e.reservationId],
-  ['generation_id', (e) => e.generationId ?? ''],
-  ['is_adjustment', (e) => (e.adjustment ? 1 : 0)],
-  ['is_fallback', (e) => (e.fallback ? 1 : 0)],
-  ['client_cost_nano', (e) => e.clientCostNano ?? -1n],
-  ...USAGE_DETAIL_COUNTS.map((f): EventColumn => [DETAIL_COLUMN[f], (e) => e.detail?.[f] ?? 0]),
-  ['service_tier', (e) => e.detail?.serviceTier ?? ''],
-  ['unpriced_requests', (e) => unpricedOf(e).requests],
-  ['unpriced_tokens', (e) => unpricedOf(e).tokens],
-];
+type Field<T> = { [K in keyof CostEvent]-?: CostEvent[K] extends T ? K : never }[keyof CostEvent];
+type Keying = Pick<EventColumn, 'dimension' | 'rollupKey'>;
+
+const str = (row: Row, name: string) => String(row[name] ?? '');
+
+const text = (name: string, field: Field<string>, keying: Keying = {}): EventColumn => ({
+  name,
+  pgType: 'text',
+  write: (e) => e[field] as string,
+  read: (row) => ({ [field]: str(row, name) }),
+  ...keying,
+});
+/** Text that is absent from the event when empty. */
+const optionalText = (name: string, field: Field<string | undefined>): EventColumn => ({
+  name,
+  pgType: 'text',
+  write: (e) => (e[field] as string | undefined) ?? '',
+  read: (row) => (str(row, name) ? { [field]: str(row, name) } : {}),
+});
+const int = (name: string, field: Field<number>): EventColumn => ({
+  name,
+  pgType: 'bigint',
+  write: (e) => e[field] as number,
+  read: (row) => ({ [field]: Number(row[name]) }),
+});
+const nano = (name: string, field: Field<bigint>): EventColumn => ({
+  name,
+  pgType: 'bigint',
+  write: (e) => e[field] as bigint,
+  read: (row) => ({ [field]: BigInt(String(row[name])) }),
+});
+/** A boolean as 0/1; `whenSet`: absent from the event unless true. */
+const flag = (name: string, field: Field<boolean | undefined>, whenSet = false): EventColumn => ({
+  name,
+  pgType: 'integer',
+  write: (e) => (e[field] ? 1 : 0),
+  read: (row) => (Number(row[name]) === 1 ? { [field]: true } : whenSet ? {} : { [field]: false }),
+});
+const detailCount = (name: string, detail: DetailCount): EventColumn => ({
+  name,
+  pgType: 'bigint',
+  write: (e) => e.detail?.[detail] ?? 0,
+  read: () => ({}), // gathered into `detail` by eventFromRow
+  detail,
+});
 
 /**
  * What an event adds to the count of unpriced calls: a call recorded unpriced adds itself and its tokens; the
@@ -60,67 +85,99 @@ export function unpricedOf(e: CostEvent): { requests: number; tokens: number } {
   return { requests: 0, tokens: 0 };
 }
 
+/** The event's columns in insert order. */
+const COLUMNS: readonly EventColumn[] = [
+  text('trace_id', 'traceId'),
+  text('span_id', 'spanId'),
+  int('event_time', 'eventTimeMs'),
+  text('team', 'team', { dimension: 'team', rollupKey: true }),
+  text('project', 'project', { dimension: 'project', rollupKey: true }),
+  text('customer', 'customer', { dimension: 'customer' }),
+  text('feature', 'feature', { dimension: 'feature', rollupKey: true }),
+  text('environment', 'environment', { dimension: 'environment', rollupKey: true }),
+  text('cost_center', 'costCenter', { dimension: 'costCenter', rollupKey: true }),
+  text('experiment', 'experiment', { dimension: 'experiment', rollupKey: true }),
+  text('variant', 'variant', { dimension: 'variant', rollupKey: true }),
+  text('model', 'model', { dimension: 'model', rollupKey: true }),
+  optionalText('model_name', 'modelName'),
+  text('served_model', 'servedModel'),
+  text('provider', 'provider'),
+  text('served_provider', 'servedProvider', { dimension: 'provider', rollupKey: true }),
+  nano('cost_nano', 'costNano'),
+  nano('upstream_nano', 'upstreamNano'),
+  text('cost_source', 'costSource'),
+  int('input_tokens', 'inputTokens'),
+  int('output_tokens', 'outputTokens'),
+  flag('is_error', 'isError'),
+  { ...int('duration_ms', 'durationMs'), pgType: 'double precision' },
+  text('reservation_id', 'reservationId'),
+  {
+    ...optionalText('generation_id', 'generationId'),
+    read: (row) => ({ generationId: str(row, 'generation_id') }),
+  },
+  flag('is_adjustment', 'adjustment'),
+  flag('is_fallback', 'fallback', true),
+  {
+    // -1: the processor kept the service's own cost.
+    name: 'client_cost_nano',
+    pgType: 'bigint',
+    write: (e) => e.clientCostNano ?? -1n,
+    read: (row) => {
+      const n = BigInt(String(row.client_cost_nano ?? -1));
+      return n >= 0n ? { clientCostNano: n } : {};
+    },
+  },
+  detailCount('cache_read_tokens', 'cacheReadTokens'),
+  detailCount('cache_write_tokens', 'cacheWriteTokens'),
+  detailCount('cache_write_1h_tokens', 'cacheWrite1hTokens'),
+  detailCount('reasoning_tokens', 'reasoningTokens'),
+  detailCount('web_searches', 'webSearches'),
+  { name: 'service_tier', pgType: 'text', write: (e) => e.detail?.serviceTier ?? '', read: () => ({}) },
+  { name: 'unpriced_requests', pgType: 'bigint', write: (e) => unpricedOf(e).requests, read: () => ({}) },
+  {
+    // A re-pricing adjustment counts -1 request and takes its call's tokens out of the unpriced count.
+    name: 'unpriced_tokens',
+    pgType: 'bigint',
+    write: (e) => unpricedOf(e).tokens,
+    read: (row) =>
+      Number(row.unpriced_requests) < 0 ? { repricedTokens: -Number(row.unpriced_tokens) } : {},
+  },
+];
+
+/** Event columns in insert order, with how to write each from an event. */
+export const EVENT_COLUMNS: readonly [string, (e: CostEvent) => Value][] = COLUMNS.map((c) => [
+  c.name,
+  c.write,
+]);
+
+/** PostgreSQL types of the event's columns that are not text. */
+export const EVENT_PG_TYPES: Readonly<Record<string, PgType>> = Object.fromEntries(
+  COLUMNS.filter((c) => c.pgType !== 'text').map((c) => [c.name, c.pgType]),
+);
+
+const ROLLUP_COLUMNS = COLUMNS.filter((c) => c.rollupKey);
+
+/** Rollup key columns (besides `hour`). Writers insert, and take row locks, in this order. */
+export const ROLLUP_KEYS: readonly string[] = ROLLUP_COLUMNS.map((c) => c.name);
+
+/** An event's rollup key values, in ROLLUP_KEYS order. */
+export function rollupKeyOf(e: CostEvent): string[] {
+  return ROLLUP_COLUMNS.map((c) => String(c.write(e)));
+}
+
+/** The column of each report dimension (time dimensions are computed from `event_time`). */
+export const DIMENSION_COLUMN = Object.fromEntries(
+  COLUMNS.filter((c) => c.dimension).map((c) => [c.dimension, c.name]),
+) as Readonly<Record<Exclude<Dimension, TimeDimension>, string>>;
+
 /** An event read back from its row (the inverse of EVENT_COLUMNS). */
-export function eventFromRow(r: Record<string, unknown>): CostEvent {
-  const text = (c: string) => String(r[c] ?? '');
-  return {
-    traceId: text('trace_id'),
-    spanId: text('span_id'),
-    eventTimeMs: Number(r.event_time),
-    team: text('team'),
-    project: text('project'),
-    customer: text('customer'),
-    feature: text('feature'),
-    environment: text('environment'),
-    costCenter: text('cost_center'),
-    experiment: text('experiment'),
-    variant: text('variant'),
-    model: text('model'),
-    ...(text('model_name') ? { modelName: text('model_name') } : {}),
-    servedModel: text('served_model'),
-    provider: text('provider'),
-    servedProvider: text('served_provider'),
-    costNano: BigInt(String(r.cost_nano)),
-    upstreamNano: BigInt(String(r.upstream_nano)),
-    costSource: text('cost_source'),
-    inputTokens: Number(r.input_tokens),
-    outputTokens: Number(r.output_tokens),
-    isError: Number(r.is_error) === 1,
-    durationMs: Number(r.duration_ms),
-    reservationId: text('reservation_id'),
-    generationId: text('generation_id'),
-    adjustment: Number(r.is_adjustment) === 1,
-    ...(Number(r.is_fallback) === 1 ? { fallback: true } : {}),
-    ...(BigInt(String(r.client_cost_nano ?? -1)) >= 0n
-      ? { clientCostNano: BigInt(String(r.client_cost_nano)) }
-      : {}),
-    ...detailFromRow(r),
-    ...(Number(r.unpriced_requests) < 0 ? { repricedTokens: -Number(r.unpriced_tokens) } : {}),
-  };
-}
-
-function detailFromRow(r: Record<string, unknown>): { detail?: UsageDetail } {
+export function eventFromRow(row: Row): CostEvent {
+  const event = Object.assign({}, ...COLUMNS.map((c) => c.read(row))) as CostEvent;
   const detail: UsageDetail = {};
-  for (const field of USAGE_DETAIL_COUNTS) {
-    const n = Number(r[DETAIL_COLUMN[field]] ?? 0);
-    if (n > 0) detail[field] = n;
+  for (const c of COLUMNS) {
+    const n = c.detail ? Number(row[c.name] ?? 0) : 0;
+    if (c.detail && n > 0) detail[c.detail] = n;
   }
-  if (r.service_tier) detail.serviceTier = String(r.service_tier);
-  return Object.keys(detail).length ? { detail } : {};
+  if (row.service_tier) detail.serviceTier = String(row.service_tier);
+  return Object.keys(detail).length ? { ...event, detail } : event;
 }
-
-/**
- * Rollup key columns (besides `hour`): every groupable dimension except `day` (derived from hour) and `customer`
- * (unbounded: a rollup keyed on it would be as large as the ledger; customer reports read raw events).
- */
-export const ROLLUP_KEYS = [
-  'team',
-  'project',
-  'feature',
-  'environment',
-  'model',
-  'served_provider',
-  'cost_center',
-  'experiment',
-  'variant',
-] as const;

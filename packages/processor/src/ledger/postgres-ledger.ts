@@ -28,30 +28,14 @@ import {
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
-import { EVENT_COLUMNS, ROLLUP_KEYS } from './event-columns.js';
+import { EVENT_COLUMNS, EVENT_PG_TYPES, ROLLUP_KEYS } from './event-columns.js';
 import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('postgres');
 
 /** PostgreSQL types of the columns written through `insertUnnest` that are not text (events, rollups, queue). */
 const PG_COLUMN_TYPES: Record<string, string> = {
-  event_time: 'bigint',
-  cost_nano: 'bigint',
-  upstream_nano: 'bigint',
-  input_tokens: 'bigint',
-  output_tokens: 'bigint',
-  cache_read_tokens: 'bigint',
-  cache_write_tokens: 'bigint',
-  cache_write_1h_tokens: 'bigint',
-  reasoning_tokens: 'bigint',
-  web_searches: 'bigint',
-  unpriced_requests: 'bigint',
-  unpriced_tokens: 'bigint',
-  is_error: 'integer',
-  is_adjustment: 'integer',
-  is_fallback: 'integer',
-  client_cost_nano: 'bigint',
-  duration_ms: 'double precision',
+  ...EVENT_PG_TYPES,
   hour: 'bigint',
   requests: 'bigint',
   errors: 'bigint',

@@ -1,37 +1,10 @@
 // SQL shared by both adapters: columns, rollup keys, and the aggregate query over rollups plus raw edges.
 import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
-import { unpricedOf } from './event-columns.js';
+import { DIMENSION_COLUMN, rollupKeyOf, unpricedOf } from './event-columns.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
-
-const DIMENSION_COLUMN: Record<Exclude<Dimension, TimeDimension>, string> = {
-  team: 'team',
-  project: 'project',
-  customer: 'customer',
-  feature: 'feature',
-  environment: 'environment',
-  model: 'model',
-  provider: 'served_provider',
-  costCenter: 'cost_center',
-  experiment: 'experiment',
-  variant: 'variant',
-};
-
-export function rollupKeyOf(e: CostEvent): string[] {
-  return [
-    e.team,
-    e.project,
-    e.feature,
-    e.environment,
-    e.model,
-    e.servedProvider,
-    e.costCenter,
-    e.experiment,
-    e.variant,
-  ];
-}
 
 /** One rollup row's increments. */
 export interface RollupSum {
