@@ -164,9 +164,9 @@ describe('LLM spans of other instrumentations, end to end', () => {
         },
       });
       const totals = await totalsOf(team, 3);
-      // 'hello' is 5 prompt tokens at the fake, 10 completion tokens; deepseek/deepseek-chat at 0.27 / 1.1 USD per
-      // 1M: 5 × 0.27 + 10 × 1.1 = 12.35 USD·tokens per 1M = 12,350 nano-USD a call, 37,050 for three.
-      expect(totals).toMatchObject({ requests: 3, inputTokens: 15, outputTokens: 30, costUsd: 0.00003705 });
+      // 'hello' is 5 prompt tokens at the fake, 10 completion tokens; deepseek/deepseek-chat in the bundled table at
+      // 0.28 / 0.42 USD per 1M: 5 × 0.28 + 10 × 0.42 = 5.6 USD·tokens per 1M = 5,600 nano-USD a call, 16,800 for three.
+      expect(totals).toMatchObject({ requests: 3, inputTokens: 15, outputTokens: 30, costUsd: 0.0000168 });
     });
   }
 });

@@ -4,6 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUNDLED_PRICES } from '@genops/pricing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, startProcessor, type RunningProcessor } from '../../src/index.js';
 import { createTopic, produce } from '../support/kafka.js';
@@ -117,7 +118,7 @@ describe('genops serve as the price authority (real Kafka)', () => {
       {
         model: 'acme/private-model',
         requests: 2,
-        reason: 'no price for acme/private-model in catalog 2025-06-01+fresh',
+        reason: `no price for acme/private-model in catalog ${BUNDLED_PRICES.version}+fresh`,
       },
     ]);
 
