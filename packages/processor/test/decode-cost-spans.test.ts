@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCostSpans } from '../src/index.js';
+import { decodeCostSpans, type DecodeErrorCode } from '../src/index.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 
 const TRACE = 'a'.repeat(32);
@@ -84,14 +84,31 @@ describe('decodeCostSpans', () => {
         'genops.cost.upstream must be a number in [0, 100000]',
       ],
     ];
+    /** The kind of failure, for the dead letter's `genops-dlq-code` header. */
+    const codeOf = (what: string): DecodeErrorCode =>
+      what === 'truncated JSON'
+        ? 'NOT_JSON'
+        : what === 'JSON that is not OTLP'
+          ? 'NOT_OTLP_TRACES'
+          : what === 'wrong types'
+            ? 'INVALID_SPAN'
+            : 'INVALID_ATTRIBUTE';
     for (const [what, message, reason] of cases) {
-      it(`rejects ${what} with a reason`, () => {
+      it(`rejects ${what} with a code and a reason`, () => {
         const { events, failures } = decodeCostSpans(message);
         expect(events).toEqual([]);
         expect(failures).toHaveLength(1);
+        expect(failures[0]!.code).toBe(codeOf(what));
         expect(failures[0]!.reason).toContain(reason);
       });
     }
+
+    it('says a span without a model or a cost is missing an attribute', () => {
+      const noModel = decodeCostSpans(otlpMessage([otlpSpan({ model: '' })])).failures;
+      expect(noModel.map((f) => [f.code, f.reason])).toEqual([
+        ['MISSING_ATTRIBUTE', 'genops.model is missing'],
+      ]);
+    });
 
     it('keeps the valid spans of a message that also holds a bad one', () => {
       const { events, failures } = decodeCostSpans(

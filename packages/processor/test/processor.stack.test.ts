@@ -260,6 +260,17 @@ describe('processor (real Kafka)', () => {
         expect(dead.map((d) => d.headers[DLQ_HEADERS.reason]!.slice(0, 200))).toEqual(
           expected.map(([, reason]) => expect.stringContaining(reason!)),
         );
+        // Each with the kind of failure, beside the reason.
+        expect(dead.map((d) => d.headers[DLQ_HEADERS.code])).toEqual([
+          'NOT_JSON',
+          'NOT_OTLP_TRACES',
+          'INVALID_SPAN',
+          'INVALID_ATTRIBUTE',
+          'INVALID_ATTRIBUTE',
+          'INVALID_ATTRIBUTE',
+          'MISSING_ATTRIBUTE',
+          'NOT_OTLP_TRACES',
+        ]);
         expect(dead.map((d) => d.value?.length)).toEqual(expected.map(([v]) => Buffer.byteLength(v)));
         expect(dead[0]!.headers[DLQ_HEADERS.topic]).toBe(corpusTopic);
         const res = await fetch(

@@ -17,6 +17,7 @@ export interface ConsumerLogger {
 
 /** Header names on dead-letter records. */
 export const DLQ_HEADERS = {
+  code: 'genops-dlq-code',
   reason: 'genops-dlq-reason',
   topic: 'genops-dlq-source-topic',
   partition: 'genops-dlq-source-partition',
@@ -128,6 +129,7 @@ export class CostSpanConsumer {
         deadLetters.push({
           value: message.value,
           headers: {
+            [DLQ_HEADERS.code]: failure.code,
             [DLQ_HEADERS.reason]: failure.reason.slice(0, 1000),
             [DLQ_HEADERS.topic]: batch.topic,
             [DLQ_HEADERS.partition]: String(batch.partition),
@@ -149,7 +151,7 @@ export class CostSpanConsumer {
       await this.producer.send({ topic: this.config.dlqTopic, acks: -1, messages: deadLetters });
       this.metrics.events.inc({ outcome: 'dead_lettered' }, deadLetters.length);
       this.log.warn(
-        `dead-lettered ${deadLetters.length} record(s) from ${batch.topic}[${batch.partition}]: ${deadLetters[0]!.headers[DLQ_HEADERS.reason]}`,
+        `dead-lettered ${deadLetters.length} record(s) from ${batch.topic}[${batch.partition}]: ${deadLetters[0]!.headers[DLQ_HEADERS.code]} ${deadLetters[0]!.headers[DLQ_HEADERS.reason]}`,
       );
     }
     const last = batch.messages[batch.messages.length - 1]!.offset;
