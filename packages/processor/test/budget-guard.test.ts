@@ -195,7 +195,7 @@ describe('BudgetGuard', () => {
           }),
         ).catch((e: unknown) => e as BudgetExceededError);
       const [first, second] = [await call(), await call()];
-      for (const error of [first, second]) {
+      for (const error of [first, second] as BudgetExceededError[]) {
         expect(error).toBeInstanceOf(BudgetExceededError);
         expect(error.reasonCode).toBe('PROCESSOR_REJECTED_TOKEN');
         expect(error.reason).toBe(

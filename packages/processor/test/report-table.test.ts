@@ -8,6 +8,7 @@ describe('renderCostTable', () => {
       to: '2026-03-02T00:00:00.000Z',
       groupBy: ['team', 'model'],
       currency: 'USD',
+      timezone: 'UTC',
       totals: {
         costUsd: 12.500042,
         requests: 3,
@@ -17,6 +18,7 @@ describe('renderCostTable', () => {
         totalTokens: 120,
         unpricedRequests: 0,
         unpricedTokens: 0,
+        upstreamCostUsd: 0,
       },
       groups: [
         {
@@ -29,6 +31,7 @@ describe('renderCostTable', () => {
           totalTokens: 40,
           unpricedRequests: 0,
           unpricedTokens: 0,
+          upstreamCostUsd: 0,
           costPerMillionTokens: 312500,
         },
         {
@@ -41,6 +44,7 @@ describe('renderCostTable', () => {
           totalTokens: 80,
           unpricedRequests: 0,
           unpricedTokens: 0,
+          upstreamCostUsd: 0,
           costPerMillionTokens: 0.525,
         },
       ],

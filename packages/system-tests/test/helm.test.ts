@@ -144,7 +144,8 @@ beforeAll(async () => {
     const schema = byKind.get(`${object.apiVersion} ${object.kind}`);
     if (!schema) return [`no schema for ${object.apiVersion} ${object.kind}`];
     const validate = schema();
-    if (validate(object)) return [];
+    const valid: boolean = validate(object);
+    if (valid) return [];
     return (validate.errors ?? []).map(
       (e) =>
         `${object.kind}/${object.metadata.name}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,

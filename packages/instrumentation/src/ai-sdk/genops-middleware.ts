@@ -73,7 +73,7 @@ export function usageFromAiSdk(usage: UsageLike | undefined): TokenUsage | undef
   };
 }
 
-type DoCall = () => PromiseLike<unknown>;
+type DoCall<T = unknown> = () => PromiseLike<T>;
 
 export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
   const telemetry = resolveTelemetry(options);
@@ -102,9 +102,9 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
   }
 
   /** Starts the span, admits, then runs the model call in the span's context; a failure ends the span. */
-  async function begin<T>(model: ModelLike, params: CallOptionsLike, call: DoCall) {
+  async function begin<T>(model: ModelLike, params: CallOptionsLike, call: DoCall<T>) {
     const recorder = safely('starting the LLM span', () => start(model, params), undefined);
-    if (!recorder) return { result: (await call()) as T };
+    if (!recorder) return { result: await call() };
     const admitted = guard
       ? await admitCall(guard, recorder, model.modelId, () =>
           guard.estimateChatCost({
@@ -115,7 +115,7 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
         )
       : undefined;
     try {
-      return { recorder, result: (await otelContext.with(recorder.context, call)) as T };
+      return { recorder, result: await otelContext.with(recorder.context, call) };
     } catch (error) {
       if (admitted?.reservationId) void guard!.release(admitted.reservationId);
       recorder.end(error);
@@ -123,17 +123,19 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
     }
   }
 
+  // Generic in the SDK's own result and stream part types, so the middleware is the SDK's `LanguageModelMiddleware`
+  // to TypeScript (`wrapLanguageModel({ model, middleware: genopsMiddleware() })` type-checks) and returns them as is.
   return {
-    async wrapGenerate({
+    async wrapGenerate<R extends GenerateResultLike>({
       doGenerate,
       params,
       model,
     }: {
-      doGenerate: DoCall;
+      doGenerate: DoCall<R>;
       params: CallOptionsLike;
       model: ModelLike;
-    }) {
-      const { recorder, result } = await begin<GenerateResultLike>(model, params, doGenerate);
+    }): Promise<R> {
+      const { recorder, result } = await begin(model, params, doGenerate);
       if (!recorder) return result;
       safely(
         'reading the result',
@@ -154,23 +156,19 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
       return result;
     },
 
-    async wrapStream({
+    async wrapStream<P extends StreamPartLike, S extends { stream: ReadableStream<P> }>({
       doStream,
       params,
       model,
     }: {
-      doStream: DoCall;
+      doStream: DoCall<S>;
       params: CallOptionsLike;
       model: ModelLike;
-    }) {
-      const { recorder, result } = await begin<{ stream: ReadableStream<StreamPartLike> }>(
-        model,
-        params,
-        doStream,
-      );
+    }): Promise<S> {
+      const { recorder, result } = await begin(model, params, doStream);
       if (!recorder) return result;
       let failure: unknown;
-      const observe = (part: StreamPartLike) => {
+      const observe = (part: P) => {
         if (part.type === 'response-metadata')
           recorder.setResponse({
             ...(part.modelId ? { responseModel: part.modelId } : {}),
@@ -182,7 +180,7 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
         } else if (part.type === 'error') failure = part.error;
       };
       const stream = result.stream.pipeThrough(
-        new TransformStream<StreamPartLike, StreamPartLike>({
+        new TransformStream<P, P>({
           transform(part, controller) {
             safely('reading a stream part', () => observe(part), undefined);
             controller.enqueue(part);

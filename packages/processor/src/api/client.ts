@@ -9,7 +9,8 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** A bearer token (GENOPS_API_TOKENS), when the processor requires one. */
   token?: string;
-  fetch?: typeof fetch;
+  /** How to send a request (default the global `fetch`): a test passes its in-process app's. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export class ApiError extends Error {

@@ -41,7 +41,7 @@ const clientFor = (token: string) =>
   createApiClient({
     baseUrl: 'http://genops.test',
     token,
-    fetch: (url, init) => app.request(String(url), init),
+    fetch: async (url, init) => app.request(url, init),
   });
 
 describe('enforcement views', () => {
