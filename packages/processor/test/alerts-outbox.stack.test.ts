@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { createTopic, produce } from './support/kafka.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 
 const { endpoints } = inject('stack');
 

@@ -9,7 +9,7 @@ import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@open
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 import {
   BudgetService,
   createApp,

@@ -9,6 +9,7 @@ import { nanoToUsd } from '../src/index.js';
 import { createTopic } from './support/kafka.js';
 import { freshDatabase } from './support/postgres.js';
 import { makeStream, sleep, streamWithChaos, totals, waitForTotals } from './support/stream.js';
+import { until } from '@genops/fakes';
 import { freePort, ProcessorProcess } from '@genops/devstack';
 
 const { endpoints } = inject('stack');
@@ -87,7 +88,14 @@ describe('scale-out', () => {
       let atKill = 0;
       await streamWithChaos(endpoints.kafkaBrokers, topic, stream, async () => {
         // Kill `a` once the shared ledger shows progress, so it dies holding partitions mid-stream.
-        while ((atKill = (await totals(b.url, team)).requests) === 0) await sleep(50);
+        atKill = (
+          await until(
+            'progress in the shared ledger',
+            () => totals(b.url, team),
+            (t) => t.requests > 0,
+            120_000,
+          )
+        ).requests;
         await a.kill();
       });
       expect(atKill).toBeGreaterThan(0);

@@ -10,8 +10,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { nanoToUsd } from '../src/index.js';
 import { createTopic, produce } from './support/kafka.js';
 import { freshDatabase } from './support/postgres.js';
-import { makeStream, sleep, totals, waitForTotals } from './support/stream.js';
-import { until } from './support/wait.js';
+import { makeStream, totals, waitForTotals } from './support/stream.js';
+import { until } from '@genops/fakes';
 
 const { endpoints, stateDir } = inject('stack');
 
@@ -85,7 +85,13 @@ describe('faults', () => {
         await stopService(stateDir, 'postgres');
         // Spans arrive while the ledger is gone: the processor cannot write them, and must not lose them.
         await produce(endpoints.kafkaBrokers, run, stream.messages.slice(third, 2 * third));
-        await sleep(1000);
+        // …and finds the ledger gone (it answers 503 then) before PostgreSQL comes back.
+        await until(
+          'the processor to find the ledger gone',
+          () => totals(processor.url, run).then((t) => t.requests),
+          (n) => n === -1,
+          60_000,
+        );
         await startService(stateDir, 'postgres');
         await produce(endpoints.kafkaBrokers, run, stream.messages.slice(2 * third));
         const final = await waitForTotals(processor.url, run, stream.requests);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_PRICES, PriceCatalog, type PriceTable } from '@genops/pricing';
 import { BudgetService, createApp, openLedger, ProcessorMetrics } from '../src/index.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from '../src/prices/price-catalog-holder.js';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'genops.js');

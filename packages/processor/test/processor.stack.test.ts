@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DLQ_HEADERS, loadConfig, startProcessor, type RunningProcessor } from '../src/index.js';
 import { consumedToEnd, createTopic, produce, readRecords } from './support/kafka.js';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 
 const execFileAsync = promisify(execFile);
@@ -38,14 +38,13 @@ async function teamTotals(team: string): Promise<Totals> {
   return ((await res.json()) as { totals: Totals }).totals;
 }
 
-async function eventuallyTotals(team: string, requests: number): Promise<Totals> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const totals = await teamTotals(team);
-    if (totals.requests >= requests || Date.now() > deadline) return totals;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const eventuallyTotals = (team: string, requests: number): Promise<Totals> =>
+  until(
+    `${requests} calls of ${team}`,
+    () => teamTotals(team),
+    (t) => t.requests >= requests,
+    60_000,
+  );
 
 beforeAll(async () => {
   await createTopic(endpoints.kafkaBrokers, topic, 3);

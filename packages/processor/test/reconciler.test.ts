@@ -27,7 +27,7 @@ import {
 } from '../src/index.js';
 import { AS_SENT } from './support/ledger-contract.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 
 const KEY = 'sk-or-v1-test';
 const MODEL = 'openai/gpt-4o-mini';

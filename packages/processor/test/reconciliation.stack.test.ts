@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, startProcessor, type RunningProcessor } from '../src/index.js';
 import { createTopic, produce } from './support/kafka.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 
 const { endpoints } = inject('stack');
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;

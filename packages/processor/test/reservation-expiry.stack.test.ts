@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { createTopic, kafka } from './support/kafka.js';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
 import { freshDatabase } from './support/postgres.js';
-import { until } from './support/wait.js';
+import { until } from '@genops/fakes';
 
 const { endpoints } = inject('stack');
 

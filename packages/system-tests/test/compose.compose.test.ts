@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '@genops/fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureComposePlugin, ensureLocalImages, startDockerDaemon, type DockerRun } from '@genops/devstack';
 import { repoRoot, stderrProgress } from '@genops/devstack';
@@ -58,21 +59,12 @@ async function json<T>(url: string, init: RequestInit = {}): Promise<{ status: n
   return { status: response.status, body: (await response.json()) as T };
 }
 
-/** Polls `read` every half second until `done`, or fails naming what it waited for. */
-async function until<T>(
+/** Polls `read` every half second until `done` (a refused connection: not yet), or fails naming what it waited for. */
+const untilUp = <T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
-  { timeoutMs, what }: { timeoutMs: number; what: string },
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch((error: unknown) => error as T);
-    if (!(value instanceof Error) && done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${String(JSON.stringify(value))}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+  o: { timeoutMs: number; what: string },
+) => until(o.what, read, done, { timeoutMs: o.timeoutMs, intervalMs: 500, retryErrors: true });
 
 const auth = () => ({ authorization: `Bearer ${token}` });
 
@@ -113,7 +105,7 @@ async function traffic(team: string, count: number): Promise<bigint> {
 }
 
 async function expectLedger(team: string, requests: number, nano: bigint): Promise<void> {
-  const totals = await until(
+  const totals = await untilUp(
     () => report(team),
     (t) => t.requests >= requests,
     { timeoutMs: 180_000, what: `${requests} requests of ${team} in the processor's report` },
@@ -207,7 +199,7 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
   });
 
   it('has Prometheus scraping the collector and the processor, with the rules loaded', async () => {
-    const targets = await until(
+    const targets = await untilUp(
       async () =>
         (
           await json<{ data: { activeTargets: { labels: { job: string }; health: string }[] } }>(
@@ -230,7 +222,7 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
   });
 
   it('has the traces in Jaeger', async () => {
-    const traces = await until(
+    const traces = await untilUp(
       async () =>
         (
           await json<{ data: { spans: { tags: { key: string; value: unknown }[] }[] }[] }>(

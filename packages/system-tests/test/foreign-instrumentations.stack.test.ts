@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig, startProcessor, type RunningProcessor } from '@genops/processor';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
+import { startFakeOpenRouter, until, type FakeOpenRouter } from '@genops/fakes';
 
 const exec = promisify(execFile);
 const { endpoints } = inject('stack');
@@ -135,15 +135,16 @@ interface Totals {
   outputTokens: number;
 }
 
-async function totalsOf(team: string, calls: number): Promise<Totals> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await fetch(`http://127.0.0.1:${processor.port}/v1/reports/cost?team=${team}`);
-    const { totals } = (await res.json()) as { totals: Totals };
-    if (totals.requests >= calls || Date.now() > deadline) return totals;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const totalsOf = (team: string, calls: number): Promise<Totals> =>
+  until(
+    `${calls} calls of ${team} in the report`,
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${processor.port}/v1/reports/cost?team=${team}`);
+      return ((await res.json()) as { totals: Totals }).totals;
+    },
+    (totals) => totals.requests >= calls,
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
 
 describe('LLM spans of other instrumentations, end to end', () => {
   for (const [name, file] of [

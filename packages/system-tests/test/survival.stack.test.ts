@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trackLLMCall } from '@genops/instrumentation';
 import { setupGenOps, type GenOpsHandle } from '@genops/setup';
 import { readState, startService, stopService } from '@genops/devstack';
+import { until } from '@genops/fakes';
 import { attr, consumeSpans } from './support/stack-clients.js';
 
 const { endpoints, stateDir } = inject('stack');
@@ -40,14 +41,15 @@ async function sendCostSpans(team: string, count: number): Promise<string[]> {
 /** Waits until the collector's Kafka exporter holds spans in its sending queue (it failed and queued them). */
 async function queuedInCollector(): Promise<void> {
   const port = readState(stateDir)!.ports.collectorTelemetry;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const queued = /^otelcol_exporter_queue_size\{[^}]*exporter="kafka"[^}]*\} (\d+)/m.exec(text);
-    if (queued && Number(queued[1]) > 0) return;
-    if (Date.now() > deadline) throw new Error(`the kafka exporter never queued: ${text.slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(
+    'the kafka exporter to queue spans',
+    async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      return Number(/^otelcol_exporter_queue_size\{[^}]*exporter="kafka"[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+    },
+    (queued) => queued > 0,
+    { timeoutMs: 60_000, intervalMs: 100 },
+  );
 }
 
 async function arrivedIds(team: string, expected: number): Promise<string[]> {

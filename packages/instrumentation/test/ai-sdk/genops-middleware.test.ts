@@ -13,7 +13,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BudgetExceededError, BudgetGuard, genopsMiddleware, withGenOps } from '../../src/index.js';
-import { createTestTelemetry, eventually } from '../support/telemetry.js';
+import { until } from '@genops/fakes';
+import { createTestTelemetry } from '../support/telemetry.js';
 
 const telemetry = createTestTelemetry();
 let fake: FakeOpenRouter;
@@ -53,7 +54,7 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
       generateText({ model: model(), prompt: PROMPT, maxOutputTokens: 20, maxRetries: 0 }),
     );
     expect(result.text).toBe(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '));
-    await eventually(() => telemetry.spans().length === 1);
+    await until('the spans', () => telemetry.spans().length === 1, Boolean);
     const a = telemetry.spans()[0]!.attributes;
     expect(telemetry.spans()[0]!.name).toBe('chat deepseek/deepseek-chat');
     expect(a['genops.cost.total']).toBe(0.000033);
@@ -71,7 +72,7 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
     let text = '';
     for await (const delta of result.textStream) text += delta;
     expect(text).toBe('w0 w1 w2 w3 w4');
-    await eventually(() => telemetry.spans().length === 1);
+    await until('the spans', () => telemetry.spans().length === 1, Boolean);
     const a = telemetry.spans()[0]!.attributes;
     expect(a['gen_ai.usage.input_tokens']).toBe(30);
     expect(a['gen_ai.usage.output_tokens']).toBe(5);
@@ -94,7 +95,7 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
       maxRetries: 0,
     });
     expect(object).toEqual({ answer: 'w0 w1 w2' });
-    await eventually(() => telemetry.spans().length === 1);
+    await until('the spans', () => telemetry.spans().length === 1, Boolean);
     expect(telemetry.spans()[0]!.attributes['genops.cost.source']).toBe('reported');
   });
 
@@ -109,7 +110,7 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
       }),
     });
     await generateText({ model, prompt: PROMPT, maxOutputTokens: 20, maxRetries: 0 });
-    await eventually(() => telemetry.spans().length === 1);
+    await until('the spans', () => telemetry.spans().length === 1, Boolean);
     const a = telemetry.spans()[0]!.attributes;
     expect(a['gen_ai.provider.name']).toBe('openai');
     expect([a['gen_ai.usage.input_tokens'], a['gen_ai.usage.output_tokens']]).toEqual([30, 20]);
@@ -131,7 +132,7 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
         }),
       });
       await generateText({ model, prompt: PROMPT, maxOutputTokens: 40, maxRetries: 0 });
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const a = telemetry.spans()[0]!.attributes;
       expect(a['gen_ai.provider.name']).toBe('anthropic');
       expect([a['gen_ai.usage.input_tokens'], a['gen_ai.usage.output_tokens']]).toEqual([30, 40]);
@@ -162,7 +163,7 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
       ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BudgetExceededError);
       expect(fake.requests.length).toBe(before);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()[0]!.attributes['genops.budget.decision']).toBe('BLOCKED');
     } finally {
       guard.close();

@@ -10,7 +10,8 @@ import {
   instrumentAnthropic,
   withGenOps,
 } from '../../src/index.js';
-import { createTestTelemetry, eventually } from '../support/telemetry.js';
+import { until } from '@genops/fakes';
+import { createTestTelemetry } from '../support/telemetry.js';
 
 const telemetry = createTestTelemetry();
 let fake: FakeAnthropic;
@@ -53,7 +54,7 @@ describe('instrumentAnthropic', () => {
         anthropic.messages.create({ model: MODEL, max_tokens: 40, messages: MESSAGES }),
       );
       expect(message.usage.cache_read_input_tokens).toBe(2000); // the caller's result, untouched
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const [span] = telemetry.spans();
       expect(telemetry.spans()).toHaveLength(1);
       expect(span!.name).toBe(`chat ${MODEL}`);
@@ -110,7 +111,7 @@ describe('instrumentAnthropic', () => {
         .stream({ model: MODEL, max_tokens: 3, messages: MESSAGES })
         .finalMessage();
       expect(final.content).toEqual([{ type: 'text', text: 'w0 w1 w2' }]);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()).toHaveLength(1);
       // 30 × 3 + 3 × 15 = 135 per 1M
       expect(telemetry.spans()[0]!.attributes['genops.cost.total']).toBe(0.000135);
@@ -125,7 +126,7 @@ describe('instrumentAnthropic', () => {
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Anthropic.APIError);
       expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
-      await eventually(() => telemetry.spans().length === 1); // the span ends as the rejection settles
+      await until('the spans', () => telemetry.spans().length === 1, Boolean); // the span ends as the rejection settles
       const span = telemetry.spans()[0]!;
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       expect(span.attributes['error.type']).toBe('529');

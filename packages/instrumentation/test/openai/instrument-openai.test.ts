@@ -4,7 +4,8 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instrumentOpenAI, semconv as A, withGenOps } from '../../src/index.js';
 import { BUNDLED_PRICES } from '@genops/pricing';
-import { createTestTelemetry, eventually } from '../support/telemetry.js';
+import { until } from '@genops/fakes';
+import { createTestTelemetry } from '../support/telemetry.js';
 
 const telemetry = createTestTelemetry();
 let fake: FakeOpenRouter;
@@ -60,7 +61,7 @@ describe('instrumentOpenAI', () => {
         }),
       );
       expect(completion.choices[0]?.message.content?.split(' ')).toHaveLength(40);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const [span] = telemetry.spans();
       expect(span!.name).toBe('chat deepseek/deepseek-chat');
       expect(span!.kind).toBe(SpanKind.CLIENT);
@@ -108,7 +109,7 @@ describe('instrumentOpenAI', () => {
           max_tokens: 40,
         }),
       );
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const all = await telemetry.metrics();
       expect([...all.keys()].sort()).toEqual([
         'gen_ai.client.operation.duration',
@@ -175,7 +176,7 @@ describe('instrumentOpenAI', () => {
       expect(got).toHaveLength(7);
       expect(fake.requests.at(-1)!.body.stream_options).toEqual({ include_usage: true });
 
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const attrs = telemetry.spans()[0]!.attributes;
       expect(attrs['genops.team']).toBe('stream-team');
       expect(attrs['genops.tokens.input']).toBe(30);
@@ -196,7 +197,7 @@ describe('instrumentOpenAI', () => {
       const chunks = [];
       for await (const chunk of stream) chunks.push(chunk);
       expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 2 });
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()[0]!.attributes['genops.tokens.output']).toBe(2);
     });
 
@@ -210,7 +211,7 @@ describe('instrumentOpenAI', () => {
       for await (const chunk of stream) {
         if (chunk.choices[0]?.delta.content) break;
       }
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()[0]!.status.code).toBe(SpanStatusCode.UNSET);
     });
   });
@@ -223,7 +224,7 @@ describe('instrumentOpenAI', () => {
           { headers: { 'x-fake-byok': '1' } },
         ),
       );
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const attrs = telemetry.spans()[0]!.attributes;
       // Upstream 0.000015 (30 × 0.30 + 5 × 1.20 per 1M) billed to the key, plus OpenRouter's 5 % fee.
       expect(attrs['genops.openrouter.byok']).toBe(true);
@@ -245,7 +246,7 @@ describe('instrumentOpenAI', () => {
       };
       const completion = await openai.chat.completions.create(body as never);
       expect(completion.model).toBe('deepseek/deepseek-chat');
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const attrs = telemetry.spans()[0]!.attributes;
       expect(attrs['genops.openrouter.fallback_used']).toBe(true);
       expect(attrs['gen_ai.request.model']).toBe('openai/gpt-4o');
@@ -266,7 +267,7 @@ describe('instrumentOpenAI', () => {
         };
         const completion = await openai.chat.completions.create(body as never);
         expect(completion.model).toBe('openai/gpt-4o-mini');
-        await eventually(() => telemetry.spans().length === 1);
+        await until('the spans', () => telemetry.spans().length === 1, Boolean);
         expect(telemetry.spans()[0]!.attributes['genops.openrouter.fallback_used']).toBe(true);
       });
     });
@@ -280,7 +281,7 @@ describe('instrumentOpenAI', () => {
           messages: MESSAGES,
         };
         await openai.chat.completions.create(body as never);
-        await eventually(() => telemetry.spans().length === 1);
+        await until('the spans', () => telemetry.spans().length === 1, Boolean);
         const attrs = telemetry.spans()[0]!.attributes;
         expect(attrs['genops.openrouter.requested_provider']).toBe('Together');
         expect(attrs['genops.openrouter.actual_provider']).toBe('DeepInfra');
@@ -291,7 +292,7 @@ describe('instrumentOpenAI', () => {
     it('does not mark a fallback when the first choice served', async () => {
       const body = { model: 'deepseek/deepseek-chat', provider: { order: ['Together'] }, messages: MESSAGES };
       await client().chat.completions.create(body as never);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()[0]!.attributes['genops.openrouter.fallback_used']).toBe(false);
     });
   });
@@ -307,7 +308,7 @@ describe('instrumentOpenAI', () => {
       );
       expect(error).toBeInstanceOf(OpenAI.RateLimitError);
       expect((error as InstanceType<typeof OpenAI.RateLimitError>).status).toBe(429);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const span = telemetry.spans()[0]!;
       expect(span.status.code).toBe(SpanStatusCode.ERROR);
       expect(span.attributes['error.type']).toBe('429');
@@ -331,7 +332,7 @@ describe('instrumentOpenAI', () => {
       await expect(
         client().chat.completions.create({ model: 'fail/500', messages: MESSAGES }),
       ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()[0]!.attributes['error.type']).toBe('500');
     });
 
@@ -344,7 +345,7 @@ describe('instrumentOpenAI', () => {
       await expect(
         openai.chat.completions.create({ model: 'x/y', messages: MESSAGES }),
       ).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       expect(telemetry.spans()[0]!.attributes['error.type']).toBe('APIConnectionError');
       expect(telemetry.spans()[0]!.attributes['genops.provider']).toBe('openai');
     });
@@ -367,7 +368,7 @@ describe('instrumentOpenAI', () => {
           }),
         ),
       );
-      await eventually(() => telemetry.spans().length === 100);
+      await until('the spans', () => telemetry.spans().length === 100, Boolean);
       const pairs = telemetry
         .spans()
         .map((s) => [s.attributes['genops.team'], s.attributes['genops.project']]);
@@ -388,7 +389,7 @@ describe('instrumentOpenAI', () => {
           });
         });
       });
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const attrs = telemetry.spans()[0]!.attributes;
       expect([attrs['genops.team'], attrs['genops.feature'], attrs['genops.cost_center']]).toEqual([
         'inner',
@@ -452,7 +453,7 @@ describe('instrumentOpenAI', () => {
         messages: MESSAGES,
         max_tokens: 1,
       });
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const keys = Object.keys(telemetry.spans()[0]!.attributes);
       expect(keys.filter((k) => k.startsWith('gen_ai.input') || k.startsWith('gen_ai.output'))).toEqual([]);
     });
@@ -467,7 +468,7 @@ describe('instrumentOpenAI', () => {
         messages: MESSAGES,
         max_tokens: 1,
       });
-      await eventually(() => telemetry.spans().length === 1);
+      await until('the spans', () => telemetry.spans().length === 1, Boolean);
       const attrs = telemetry.spans()[0]!.attributes;
       expect(attrs['gen_ai.input.messages']).toBe(
         '[{"role":"user","content":"Summarise the [REDACTED] report"}]',

@@ -79,12 +79,3 @@ export function createTestTelemetry(): TestTelemetry {
     },
   };
 }
-
-/** Waits until `predicate` holds (spans end asynchronously after the caller's await). */
-export async function eventually(predicate: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

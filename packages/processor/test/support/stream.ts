@@ -1,4 +1,5 @@
 // Cost-span streams with an exact expected total, produced in slices while chaos runs; totals read back.
+import { until } from '@genops/fakes';
 import { produce } from './kafka.js';
 import { otlpMessage, otlpSpan } from './otlp.js';
 
@@ -35,15 +36,18 @@ export async function totals(url: string, team: string): Promise<{ costUsd: numb
   return body.totals ?? { costUsd: 0, requests: -1 };
 }
 
-export async function waitForTotals(url: string, team: string, requests: number, timeoutMs = 240_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last = await totals(url, team);
-  while (last.requests < requests && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500));
-    last = await totals(url, team);
-  }
-  return last;
-}
+/** The team's totals once they count `requests` calls (a fault may keep them short for a while). */
+export const waitForTotals = (url: string, team: string, requests: number, timeoutMs = 240_000) =>
+  until(
+    `${requests} calls of ${team} counted`,
+    () => totals(url, team),
+    (t) => t.requests >= requests,
+    {
+      timeoutMs,
+      intervalMs: 500,
+      retryErrors: true,
+    },
+  );
 
 /** Produces the stream in slices while `chaos` runs; resolves when both are done. */
 export async function streamWithChaos(

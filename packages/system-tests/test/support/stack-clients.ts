@@ -1,26 +1,10 @@
 // Small clients for asserting on the real stack: PromQL, Jaeger's query API, the SaaS fakes, Kafka.
 import { Kafka, logLevel } from 'kafkajs';
-import type { DatadogRecord, HoneycombRecord } from '@genops/fakes';
+import { until, type DatadogRecord, type HoneycombRecord } from '@genops/fakes';
 
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** Waits for `fn` to return something, as the stack's services come up and its pipelines deliver (errors: not yet). */
+export const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  until(what, fn, (v) => v !== undefined, { timeoutMs, intervalMs: 500, retryErrors: true }) as Promise<T>;
 
 export interface PromSample {
   metric: Record<string, string>;
@@ -117,15 +101,6 @@ export async function consumeSpans(
   return spans;
 }
 
-/**
- * Re-checks `problems()` until it returns none or `timeoutMs` passes; returns the last list, so a failing
- * assertion shows exactly what is still wrong.
- */
-export async function settle(problems: () => Promise<string[]>, timeoutMs = 60_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await problems();
-    if (!found.length || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
+/** Re-checks `problems()` until it returns none; failing, the error lists exactly what is still wrong. */
+export const settle = (problems: () => Promise<string[]>, timeoutMs = 60_000): Promise<string[]> =>
+  until('no problems left', problems, (found) => found.length === 0, { timeoutMs, intervalMs: 1000 });
