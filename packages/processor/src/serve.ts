@@ -13,10 +13,9 @@ import { openLedger } from './ledger/open-ledger.js';
 import { ProcessorMetrics } from './metrics.js';
 import { ReservationSweeper } from './budget/reservation-sweeper.js';
 import { AttributionRules } from './decode/attribution-rules.js';
-import { PriceCatalogHolder, PriceSyncSchedule } from './prices/price-catalog-holder.js';
+import { startPriceAuthority } from './prices/price-authority.js';
 import { ReconciliationJob } from './reconcile/reconciliation-job.js';
 import { DecisionLog } from './enforcement/decision-log.js';
-import { Repricer } from './prices/repricer.js';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -31,6 +30,84 @@ export interface StartOptions {
   logger?: pino.Logger;
 }
 
+/**
+ * Budget alerts: checked after every write that may cross a threshold, sent to the log, Kafka and the webhook, and
+ * those left queued (a failed delivery, or a crash between decision and delivery) sent again on a beat.
+ */
+function startBudgetAlerts(
+  config: ProcessorConfig,
+  budgets: BudgetService,
+  ledger: CostLedger,
+  metrics: ProcessorMetrics,
+  log: pino.Logger,
+  publish: (topic: string, key: string, value: unknown) => Promise<void>,
+) {
+  const sinks: AlertSink[] = [
+    { name: 'log', send: async (alert) => void log.warn({ alert }, alert.message) },
+    { name: 'kafka', send: (alert) => publish(config.alertsTopic, alert.team, alert) },
+    ...(config.alertWebhookUrl ? [new WebhookSink(config.alertWebhookUrl)] : []),
+  ];
+  const alerter = new BudgetAlerter(budgets, ledger, sinks, (sink, error) =>
+    log.error(`budget alert via ${sink} failed: ${String(error)}`),
+  );
+  let beat: NodeJS.Timeout | undefined;
+  return {
+    check(events: CostEvent[]) {
+      alerter
+        .check(events.map((e) => e.team))
+        .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
+        .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
+    },
+    startRetries() {
+      beat = setInterval(
+        () =>
+          void alerter
+            .dispatch()
+            .catch((error: unknown) => log.error(`budget alert delivery failed: ${String(error)}`)),
+        config.alertRetryMs,
+      );
+      beat.unref();
+    },
+    stop() {
+      clearInterval(beat);
+    },
+  };
+}
+
+/** What runs, in the log: reconciliation when it is on, the topic, group, brokers and ledger (its password left out). */
+function logStarted(config: ProcessorConfig, log: pino.Logger): void {
+  if (config.reconcile)
+    log.info(
+      `reconciling OpenRouter calls with ${config.reconcile.url}/generation: every estimated cost, ${config.reconcile.sampleRate * 100}% of reported ones, at most ${config.reconcile.ratePerSecond} lookups/s`,
+    );
+  log.info(
+    `consuming ${config.topic} as group ${config.groupId} from ${config.kafkaBrokers.join(',')}; ledger ${config.ledgerUrl.split('@').pop()}`,
+  );
+}
+
+/** The budget service over the ledger, with the budgets file applied (its budgets taken over, the rest removed). */
+async function openBudgets(
+  config: ProcessorConfig,
+  fileBudgets: ReturnType<typeof readBudgetsFile>,
+  ledger: CostLedger,
+  metrics: ProcessorMetrics,
+  decisions: DecisionLog,
+  log: pino.Logger,
+): Promise<BudgetService> {
+  const budgets = new BudgetService(ledger, Date.now, (entry) => {
+    metrics.reservations.inc({ team: entry.team, decision: entry.decision });
+    decisions.record(entry);
+  });
+  if (!config.budgetsFile) return budgets;
+  const { takenOver, removed } = await budgets.applyFile(config.budgetsFile, fileBudgets);
+  log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
+  for (const team of takenOver)
+    log.warn(`team ${team}'s budget was set through the API; ${config.budgetsFile} manages it from now on`);
+  if (removed.length)
+    log.info(`removed ${removed.length} budget(s) no longer in ${config.budgetsFile}: ${removed.join(', ')}`);
+  return budgets;
+}
+
 export async function startProcessor(
   config: ProcessorConfig,
   options: StartOptions = {},
@@ -41,53 +118,14 @@ export async function startProcessor(
   const ledger = await openLedger(config.ledgerUrl);
   const metrics = new ProcessorMetrics();
   const decisions = new DecisionLog(config.decisionLogSize);
-  const budgets = new BudgetService(ledger, Date.now, (entry) => {
-    metrics.reservations.inc({ team: entry.team, decision: entry.decision });
-    decisions.record(entry);
-  });
-  if (config.budgetsFile) {
-    const { takenOver, removed } = await budgets.applyFile(config.budgetsFile, fileBudgets);
-    log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
-    for (const team of takenOver)
-      log.warn(`team ${team}'s budget was set through the API; ${config.budgetsFile} manages it from now on`);
-    if (removed.length)
-      log.info(
-        `removed ${removed.length} budget(s) no longer in ${config.budgetsFile}: ${removed.join(', ')}`,
-      );
-  }
+  const budgets = await openBudgets(config, fileBudgets, ledger, metrics, decisions, log);
   metrics.observeBudgets(() => budgets.list());
-  const sinks: AlertSink[] = [
-    { name: 'log', send: async (alert) => void log.warn({ alert }, alert.message) },
-    { name: 'kafka', send: (alert) => consumer.publish(config.alertsTopic, alert.team, alert) },
-    ...(config.alertWebhookUrl ? [new WebhookSink(config.alertWebhookUrl)] : []),
-  ];
-  const alerter = new BudgetAlerter(budgets, ledger, sinks, (sink, error) =>
-    log.error(`budget alert via ${sink} failed: ${String(error)}`),
+  const alerts = startBudgetAlerts(config, budgets, ledger, metrics, log, (topic, key, value) =>
+    consumer.publish(topic, key, value),
   );
-  const checkAlerts = (events: CostEvent[]) => {
-    alerter
-      .check(events.map((e) => e.team))
-      .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
-      .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
-  };
-  const prices = new PriceCatalogHolder(config.pricesFile);
-  // Calls recorded unpriced are priced as soon as a price for their model arrives.
-  const repricer = new Repricer(ledger, {
-    catalog: () => prices.current,
-    onRepriced: (adjustments) => {
-      for (const a of adjustments) metrics.repriced.inc({ model: a.model });
-      checkAlerts(adjustments);
-    },
-  });
-  const reprice = (why: string) =>
-    void repricer
-      .run()
-      .then((n) => n && log.info(`priced ${n} call(s) recorded without a price (${why})`))
-      .catch((error: unknown) => log.error(`pricing unpriced calls failed: ${String(error)}`));
-  prices.onChange(() => reprice('the price catalog changed'));
-  prices.watch(config.pricesWatchMs, (error) =>
-    log.warn(`${config.pricesFile} changed but cannot be read; the prices in force stay: ${error.message}`),
-  );
+  const checkAlerts = alerts.check;
+  const authority = startPriceAuthority(config, ledger, metrics, log, checkAlerts);
+  const { prices } = authority;
   const attributionRules = config.attributionRulesFile
     ? AttributionRules.fromFile(config.attributionRulesFile)
     : AttributionRules.none();
@@ -122,16 +160,8 @@ export async function startProcessor(
     `HTTP API and console on http://${config.httpHost}:${port} (auth ${config.apiTokens.length ? 'on' : 'off, loopback only'})`,
   );
   await consumer.start();
-  reprice('start-up');
-  // Alerts left queued (a failed delivery, or a crash between decision and delivery) go out on this beat.
-  const alertBeat = setInterval(
-    () =>
-      void alerter
-        .dispatch()
-        .catch((error: unknown) => log.error(`budget alert delivery failed: ${String(error)}`)),
-    config.alertRetryMs,
-  );
-  alertBeat.unref();
+  authority.reprice('start-up');
+  alerts.startRetries();
   const sweeper = new ReservationSweeper(
     budgets,
     consumer.watermark,
@@ -139,37 +169,15 @@ export async function startProcessor(
     config.reservationSweepMs,
     (m) => log.warn(m),
   );
-  if (config.priceSync)
-    log.info(
-      `syncing prices from ${config.priceSync.source} at start and every ${config.priceSync.intervalMs / 3_600_000} h into ${config.pricesFile} (GENOPS_PRICE_SYNC_SOURCE=off turns it off)`,
-    );
-  const priceSync = config.priceSync
-    ? new PriceSyncSchedule(prices, {
-        ...config.priceSync,
-        file: config.pricesFile,
-        onResult: (outcome, message) => {
-          metrics.priceSyncs.inc({ outcome });
-          if (outcome === 'failed') log.warn(message);
-          else log.info(message);
-        },
-      })
-    : undefined;
-  if (config.reconcile)
-    log.info(
-      `reconciling OpenRouter calls with ${config.reconcile.url}/generation: every estimated cost, ${config.reconcile.sampleRate * 100}% of reported ones, at most ${config.reconcile.ratePerSecond} lookups/s`,
-    );
-  log.info(
-    `consuming ${config.topic} as group ${config.groupId} from ${config.kafkaBrokers.join(',')}; ledger ${config.ledgerUrl.split('@').pop()}`,
-  );
+  authority.startSync();
+  logStarted(config, log);
   return {
     port,
     ledger,
     async stop() {
-      clearInterval(alertBeat);
+      alerts.stop();
       await reconciliation?.stop();
-      await priceSync?.stop();
-      prices.unwatch();
-      await repricer.idle();
+      await authority.stop();
       await sweeper.stop();
       await consumer.stop();
       await http.close();
