@@ -12,7 +12,7 @@ import type { CostEvent } from '../decode/cost-event.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
 import { ReconcilingLedger } from './reconciling-ledger.js';
-import { runAsync, type Query, type Row, type Script } from './script.js';
+import { runAsync, type Script } from './script.js';
 import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
 import type {
   AggregateQuery,
@@ -28,52 +28,11 @@ import {
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
-import { EVENT_COLUMNS, EVENT_PG_TYPES, ROLLUP_KEYS } from './event-columns.js';
+import { EVENT_COLUMNS, ROLLUP_KEYS } from './event-columns.js';
+import { exec, insertUnnest, inTransaction, migrate, placeholder } from './postgres-driver.js';
 import { migrations } from './schema.js';
 
 const MIGRATIONS = migrations('postgres');
-
-/** PostgreSQL types of the columns written through `insertUnnest` that are not text (events, rollups, queue). */
-const PG_COLUMN_TYPES: Record<string, string> = {
-  ...EVENT_PG_TYPES,
-  hour: 'bigint',
-  requests: 'bigint',
-  errors: 'bigint',
-  recorded_nano: 'bigint',
-  recorded_upstream_nano: 'bigint',
-  attempts: 'integer',
-  created_ms: 'bigint',
-  next_attempt_ms: 'bigint',
-  billed_nano: 'bigint',
-  billed_upstream_nano: 'bigint',
-  reconciled_ms: 'bigint',
-};
-
-/**
- * `INSERT INTO table (columns) SELECT * FROM unnest($1::type[], …) tail`: one array parameter per column, so the
- * statement's size does not grow with the batch and PostgreSQL parses and plans it once. Rows are in column order;
- * bigint values travel as strings.
- */
-function insertUnnest(
-  client: pg.PoolClient,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  tail: string,
-): Promise<pg.QueryResult> {
-  const arrays = columns.map((_, i) =>
-    rows.map((row) => (typeof row[i] === 'bigint' ? String(row[i]) : row[i])),
-  );
-  const casts = columns.map((c, i) => `${placeholder(i + 1)}::${PG_COLUMN_TYPES[c] ?? 'text'}[]`);
-  return client.query(
-    `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')}) ${tail}`,
-    arrays,
-  );
-}
-
-const placeholder = (i: number) => `$${i}`;
-// Serialises concurrent migrations from several processors starting at once.
-const MIGRATION_LOCK = 4_627_001;
 
 export class PostgresLedger extends ReconcilingLedger implements CostLedger, BudgetStore {
   private readonly pool: pg.Pool;
@@ -98,65 +57,13 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     this.reservationPool.on('error', () => {});
   }
 
-  private static exec(client: pg.Pool | pg.PoolClient): (q: Query) => Promise<Row[]> {
-    return async (q) => {
-      const params = q.params.map((v) => (typeof v === 'bigint' ? v.toString() : v));
-      const result = await client.query(q.lock ? `${q.sql} FOR UPDATE` : q.sql, params);
-      return result.rows as Row[];
-    };
-  }
-
-  /** Runs `work` in one transaction on one client of `pool`: committed, or rolled back when it throws. */
-  private static async inTransaction<T>(
-    pool: pg.Pool,
-    work: (client: pg.PoolClient) => Promise<T>,
-  ): Promise<T> {
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
   /** Runs a budget script in one transaction on one client. */
   private transact<T>(script: Script<T>, pool = this.pool): Promise<T> {
-    return PostgresLedger.inTransaction(pool, (client) => runAsync(script, PostgresLedger.exec(client)));
+    return inTransaction(pool, (client) => runAsync(script, exec(client)));
   }
 
   async migrate(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)',
-      );
-      const applied = new Set(
-        (await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)),
-      );
-      for (const [i, sql] of this.migrationList.entries()) {
-        if (applied.has(i + 1)) continue;
-        await client.query('BEGIN');
-        try {
-          await client.query(sql);
-          await client.query('INSERT INTO schema_migrations VALUES ($1, now())', [i + 1]);
-          await client.query('COMMIT');
-        } catch (error) {
-          // Leave no aborted transaction on a pooled connection; the finally below releases the lock.
-          await client.query('ROLLBACK').catch(() => {});
-          throw new Error(`ledger migration ${i + 1} failed: ${(error as Error).message}`, { cause: error });
-        }
-      }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-      client.release();
-    }
+    await migrate(this.pool, this.migrationList);
   }
 
   async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
@@ -166,7 +73,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     for (const e of events)
       if (!unique.has(`${e.traceId}/${e.spanId}`)) unique.set(`${e.traceId}/${e.spanId}`, e);
     const batch = [...unique.values()];
-    return PostgresLedger.inTransaction(this.pool, async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await insertUnnest(
         client,
         'cost_events',
@@ -179,7 +86,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
       await this.addToRollup(client, inserted);
       await PostgresLedger.enqueueReconciliations(client, recon.toReconcile(inserted));
       // Last before COMMIT: the counter rows stay locked for as short a time as possible.
-      await runAsync(scripts.countIngested(inserted, 'postgres'), PostgresLedger.exec(client));
+      await runAsync(scripts.countIngested(inserted, 'postgres'), exec(client));
       return { inserted: inserted.length, duplicates: events.length - inserted.length };
     });
   }
@@ -291,10 +198,10 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
    * period, a rolling window, a BLOCKED decision — a transaction locks the row and decides.
    */
   async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
-    const exec = PostgresLedger.exec(this.reservationPool);
+    const run = exec(this.reservationPool);
     // One round trip decides most calls: the conditional UPDATE admits (and the INSERT records the reservation),
     // or, when it matched nothing, the row as of this statement's snapshot says whether the call is BLOCKED.
-    const [row] = await exec({
+    const [row] = await run({
       sql: `WITH admitted AS (${scripts.RESERVE_FAST_SQL}),
         inserted AS (INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status, model)
           SELECT $4::text, $2, $1, $3, $5::bigint, 'active', $6::text FROM admitted)
@@ -356,7 +263,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
-    return runAsync(scripts.claimDueAlerts(nowMs, leaseMs, limit), PostgresLedger.exec(this.pool));
+    return runAsync(scripts.claimDueAlerts(nowMs, leaseMs, limit), exec(this.pool));
   }
 
   async alertDelivered(id: string, sink: string): Promise<void> {
@@ -364,7 +271,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
-    await runAsync(scripts.alertFailed(id, sink, nextAttemptMs, error), PostgresLedger.exec(this.pool));
+    await runAsync(scripts.alertFailed(id, sink, nextAttemptMs, error), exec(this.pool));
   }
 
   protected readonly dialect = 'postgres';
@@ -374,7 +281,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   read<T>(script: Script<T>): Promise<T> {
-    return runAsync(script, PostgresLedger.exec(this.pool));
+    return runAsync(script, exec(this.pool));
   }
 
   async ping(): Promise<void> {
