@@ -13,9 +13,7 @@ import {
 import { limitNano } from '../budget/budget-limit.js';
 import { BudgetSpecSchema, type BudgetSpec } from '../budget/budget-spec.js';
 import type {
-  AlertRecord,
   BudgetCounters,
-  QueuedAlert,
   RecountResult,
   ReservationRequest,
   ReserveOutcome,
@@ -269,59 +267,4 @@ export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect): S
       params: [d.team, d.spentNano, d.settledNano],
     };
   }
-}
-
-/** Marks the alert fired (once per team, period and key) and queues it for every sink; false if it had fired. */
-export function* recordAlert(a: AlertRecord): Script<boolean> {
-  const fired = yield {
-    sql: `INSERT INTO budget_alerts_fired (team, period_start, alert_key, fired_ms, alert_id, sinks)
-      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING team`,
-    params: [a.team, a.periodStartMs, a.key, a.nowMs, a.id, a.sinks.join(',')],
-  };
-  if (!fired.length) return false;
-  for (const sink of a.sinks) {
-    yield {
-      sql: `INSERT INTO budget_alert_outbox (id, sink, alert, created_ms, attempts, next_attempt_ms, last_error)
-        VALUES ($1, $2, $3, $4, 0, $4, '')`,
-      params: [a.id, sink, a.payload, a.nowMs],
-    };
-  }
-  return true;
-}
-
-/** Claims due alerts for `leaseMs` (another dispatcher skips them meanwhile); each claim counts as an attempt. */
-export function* claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Script<QueuedAlert[]> {
-  const rows = yield {
-    sql: `UPDATE budget_alert_outbox SET next_attempt_ms = $2, attempts = attempts + 1
-      WHERE (id, sink) IN (
-        SELECT id, sink FROM budget_alert_outbox WHERE next_attempt_ms <= $1 ORDER BY next_attempt_ms LIMIT $3)
-      RETURNING id, sink, alert, attempts`,
-    params: [nowMs, nowMs + leaseMs, limit],
-  };
-  return rows.map((r) => ({
-    id: String(r.id),
-    sink: String(r.sink),
-    payload: String(r.alert),
-    attempts: Number(r.attempts),
-  }));
-}
-
-export function* alertDelivered(id: string, sink: string): Script<void> {
-  const deleted = yield {
-    sql: 'DELETE FROM budget_alert_outbox WHERE id = $1 AND sink = $2 RETURNING id',
-    params: [id, sink],
-  };
-  // The alert's history says where it went (once per sink, even when a delivery is reported twice).
-  if (deleted.length)
-    yield {
-      sql: "UPDATE budget_alerts_fired SET delivered = delivered || $2 || ',' WHERE alert_id = $1",
-      params: [id, sink],
-    };
-}
-
-export function* alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Script<void> {
-  yield {
-    sql: 'UPDATE budget_alert_outbox SET next_attempt_ms = $3, last_error = $4 WHERE id = $1 AND sink = $2',
-    params: [id, sink, nextAttemptMs, error.slice(0, 1000)],
-  };
 }

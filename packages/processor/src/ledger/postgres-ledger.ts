@@ -9,6 +9,7 @@ import type {
   ReserveOutcome,
 } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
+import * as alertScripts from './alert-scripts.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
 import { ReconcilingLedger } from './reconciling-ledger.js';
@@ -259,19 +260,19 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
   }
 
   async recordAlert(alert: AlertRecord): Promise<boolean> {
-    return this.transact(scripts.recordAlert(alert));
+    return this.transact(alertScripts.recordAlert(alert));
   }
 
   async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
-    return runAsync(scripts.claimDueAlerts(nowMs, leaseMs, limit), exec(this.pool));
+    return runAsync(alertScripts.claimDueAlerts(nowMs, leaseMs, limit), exec(this.pool));
   }
 
   async alertDelivered(id: string, sink: string): Promise<void> {
-    await this.transact(scripts.alertDelivered(id, sink));
+    await this.transact(alertScripts.alertDelivered(id, sink));
   }
 
   async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
-    await runAsync(scripts.alertFailed(id, sink, nextAttemptMs, error), exec(this.pool));
+    await runAsync(alertScripts.alertFailed(id, sink, nextAttemptMs, error), exec(this.pool));
   }
 
   protected readonly dialect = 'postgres';

@@ -9,6 +9,7 @@ import type {
   ReserveOutcome,
 } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
+import * as alertScripts from './alert-scripts.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
 import { ReconcilingLedger } from './reconciling-ledger.js';
@@ -251,19 +252,19 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
   }
 
   async recordAlert(alert: AlertRecord): Promise<boolean> {
-    return this.write(() => scripts.recordAlert(alert));
+    return this.write(() => alertScripts.recordAlert(alert));
   }
 
   async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
-    return this.write(() => scripts.claimDueAlerts(nowMs, leaseMs, limit));
+    return this.write(() => alertScripts.claimDueAlerts(nowMs, leaseMs, limit));
   }
 
   async alertDelivered(id: string, sink: string): Promise<void> {
-    this.write(() => scripts.alertDelivered(id, sink));
+    this.write(() => alertScripts.alertDelivered(id, sink));
   }
 
   async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
-    this.write(() => scripts.alertFailed(id, sink, nextAttemptMs, error));
+    this.write(() => alertScripts.alertFailed(id, sink, nextAttemptMs, error));
   }
 
   protected readonly dialect = 'sqlite';
