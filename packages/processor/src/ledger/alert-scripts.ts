@@ -1,7 +1,7 @@
 // The budget alert outbox, written once for both ledgers: an alert fired once per team, period and key, queued for
 // every sink in the transaction that fired it, claimed by one dispatcher at a time, deleted once delivered.
 import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
-import type { Row, Script } from './script.js';
+import type { Script } from './script.js';
 
 /** Marks the alert fired (once per team, period and key) and queues it for every sink; false if it had fired. */
 export function* recordAlert(a: AlertRecord): Script<boolean> {
