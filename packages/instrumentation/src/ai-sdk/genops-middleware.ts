@@ -75,35 +75,83 @@ export function usageFromAiSdk(usage: UsageLike | undefined): TokenUsage | undef
 
 type DoCall<T = unknown> = () => PromiseLike<T>;
 
+/** The call's span, with its request attributes and (when opted in) its prompt. */
+function startRecorder(
+  telemetry: ReturnType<typeof resolveTelemetry>,
+  options: GenOpsMiddlewareOptions,
+  model: ModelLike,
+  params: CallOptionsLike,
+): CallRecorder {
+  const requestAttributes: Record<string, number> = {};
+  if (typeof params.maxOutputTokens === 'number')
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = params.maxOutputTokens;
+  if (typeof params.temperature === 'number')
+    requestAttributes[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = params.temperature;
+  const provider = options.provider ?? model.provider.split('.')[0] ?? model.provider;
+  const recorder = new CallRecorder(
+    telemetry,
+    // Anthropic's dated model ids are priced under the catalog's ids, as instrumentAnthropic does.
+    {
+      provider,
+      model: model.modelId,
+      operation: 'chat',
+      ...(provider === 'anthropic' ? { priceAs: anthropicCatalogModel } : {}),
+    },
+    requestAttributes,
+  );
+  recorder.captureContent('input', params.prompt ?? []);
+  return recorder;
+}
+
+/** What a generate call's result says: the served provider and reported cost of an OpenAI-compatible body, the usage. */
+function readGenerateResult(recorder: CallRecorder, model: ModelLike, result: GenerateResultLike): void {
+  // An OpenAI-compatible body (OpenRouter's) carries the served provider and the reported cost.
+  const body = result.response?.body as WireResponse | undefined;
+  recorder.setResponse({
+    ...(body?.usage ? responseInfo(body, model.modelId, { requestedModels: [] }) : {}),
+    ...(result.response?.modelId ? { responseModel: result.response.modelId } : {}),
+    ...(result.response?.id ? { responseId: result.response.id } : {}),
+  });
+  const usage = usageFromAiSdk(result.usage) ?? usageFromWire(body?.usage);
+  if (usage) recorder.setUsage(usage);
+}
+
+/** Passes a stream's parts on as they come, reading its metadata and usage; ends the span when the stream ends. */
+function observeStream<P extends StreamPartLike>(recorder: CallRecorder): TransformStream<P, P> {
+  let failure: unknown;
+  const observe = (part: P) => {
+    if (part.type === 'response-metadata')
+      recorder.setResponse({
+        ...(part.modelId ? { responseModel: part.modelId } : {}),
+        ...(part.id ? { responseId: part.id } : {}),
+      });
+    else if (part.type === 'finish') {
+      const usage = usageFromAiSdk(part.usage);
+      if (usage) recorder.setUsage(usage);
+    } else if (part.type === 'error') failure = part.error;
+  };
+  return new TransformStream<P, P>({
+    transform(part, controller) {
+      safely('reading a stream part', () => observe(part), undefined);
+      controller.enqueue(part);
+    },
+    flush() {
+      recorder.end(failure);
+    },
+  });
+}
+
 export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
   const telemetry = resolveTelemetry(options);
   const guard = options.budgetGuard;
 
-  function start(model: ModelLike, params: CallOptionsLike): CallRecorder {
-    const requestAttributes: Record<string, number> = {};
-    if (typeof params.maxOutputTokens === 'number')
-      requestAttributes[A.ATTR_GEN_AI_REQUEST_MAX_TOKENS] = params.maxOutputTokens;
-    if (typeof params.temperature === 'number')
-      requestAttributes[A.ATTR_GEN_AI_REQUEST_TEMPERATURE] = params.temperature;
-    const provider = options.provider ?? model.provider.split('.')[0] ?? model.provider;
-    const recorder = new CallRecorder(
-      telemetry,
-      // Anthropic's dated model ids are priced under the catalog's ids, as instrumentAnthropic does.
-      {
-        provider,
-        model: model.modelId,
-        operation: 'chat',
-        ...(provider === 'anthropic' ? { priceAs: anthropicCatalogModel } : {}),
-      },
-      requestAttributes,
-    );
-    recorder.captureContent('input', params.prompt ?? []);
-    return recorder;
-  }
-
   /** Starts the span, admits, then runs the model call in the span's context; a failure ends the span. */
   async function begin<T>(model: ModelLike, params: CallOptionsLike, call: DoCall<T>) {
-    const recorder = safely('starting the LLM span', () => start(model, params), undefined);
+    const recorder = safely(
+      'starting the LLM span',
+      () => startRecorder(telemetry, options, model, params),
+      undefined,
+    );
     if (!recorder) return { result: await call() };
     const admitted = guard
       ? await admitCall(guard, recorder, model.modelId, () =>
@@ -137,21 +185,7 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
     }): Promise<R> {
       const { recorder, result } = await begin(model, params, doGenerate);
       if (!recorder) return result;
-      safely(
-        'reading the result',
-        () => {
-          // An OpenAI-compatible body (OpenRouter's) carries the served provider and the reported cost.
-          const body = result.response?.body as WireResponse | undefined;
-          recorder.setResponse({
-            ...(body?.usage ? responseInfo(body, model.modelId, { requestedModels: [] }) : {}),
-            ...(result.response?.modelId ? { responseModel: result.response.modelId } : {}),
-            ...(result.response?.id ? { responseId: result.response.id } : {}),
-          });
-          const usage = usageFromAiSdk(result.usage) ?? usageFromWire(body?.usage);
-          if (usage) recorder.setUsage(usage);
-        },
-        undefined,
-      );
+      safely('reading the result', () => readGenerateResult(recorder, model, result), undefined);
       recorder.end();
       return result;
     },
@@ -167,29 +201,7 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
     }): Promise<S> {
       const { recorder, result } = await begin(model, params, doStream);
       if (!recorder) return result;
-      let failure: unknown;
-      const observe = (part: P) => {
-        if (part.type === 'response-metadata')
-          recorder.setResponse({
-            ...(part.modelId ? { responseModel: part.modelId } : {}),
-            ...(part.id ? { responseId: part.id } : {}),
-          });
-        else if (part.type === 'finish') {
-          const usage = usageFromAiSdk(part.usage);
-          if (usage) recorder.setUsage(usage);
-        } else if (part.type === 'error') failure = part.error;
-      };
-      const stream = result.stream.pipeThrough(
-        new TransformStream<P, P>({
-          transform(part, controller) {
-            safely('reading a stream part', () => observe(part), undefined);
-            controller.enqueue(part);
-          },
-          flush() {
-            recorder.end(failure);
-          },
-        }),
-      );
+      const stream = result.stream.pipeThrough(observeStream<P>(recorder));
       return { ...result, stream };
     },
   };
