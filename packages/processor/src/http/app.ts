@@ -1,7 +1,7 @@
 // The HTTP API (hono) and the web console on one origin: every route declared once in ../api, mounted per area.
 // Tested in-process with app.request().
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type ErrorHandler, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authenticate, FULL_ACCESS, parseTokenEntry, type AccessToken } from './access.js';
 import type { AlertHistoryStore } from '../budget/alert-history.js';
@@ -72,6 +72,54 @@ function ledgerUnavailable(error: unknown): boolean {
   );
 }
 
+/** Who is calling: every request but the open ones (health, the console's files, open metrics) needs a token. */
+function authenticateRequests(tokens: AccessToken[], metricsOpen: boolean): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const path = c.req.path;
+    const open =
+      OPEN_PATHS.has(path) ||
+      (path === '/metrics' && metricsOpen) ||
+      (c.req.method === 'GET' && isConsolePath(path));
+    if (!tokens.length || open) {
+      c.set('access', FULL_ACCESS);
+      return next();
+    }
+    const header = c.req.header('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? authenticate(header.slice(7), tokens) : undefined;
+    if (!token)
+      return errorBody(
+        c,
+        401,
+        'UNAUTHENTICATED',
+        'a valid bearer token is required (Authorization: Bearer …)',
+      );
+    c.set('access', token);
+    return next();
+  };
+}
+
+/** Errors as answers: ours with their status and code, an unreachable ledger as 503, the rest as 500 with an id. */
+function errorHandler(logError: AppDeps['logError']): ErrorHandler<Env> {
+  return (error, c) => {
+    if (error instanceof GenOpsError)
+      return errorBody(c, error.status, error.code, error.message, error.details);
+    if (ledgerUnavailable(error)) {
+      c.header('retry-after', '1');
+      return errorBody(
+        c,
+        503,
+        'LEDGER_UNAVAILABLE',
+        `the ledger cannot be reached: ${(error as Error).message}`,
+      );
+    }
+    // Unexpected: logged with an id the client also gets, so a report of it can be found in the logs.
+    const requestId = randomUUID();
+    logError?.({ requestId, method: c.req.method, path: c.req.path, err: error }, 'unexpected error');
+    c.header('x-request-id', requestId);
+    return errorBody(c, 500, 'INTERNAL', `internal error (request id ${requestId})`, { requestId });
+  };
+}
+
 export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
   const now = deps.now ?? Date.now;
@@ -88,29 +136,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
         errorBody(c, 413, 'PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
     }),
   );
-  app.use('*', async (c, next) => {
-    const path = c.req.path;
-    const open =
-      OPEN_PATHS.has(path) ||
-      (path === '/metrics' && metricsOpen) ||
-      (c.req.method === 'GET' && isConsolePath(path));
-    if (!tokens.length || open) {
-      c.set('access', FULL_ACCESS);
-      return next();
-    }
-    const header = c.req.header('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? authenticate(header.slice(7), tokens) : undefined;
-    if (!token) {
-      return errorBody(
-        c,
-        401,
-        'UNAUTHENTICATED',
-        'a valid bearer token is required (Authorization: Bearer …)',
-      );
-    }
-    c.set('access', token);
-    return next();
-  });
+  app.use('*', authenticateRequests(tokens, metricsOpen));
 
   mountSystemApi(app, {
     ledger: deps.ledger,
@@ -134,23 +160,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
       c.req.method === 'GET' && isConsolePath(c.req.path) ? assets.serve(c, c.req.path) : undefined;
     return page ?? errorBody(c, 404, 'NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
   });
-  app.onError((error, c) => {
-    if (error instanceof GenOpsError)
-      return errorBody(c, error.status, error.code, error.message, error.details);
-    if (ledgerUnavailable(error)) {
-      c.header('retry-after', '1');
-      return errorBody(
-        c,
-        503,
-        'LEDGER_UNAVAILABLE',
-        `the ledger cannot be reached: ${(error as Error).message}`,
-      );
-    }
-    // Unexpected: logged with an id the client also gets, so a report of it can be found in the logs.
-    const requestId = randomUUID();
-    deps.logError?.({ requestId, method: c.req.method, path: c.req.path, err: error }, 'unexpected error');
-    c.header('x-request-id', requestId);
-    return errorBody(c, 500, 'INTERNAL', `internal error (request id ${requestId})`, { requestId });
-  });
+  app.onError(errorHandler(deps.logError));
   return app;
 }
