@@ -1,6 +1,13 @@
 // A local stand-in for OpenRouter's chat completions API, speaking its wire format (JSON and SSE).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readBody } from './read-body.js';
+import {
+  generationBody,
+  openRouterError,
+  sendCompletion,
+  streamCompletion,
+  type FakeGeneration,
+} from './fake-openrouter-wire.js';
 import type { AddressInfo } from 'node:net';
 
 /** Fake list prices, USD per million tokens, used for the reported `usage.cost`. */
@@ -30,21 +37,6 @@ export interface FakeOpenRouterOptions {
   apiKey?: string;
   /** Answers for the next generation lookups, in order, before normal service (e.g. a 429 with Retry-After). */
   generationFailures?: { status: number; retryAfterSeconds?: number }[];
-}
-
-/** A generation as OpenRouter's stats describe it. */
-interface FakeGeneration {
-  id: string;
-  model: string;
-  provider: string;
-  createdMs: number;
-  streamed: boolean;
-  byok: boolean;
-  prompt: number;
-  completion: number;
-  /** Billed: total (BYOK: the fee) and the upstream cost, USD. */
-  totalCost: number;
-  upstreamCost: number | null;
 }
 
 /** One request the fake received. */
@@ -79,13 +71,72 @@ export function fakeCost(price: FakePrice, prompt: number, completion: number): 
   return nano / 1e9;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+/** Picks the model and provider OpenRouter would serve, honouring `models` and `provider.order`. */
+function route(
+  body: Record<string, unknown>,
+  providers: FakeOpenRouterOptions['providers'],
+  down: ReadonlySet<string>,
+): { model: string; provider: string } | { error: number } {
+  const models =
+    Array.isArray(body.models) && body.models.length ? (body.models as string[]) : [String(body.model)];
+  const order = ((body.provider as { order?: string[] } | undefined)?.order ?? []) as string[];
+  let lastError = 400;
+  for (const model of models) {
+    if (model.startsWith('fail/')) {
+      lastError = Number(model.slice(5)) || 500;
+      continue;
+    }
+    const candidates = [...order, ...(providers?.[model] ?? ['FakeProvider'])];
+    const provider = candidates.find((p) => !down.has(p));
+    if (provider) return { model, provider };
+    lastError = 503;
+  }
+  return { error: lastError };
 }
 
-function openRouterError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: { code: status, message } });
+/**
+ * What a call costs and how OpenRouter reports it: the usage (with `cost` unless `x-fake-no-cost: 1` asks for an
+ * OpenAI-compatible gateway's usage) and the generation record its stats will show. `x-fake-byok: 1`: a
+ * bring-your-own-key request, as OpenRouter answers it — `cost` is only its fee (5 % of the upstream cost), the
+ * provider's cost is in cost_details and billed to the caller's own key.
+ */
+function bill(
+  id: string,
+  body: Record<string, unknown>,
+  routed: { model: string; provider: string },
+  headers: IncomingMessage['headers'],
+  options: FakeOpenRouterOptions,
+): { usage: Record<string, unknown>; completion: number; record: FakeGeneration } {
+  const { prompt, completion } = fakeUsage(body);
+  const cost = fakeCost(options.prices?.[routed.model] ?? DEFAULT_PRICE, prompt, completion);
+  const byok = headers['x-fake-byok'] === '1';
+  const feeOf = (usd: number) => Math.round(usd * 1e9 * 0.05) / 1e9;
+  const billed = options.billedPrices?.[routed.model]
+    ? fakeCost(options.billedPrices[routed.model]!, prompt, completion)
+    : cost;
+  const record: FakeGeneration = {
+    id,
+    model: routed.model,
+    provider: routed.provider,
+    createdMs: Date.now(),
+    streamed: body.stream === true,
+    byok,
+    prompt,
+    completion,
+    totalCost: byok ? feeOf(billed) : billed,
+    upstreamCost: byok ? billed : null,
+  };
+  const usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    ...(headers['x-fake-no-cost'] !== '1' ? { cost: byok ? feeOf(cost) : cost } : {}),
+    is_byok: byok,
+    prompt_tokens_details: { cached_tokens: 0 },
+    cost_details: { upstream_inference_cost: byok ? cost : null },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+  return { usage, completion, record };
 }
 
 export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): Promise<FakeOpenRouter> {
@@ -116,58 +167,7 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
     const g = generations.get(id);
     if (!g || Date.now() - g.createdMs < (options.generationDelayMs ?? 0))
       return answer(404, { error: { code: 404, message: 'Generation not found' } });
-    answer(200, {
-      data: {
-        id: g.id,
-        upstream_id: `chatcmpl-${g.id.slice(4)}`,
-        total_cost: g.totalCost,
-        cache_discount: null,
-        upstream_inference_cost: g.upstreamCost,
-        created_at: new Date(g.createdMs).toISOString(),
-        model: g.model,
-        app_id: null,
-        streamed: g.streamed,
-        cancelled: false,
-        provider_name: g.provider,
-        latency: options.latencyMs ?? 0,
-        moderation_latency: null,
-        generation_time: options.latencyMs ?? 0,
-        finish_reason: 'stop',
-        native_finish_reason: 'stop',
-        tokens_prompt: g.prompt,
-        tokens_completion: g.completion,
-        native_tokens_prompt: g.prompt,
-        native_tokens_completion: g.completion,
-        native_tokens_reasoning: 0,
-        native_tokens_cached: 0,
-        num_media_prompt: null,
-        num_media_completion: null,
-        num_search_results: null,
-        origin: '',
-        usage: g.totalCost,
-        is_byok: g.byok,
-        api_type: 'completions',
-      },
-    });
-  }
-
-  /** Picks the model and provider OpenRouter would serve, honouring `models` and `provider.order`. */
-  function route(body: Record<string, unknown>): { model: string; provider: string } | { error: number } {
-    const models =
-      Array.isArray(body.models) && body.models.length ? (body.models as string[]) : [String(body.model)];
-    const order = ((body.provider as { order?: string[] } | undefined)?.order ?? []) as string[];
-    let lastError = 400;
-    for (const model of models) {
-      if (model.startsWith('fail/')) {
-        lastError = Number(model.slice(5)) || 500;
-        continue;
-      }
-      const candidates = [...order, ...(options.providers?.[model] ?? ['FakeProvider'])];
-      const provider = candidates.find((p) => !down.has(p));
-      if (provider) return { model, provider };
-      lastError = 503;
-    }
-    return { error: lastError };
+    answer(200, generationBody(g, options.latencyMs ?? 0));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -188,99 +188,20 @@ export async function startFakeOpenRouter(options: FakeOpenRouterOptions = {}): 
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     // A test or demo can ask for one specific failure: `x-fake-status: 429`.
     const forced = Number(req.headers['x-fake-status']);
-    const routed = forced >= 400 ? { error: forced } : route(body);
+    const routed = forced >= 400 ? { error: forced } : route(body, options.providers, down);
     if ('error' in routed) {
       const message =
         routed.error === 429 ? 'Rate limit exceeded: free-models-per-min' : 'Provider returned error';
       openRouterError(res, routed.error, message);
       return;
     }
-    const { prompt, completion } = fakeUsage(body);
-    const cost = fakeCost(options.prices?.[routed.model] ?? DEFAULT_PRICE, prompt, completion);
-    // `x-fake-byok: 1`: a bring-your-own-key request, as OpenRouter answers it — `cost` is only its fee (5 % of
-    // the upstream cost), the provider's cost is in cost_details and billed to the caller's own key.
-    const byok = req.headers['x-fake-byok'] === '1';
-    const feeOf = (usd: number) => Math.round(usd * 1e9 * 0.05) / 1e9;
-    const fee = feeOf(cost);
     const id = `gen-${Date.now()}-${++generation}`;
+    const { usage, completion, record } = bill(id, body, routed, req.headers, options);
+    generations.set(id, record);
     const created = Math.floor(Date.now() / 1000);
-    const billed = options.billedPrices?.[routed.model]
-      ? fakeCost(options.billedPrices[routed.model]!, prompt, completion)
-      : cost;
-    generations.set(id, {
-      id,
-      model: routed.model,
-      provider: routed.provider,
-      createdMs: Date.now(),
-      streamed: body.stream === true,
-      byok,
-      prompt,
-      completion,
-      totalCost: byok ? feeOf(billed) : billed,
-      upstreamCost: byok ? billed : null,
-    });
-    // `x-fake-no-cost: 1`: usage without `cost` (as from an OpenAI-compatible gateway), so the caller estimates.
-    const reportsCost = req.headers['x-fake-no-cost'] !== '1';
-    const usage = {
-      prompt_tokens: prompt,
-      completion_tokens: completion,
-      total_tokens: prompt + completion,
-      ...(reportsCost ? { cost: byok ? fee : cost } : {}),
-      is_byok: byok,
-      prompt_tokens_details: { cached_tokens: 0 },
-      cost_details: { upstream_inference_cost: byok ? cost : null },
-      completion_tokens_details: { reasoning_tokens: 0 },
-    };
-    const words = Array.from({ length: completion }, (_, i) => `w${i}`);
-    // Structured output (`response_format` json_object / json_schema): the same words as {"answer": "…"}.
-    const format = (body.response_format as { type?: string } | undefined)?.type;
-    const content =
-      format === 'json_object' || format === 'json_schema'
-        ? JSON.stringify({ answer: words.join(' ') })
-        : words.join(' ');
-    if (body.stream !== true) {
-      sendJson(res, 200, {
-        id,
-        provider: routed.provider,
-        model: routed.model,
-        object: 'chat.completion',
-        created,
-        choices: [
-          {
-            logprobs: null,
-            finish_reason: 'stop',
-            native_finish_reason: 'stop',
-            index: 0,
-            message: { role: 'assistant', content, refusal: null, reasoning: null },
-          },
-        ],
-        usage,
-      });
-      return;
-    }
-    const includeUsage =
-      (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    res.write(': OPENROUTER PROCESSING\n\n');
-    const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-      `data: ${JSON.stringify({
-        id,
-        provider: routed.provider,
-        model: routed.model,
-        object: 'chat.completion.chunk',
-        created,
-        choices,
-        ...(includeUsage ? { usage: null } : {}),
-        ...extra,
-      })}\n\n`;
-    res.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
-    for (const [i, word] of words.entries()) {
-      const content = i === 0 ? word : ` ${word}`;
-      res.write(chunk([{ index: 0, delta: { content }, finish_reason: null }]));
-    }
-    res.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop', native_finish_reason: 'stop' }]));
-    if (includeUsage) res.write(chunk([], { usage }));
-    res.end('data: [DONE]\n\n');
+    const reply = { id, created, model: routed.model, provider: routed.provider, usage, completion };
+    if (body.stream !== true) sendCompletion(res, reply, body);
+    else streamCompletion(res, reply, body);
   }
 
   const server: Server = createServer((req, res) => {
