@@ -28,6 +28,95 @@ function error(res: ServerResponse, status: number, type: string, message: strin
   res.end(JSON.stringify({ type: 'error', error: { type, message } }));
 }
 
+interface Reply {
+  id: string;
+  model: string;
+  usage: Record<string, unknown>;
+  /** The reply is that many words, `w0 w1 …`. */
+  outputTokens: number;
+}
+
+/**
+ * The usage Anthropic reports: input tokens are the prompt's characters; the output is `max_tokens` words; cache
+ * reads and 5-minute and 1-hour writes as the test asks in `x-fake-cache` (`{"read":…,"write5m":…,"write1h":…}`).
+ */
+function usageOf(body: Record<string, unknown>, cacheHeader: string | string[] | undefined) {
+  const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
+  const inputTokens = text(body.system).length + messages.reduce((n, m) => n + text(m.content).length, 0);
+  const outputTokens = body.max_tokens as number;
+  const cache = JSON.parse(String(cacheHeader ?? '{}')) as Record<string, number>;
+  const usage = {
+    input_tokens: inputTokens,
+    cache_creation_input_tokens: (cache.write5m ?? 0) + (cache.write1h ?? 0),
+    cache_read_input_tokens: cache.read ?? 0,
+    cache_creation: {
+      ephemeral_5m_input_tokens: cache.write5m ?? 0,
+      ephemeral_1h_input_tokens: cache.write1h ?? 0,
+    },
+    output_tokens: outputTokens,
+    service_tier: 'standard',
+  };
+  return { usage, outputTokens };
+}
+
+const wordsOf = (reply: Reply) => Array.from({ length: reply.outputTokens }, (_, i) => `w${i}`);
+
+/** A message in one JSON answer. */
+function sendMessage(res: ServerResponse, reply: Reply): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${reply.id}` });
+  res.end(
+    JSON.stringify({
+      id: reply.id,
+      type: 'message',
+      role: 'assistant',
+      model: reply.model,
+      content: [{ type: 'text', text: wordsOf(reply).join(' ') }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: reply.usage,
+    }),
+  );
+}
+
+/** A message as Anthropic streams it: message_start, a text block a word per delta, message_delta, message_stop. */
+function streamMessage(res: ServerResponse, reply: Reply): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (event: string, data: unknown) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  send('message_start', {
+    type: 'message_start',
+    message: {
+      id: reply.id,
+      type: 'message',
+      role: 'assistant',
+      model: reply.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...reply.usage, output_tokens: 1 },
+    },
+  });
+  send('content_block_start', {
+    type: 'content_block_start',
+    index: 0,
+    content_block: { type: 'text', text: '' },
+  });
+  for (const [i, word] of wordsOf(reply).entries())
+    send('content_block_delta', {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text: i ? ` ${word}` : word },
+    });
+  send('content_block_stop', { type: 'content_block_stop', index: 0 });
+  send('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: 'end_turn', stop_sequence: null },
+    usage: { output_tokens: reply.outputTokens },
+  });
+  send('message_stop', { type: 'message_stop' });
+  res.end();
+}
+
 export async function startFakeAnthropic(
   options: { host?: string; port?: number } = {},
 ): Promise<FakeAnthropic> {
@@ -51,74 +140,11 @@ export async function startFakeAnthropic(
     if (model.startsWith('fail-')) return error(res, 500, 'api_error', 'Internal server error');
     if (model.startsWith('overloaded-')) return error(res, 529, 'overloaded_error', 'Overloaded');
 
-    const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
-    const inputTokens = text(body.system).length + messages.reduce((n, m) => n + text(m.content).length, 0);
-    const outputTokens = body.max_tokens;
-    const cache = JSON.parse(String(req.headers['x-fake-cache'] ?? '{}')) as Record<string, number>;
-    const usage = {
-      input_tokens: inputTokens,
-      cache_creation_input_tokens: (cache.write5m ?? 0) + (cache.write1h ?? 0),
-      cache_read_input_tokens: cache.read ?? 0,
-      cache_creation: {
-        ephemeral_5m_input_tokens: cache.write5m ?? 0,
-        ephemeral_1h_input_tokens: cache.write1h ?? 0,
-      },
-      output_tokens: outputTokens,
-      service_tier: 'standard',
-    };
+    const { usage, outputTokens } = usageOf(body, req.headers['x-fake-cache']);
     const id = `msg_fake${String(++seq).padStart(6, '0')}`;
-    const words = Array.from({ length: outputTokens }, (_, i) => `w${i}`);
-    if (body.stream !== true) {
-      res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_${id}` });
-      res.end(
-        JSON.stringify({
-          id,
-          type: 'message',
-          role: 'assistant',
-          model,
-          content: [{ type: 'text', text: words.join(' ') }],
-          stop_reason: 'end_turn',
-          stop_sequence: null,
-          usage,
-        }),
-      );
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('message_start', {
-      type: 'message_start',
-      message: {
-        id,
-        type: 'message',
-        role: 'assistant',
-        model,
-        content: [],
-        stop_reason: null,
-        stop_sequence: null,
-        usage: { ...usage, output_tokens: 1 },
-      },
-    });
-    send('content_block_start', {
-      type: 'content_block_start',
-      index: 0,
-      content_block: { type: 'text', text: '' },
-    });
-    for (const [i, word] of words.entries())
-      send('content_block_delta', {
-        type: 'content_block_delta',
-        index: 0,
-        delta: { type: 'text_delta', text: i ? ` ${word}` : word },
-      });
-    send('content_block_stop', { type: 'content_block_stop', index: 0 });
-    send('message_delta', {
-      type: 'message_delta',
-      delta: { stop_reason: 'end_turn', stop_sequence: null },
-      usage: { output_tokens: outputTokens },
-    });
-    send('message_stop', { type: 'message_stop' });
-    res.end();
+    const reply = { id, model, usage, outputTokens };
+    if (body.stream !== true) sendMessage(res, reply);
+    else streamMessage(res, reply);
   });
   await new Promise<void>((resolve) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
