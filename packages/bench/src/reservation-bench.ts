@@ -126,6 +126,95 @@ async function guardOverhead(processorUrl: string): Promise<void> {
   await fake.close();
 }
 
+type KafkaEnv = Record<string, string>;
+
+/** SQLite: one processor at 1,000 and 2,000 req/s, BudgetGuard's overhead, and the optional soak. */
+async function benchSqlite(
+  preload: PreloadOptions,
+  kafka: KafkaEnv,
+  servers: devstack.ProcessorProcess[],
+): Promise<void> {
+  // SQLite: one processor.
+  const path = join(mkdtempSync(join(tmpdir(), 'bench-budgets-')), 'ledger.db');
+  log(`preloading SQLite (${EVENTS.toLocaleString('en')} events)`);
+  await preloadLedger(`sqlite:${path}`, preload);
+  const sqliteServers = await startServers(1, {
+    ...kafka,
+    GENOPS_LEDGER_URL: `sqlite:${path}`,
+    GENOPS_KAFKA_GROUP: 'bench-sqlite',
+  });
+  servers.push(...sqliteServers);
+  const sqliteDb = new Database(path, { readonly: true });
+  const sqliteCount = async () =>
+    (sqliteDb.prepare('SELECT COUNT(*) AS n FROM reservations').get() as { n: number }).n;
+  await measure(
+    'SQLite, one processor',
+    sqliteServers.map((s) => s.url),
+    [
+      { rate: 1000, targetMs: 5 },
+      { rate: 2000, targetMs: 10 },
+    ],
+    sqliteCount,
+  );
+  await guardOverhead(sqliteServers[0]!.url);
+  if (SOAK_SECONDS > 0) {
+    console.log(
+      `Soak: SQLite at 1,000 req/s for ${SOAK_SECONDS}s — live reservations every 60 s (bounded: TTL 5 s, swept each second):`,
+    );
+    for (let done = 0; done < SOAK_SECONDS; done += 60) {
+      const r = await fixedRate(
+        vegeta,
+        targets(
+          sqliteServers.map((s) => s.url),
+          'reserve',
+        ),
+        1000,
+        Math.min(60, SOAK_SECONDS - done),
+      );
+      console.log(
+        `  ${String(done + 60).padStart(5)} s   p99 ${r.p99Ms.toFixed(2)} ms   live reservations ${(await sqliteCount()).toLocaleString('en')}`,
+      );
+    }
+  }
+  sqliteDb.close();
+  for (const s of sqliteServers) await s.stop();
+}
+
+/** PostgreSQL: two processors sharing one ledger, the load split between them. */
+async function benchPostgres(
+  postgresUrl: string,
+  preload: PreloadOptions,
+  kafka: KafkaEnv,
+  servers: devstack.ProcessorProcess[],
+): Promise<void> {
+  // PostgreSQL: two processors sharing one ledger, the load split between them.
+  const database = `bench_budgets_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const pgUrl = postgresUrl.replace(/\/[^/]*$/, `/${database}`);
+  log(`preloading PostgreSQL (${EVENTS.toLocaleString('en')} events)`);
+  await preloadLedger(pgUrl, preload);
+  const pgServers = await startServers(2, {
+    ...kafka,
+    GENOPS_LEDGER_URL: pgUrl,
+    GENOPS_KAFKA_GROUP: 'bench-postgres',
+  });
+  servers.push(...pgServers);
+  const client = new pg.Client({ connectionString: pgUrl });
+  await client.connect();
+  const pgCount = async () =>
+    Number((await client.query('SELECT COUNT(*) AS n FROM reservations')).rows[0].n);
+  await measure(
+    'PostgreSQL, two processors sharing the ledger',
+    pgServers.map((s) => s.url),
+    [{ rate: 1000, targetMs: 10 }],
+    pgCount,
+  );
+  await client.end();
+}
+
 async function main(): Promise<void> {
   const stateDir = join(devstack.repoRoot(), '.devstack', `bench-budgets-${process.pid}`);
   vegeta = await devstack.ensureVegeta(log);
@@ -150,80 +239,9 @@ async function main(): Promise<void> {
       `ledger preloaded with ${EVENTS.toLocaleString('en')} cost events over 30 days, ${TEAMS} teams with hard monthly budgets (5 exceeded: their calls are BLOCKED), 10,000 live reservations.`,
     );
 
-    if (ONLY !== 'postgres') {
-      // SQLite: one processor.
-      const path = join(mkdtempSync(join(tmpdir(), 'bench-budgets-')), 'ledger.db');
-      log(`preloading SQLite (${EVENTS.toLocaleString('en')} events)`);
-      await preloadLedger(`sqlite:${path}`, preload);
-      const sqliteServers = await startServers(1, {
-        ...kafka,
-        GENOPS_LEDGER_URL: `sqlite:${path}`,
-        GENOPS_KAFKA_GROUP: 'bench-sqlite',
-      });
-      servers.push(...sqliteServers);
-      const sqliteDb = new Database(path, { readonly: true });
-      const sqliteCount = async () =>
-        (sqliteDb.prepare('SELECT COUNT(*) AS n FROM reservations').get() as { n: number }).n;
-      await measure(
-        'SQLite, one processor',
-        sqliteServers.map((s) => s.url),
-        [
-          { rate: 1000, targetMs: 5 },
-          { rate: 2000, targetMs: 10 },
-        ],
-        sqliteCount,
-      );
-      await guardOverhead(sqliteServers[0]!.url);
-      if (SOAK_SECONDS > 0) {
-        console.log(
-          `Soak: SQLite at 1,000 req/s for ${SOAK_SECONDS}s — live reservations every 60 s (bounded: TTL 5 s, swept each second):`,
-        );
-        for (let done = 0; done < SOAK_SECONDS; done += 60) {
-          const r = await fixedRate(
-            vegeta,
-            targets(
-              sqliteServers.map((s) => s.url),
-              'reserve',
-            ),
-            1000,
-            Math.min(60, SOAK_SECONDS - done),
-          );
-          console.log(
-            `  ${String(done + 60).padStart(5)} s   p99 ${r.p99Ms.toFixed(2)} ms   live reservations ${(await sqliteCount()).toLocaleString('en')}`,
-          );
-        }
-      }
-      sqliteDb.close();
-      for (const s of sqliteServers) await s.stop();
-    }
+    if (ONLY !== 'postgres') await benchSqlite(preload, kafka, servers);
     if (ONLY === 'sqlite') return;
-
-    // PostgreSQL: two processors sharing one ledger, the load split between them.
-    const database = `bench_budgets_${Date.now()}`;
-    const admin = new pg.Client({ connectionString: endpoints.postgresUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const pgUrl = endpoints.postgresUrl.replace(/\/[^/]*$/, `/${database}`);
-    log(`preloading PostgreSQL (${EVENTS.toLocaleString('en')} events)`);
-    await preloadLedger(pgUrl, preload);
-    const pgServers = await startServers(2, {
-      ...kafka,
-      GENOPS_LEDGER_URL: pgUrl,
-      GENOPS_KAFKA_GROUP: 'bench-postgres',
-    });
-    servers.push(...pgServers);
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    const pgCount = async () =>
-      Number((await client.query('SELECT COUNT(*) AS n FROM reservations')).rows[0].n);
-    await measure(
-      'PostgreSQL, two processors sharing the ledger',
-      pgServers.map((s) => s.url),
-      [{ rate: 1000, targetMs: 10 }],
-      pgCount,
-    );
-    await client.end();
+    await benchPostgres(endpoints.postgresUrl, preload, kafka, servers);
   } finally {
     for (const s of servers) await s.stop();
     await devstack.down(stateDir, { removeData: true });

@@ -2,6 +2,7 @@
 // `npm run demo`: the whole pipeline on this machine — local stack, processor, fake OpenRouter, traffic through
 // the real `openai` SDK with the instrumentation — ending with a cost report and the provider comparison.
 // `--keep` leaves the stack running afterwards (stop it with `npx devstack --dir .devstack/demo down`).
+import { until } from '@genops/fakes';
 import { join } from 'node:path';
 import pino from 'pino';
 import {
@@ -46,6 +47,52 @@ function providerTable(rows: ProviderReportRow[]): string {
   );
 }
 
+/** The demo's result on stdout: the cost report, providers, budgets, reconciliation, what was blocked, where to look. */
+function printResults({
+  report,
+  providers: providerRows,
+  budgets,
+  budgetsFile,
+  reconciliation,
+  traffic,
+  api,
+  e,
+}: {
+  report: CostReport;
+  providers: ProviderReportRow[];
+  budgets: BudgetStatus[];
+  budgetsFile: string;
+  reconciliation: ReconciliationReport;
+  traffic: { blocked: number };
+  api: string;
+  e: { prometheusUrl: string; jaegerUrl: string };
+}): void {
+  process.stdout.write(`\n${renderCostTable(report)}\n`);
+  process.stdout.write(`Provider comparison (served provider × model)\n${providerTable(providerRows)}\n`);
+  process.stdout.write(`Budgets (${budgetsFile})\n${renderBudgets(budgets)}\n`);
+  process.stdout.write(
+    `${renderReconciliation(reconciliation, { changes: false })}(the cost report above includes the adjustments)\n\n`,
+  );
+  process.stdout.write(
+    `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM;\n` +
+      'spend can pass a hard limit only by the error of the worst-case estimates (here: the fake OpenRouter counts one\n' +
+      'prompt token per character, about four times what BudgetGuard estimates for English text).\n\n',
+  );
+  process.stdout.write(
+    [
+      'Look around:',
+      `  Console      ${api}/`,
+      `  Prometheus   ${e.prometheusUrl}/graph?g0.expr=sum%20by%20(genops_team)%20(genops_cost_total)`,
+      `  Jaeger       ${e.jaegerUrl}/api/services`,
+      `  Processor    ${api}/v1/reports/cost?groupBy=team,provider`,
+      keep
+        ? `  (stack left running; stop it with: npx devstack --dir ${stateDir} down)`
+        : '  (run with --keep to leave the stack and the console running)',
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   say('bringing up the local stack (first run builds the collector and Jaeger: 15-25 min)');
   const stack = await up({ stateDir, randomPorts: true, progress: say });
@@ -80,57 +127,35 @@ async function main(): Promise<void> {
 
   const from = new Date(Date.now() - 3_600_000).toISOString();
   const to = new Date(Date.now() + 3_600_000).toISOString();
-  const deadline = Date.now() + 90_000;
-  let report: CostReport;
-  for (;;) {
-    report = (await (
-      await fetch(`${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`)
-    ).json()) as CostReport;
-    if (report.totals.requests >= traffic.calls) break;
-    if (Date.now() > deadline)
-      throw new Error(`only ${report.totals.requests}/${traffic.calls} calls reached the ledger`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const reportUrl = `${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`;
+  await until(
+    `all ${traffic.calls} calls in the processor's ledger`,
+    async () => ((await (await fetch(reportUrl)).json()) as CostReport).totals.requests,
+    (requests) => requests >= traffic.calls,
+    { timeoutMs: 90_000, intervalMs: 500 },
+  );
   // Calls whose cost was estimated (through the gateway) are checked against OpenRouter's bill now; the report
   // below then says what was billed.
   say("reconciling estimated costs with OpenRouter's generation stats");
   const reconciliation = (await (
     await fetch(`${api}/v1/reconciliation/run?from=${from}&to=${to}`, { method: 'POST' })
   ).json()) as ReconciliationReport;
-  report = (await (
-    await fetch(`${api}/v1/reports/cost?from=${from}&to=${to}&groupBy=team,model`)
-  ).json()) as CostReport;
+  const report = (await (await fetch(reportUrl)).json()) as CostReport;
   const { budgets } = (await (await fetch(`${api}/v1/budgets`)).json()) as { budgets: BudgetStatus[] };
   const providers = (await (await fetch(`${api}/v1/reports/providers?from=${from}&to=${to}`)).json()) as {
     providers: ProviderReportRow[];
   };
 
-  process.stdout.write(`\n${renderCostTable(report)}\n`);
-  process.stdout.write(
-    `Provider comparison (served provider × model)\n${providerTable(providers.providers)}\n`,
-  );
-  process.stdout.write(`Budgets (${budgetsFile})\n${renderBudgets(budgets)}\n`);
-  process.stdout.write(
-    `${renderReconciliation(reconciliation, { changes: false })}(the cost report above includes the adjustments)\n\n`,
-  );
-  process.stdout.write(
-    `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM;\n` +
-      'spend can pass a hard limit only by the error of the worst-case estimates (here: the fake OpenRouter counts one\n' +
-      'prompt token per character, about four times what BudgetGuard estimates for English text).\n\n',
-  );
-  process.stdout.write(
-    [
-      'Look around:',
-      `  Console      ${api}/`,
-      `  Prometheus   ${e.prometheusUrl}/graph?g0.expr=sum%20by%20(genops_team)%20(genops_cost_total)`,
-      `  Jaeger       ${e.jaegerUrl}/api/services`,
-      `  Processor    ${api}/v1/reports/cost?groupBy=team,provider`,
-      keep
-        ? `  (stack left running; stop it with: npx devstack --dir ${stateDir} down)`
-        : '  (run with --keep to leave the stack and the console running)',
-      '',
-    ].join('\n'),
-  );
+  printResults({
+    report,
+    providers: providers.providers,
+    budgets,
+    budgetsFile,
+    reconciliation,
+    traffic,
+    api,
+    e,
+  });
   if (keep) {
     say(`the console stays up at ${api}/ until Ctrl-C (the stack keeps running after that)`);
     await new Promise<never>(() => {});
