@@ -45,6 +45,8 @@ export interface BudgetStore {
   deleteBudget(team: string): Promise<boolean>;
   /** The team's counters at `nowMs` (rolling the period over first when it has ended); undefined without a budget. */
   counters(team: string, nowMs: number): Promise<BudgetCounters | undefined>;
+  /** Every budget's counters as of `nowMs`, in one read (a `/metrics` scrape, the budgets list). */
+  allCounters(nowMs: number): Promise<BudgetCounters[]>;
   /**
    * Admits and records the reservation when the team's budget can take it, atomically against every other
    * writer (across processes): one conditional row update on the fast path. Undefined when the team has no budget.

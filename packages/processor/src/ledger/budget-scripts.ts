@@ -131,6 +131,29 @@ export function* rollCounters(team: string, nowMs: number): Script<BudgetCounter
   return { spec, period: bounds.period, spentNano, reservedNano: row.reservedNano };
 }
 
+/**
+ * Budgets' counters as of `nowMs`, read without writing (no lock): a counter whose period has rolled is summed from
+ * the raw rows for the period in force, as the next admission will roll it. One team, or every budget in one pass.
+ */
+export function* readCounters(nowMs: number, team?: string): Script<BudgetCounters[]> {
+  const rows = team
+    ? yield { sql: `SELECT team, ${COLUMNS} FROM budgets WHERE team = $1`, params: [team] }
+    : yield { sql: `SELECT team, ${COLUMNS} FROM budgets ORDER BY team`, params: [] };
+  const out: BudgetCounters[] = [];
+  for (const r of rows) {
+    const spec = specOf(String(r.spec));
+    const row = counterRow(r);
+    const bounds = counterBounds(spec, nowMs);
+    const plan = planRoll(row, bounds);
+    const spentNano =
+      plan.kind === 'keep'
+        ? row.spentNano
+        : rolledSpent(row, plan, yield* sumSpend(String(r.team), plan.fromMs, plan.toMs));
+    out.push({ spec, period: bounds.period, spentNano, reservedNano: row.reservedNano });
+  }
+  return out;
+}
+
 /** Slow-path admission (a new period, a rolling window, or a decision that may be BLOCKED). */
 export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | undefined> {
   const counters = yield* rollCounters(r.team, r.nowMs);

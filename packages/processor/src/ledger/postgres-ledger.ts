@@ -189,8 +189,13 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     return ((await this.pool.query('DELETE FROM budgets WHERE team = $1', [team])).rowCount ?? 0) === 1;
   }
 
+  /** Read without writing: no lock, however the period rolled (the next admission persists the roll). */
   async counters(team: string, nowMs: number): Promise<BudgetCounters | undefined> {
-    return this.transact(scripts.rollCounters(team, nowMs), this.reservationPool);
+    return (await this.read(scripts.readCounters(nowMs, team)))[0];
+  }
+
+  async allCounters(nowMs: number): Promise<BudgetCounters[]> {
+    return this.read(scripts.readCounters(nowMs));
   }
 
   /**

@@ -202,8 +202,13 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
     return this.db.prepare('DELETE FROM budgets WHERE team = ?').run(team).changes === 1;
   }
 
+  /** Read without writing: no lock, however the period rolled (the next admission persists the roll). */
   async counters(team: string, nowMs: number): Promise<BudgetCounters | undefined> {
-    return this.write(() => scripts.rollCounters(team, nowMs), false);
+    return (await this.read(scripts.readCounters(nowMs, team)))[0];
+  }
+
+  async allCounters(nowMs: number): Promise<BudgetCounters[]> {
+    return this.read(scripts.readCounters(nowMs));
   }
 
   /**
