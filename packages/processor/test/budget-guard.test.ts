@@ -105,6 +105,22 @@ describe('BudgetGuard', () => {
       // message + 3 for the reply = 13 prompt tokens × 0.28 + 5 out × 0.42 USD per 1M = 5.74 USD per 1M.
       expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000574);
     });
+
+    it('keeps the SDK’s .withResponse(), which waits for the admission', async () => {
+      const openai = client(new BudgetGuard({ url }));
+      const params = { model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 3 };
+      const { data, response } = await withGenOps({ team: 'roomy' }, () =>
+        openai.chat.completions.create(params).withResponse(),
+      );
+      expect([data.choices[0]!.message.content, response.status]).toEqual(['w0 w1 w2', 200]);
+      // Blocked: the extras reject with the budget's error, and no request is made.
+      const before = fake.requests.length;
+      const blocked = await withGenOps({ team: 'tight' }, () =>
+        openai.chat.completions.create({ ...params, max_tokens: 1000 }).withResponse(),
+      ).catch((e: unknown) => e);
+      expect(blocked).toBeInstanceOf(BudgetExceededError);
+      expect(fake.requests.length).toBe(before);
+    });
   });
 
   describe('when the call fails', () => {

@@ -1,19 +1,16 @@
 // Wraps the official `@anthropic-ai/sdk` client's messages.create (plain and streaming, which `messages.stream()`
 // also goes through): one span and the GenOps metrics per call, priced with Anthropic's cache-write and cache-read
 // prices, with BudgetGuard in front when given. The caller's call keeps its exact behaviour.
-import { context as otelContext } from '@opentelemetry/api';
 import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
-import { admitCall } from '../budget/admit-call.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
+import { instrumentedCall, type CreateFn, type StartedCall } from '../telemetry/instrumented-call.js';
 import { safely } from '../telemetry/safely.js';
 import { observeStreamIterator } from '../telemetry/stream-iterator.js';
 import type { InstrumentOpenAIOptions } from '../types.js';
 
 const INSTRUMENTED = Symbol.for('genops.instrumented');
-
-type CreateFn = (this: unknown, params: Record<string, unknown>, options?: unknown) => unknown;
 
 /** Options for `instrumentAnthropic`: the same as `instrumentOpenAI`'s (`provider` defaults to `anthropic`). */
 export type InstrumentAnthropicOptions = InstrumentOpenAIOptions;
@@ -190,45 +187,26 @@ function observe(result: unknown, recorder: CallRecorder, streaming: boolean): v
   );
 }
 
+/** `messages.create` with a span and the GenOps metrics around `original` (instrumented-call.ts). */
 function instrumentedCreate(original: CreateFn, settings: Settings): CreateFn {
   const guard = settings.options.budgetGuard;
-  async function guarded(
-    self: unknown,
-    recorder: CallRecorder,
-    params: Record<string, unknown>,
-    requestOptions: unknown,
-  ) {
-    const admitted = await admitCall(guard!, recorder, String(params.model), () =>
-      guard!.estimateChatCost({
-        model: anthropicCatalogModel(String(params.model)),
-        messages: chatMessages(params),
-        max_tokens: params.max_tokens,
+  return instrumentedCall<StartedCall>(
+    original,
+    {
+      start: (params) => ({ recorder: startCall(settings, params), params }),
+      estimate: (params) => ({
+        model: String(params.model),
+        estimate: () =>
+          guard!.estimateChatCost({
+            model: anthropicCatalogModel(String(params.model)),
+            messages: chatMessages(params),
+            max_tokens: params.max_tokens,
+          }),
       }),
-    );
-    try {
-      const result = otelContext.with(recorder.context, () => original.call(self, params, requestOptions));
-      safely('observing the call', () => observe(result, recorder, params.stream === true), undefined);
-      return await result;
-    } catch (error) {
-      if (admitted.reservationId) void guard!.release(admitted.reservationId);
-      throw error;
-    }
-  }
-
-  return function instrumentedCreate(this: unknown, params, requestOptions) {
-    const recorder = safely('starting the LLM span', () => startCall(settings, params), undefined);
-    if (!recorder) return original.call(this, params, requestOptions);
-    if (guard) return guarded(this, recorder, params, requestOptions);
-    let result: unknown;
-    try {
-      result = otelContext.with(recorder.context, () => original.call(this, params, requestOptions));
-    } catch (error) {
-      recorder.end(error);
-      throw error;
-    }
-    safely('observing the call', () => observe(result, recorder, params.stream === true), undefined);
-    return result;
-  };
+      observe: (result, { recorder, params }) => observe(result, recorder, params.stream === true),
+    },
+    guard,
+  );
 }
 
 /**

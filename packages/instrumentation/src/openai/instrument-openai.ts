@@ -1,10 +1,9 @@
 // Wraps the official `openai` SDK's chat.completions.create: one span and the GenOps metrics per call.
-import { context as otelContext } from '@opentelemetry/api';
 import * as A from '@genops/semconv';
-import { admitCall } from '../budget/admit-call.js';
 import type { BudgetGuard } from '../budget/budget-guard.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.js';
+import { instrumentedCall, type CreateFn } from '../telemetry/instrumented-call.js';
 import { safely } from '../telemetry/safely.js';
 import type { InstrumentOpenAIOptions } from '../types.js';
 import { requestedRouting, responseInfo, usageFromWire, type WireResponse } from './openrouter.js';
@@ -12,7 +11,7 @@ import { observeStream, type StreamObservation } from './stream.js';
 
 const INSTRUMENTED = Symbol.for('genops.instrumented');
 
-export type CreateFn = (this: unknown, params: Record<string, unknown>, options?: unknown) => unknown;
+export type { CreateFn };
 
 interface OpenAILike {
   baseURL?: string;
@@ -121,53 +120,23 @@ export function clientTarget(
 
 /**
  * `chat.completions.create` with a span and the GenOps metrics around `original`, which keeps its exact
- * behaviour (same promise, same result, same errors). Used on one client by `instrumentOpenAI` and on the SDK's
- * prototype by the auto-instrumentation.
+ * behaviour (instrumented-call.ts). Used on one client by `instrumentOpenAI` and on the SDK's prototype by the
+ * auto-instrumentation.
  */
 export function instrumentedCreate(original: CreateFn, settings: CreateSettings): CreateFn {
-  const { telemetry, provider, serverAddress, budgetGuard: guard } = settings;
-  async function guardedCreate(
-    self: unknown,
-    call: PreparedCall,
-    params: Record<string, unknown>,
-    requestOptions: unknown,
-  ) {
-    const { recorder } = call;
-    const admitted = await admitCall(guard!, recorder, String(params.model), () =>
-      guard!.estimateChatCost(params),
-    );
-    try {
-      const result = otelContext.with(recorder.context, () =>
-        original.call(self, call.params, requestOptions),
-      );
-      safely('observing the call', () => observe(result as Promise<unknown>, call), undefined);
-      return await result;
-    } catch (error) {
-      if (admitted.reservationId) void guard!.release(admitted.reservationId);
-      throw error;
-    }
-  }
-
-  return function instrumentedCreate(this: unknown, params, requestOptions) {
-    const call = safely(
-      'starting the LLM span',
-      () => prepare(telemetry, provider, serverAddress, params),
-      undefined,
-    );
-    if (!call) return original.call(this, params, requestOptions);
-    if (guard) return guardedCreate(this, call, params, requestOptions);
-    let result: unknown;
-    try {
-      result = otelContext.with(call.recorder.context, () =>
-        original.call(this, call.params, requestOptions),
-      );
-    } catch (error) {
-      call.recorder.end(error);
-      throw error;
-    }
-    safely('observing the call', () => observe(result as Promise<unknown>, call), undefined);
-    return result;
-  };
+  const { telemetry, provider, serverAddress, budgetGuard } = settings;
+  return instrumentedCall<PreparedCall>(
+    original,
+    {
+      start: (params) => prepare(telemetry, provider, serverAddress, params),
+      estimate: (params) => ({
+        model: String(params.model),
+        estimate: () => budgetGuard!.estimateChatCost(params),
+      }),
+      observe: (result, call) => observe(result as Promise<unknown>, call),
+    },
+    budgetGuard,
+  );
 }
 
 /**
