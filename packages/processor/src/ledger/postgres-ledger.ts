@@ -25,11 +25,14 @@ import type {
 import {
   aggregateStatements,
   providerSamplesStatement,
+  ROLLUP_COLUMNS,
+  ROLLUP_ON_CONFLICT,
+  rollupRow,
   rollupSums,
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
-import { EVENT_COLUMNS, ROLLUP_KEYS } from './event-columns.js';
+import { EVENT_COLUMNS } from './event-columns.js';
 import { exec, insertUnnest, inTransaction, migrate, placeholder } from './postgres-driver.js';
 import { migrations } from './schema.js';
 
@@ -110,42 +113,7 @@ export class PostgresLedger extends ReconcilingLedger implements CostLedger, Bud
     const sums = rollupSums(events);
     if (sums.length === 0) return;
     // One statement for every key (keys are distinct and sorted, so rows lock in one order).
-    await insertUnnest(
-      client,
-      'cost_rollup_hourly',
-      [
-        'hour',
-        ...ROLLUP_KEYS,
-        'cost_nano',
-        'upstream_nano',
-        'requests',
-        'errors',
-        'input_tokens',
-        'output_tokens',
-        'unpriced_requests',
-        'unpriced_tokens',
-      ],
-      sums.map((s) => [
-        ...s.key,
-        s.costNano,
-        s.upstreamNano,
-        s.requests,
-        s.errors,
-        s.inputTokens,
-        s.outputTokens,
-        s.unpricedRequests,
-        s.unpricedTokens,
-      ]),
-      `ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
-         cost_nano = cost_rollup_hourly.cost_nano + EXCLUDED.cost_nano,
-         upstream_nano = cost_rollup_hourly.upstream_nano + EXCLUDED.upstream_nano,
-         requests = cost_rollup_hourly.requests + EXCLUDED.requests,
-         errors = cost_rollup_hourly.errors + EXCLUDED.errors,
-         input_tokens = cost_rollup_hourly.input_tokens + EXCLUDED.input_tokens,
-         output_tokens = cost_rollup_hourly.output_tokens + EXCLUDED.output_tokens,
-         unpriced_requests = cost_rollup_hourly.unpriced_requests + EXCLUDED.unpriced_requests,
-         unpriced_tokens = cost_rollup_hourly.unpriced_tokens + EXCLUDED.unpriced_tokens`,
-    );
+    await insertUnnest(client, 'cost_rollup_hourly', ROLLUP_COLUMNS, sums.map(rollupRow), ROLLUP_ON_CONFLICT);
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {

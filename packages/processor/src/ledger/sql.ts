@@ -1,10 +1,36 @@
 // SQL shared by both adapters: columns, rollup keys, and the aggregate query over rollups plus raw edges.
 import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
-import { DIMENSION_COLUMN, rollupKeyOf, unpricedOf } from './event-columns.js';
+import { DIMENSION_COLUMN, ROLLUP_KEYS, rollupKeyOf, unpricedOf } from './event-columns.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
+
+/** The rollup's figures in column order, each with its value in a sum. */
+const ROLLUP_FIGURES: readonly [string, (s: RollupSum) => bigint | number][] = [
+  ['cost_nano', (s) => s.costNano],
+  ['upstream_nano', (s) => s.upstreamNano],
+  ['requests', (s) => s.requests],
+  ['errors', (s) => s.errors],
+  ['input_tokens', (s) => s.inputTokens],
+  ['output_tokens', (s) => s.outputTokens],
+  ['unpriced_requests', (s) => s.unpricedRequests],
+  ['unpriced_tokens', (s) => s.unpricedTokens],
+];
+
+/** The rollup's columns, in the order `rollupRow` gives their values. */
+export const ROLLUP_COLUMNS: readonly string[] = ['hour', ...ROLLUP_KEYS, ...ROLLUP_FIGURES.map(([c]) => c)];
+
+/** A sum as a rollup row, in ROLLUP_COLUMNS order. */
+export const rollupRow = (s: RollupSum): (string | number | bigint)[] => [
+  ...s.key,
+  ...ROLLUP_FIGURES.map(([, value]) => value(s)),
+];
+
+/** What the upsert of a rollup row does when its key is there: add each figure (the same in both dialects). */
+export const ROLLUP_ON_CONFLICT = `ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_FIGURES.map(
+  ([c]) => `${c} = cost_rollup_hourly.${c} + excluded.${c}`,
+).join(', ')}`;
 
 /** One rollup row's increments. */
 export interface RollupSum {

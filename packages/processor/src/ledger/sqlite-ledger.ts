@@ -25,11 +25,14 @@ import type {
 import {
   aggregateStatements,
   providerSamplesStatement,
+  ROLLUP_COLUMNS,
+  ROLLUP_ON_CONFLICT,
+  rollupRow,
   rollupSums,
   toAggregateRow,
   toProviderSample,
 } from './sql.js';
-import { EVENT_COLUMNS, ROLLUP_KEYS } from './event-columns.js';
+import { EVENT_COLUMNS } from './event-columns.js';
 import { migrations } from './schema.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 
@@ -93,12 +96,7 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
       `INSERT OR IGNORE INTO reconciliations (${recon.RECONCILIATION_COLUMNS.join(', ')}) VALUES (${recon.RECONCILIATION_COLUMNS.map(() => '?').join(', ')})`,
     );
     this.upsertRollup = this.db.prepare(
-      `INSERT INTO cost_rollup_hourly (hour, ${ROLLUP_KEYS.join(', ')}, cost_nano, upstream_nano, requests, errors, input_tokens, output_tokens, unpriced_requests, unpriced_tokens)
-       VALUES (?, ${ROLLUP_KEYS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET
-         cost_nano = cost_nano + excluded.cost_nano, upstream_nano = upstream_nano + excluded.upstream_nano, requests = requests + excluded.requests, errors = errors + excluded.errors,
-         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-         unpriced_requests = unpriced_requests + excluded.unpriced_requests, unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens`,
+      `INSERT INTO cost_rollup_hourly (${ROLLUP_COLUMNS.join(', ')}) VALUES (${ROLLUP_COLUMNS.map(() => '?').join(', ')}) ${ROLLUP_ON_CONFLICT}`,
     );
   }
 
@@ -131,17 +129,7 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
       for (const e of events)
         if (this.insertEvent.run(...EVENT_COLUMNS.map(([, read]) => read(e))).changes === 1) fresh.push(e);
       for (const s of rollupSums(fresh)) {
-        this.upsertRollup.run(
-          ...s.key,
-          s.costNano,
-          s.upstreamNano,
-          s.requests,
-          s.errors,
-          s.inputTokens,
-          s.outputTokens,
-          s.unpricedRequests,
-          s.unpricedTokens,
-        );
+        this.upsertRollup.run(...rollupRow(s));
       }
       const nowMs = Date.now();
       for (const e of recon.toReconcile(fresh))
