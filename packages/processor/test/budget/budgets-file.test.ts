@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseBudgetsFile } from '../../src/budget/budgets-file.js';
+
+describe('parseBudgetsFile', () => {
+  it('reads budgets with defaults applied', () => {
+    const budgets = parseBudgetsFile(
+      'budgets:\n  - team: search\n    period: daily\n    limitUsd: 50\n    enforcement: hard\n',
+      'b.yaml',
+    );
+    expect(budgets).toEqual([
+      {
+        team: 'search',
+        period: 'daily',
+        limitUsd: 50,
+        enforcement: 'hard',
+        timezone: 'UTC',
+        thresholds: [0.8, 0.9, 0.95, 1],
+      },
+    ]);
+  });
+
+  it('names the line and field of a bad value', () => {
+    const text =
+      'budgets:\n  - team: search\n    period: daily\n    limitUsd: 50\n  - team: ads\n    period: fortnightly\n    limitUsd: 5\n';
+    expect(() => parseBudgetsFile(text, 'b.yaml')).toThrow(/^b\.yaml:6: budgets\[1\]\.period: /);
+  });
+
+  it('names the line of a YAML syntax error', () => {
+    expect(() => parseBudgetsFile('budgets:\n  - team: [unclosed\n', 'b.yaml')).toThrow(/^b\.yaml:\d+: /);
+  });
+
+  it('refuses a team listed twice', () => {
+    const text =
+      'budgets:\n  - {team: a, period: daily, limitUsd: 1}\n  - {team: a, period: weekly, limitUsd: 2}\n';
+    expect(() => parseBudgetsFile(text, 'b.yaml')).toThrow('b.yaml:3: budgets[1].team: "a" appears twice');
+  });
+});

@@ -1,0 +1,312 @@
+// BudgetGuard (in @genops/instrumentation) against a real processor HTTP server and the real openai SDK.
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
+import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '@genops/fakes';
+import {
+  BudgetService,
+  createApp,
+  listenApp,
+  openLedger,
+  ProcessorMetrics,
+  type Listening,
+} from '../../src/index.js';
+
+let server: Listening;
+let url: string;
+let fake: FakeOpenRouter;
+let budgets: BudgetService;
+const spans = new InMemorySpanExporter();
+const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
+const MESSAGES = [{ role: 'user' as const, content: 'Summarise the quarterly report' }];
+
+beforeAll(async () => {
+  const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-guard-')), 'l.db')}`);
+  budgets = new BudgetService(ledger);
+  const app = createApp({
+    ledger,
+    budgets,
+    metrics: new ProcessorMetrics(),
+    apiTokens: [],
+    kafkaReady: async () => {},
+  });
+  server = await listenApp(app, '127.0.0.1', 0);
+  url = server.url;
+  fake = await startFakeOpenRouter();
+  // deepseek-chat at 0.28 / 0.42 per 1M (the bundled table): 1000 output tokens alone are 0.00042 USD.
+  await budgets.put('tight', { period: 'daily', limitUsd: 0.0004, enforcement: 'hard' });
+  await budgets.put('roomy', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
+});
+
+afterAll(async () => {
+  await fake?.close();
+  await server?.close();
+});
+
+beforeEach(() => spans.reset());
+
+function client(guard: BudgetGuard): OpenAI {
+  return instrumentOpenAI(new OpenAI({ baseURL: fake.baseURL, apiKey: 'k', maxRetries: 0 }), {
+    provider: 'openrouter',
+    budgetGuard: guard,
+    tracerProvider,
+    env: {},
+  });
+}
+
+describe('BudgetGuard', () => {
+  describe('when the hard budget cannot take the call', () => {
+    it('throws BudgetExceededError and no request reaches the LLM', async () => {
+      const before = fake.requests.length;
+      const openai = client(new BudgetGuard({ url }));
+      const error = await withGenOps({ team: 'tight' }, () =>
+        openai.chat.completions.create({
+          model: 'deepseek/deepseek-chat',
+          messages: MESSAGES,
+          max_tokens: 1000,
+        }),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BudgetExceededError);
+      expect((error as BudgetExceededError).reasonCode).toBe('BUDGET_EXCEEDED');
+      expect((error as BudgetExceededError).message).toContain('team tight, daily period');
+      expect(fake.requests.length).toBe(before);
+      const span = spans.getFinishedSpans()[0]!;
+      expect(span.attributes['genops.budget.decision']).toBe('BLOCKED');
+      expect(span.attributes['error.type']).toBe('BudgetExceededError');
+    });
+  });
+
+  describe('when the budget has room', () => {
+    it('reserves, calls, and puts the reservation id on the span', async () => {
+      const completion = await withGenOps({ team: 'roomy' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create({
+          model: 'deepseek/deepseek-chat',
+          messages: MESSAGES,
+          max_tokens: 5,
+        }),
+      );
+      expect(completion.choices[0]!.message.content).toBe('w0 w1 w2 w3 w4');
+      await until(
+        'the call’s span to end',
+        () => spans.getFinishedSpans().length,
+        (n) => n === 1,
+      );
+      const attrs = spans.getFinishedSpans()[0]!.attributes;
+      expect(attrs['genops.budget.decision']).toBe('ALLOWED');
+      expect(attrs['genops.budget.reservation_id']).toMatch(/^[0-9a-f-]{36}$/);
+      // Reserved until the cost span settles it (through Kafka, not in this test): 27 letters / 4.6 → 6, + 4 for the
+      // message + 3 for the reply = 13 prompt tokens × 0.28 + 5 out × 0.42 USD per 1M = 5.74 USD per 1M.
+      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000574);
+    });
+
+    it('keeps the SDK’s .withResponse(), which waits for the admission', async () => {
+      const openai = client(new BudgetGuard({ url }));
+      const params = { model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 3 };
+      const { data, response } = await withGenOps({ team: 'roomy' }, () =>
+        openai.chat.completions.create(params).withResponse(),
+      );
+      expect([data.choices[0]!.message.content, response.status]).toEqual(['w0 w1 w2', 200]);
+      // Blocked: the extras reject with the budget's error, and no request is made.
+      const before = fake.requests.length;
+      const blocked = await withGenOps({ team: 'tight' }, () =>
+        openai.chat.completions.create({ ...params, max_tokens: 1000 }).withResponse(),
+      ).catch((e: unknown) => e);
+      expect(blocked).toBeInstanceOf(BudgetExceededError);
+      expect(fake.requests.length).toBe(before);
+    });
+  });
+
+  describe('when the call fails', () => {
+    it('releases the reservation', async () => {
+      await budgets.put('failing', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
+      const openai = client(new BudgetGuard({ url }));
+      await expect(
+        withGenOps({ team: 'failing' }, () =>
+          openai.chat.completions.create(
+            { model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 5 },
+            { headers: { 'x-fake-status': '500' } },
+          ),
+        ),
+      ).rejects.toBeInstanceOf(OpenAI.InternalServerError);
+      // The guard releases in the background once the call has failed.
+      await until(
+        'the reservation to be released',
+        async () => (await budgets.status('failing'))!.reservedUsd,
+        (r) => r === 0,
+      );
+    });
+  });
+
+  describe('when the processor is unreachable', () => {
+    it('lets the call through by default (fail open)', async () => {
+      const openai = client(new BudgetGuard({ url: 'http://127.0.0.1:1', timeoutMs: 500 }));
+      const completion = await withGenOps({ team: 'tight' }, () =>
+        openai.chat.completions.create({
+          model: 'deepseek/deepseek-chat',
+          messages: MESSAGES,
+          max_tokens: 2,
+        }),
+      );
+      expect(completion.choices[0]!.message.content).toBe('w0 w1');
+    });
+
+    it('blocks with failOpen: false, and no request reaches the LLM', async () => {
+      const before = fake.requests.length;
+      const openai = client(new BudgetGuard({ url: 'http://127.0.0.1:1', timeoutMs: 500, failOpen: false }));
+      const error = await withGenOps({ team: 'tight' }, () =>
+        openai.chat.completions.create({
+          model: 'deepseek/deepseek-chat',
+          messages: MESSAGES,
+          max_tokens: 2,
+        }),
+      ).catch((e: unknown) => e);
+      expect((error as BudgetExceededError).reasonCode).toBe('PROCESSOR_UNREACHABLE');
+      expect(fake.requests.length).toBe(before);
+    });
+  });
+
+  describe('when the processor answers but refuses', () => {
+    let secured: Listening;
+    const logged: string[] = [];
+    beforeAll(async () => {
+      const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-guard-')), 'l.db')}`);
+      const app = createApp({
+        ledger,
+        budgets: new BudgetService(ledger),
+        metrics: new ProcessorMetrics(),
+        apiTokens: ['the-right-token'],
+        kafkaReady: async () => {},
+      });
+      secured = await listenApp(app, '127.0.0.1', 0);
+      const logger: DiagLogger = {
+        error: (...args: unknown[]) => logged.push(args.join(' ')),
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      };
+      diag.setLogger(logger, DiagLogLevel.ERROR);
+    });
+    afterAll(async () => {
+      diag.disable();
+      await secured.close();
+    });
+
+    it('blocks (fail closed, even with failOpen) when the token is rejected, naming the cause and logging once', async () => {
+      const before = fake.requests.length;
+      const openai = client(new BudgetGuard({ url: secured.url, token: 'stale-token' }));
+      const call = () =>
+        withGenOps({ team: 'roomy' }, () =>
+          openai.chat.completions.create({
+            model: 'deepseek/deepseek-chat',
+            messages: MESSAGES,
+            max_tokens: 2,
+          }),
+        ).catch((e: unknown) => e as BudgetExceededError);
+      const [first, second] = [await call(), await call()];
+      for (const error of [first, second] as BudgetExceededError[]) {
+        expect(error).toBeInstanceOf(BudgetExceededError);
+        expect(error.reasonCode).toBe('PROCESSOR_REJECTED_TOKEN');
+        expect(error.reason).toBe(
+          `processor at ${secured.url} rejected the token (HTTP 401): set GENOPS_TOKEN or the token option to a token it accepts`,
+        );
+      }
+      expect(fake.requests.length).toBe(before);
+      expect(logged.filter((m) => m.includes('rejected the token'))).toHaveLength(1);
+    });
+
+    it('blocks when the processor rejects the request (4xx), with its message', async () => {
+      const guard = new BudgetGuard({ url: secured.url, token: 'the-right-token' });
+      const error = (await guard
+        .admit({ team: 'roomy', model: 'm', estimatedCostUsd: -1 })
+        .catch((e: unknown) => e)) as BudgetExceededError;
+      expect(error.reasonCode).toBe('PROCESSOR_REJECTED_REQUEST');
+      expect(error.reason).toContain('rejected the reservation (HTTP 400)');
+      expect(error.reason).toContain('estimatedCostUsd');
+      guard.close();
+    });
+  });
+
+  describe('when the processor fails (5xx) or does not answer in time', () => {
+    let broken: Server;
+    let brokenUrl: string;
+    beforeAll(async () => {
+      broken = createServer((req, res) => {
+        if (req.url?.includes('hang')) return; // never answers
+        res.writeHead(503).end('{"error":{"code":"UNAVAILABLE","message":"ledger down"}}');
+      });
+      await new Promise<void>((r) => broken.listen(0, '127.0.0.1', r));
+      brokenUrl = `http://127.0.0.1:${(broken.address() as { port: number }).port}`;
+    });
+    afterAll(() => {
+      broken.closeAllConnections();
+      broken.close();
+    });
+
+    it('treats them as unreachable: through when failing open, blocked when failing closed', async () => {
+      const open = new BudgetGuard({ url: brokenUrl });
+      expect(await open.admit({ team: 't', model: 'm', estimatedCostUsd: 0.01 })).toEqual({
+        decision: 'ALLOWED',
+        reasonCode: 'PROCESSOR_UNREACHABLE',
+      });
+      const closed = new BudgetGuard({ url: brokenUrl, failOpen: false });
+      const error = (await closed
+        .admit({ team: 't', model: 'm', estimatedCostUsd: 0.01 })
+        .catch((e: unknown) => e)) as BudgetExceededError;
+      expect(error.reasonCode).toBe('PROCESSOR_UNREACHABLE');
+      expect(error.reason).toContain('HTTP 503');
+      const slow = new BudgetGuard({ url: `${brokenUrl}/hang`, timeoutMs: 200, failOpen: false });
+      const timedOut = (await slow
+        .admit({ team: 't', model: 'm', estimatedCostUsd: 0.01 })
+        .catch((e: unknown) => e)) as BudgetExceededError;
+      expect(timedOut.reason).toBe(`processor at ${brokenUrl}/hang unreachable: no answer within 200 ms`);
+      for (const g of [open, closed, slow]) g.close();
+    });
+  });
+
+  describe('when the model has no price in the catalog', () => {
+    it('reserves the configured fallback, never zero, and says so in the reason', async () => {
+      const guard = new BudgetGuard({ url, unknownModelEstimateUsd: 0.25 });
+      const estimate = guard.estimateChatCost({
+        model: 'acme/unpriced-1',
+        messages: MESSAGES,
+        max_tokens: 5,
+      });
+      expect(estimate).toEqual({
+        usd: 0.25,
+        basis: 'no price for model acme/unpriced-1 in the catalog: reserved unknownModelEstimateUsd 0.25 USD',
+      });
+      await budgets.put('unpriced', { period: 'daily', limitUsd: 0.3, enforcement: 'hard' });
+      const admitted = await guard.admit({
+        team: 'unpriced',
+        model: 'acme/unpriced-1',
+        estimatedCostUsd: estimate.usd,
+        estimateBasis: estimate.basis!,
+      });
+      expect(admitted.decision).toBe('WARNING');
+      expect((await budgets.status('unpriced'))!.reservedUsd).toBe(0.25);
+      const blocked = (await guard
+        .admit({
+          team: 'unpriced',
+          model: 'acme/unpriced-1',
+          estimatedCostUsd: estimate.usd,
+          estimateBasis: estimate.basis!,
+        })
+        .catch((e: unknown) => e)) as BudgetExceededError;
+      expect(blocked.reason).toMatch(
+        /spent 0 \+ reserved 0.25 \+ estimate 0.25 = 0.5 USD against a limit of 0.3 USD; estimate: no price for model acme\/unpriced-1 in the catalog: reserved unknownModelEstimateUsd 0.25 USD$/,
+      );
+      expect(
+        new BudgetGuard({ url }).estimateChatCost({ model: 'acme/unpriced-1', messages: MESSAGES }).usd,
+      ).toBe(0.1);
+      guard.close();
+    });
+  });
+});
