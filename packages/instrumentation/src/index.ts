@@ -9,7 +9,14 @@ export type { InstrumentAnthropicOptions, AnthropicUsage } from './anthropic/ins
 export { trackLLMCall } from './track-llm-call.js';
 export { genopsMiddleware, usageFromAiSdk } from './ai-sdk/genops-middleware.js';
 export type { GenOpsMiddlewareOptions } from './ai-sdk/genops-middleware.js';
-export { BudgetGuard, BudgetExceededError } from './budget/budget-guard.js';
+export { BudgetGuard } from './budget/budget-guard.js';
+export {
+  BudgetExceededError,
+  CallBlockedError,
+  GenOpsError,
+  GuardRejectedError,
+  ProcessorUnavailableError,
+} from './errors.js';
 export type { BudgetGuardOptions, BudgetDecision, AdmitRequest, Admitted } from './budget/budget-guard.js';
 export { estimatePromptTokens } from './budget/prompt-tokens.js';
 export type { PromptTokenCounter, ChatMessageLike } from './budget/prompt-tokens.js';

@@ -2,7 +2,8 @@
 // call's team, record the decision on its span, and on BLOCKED end the span and throw before the LLM is called.
 import { safely } from '../telemetry/safely.js';
 import type { CallRecorder } from '../telemetry/call-recorder.js';
-import { BudgetExceededError, type Admitted, type BudgetGuard, type CallEstimate } from './budget-guard.js';
+import { CallBlockedError } from '../errors.js';
+import type { Admitted, BudgetGuard, CallEstimate } from './budget-guard.js';
 
 export async function admitCall(
   guard: BudgetGuard,
@@ -21,7 +22,7 @@ export async function admitCall(
       ...(basis ? { estimateBasis: basis } : {}),
     });
   } catch (error) {
-    if (error instanceof BudgetExceededError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
+    if (error instanceof CallBlockedError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
     recorder.end(error);
     throw error;
   }

@@ -1,5 +1,6 @@
 // Stops a call before it is made when the team's hard budget cannot take it: reserve its worst-case cost at the
 // processor, throw BudgetExceededError on BLOCKED, release on failure; the call's cost span settles the rest.
+import { BudgetExceededError, GuardRejectedError, ProcessorUnavailableError } from '../errors.js';
 import { diag } from '@opentelemetry/api';
 import { PriceCatalog } from '@genops/pricing';
 import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
@@ -64,18 +65,6 @@ export interface Admitted {
   decision: BudgetDecision;
   reservationId?: string;
   reasonCode?: string;
-}
-
-export class BudgetExceededError extends Error {
-  readonly code = 'BUDGET_EXCEEDED';
-  constructor(
-    readonly team: string,
-    readonly reasonCode: string,
-    readonly reason: string,
-  ) {
-    super(`budget exceeded for team ${team}: ${reason}`);
-    this.name = 'BudgetExceededError';
-  }
 }
 
 interface ChatParams {
@@ -156,14 +145,10 @@ export class BudgetGuard {
       [ATTR_GENOPS_BUDGET_POLICY]: this.failOpen ? 'fail_open' : 'fail_closed',
     });
     if (this.failOpen) return { decision: 'ALLOWED', reasonCode: 'PROCESSOR_UNREACHABLE' };
-    throw new BudgetExceededError(
-      request.team,
-      'PROCESSOR_UNREACHABLE',
-      `processor at ${this.url} unreachable: ${cause}`,
-    );
+    throw new ProcessorUnavailableError(request.team, `processor at ${this.url} unreachable: ${cause}`);
   }
 
-  /** Reserves the estimate or throws BudgetExceededError. */
+  /** Reserves the estimate, or throws a CallBlockedError (BudgetExceededError, GuardRejectedError, ProcessorUnavailableError). */
   async admit(request: AdmitRequest): Promise<Admitted> {
     const cached = this.blocked.get(request.team);
     if (cached && cached.until > Date.now()) throw cached.error;
@@ -186,7 +171,7 @@ export class BudgetGuard {
         ? `processor at ${this.url} rejected the token (HTTP ${response.status}): set GENOPS_TOKEN or the token option to a token it accepts`
         : `processor at ${this.url} rejected the reservation (HTTP ${response.status}): ${response.body.slice(0, 300)}`;
       this.logOnce(`${response.status}`, `BudgetGuard blocks calls: ${reason}`);
-      throw new BudgetExceededError(request.team, reasonCode, reason);
+      throw new GuardRejectedError(request.team, reasonCode, reason);
     }
     const body = JSON.parse(response.body) as {
       decision: BudgetDecision;

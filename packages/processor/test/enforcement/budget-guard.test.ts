@@ -4,7 +4,15 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
-import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
+import {
+  BudgetExceededError,
+  BudgetGuard,
+  CallBlockedError,
+  GuardRejectedError,
+  instrumentOpenAI,
+  ProcessorUnavailableError,
+  withGenOps,
+} from '@genops/instrumentation';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import OpenAI from 'openai';
@@ -74,6 +82,10 @@ describe('BudgetGuard', () => {
         }),
       ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BudgetExceededError);
+      expect([(error as BudgetExceededError).code, (error as BudgetExceededError).retriable]).toEqual([
+        'BUDGET_EXCEEDED',
+        false,
+      ]);
       expect((error as BudgetExceededError).reasonCode).toBe('BUDGET_EXCEEDED');
       expect((error as BudgetExceededError).message).toContain('team tight, daily period');
       expect(fake.requests.length).toBe(before);
@@ -167,7 +179,13 @@ describe('BudgetGuard', () => {
           max_tokens: 2,
         }),
       ).catch((e: unknown) => e);
-      expect((error as BudgetExceededError).reasonCode).toBe('PROCESSOR_UNREACHABLE');
+      // The processor is down and the guard fails closed: worth trying again once it is back.
+      expect(error).toBeInstanceOf(ProcessorUnavailableError);
+      expect([
+        (error as ProcessorUnavailableError).code,
+        (error as ProcessorUnavailableError).retriable,
+      ]).toEqual(['PROCESSOR_UNAVAILABLE', true]);
+      expect((error as ProcessorUnavailableError).reasonCode).toBe('PROCESSOR_UNREACHABLE');
       expect(fake.requests.length).toBe(before);
     });
   });
@@ -209,10 +227,17 @@ describe('BudgetGuard', () => {
             messages: MESSAGES,
             max_tokens: 2,
           }),
-        ).catch((e: unknown) => e as BudgetExceededError);
+        ).catch((e: unknown) => e as GuardRejectedError);
       const [first, second] = [await call(), await call()];
-      for (const error of [first, second] as BudgetExceededError[]) {
-        expect(error).toBeInstanceOf(BudgetExceededError);
+      for (const error of [first, second] as GuardRejectedError[]) {
+        // A misconfigured guard, not an exhausted budget: its own class and code, not worth retrying.
+        expect(error).toBeInstanceOf(GuardRejectedError);
+        expect(error).not.toBeInstanceOf(BudgetExceededError);
+        expect([error.code, error.retriable, error instanceof CallBlockedError]).toEqual([
+          'GUARD_REJECTED',
+          false,
+          true,
+        ]);
         expect(error.reasonCode).toBe('PROCESSOR_REJECTED_TOKEN');
         expect(error.reason).toBe(
           `processor at ${secured.url} rejected the token (HTTP 401): set GENOPS_TOKEN or the token option to a token it accepts`,
@@ -226,7 +251,8 @@ describe('BudgetGuard', () => {
       const guard = new BudgetGuard({ url: secured.url, token: 'the-right-token' });
       const error = (await guard
         .admit({ team: 'roomy', model: 'm', estimatedCostUsd: -1 })
-        .catch((e: unknown) => e)) as BudgetExceededError;
+        .catch((e: unknown) => e)) as GuardRejectedError;
+      expect(error).toBeInstanceOf(GuardRejectedError);
       expect(error.reasonCode).toBe('PROCESSOR_REJECTED_REQUEST');
       expect(error.reason).toContain('rejected the reservation (HTTP 400)');
       expect(error.reason).toContain('estimatedCostUsd');
