@@ -60,4 +60,4 @@ export type {
   ReconciliationStore,
   ReconciliationSummary,
   ReconciliationTask,
-} from './ledger/reconciliation-scripts.js';
+} from './reconcile/reconciliation-store.js';

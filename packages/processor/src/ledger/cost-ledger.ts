@@ -2,7 +2,7 @@
 import type { BudgetStore } from '../budget/budget-store.js';
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
 import type { Script } from './script.js';
-import type { ReconciliationStore } from './reconciliation-scripts.js';
+import type { ReconciliationStore } from '../reconcile/reconciliation-store.js';
 
 export interface InsertResult {
   inserted: number;

@@ -7,7 +7,7 @@ import type {
   ReconciliationStore,
   ReconciliationSummary,
   ReconciliationTask,
-} from './reconciliation-scripts.js';
+} from '../reconcile/reconciliation-store.js';
 import type { Dialect } from './script.js';
 
 export abstract class ReconcilingLedger implements ReconciliationStore {

@@ -1,7 +1,7 @@
 // OpenRouter's generation stats (`GET /api/v1/generation?id=gen-…`): what was billed for one call.
 import { usdToNanoUsd } from '@genops/pricing';
 import { z } from 'zod';
-import type { BilledCost } from '../ledger/reconciliation-scripts.js';
+import type { BilledCost } from './reconciliation-store.js';
 
 export const OPENROUTER_API_URL = 'https://openrouter.ai/api/v1';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { COST_SOURCE_REPORTED } from '@genops/semconv';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
-import { adjustmentFor, type ReconciliationTask } from '../ledger/reconciliation-scripts.js';
+import { adjustmentFor, type ReconciliationTask } from './reconciliation-store.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import type { GenerationLookup, OpenRouterGenerations } from './openrouter-generations.js';
 

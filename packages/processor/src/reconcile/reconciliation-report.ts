@@ -1,6 +1,6 @@
 // What reconciliation found over a range of call times, as the API returns it and the CLI prints it.
 import { nanoToUsd } from '../decode/cost-event.js';
-import type { ReconciliationSummary } from '../ledger/reconciliation-scripts.js';
+import type { ReconciliationSummary } from './reconciliation-store.js';
 
 export interface ReconciliationReport {
   from: string;

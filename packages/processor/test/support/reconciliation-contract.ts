@@ -2,7 +2,7 @@
 // the queue written with the call, claims with a lease, adjustments counted in cost and budgets but not as calls.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCostReport, buildProviderReport, type CostEvent, type CostLedger } from '../../src/index.js';
-import { adjustmentFor } from '../../src/ledger/reconciliation-scripts.js';
+import { adjustmentFor } from '../../src/reconcile/reconciliation-store.js';
 import { event } from './ledger-contract.js';
 
 const HOUR = 3_600_000;
