@@ -1,6 +1,6 @@
 // Decodes one Kafka message (OTLP JSON, as the collector's kafka exporter writes it) into cost events, and says
 // exactly why anything could not be decoded. Pure.
-import { PriceCatalog, usdToNanoUsd } from '@genops/pricing';
+import { PriceCatalog, usdToNanoUsd, type TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
@@ -89,12 +89,55 @@ const isErrorSpan = (span: SpanShape, attrs: Attrs) =>
  * time (`estimated`), or the cost it reports (`reported`); team and attribution from GenOps attributes on the span
  * or its resource (`OTEL_RESOURCE_ATTRIBUTES=genops.team=search`), else `unattributed`.
  */
-function foreignEvent(
+/** What every convention's call says, for the fields of the event they share. */
+interface CallFacts {
+  model: string;
+  servedModel: string;
+  provider: string;
+  servedProvider: string;
+  usage: TokenUsage;
+}
+
+/**
+ * The fields every cost event has, whichever convention the span speaks: its identity and time, who pays (span,
+ * AI SDK metadata, resource, rules), experiment and variant (span, then resource), the model under its catalog id,
+ * the usage, whether it failed, its OpenRouter generation. The conventions add the cost.
+ */
+function baseEvent(
   span: SpanShape,
   attrs: Attrs,
   resource: Attrs,
   { catalog, rules }: Required<DecodeOptions>,
+  call: CallFacts,
+): Omit<CostEvent, 'costNano' | 'upstreamNano' | 'costSource' | 'reservationId'> {
+  const { endMs, durationMs } = spanTimes(span);
+  return {
+    traceId: span.traceId.toLowerCase(),
+    spanId: span.spanId.toLowerCase(),
+    eventTimeMs: endMs,
+    ...attribution(attrs, resource, rules),
+    experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID) || str(resource, A.ATTR_GENOPS_EXPERIMENT_ID),
+    variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID) || str(resource, A.ATTR_GENOPS_VARIANT_ID),
+    ...canonicalModel(catalog, call.model),
+    servedModel: call.servedModel,
+    provider: call.provider,
+    servedProvider: call.servedProvider,
+    inputTokens: call.usage.inputTokens,
+    outputTokens: call.usage.outputTokens,
+    ...detailOf(call.usage),
+    isError: isErrorSpan(span, attrs),
+    durationMs,
+    generationId: generationId(attrs, call.provider),
+  };
+}
+
+function foreignEvent(
+  span: SpanShape,
+  attrs: Attrs,
+  resource: Attrs,
+  options: Required<DecodeOptions>,
 ): CostEvent | 'skip' {
+  const { catalog } = options;
   const call = readForeignLlmCall(reader(attrs));
   if (call === 'skip') return 'skip';
   if (!call)
@@ -103,7 +146,7 @@ function foreignEvent(
       `${A.ATTR_GENOPS_COST_TOTAL} is missing and the span is no LLM call GenOps can price`,
     );
   if (!call.model) throw new DecodeError('MISSING_ATTRIBUTE', `${call.convention} LLM span without a model`);
-  const { endMs, durationMs } = spanTimes(span);
+  const { endMs } = spanTimes(span);
   let costNano = 0n;
   let costSource: string = A.COST_SOURCE_UNKNOWN;
   if (call.reportedCostUsd !== undefined) {
@@ -120,26 +163,11 @@ function foreignEvent(
     }
   }
   return {
-    traceId: span.traceId.toLowerCase(),
-    spanId: span.spanId.toLowerCase(),
-    eventTimeMs: endMs,
-    ...attribution(attrs, resource, rules),
-    experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID) || str(resource, A.ATTR_GENOPS_EXPERIMENT_ID),
-    variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID) || str(resource, A.ATTR_GENOPS_VARIANT_ID),
-    ...canonicalModel(catalog, call.model),
-    servedModel: call.servedModel,
-    provider: call.provider,
-    servedProvider: call.provider,
+    ...baseEvent(span, attrs, resource, options, { ...call, servedProvider: call.provider }),
     costNano,
     upstreamNano: 0n,
     costSource,
-    inputTokens: call.usage.inputTokens,
-    outputTokens: call.usage.outputTokens,
-    ...detailOf(call.usage),
-    isError: isErrorSpan(span, attrs),
-    durationMs,
     reservationId: '',
-    generationId: generationId(attrs, call.provider),
   };
 }
 
@@ -149,34 +177,24 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
   const model = str(attrs, A.ATTR_GENOPS_MODEL) || str(attrs, A.ATTR_GEN_AI_REQUEST_MODEL);
   if (!model) throw new DecodeError('MISSING_ATTRIBUTE', `${A.ATTR_GENOPS_MODEL} is missing`);
   const provider = str(attrs, A.ATTR_GENOPS_PROVIDER) || str(attrs, A.ATTR_GEN_AI_PROVIDER_NAME) || 'unknown';
-  const { endMs, durationMs } = spanTimes(span);
+  const { endMs } = spanTimes(span);
   const servedModel = str(attrs, A.ATTR_GEN_AI_RESPONSE_MODEL) || model;
-  const identity = canonicalModel(options.catalog, model);
   const sent = { costNano: costNano(attrs), costSource: str(attrs, A.ATTR_GENOPS_COST_SOURCE) || 'unknown' };
   const usage = genopsUsage(reader(attrs));
   const price = priceAtIngest(options.catalog, { model, servedModel, usage, endMs }, sent);
   return {
-    traceId: span.traceId.toLowerCase(),
-    spanId: span.spanId.toLowerCase(),
-    eventTimeMs: endMs,
-    ...attribution(attrs, resource, options.rules),
-    experiment: str(attrs, A.ATTR_GENOPS_EXPERIMENT_ID),
-    variant: str(attrs, A.ATTR_GENOPS_VARIANT_ID),
-    ...identity,
-    servedModel,
-    provider,
-    servedProvider: str(attrs, A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER) || provider,
+    ...baseEvent(span, attrs, resource, options, {
+      model,
+      servedModel,
+      provider,
+      servedProvider: str(attrs, A.ATTR_GENOPS_OPENROUTER_ACTUAL_PROVIDER) || provider,
+      usage,
+    }),
     costNano: price.costNano,
     upstreamNano: price.costSource === sent.costSource ? upstreamNano(attrs, price.costNano) : 0n,
     costSource: price.costSource,
     ...(price.clientCostNano !== undefined ? { clientCostNano: price.clientCostNano } : {}),
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    ...detailOf(usage),
-    isError: isErrorSpan(span, attrs),
-    durationMs,
     reservationId: str(attrs, A.ATTR_GENOPS_BUDGET_RESERVATION_ID),
-    generationId: generationId(attrs, provider),
     ...(str(attrs, A.ATTR_GENOPS_OPENROUTER_FALLBACK_USED) === 'true' ? { fallback: true } : {}),
   };
 }

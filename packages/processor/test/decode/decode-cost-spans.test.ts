@@ -47,6 +47,18 @@ describe('decodeCostSpans', () => {
       ]);
     });
 
+    it('takes the experiment and variant from the resource when the span does not say (as for other conventions)', () => {
+      const message = JSON.parse(otlpMessage([otlpSpan({ costUsd: 0.1 })])) as {
+        resourceSpans: { resource: { attributes: unknown[] } }[];
+      };
+      message.resourceSpans[0]!.resource.attributes.push(
+        { key: 'genops.experiment.id', value: { stringValue: 'prompt-v2' } },
+        { key: 'genops.variant.id', value: { stringValue: 'b' } },
+      );
+      const [event] = decodeCostSpans(JSON.stringify(message)).events;
+      expect([event!.experiment, event!.variant]).toEqual(['prompt-v2', 'b']);
+    });
+
     it('reads a whole-dollar cost written as intValue', () => {
       const { events } = decodeCostSpans(otlpMessage([otlpSpan({ costUsd: 3 })]));
       expect(events[0]!.costNano).toBe(3_000_000_000n);
