@@ -139,3 +139,4 @@ export const OPERATION_DURATION_BUCKETS = [
 
 export const INSTRUMENTATION_SCOPE = '@genops/instrumentation' as const;
 export const INSTRUMENTATION_VERSION = '0.1.0' as const;
+export { AI_SDK, ATTR_DEPLOYMENT_ENVIRONMENT_NAME, GEN_AI_LEGACY, OPENINFERENCE } from './foreign.js';

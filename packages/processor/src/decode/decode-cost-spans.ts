@@ -49,7 +49,7 @@ const ATTRIBUTION_KEYS: [RuleField, string, string][] = (
     ['feature', A.ATTR_GENOPS_FEATURE],
     ['costCenter', A.ATTR_GENOPS_COST_CENTER],
   ] as [RuleField, string][]
-).map(([field, key]) => [field, key, `ai.telemetry.metadata.${key}`]);
+).map(([field, key]) => [field, key, `${A.AI_SDK.TELEMETRY_METADATA_PREFIX}${key}`]);
 
 /**
  * Who pays: GenOps attributes on the span, then the AI SDK's telemetry metadata (`ai.telemetry.metadata.genops.*`),
@@ -60,7 +60,7 @@ function attribution(attrs: Attrs, resource: Attrs, rules: AttributionRules): Re
   const fields = {} as Record<RuleField, string>;
   for (const [field, key, metadataKey] of ATTRIBUTION_KEYS)
     fields[field] = str(attrs, key) || str(attrs, metadataKey) || str(resource, key);
-  fields.environment ||= str(resource, 'deployment.environment.name');
+  fields.environment ||= str(resource, A.ATTR_DEPLOYMENT_ENVIRONMENT_NAME);
   if (RULE_FIELDS.some((f) => !fields[f])) {
     const fromRules = rules.resolve((key) => str(attrs, key) || str(resource, key));
     for (const field of RULE_FIELDS)
@@ -77,7 +77,7 @@ function attribution(attrs: Attrs, resource: Attrs, rules: AttributionRules): Re
 function generationId(attrs: Attrs, provider: string): string {
   const ours = str(attrs, A.ATTR_GENOPS_OPENROUTER_GENERATION_ID);
   if (ours || provider !== 'openrouter') return ours;
-  const id = str(attrs, A.ATTR_GEN_AI_RESPONSE_ID) || str(attrs, 'ai.response.id');
+  const id = str(attrs, A.ATTR_GEN_AI_RESPONSE_ID) || str(attrs, A.AI_SDK.RESPONSE_ID);
   return id.startsWith('gen-') ? id : '';
 }
 

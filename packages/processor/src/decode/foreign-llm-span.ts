@@ -3,6 +3,8 @@
 // one model call count: the AI SDK's `ai.generateText` (a whole tool loop, its usage summed) and OpenInference's
 // CHAIN / AGENT spans are parents of the LLM spans that carry the same tokens, so they are skipped, not charged.
 import type { TokenUsage } from '@genops/pricing';
+import * as A from '@genops/semconv';
+import { AI_SDK, GEN_AI_LEGACY, OPENINFERENCE } from '@genops/semconv';
 
 export interface ForeignLlmCall {
   /** Which convention the span follows. */
@@ -44,103 +46,107 @@ const genAiProvider = (provider: string) =>
  */
 const MODEL_CALLS = new Set(['chat', 'text_completion', 'generate_content', 'embeddings']);
 
-/**
- * The call a foreign span describes; `skip` for a span of the right kind that is not one model call (a parent);
- * undefined when the span is no LLM call at all.
- */
 /** The proposed semconv cost attributes (`gen_ai.usage.cost.*`), in USD only. */
 function semconvCost(read: AttributeReader): Pick<ForeignLlmCall, 'reportedCostUsd' | 'localCostUsd'> {
-  const amount = read.num('gen_ai.usage.cost.amount');
-  const currency = read.str('gen_ai.usage.cost.currency') || 'USD';
+  const amount = read.num(A.ATTR_GEN_AI_USAGE_COST_AMOUNT);
+  const currency = read.str(A.ATTR_GEN_AI_USAGE_COST_CURRENCY) || 'USD';
   if (amount === undefined || currency.toUpperCase() !== 'USD') return {};
-  return read.str('gen_ai.usage.cost.source') === 'provider'
+  return read.str(A.ATTR_GEN_AI_USAGE_COST_SOURCE) === A.GEN_AI_COST_SOURCE_PROVIDER
     ? { reportedCostUsd: amount }
     : { localCostUsd: amount };
 }
 
+/**
+ * The call a foreign span describes; `skip` for a span of the right kind that is not one model call (a parent);
+ * undefined when the span is no LLM call at all. One reader per convention, the first that recognises the span.
+ */
 export function readForeignLlmCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
-  const call = readCall(read);
+  const call = readAiSdk(read) ?? readOpenInference(read) ?? readGenAi(read);
   return call && call !== 'skip' && call.reportedCostUsd === undefined
     ? { ...call, ...semconvCost(read) }
     : call;
 }
 
-function readCall(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
-  const operation = read.str('ai.operationId');
-  if (operation) {
-    // generateText → ai.generateText (the loop) and ai.generateText.doGenerate (each model call): only the latter.
-    if (!/\.do(Generate|Stream)$/.test(operation)) return 'skip';
-    const model = first(read, ['ai.model.id', 'gen_ai.request.model']);
-    return {
-      convention: 'ai-sdk',
-      model,
-      servedModel: first(read, ['ai.response.model', 'gen_ai.response.model']) || model,
-      provider: providerName(first(read, ['ai.model.provider', 'gen_ai.system']) || 'unknown'),
-      usage: {
-        inputTokens: firstInt(read, [
-          'ai.usage.inputTokens',
-          'ai.usage.promptTokens',
-          'gen_ai.usage.input_tokens',
-        ]),
-        outputTokens: firstInt(read, [
-          'ai.usage.outputTokens',
-          'ai.usage.completionTokens',
-          'gen_ai.usage.output_tokens',
-        ]),
-        cacheReadTokens: firstInt(read, ['ai.usage.cachedInputTokens']),
-        reasoningTokens: firstInt(read, ['ai.usage.reasoningTokens']),
-      },
-    };
-  }
-  const openinference = read.str('openinference.span.kind');
-  if (openinference || read.has('llm.token_count.prompt') || read.has('llm.token_count.completion')) {
-    if (openinference && openinference.toUpperCase() !== 'LLM') return 'skip';
-    const model = read.str('llm.model_name');
-    const cost = read.num('llm.cost.total');
-    return {
-      convention: 'openinference',
-      model,
-      servedModel: model,
-      provider: first(read, ['llm.provider', 'llm.system']) || 'unknown',
-      usage: {
-        inputTokens: read.int('llm.token_count.prompt'),
-        outputTokens: read.int('llm.token_count.completion'),
-        cacheReadTokens: firstInt(read, ['llm.token_count.prompt_details.cache_read']),
-        cacheWriteTokens: firstInt(read, ['llm.token_count.prompt_details.cache_write']),
-        reasoningTokens: firstInt(read, ['llm.token_count.completion_details.reasoning']),
-      },
-      ...(cost !== undefined ? { reportedCostUsd: cost } : {}),
-    };
-  }
-  const inputKeys = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens'];
-  const outputKeys = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens'];
-  // prompt_tokens / completion_tokens: the GenAI semconv names before 1.27, still sent by older OpenLLMetry/OpenLIT.
-  if ([...inputKeys, ...outputKeys].some((key) => read.has(key))) {
-    const op = read.str('gen_ai.operation.name');
-    if (op && !MODEL_CALLS.has(op)) return 'skip';
-    const model = first(read, ['gen_ai.request.model', 'gen_ai.response.model']);
-    return {
-      convention: 'gen_ai',
-      model,
-      servedModel: read.str('gen_ai.response.model') || model,
-      provider: genAiProvider(first(read, ['gen_ai.provider.name', 'gen_ai.system']) || 'unknown'),
-      usage: {
-        inputTokens: firstInt(read, inputKeys),
-        outputTokens: firstInt(read, outputKeys),
-        cacheReadTokens: firstInt(read, [
-          'gen_ai.usage.cache_read.input_tokens',
-          'gen_ai.usage.cache_read_input_tokens',
-        ]),
-        cacheWriteTokens: firstInt(read, [
-          'gen_ai.usage.cache_creation.input_tokens',
-          'gen_ai.usage.cache_creation_input_tokens',
-        ]),
-        reasoningTokens: firstInt(read, [
-          'gen_ai.usage.reasoning.output_tokens',
-          'gen_ai.usage.reasoning_tokens',
-        ]),
-      },
-    };
-  }
-  return undefined;
+/** The AI SDK: `ai.generateText` (the loop) and `ai.generateText.doGenerate` (each model call): only the latter. */
+function readAiSdk(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
+  const operation = read.str(AI_SDK.OPERATION_ID);
+  if (!operation) return undefined;
+  if (!/\.do(Generate|Stream)$/.test(operation)) return 'skip';
+  const model = first(read, [AI_SDK.MODEL_ID, A.ATTR_GEN_AI_REQUEST_MODEL]);
+  return {
+    convention: 'ai-sdk',
+    model,
+    servedModel: first(read, [AI_SDK.RESPONSE_MODEL, A.ATTR_GEN_AI_RESPONSE_MODEL]) || model,
+    provider: providerName(first(read, [AI_SDK.MODEL_PROVIDER, GEN_AI_LEGACY.SYSTEM]) || 'unknown'),
+    usage: {
+      inputTokens: firstInt(read, [
+        AI_SDK.USAGE_INPUT_TOKENS,
+        AI_SDK.USAGE_PROMPT_TOKENS,
+        A.ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+      ]),
+      outputTokens: firstInt(read, [
+        AI_SDK.USAGE_OUTPUT_TOKENS,
+        AI_SDK.USAGE_COMPLETION_TOKENS,
+        A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+      ]),
+      cacheReadTokens: firstInt(read, [AI_SDK.USAGE_CACHED_INPUT_TOKENS]),
+      reasoningTokens: firstInt(read, [AI_SDK.USAGE_REASONING_TOKENS]),
+    },
+  };
+}
+
+/** OpenInference: its LLM spans (CHAIN and AGENT spans are their parents, with the same tokens: skipped). */
+function readOpenInference(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
+  const kind = read.str(OPENINFERENCE.SPAN_KIND);
+  if (!kind && !read.has(OPENINFERENCE.TOKEN_COUNT_PROMPT) && !read.has(OPENINFERENCE.TOKEN_COUNT_COMPLETION))
+    return undefined;
+  if (kind && kind.toUpperCase() !== 'LLM') return 'skip';
+  const model = read.str(OPENINFERENCE.MODEL_NAME);
+  const cost = read.num(OPENINFERENCE.COST_TOTAL);
+  return {
+    convention: 'openinference',
+    model,
+    servedModel: model,
+    provider: first(read, [OPENINFERENCE.PROVIDER, OPENINFERENCE.SYSTEM]) || 'unknown',
+    usage: {
+      inputTokens: read.int(OPENINFERENCE.TOKEN_COUNT_PROMPT),
+      outputTokens: read.int(OPENINFERENCE.TOKEN_COUNT_COMPLETION),
+      cacheReadTokens: firstInt(read, [OPENINFERENCE.TOKEN_COUNT_CACHE_READ]),
+      cacheWriteTokens: firstInt(read, [OPENINFERENCE.TOKEN_COUNT_CACHE_WRITE]),
+      reasoningTokens: firstInt(read, [OPENINFERENCE.TOKEN_COUNT_REASONING]),
+    },
+    ...(cost !== undefined ? { reportedCostUsd: cost } : {}),
+  };
+}
+
+/** The GenAI semantic conventions (OpenLLMetry, OpenLIT, the OTel contrib instrumentations), old names included. */
+function readGenAi(read: AttributeReader): ForeignLlmCall | 'skip' | undefined {
+  const inputKeys = [A.ATTR_GEN_AI_USAGE_INPUT_TOKENS, GEN_AI_LEGACY.USAGE_PROMPT_TOKENS];
+  const outputKeys = [A.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, GEN_AI_LEGACY.USAGE_COMPLETION_TOKENS];
+  if (![...inputKeys, ...outputKeys].some((key) => read.has(key))) return undefined;
+  const op = read.str(A.ATTR_GEN_AI_OPERATION_NAME);
+  if (op && !MODEL_CALLS.has(op)) return 'skip';
+  const model = first(read, [A.ATTR_GEN_AI_REQUEST_MODEL, A.ATTR_GEN_AI_RESPONSE_MODEL]);
+  return {
+    convention: 'gen_ai',
+    model,
+    servedModel: read.str(A.ATTR_GEN_AI_RESPONSE_MODEL) || model,
+    provider: genAiProvider(first(read, [A.ATTR_GEN_AI_PROVIDER_NAME, GEN_AI_LEGACY.SYSTEM]) || 'unknown'),
+    usage: {
+      inputTokens: firstInt(read, inputKeys),
+      outputTokens: firstInt(read, outputKeys),
+      cacheReadTokens: firstInt(read, [
+        A.ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+        GEN_AI_LEGACY.USAGE_CACHE_READ_INPUT_TOKENS,
+      ]),
+      cacheWriteTokens: firstInt(read, [
+        A.ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+        GEN_AI_LEGACY.USAGE_CACHE_CREATION_INPUT_TOKENS,
+      ]),
+      reasoningTokens: firstInt(read, [
+        A.ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+        GEN_AI_LEGACY.USAGE_REASONING_TOKENS,
+      ]),
+    },
+  };
 }
