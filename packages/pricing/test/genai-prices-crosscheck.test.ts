@@ -4,7 +4,8 @@
 // source holds, and printed.
 import { calcPrice, type ModelPrice as TheirPrice } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
-import { PriceCatalog, parseModelName, type ModelPrice, type TokenUsage } from '../src/index.js';
+import { PriceCatalog, type ModelPrice, type TokenUsage } from '../src/price-catalog.js';
+import { parseModelName } from '../src/model-identity.js';
 
 /** The day after the bundled table was taken: both sources' current prices. */
 const AT = new Date(Date.parse(`${PriceCatalog.bundled().version}T12:00:00Z`) + 86_400_000);

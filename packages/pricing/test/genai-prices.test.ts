@@ -2,7 +2,9 @@
 // (test/fixtures/genai-prices-0.1.8.json, written by scripts/genai-prices-fixture.mjs).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchesRule, ModelIdentity, pricesFromGenaiPrices, PriceSourceError } from '../src/index.js';
+import { matchesRule } from '../src/match-rule.js';
+import { ModelIdentity } from '../src/model-identity.js';
+import { pricesFromGenaiPrices, PriceSourceError } from '../src/price-sync.js';
 
 const DATA: unknown = JSON.parse(
   readFileSync(new URL('./fixtures/genai-prices-0.1.8.json', import.meta.url), 'utf8'),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pricesFromLiteLLM, PriceSourceError } from '../src/index.js';
+import { pricesFromLiteLLM, PriceSourceError } from '../src/price-sync.js';
 
 // Entries of the price file the litellm 1.110.2 wheel ships (fixtures/README.md).
 const file = JSON.parse(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelIdentity, parseModelName, PriceCatalog } from '../src/index.js';
+import { ModelIdentity, parseModelName } from '../src/model-identity.js';
+import { PriceCatalog } from '../src/price-catalog.js';
 
 const bundled = new ModelIdentity(PriceCatalog.bundled().modelIds());
 

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { modelsListResponseFromJSON } from '@openrouter/sdk/models';
 import { describe, expect, it } from 'vitest';
-import { costNanoUsd, pricesFromOpenRouter, PriceSourceError, type ModelPrice } from '../src/index.js';
+import { costNanoUsd, type ModelPrice } from '../src/price-catalog.js';
+import { pricesFromOpenRouter, PriceSourceError } from '../src/price-sync.js';
 
 const TEXT = readFileSync(new URL('./fixtures/openrouter-models.json', import.meta.url), 'utf8');
 const prices = pricesFromOpenRouter(JSON.parse(TEXT));

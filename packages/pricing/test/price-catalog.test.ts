@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_PRICES, costNanoUsd, PriceCatalog, PriceTableError } from '../src/index.js';
+import { BUNDLED_PRICES } from '../src/bundled-prices.js';
+import { costNanoUsd, PriceCatalog, PriceTableError } from '../src/price-catalog.js';
 
 describe('PriceCatalog', () => {
   describe('the bundled table', () => {

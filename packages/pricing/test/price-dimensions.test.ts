@@ -7,7 +7,7 @@ import {
   PriceTableError,
   type ModelPrice,
   type TokenUsage,
-} from '../src/index.js';
+} from '../src/price-catalog.js';
 
 const SONNET: ModelPrice = {
   effectiveFrom: '2026-01-01',

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { nanoToUsd } from '../src/index.js';
+import { nanoToUsd } from '../src/decode/cost-event.js';
 import { createTopic } from './support/kafka.js';
 import { freshDatabase } from './support/postgres.js';
 import { makeStream, sleep, streamWithChaos, totals, waitForTotals } from './support/stream.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { freePort, ProcessorProcess, startService, stopService } from '@genops/devstack';
 import { BUNDLED_PRICES } from '@genops/pricing';
 import { describe, expect, inject, it } from 'vitest';
-import { nanoToUsd } from '../src/index.js';
+import { nanoToUsd } from '../src/decode/cost-event.js';
 import { createTopic, produce } from './support/kafka.js';
 import { freshDatabase } from './support/postgres.js';
 import { makeStream, totals, waitForTotals } from './support/stream.js';

@@ -12,7 +12,10 @@ import { generateObject, generateText, jsonSchema, streamText, wrapLanguageModel
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BudgetExceededError, BudgetGuard, genopsMiddleware, withGenOps } from '../../src/index.js';
+import { BudgetExceededError } from '../../src/errors.js';
+import { BudgetGuard } from '../../src/budget/budget-guard.js';
+import { genopsMiddleware } from '../../src/ai-sdk/genops-middleware.js';
+import { withGenOps } from '../../src/context.js';
 import { until } from '@genops/fakes';
 import { createTestTelemetry } from '../support/telemetry.js';
 

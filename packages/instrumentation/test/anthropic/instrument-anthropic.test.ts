@@ -3,13 +3,10 @@ import Anthropic from '@anthropic-ai/sdk';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { startFakeAnthropic, type FakeAnthropic } from '@genops/fakes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  anthropicCatalogModel,
-  BudgetExceededError,
-  BudgetGuard,
-  instrumentAnthropic,
-  withGenOps,
-} from '../../src/index.js';
+import { anthropicCatalogModel, instrumentAnthropic } from '../../src/anthropic/instrument-anthropic.js';
+import { BudgetExceededError } from '../../src/errors.js';
+import { BudgetGuard } from '../../src/budget/budget-guard.js';
+import { withGenOps } from '../../src/context.js';
 import { until } from '@genops/fakes';
 import { createTestTelemetry } from '../support/telemetry.js';
 

@@ -4,14 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  BudgetAlerter,
-  BudgetService,
-  openLedger,
-  ProcessorMetrics,
-  WebhookSink,
-  type BudgetAlert,
-} from '../../src/index.js';
+import { BudgetAlerter, WebhookSink, type BudgetAlert } from '../../src/budget/budget-alerter.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
 import { event } from '../support/ledger-contract.js';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');

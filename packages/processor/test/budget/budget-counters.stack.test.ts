@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, inject, it } from 'vitest';
-import { openLedger } from '../../src/index.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
 import {
   checkBudgetCounters,
   checkConcurrentCounters,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openLedger } from '../../src/index.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
 import { BudgetSpecSchema } from '../../src/budget/budget-spec.js';
 import {
   checkBudgetCounters,

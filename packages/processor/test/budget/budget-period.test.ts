@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetSpecSchema, currentPeriod, decide } from '../../src/index.js';
+import { BudgetSpecSchema } from '../../src/budget/budget-spec.js';
+import { currentPeriod } from '../../src/budget/period.js';
+import { decide } from '../../src/budget/decision.js';
 
 const spec = (over: Record<string, unknown>) =>
   BudgetSpecSchema.parse({ team: 't', period: 'daily', limitUsd: 10, ...over });

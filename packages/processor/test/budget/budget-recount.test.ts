@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openLedger } from '../../src/index.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
 import { event } from '../support/ledger-contract.js';
 
 const run = promisify(execFile);

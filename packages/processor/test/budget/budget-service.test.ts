@@ -2,7 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { BudgetService, createApp, openLedger, ProcessorMetrics, type CostLedger } from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { event } from '../support/ledger-contract.js';
 
 let ledger: CostLedger;

@@ -1,6 +1,7 @@
 // Budgets against the real PostgreSQL with two processors sharing one ledger: atomic admission across processes.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig, startProcessor, type RunningProcessor } from '../../src/index.js';
+import { loadConfig } from '../../src/config.js';
+import { startProcessor, type RunningProcessor } from '../../src/serve.js';
 import { produce } from '../support/kafka.js';
 import { otlpMessage, otlpSpan } from '../support/otlp.js';
 import { freshDatabase } from '../support/postgres.js';

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BudgetService, createApp, listenApp, openLedger, ProcessorMetrics } from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { listenApp } from '../../src/http/listen.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
 import { event } from '../support/ledger-contract.js';
 
 const run = promisify(execFile);

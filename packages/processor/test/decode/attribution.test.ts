@@ -2,7 +2,8 @@
 // (GENOPS_ATTRIBUTION_RULES_FILE) for spans that name no team; what nothing attributes is `unattributed`.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AttributionRules, decodeCostSpans } from '../../src/index.js';
+import { AttributionRules } from '../../src/decode/attribution-rules.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
 import { ConfigError } from '../../src/errors.js';
 import { hex } from '../support/otlp.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCostSpans, type DecodeErrorCode } from '../../src/index.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
+import type { DecodeErrorCode } from '../../src/decode/decode-errors.js';
 import { otlpMessage, otlpSpan } from '../support/otlp.js';
 
 const TRACE = 'a'.repeat(32);

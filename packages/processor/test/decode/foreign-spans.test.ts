@@ -3,7 +3,7 @@
 // Expected costs worked out by hand from the bundled catalog.
 import { PriceCatalog } from '@genops/pricing';
 import { describe, expect, it } from 'vitest';
-import { decodeCostSpans } from '../../src/index.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
 import { hex } from '../support/otlp.js';
 
 const END_MS = Date.parse('2026-11-30T12:00:00Z');

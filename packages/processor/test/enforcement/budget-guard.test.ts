@@ -18,14 +18,11 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '@genops/fakes';
-import {
-  BudgetService,
-  createApp,
-  listenApp,
-  openLedger,
-  ProcessorMetrics,
-  type Listening,
-} from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { listenApp, type Listening } from '../../src/http/listen.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
 
 let server: Listening;
 let url: string;

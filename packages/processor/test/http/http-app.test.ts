@@ -2,14 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BudgetService,
-  createApp,
-  loadConfig,
-  openLedger,
-  ProcessorMetrics,
-  type CostLedger,
-} from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { loadConfig } from '../../src/config.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { event } from '../support/ledger-contract.js';
 
 const T0 = Date.parse('2026-03-01T10:30:00Z');

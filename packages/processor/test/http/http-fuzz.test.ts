@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BudgetService,
-  createApp,
-  decodeCostSpans,
-  openLedger,
-  ProcessorMetrics,
-  type CostLedger,
-} from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 
 let ledger: CostLedger;
 let app: ReturnType<typeof createApp>;

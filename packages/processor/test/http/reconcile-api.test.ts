@@ -6,19 +6,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BudgetService,
-  createApp,
-  decodeCostSpans,
-  listenApp,
-  openLedger,
-  ProcessorMetrics,
-  ReconciliationJob,
-  reconciliationPolicy,
-  type CostLedger,
-  type Listening,
-  type ReconciliationReport,
-} from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
+import { listenApp, type Listening } from '../../src/http/listen.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
+import { ReconciliationJob } from '../../src/reconcile/reconciliation-job.js';
+import { reconciliationPolicy } from '../../src/reconcile/reconciler.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
+import type { ReconciliationReport } from '../../src/reconcile/reconciliation-report.js';
 import { AS_SENT } from '../support/ledger-contract.js';
 import { otlpMessage, otlpSpan } from '../support/otlp.js';
 

@@ -4,7 +4,7 @@
 // connection is usable, so fixing the migration and starting again just works.
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { PostgresLedger } from '../../src/index.js';
+import { PostgresLedger } from '../../src/ledger/postgres-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
 import { INTACT, PREVIOUS_RELEASE_ROWS, UPGRADED } from './support/previous-release.js';
 import { freshDatabase } from '../support/postgres.js';

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { openLedger } from '../../src/index.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ledgerContract } from '../support/ledger-contract.js';
 import { reconciliationContract } from '../support/reconciliation-contract.js';
 import { freshDatabase } from '../support/postgres.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openLedger } from '../../src/index.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
 
 const run = promisify(execFile);
 const DIST = join(import.meta.dirname, '..', '..', 'dist', 'index.js');

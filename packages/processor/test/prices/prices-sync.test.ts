@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_PRICES, PriceCatalog, type PriceTable } from '@genops/pricing';
-import { BudgetService, createApp, openLedger, ProcessorMetrics } from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { createApp } from '../../src/http/app.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
 import { PriceCatalogHolder, PriceSyncSchedule } from '../../src/prices/price-catalog-holder.js';
 import { until } from '@genops/fakes';
 

@@ -1,7 +1,7 @@
 import { PriceCatalog } from '@genops/pricing';
 import { describe, expect, it } from 'vitest';
 import { renderRepricing, reprice } from '../../src/cli/reprice.js';
-import type { CostReport } from '../../src/index.js';
+import type { CostReport } from '../../src/report/cost-report.js';
 
 const catalog = PriceCatalog.bundled().withOverrides({
   version: 'next-quarter',

@@ -11,20 +11,19 @@ import {
   type FakeOpenRouterOptions,
 } from '@genops/fakes';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildCostReport, buildProviderReport } from '../../src/report/cost-report.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
+import { openLedger } from '../../src/ledger/open-ledger.js';
+import { OpenRouterGenerations } from '../../src/reconcile/openrouter-generations.js';
+import { ProcessorMetrics } from '../../src/metrics.js';
 import {
-  buildCostReport,
-  buildProviderReport,
-  decodeCostSpans,
-  openLedger,
-  OpenRouterGenerations,
-  ProcessorMetrics,
   Reconciler,
   reconciliationPolicy,
   sampled,
-  type CostEvent,
-  type CostLedger,
   type ReconcilerOptions,
-} from '../../src/index.js';
+} from '../../src/reconcile/reconciler.js';
+import type { CostEvent } from '../../src/decode/cost-event.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { AS_SENT } from '../support/ledger-contract.js';
 import { otlpMessage, otlpSpan } from '../support/otlp.js';
 import { until } from '@genops/fakes';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderCostTable, type CostReport } from '../../src/index.js';
+import { renderCostTable } from '../../src/cli/report-table.js';
+import type { CostReport } from '../../src/report/cost-report.js';
 
 describe('renderCostTable', () => {
   it('aligns columns and ends with a totals row', () => {

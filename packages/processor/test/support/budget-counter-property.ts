@@ -4,7 +4,10 @@
 // say, and every admission decision equals the one a plain model of the rows makes.
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { BudgetService, currentPeriod, type BudgetSpec, type CostLedger } from '../../src/index.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
+import { currentPeriod } from '../../src/budget/period.js';
+import type { BudgetSpec } from '../../src/budget/budget-spec.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { event } from './ledger-contract.js';
 
 /** Direct SQL over the shared database, independent of the adapters' counter code. */

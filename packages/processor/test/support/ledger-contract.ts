@@ -1,12 +1,9 @@
 // The contract every CostLedger adapter passes (SQLite in the unit project, PostgreSQL against the real server).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  buildCostReport,
-  decodeCostSpans,
-  type CostEvent,
-  type CostLedger,
-  type Dimension,
-} from '../../src/index.js';
+import { buildCostReport } from '../../src/report/cost-report.js';
+import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
+import type { CostEvent, Dimension } from '../../src/decode/cost-event.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { PriceCatalog } from '@genops/pricing';
 import { otlpMessage, otlpSpan, type SyntheticSpan } from './otlp.js';
 

@@ -1,7 +1,9 @@
 // The reconciliation side of the ledger contract (SQLite in the unit project, PostgreSQL against the real server):
 // the queue written with the call, claims with a lease, adjustments counted in cost and budgets but not as calls.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCostReport, buildProviderReport, type CostEvent, type CostLedger } from '../../src/index.js';
+import { buildCostReport, buildProviderReport } from '../../src/report/cost-report.js';
+import type { CostEvent } from '../../src/decode/cost-event.js';
+import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { adjustmentFor } from '../../src/reconcile/reconciliation-store.js';
 import { event } from './ledger-contract.js';
 
