@@ -13,7 +13,7 @@ import * as alertScripts from './alert-scripts.js';
 import * as scripts from './budget-scripts.js';
 import * as recon from './reconciliation-scripts.js';
 import { ReconcilingLedger } from './reconciling-ledger.js';
-import { runSync, type Query, type Row, type Script } from './script.js';
+import { runSync, type Script } from './script.js';
 import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
 import type {
   AggregateQuery,
@@ -34,7 +34,8 @@ import {
 } from './sql.js';
 import { EVENT_COLUMNS } from './event-columns.js';
 import { migrations } from './schema.js';
-import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
+import type { Checkpointer } from './sqlite-checkpointer.js';
+import { migrateSqlite, openSqlite, statementRunner } from './sqlite-driver.js';
 
 const MIGRATIONS = migrations('sqlite');
 
@@ -43,8 +44,6 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
   private insertEvent!: Database.Statement;
   private upsertRollup!: Database.Statement;
   private enqueueReconciliation!: Database.Statement;
-  // Statements of the budget scripts, prepared once each.
-  private readonly statements = new Map<string, Database.Statement>();
   private readonly checkpointer: Checkpointer | undefined;
 
   /** `migrations` replaces the schema's list (tests of a failing migration). */
@@ -53,42 +52,13 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
     private readonly migrationList: readonly string[] = MIGRATIONS,
   ) {
     super();
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    if (this.db.pragma('journal_mode', { simple: true }) === 'wal') {
-      // Checkpoints run in a worker thread (sqlite-checkpointer.ts), not inside a commit on this thread.
-      this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = startCheckpointer(path, 200, (message) => {
-        // Never let the WAL grow without bound: back to checkpoints inside commits.
-        process.emitWarning(`SQLite checkpoint worker failed (${message}); checkpointing on the main thread`);
-        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-      });
-    }
+    const opened = openSqlite(path, () => this.db);
+    this.db = opened.db;
+    this.checkpointer = opened.checkpointer;
   }
 
   async migrate(): Promise<void> {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
-    const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
-        (r) => r.version,
-      ),
-    );
-    this.migrationList.forEach((sql, i) => {
-      if (applied.has(i + 1)) return;
-      try {
-        // One transaction per migration: a failure rolls all of it back.
-        this.db.transaction(() => {
-          this.db.exec(sql);
-          this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?)').run(i + 1, new Date().toISOString());
-        })();
-      } catch (error) {
-        throw new Error(`ledger migration ${i + 1} failed: ${(error as Error).message}`, { cause: error });
-      }
-    });
+    migrateSqlite(this.db, this.migrationList);
     this.insertEvent = this.db.prepare(
       `INSERT OR IGNORE INTO cost_events (${EVENT_COLUMNS.map(([c]) => c).join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
     );
@@ -100,18 +70,8 @@ export class SqliteLedger extends ReconcilingLedger implements CostLedger, Budge
     );
   }
 
-  /** Runs one statement of a budget script; `$n` parameters bind by number. */
-  private readonly exec = (q: Query): Row[] => {
-    let statement = this.statements.get(q.sql);
-    if (!statement) {
-      statement = this.db.prepare(q.sql).safeIntegers(true);
-      this.statements.set(q.sql, statement);
-    }
-    const params = Object.fromEntries(q.params.map((v, i) => [i + 1, v]));
-    if (statement.reader) return statement.all(params) as Row[];
-    statement.run(params);
-    return [];
-  };
+  /** Runs one statement of a budget script (sqlite-driver.ts). */
+  private readonly exec = statementRunner(() => this.db);
 
   /**
    * Runs a budget script in one IMMEDIATE transaction: the write lock is taken first, so no other writer (another
