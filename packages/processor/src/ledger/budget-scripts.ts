@@ -1,8 +1,6 @@
-// Budget counter transactions written once for both ledgers: each script yields its SQL statements and gets their
-// rows back; the SQLite adapter runs a script synchronously inside one write transaction, the PostgreSQL adapter
-// asynchronously on one client inside BEGIN … COMMIT, locking rows with FOR UPDATE.
+// Budgets and their counters, written once for both ledgers: definitions, counters rolled to the period in force (read
+// without a lock, or locked for a write), recounts from the raw rows, and the spend an ingest adds.
 import {
-  admits,
   counterBounds,
   counterDeltas,
   planRoll,
@@ -12,38 +10,15 @@ import {
 } from '../budget/budget-counters.js';
 import { limitNano } from '../budget/budget-limit.js';
 import { BudgetSpecSchema, type BudgetSpec } from '../budget/budget-spec.js';
-import type {
-  BudgetCounters,
-  RecountResult,
-  ReservationRequest,
-  ReserveOutcome,
-} from '../budget/budget-store.js';
+import type { BudgetCounters, RecountResult } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
-import type { Dialect, Row, Script } from './script.js';
+import { inList, type Dialect, type Row, type Script } from './script.js';
 
-const COLUMNS = 'spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
-
-/** Fast-path admission: one conditional update of the team's row, for a calendar period containing now. */
-export const RESERVE_FAST_SQL = `UPDATE budgets SET reserved_nano = reserved_nano + $1
-  WHERE team = $2 AND window_ms = 0 AND period_start <= $3 AND period_end > $3
-    AND (hard = 0 OR spent_nano + reserved_nano + $1 <= limit_nano)
-  RETURNING ${COLUMNS}`;
-export const INSERT_RESERVATION_SQL = `INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status, model)
-  VALUES ($1, $2, $3, $4, $5, 'active', $6)`;
-
-export const reserveFastParams = (r: ReservationRequest) => [r.amountNano, r.team, r.nowMs];
-export const insertReservationParams = (r: ReservationRequest) => [
-  r.id,
-  r.team,
-  r.amountNano,
-  r.nowMs,
-  r.expiresMs,
-  r.model ?? '',
-];
+export const COLUMNS = 'spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
 
 // Parsed specs by their stored JSON: admission parses none on the hot path.
 const specs = new Map<string, BudgetSpec>();
-function specOf(json: string): BudgetSpec {
+export function specOf(json: string): BudgetSpec {
   let spec = specs.get(json);
   if (!spec) {
     spec = BudgetSpecSchema.parse(JSON.parse(json));
@@ -53,50 +28,15 @@ function specOf(json: string): BudgetSpec {
   return spec;
 }
 
-const big = (v: unknown) => BigInt(String(v));
+export const big = (v: unknown) => BigInt(String(v));
 
-function counterRow(r: Row): CounterRow {
+export function counterRow(r: Row): CounterRow {
   return {
     periodStartMs: Number(r.period_start),
     periodEndMs: Number(r.period_end),
     windowMs: Number(r.window_ms),
     spentNano: big(r.spent_nano),
     reservedNano: big(r.reserved_nano),
-  };
-}
-
-/** The outcome of a fast-path row (values after the update) as counters before the admission. */
-export function fastOutcome(r: Row, request: ReservationRequest): ReserveOutcome {
-  const spec = specOf(String(r.spec));
-  const row = counterRow(r);
-  return {
-    spec,
-    period: counterBounds(spec, request.nowMs).period,
-    spentNano: row.spentNano,
-    reservedNano: row.reservedNano - request.amountNano,
-    admitted: true,
-  };
-}
-
-/**
- * A BLOCKED decision from an unlocked read of the row (a committed state: blocking on it is as exact as blocking
- * a moment earlier), when the row counts the current calendar period; undefined when a locked look is needed.
- */
-export function blockedOutcome(r: Row, request: ReservationRequest): ReserveOutcome | undefined {
-  const spec = specOf(String(r.spec));
-  const row = counterRow(r);
-  const bounds = counterBounds(spec, request.nowMs);
-  if (
-    planRoll(row, bounds).kind !== 'keep' ||
-    admits(spec, row.spentNano, row.reservedNano, request.amountNano)
-  )
-    return undefined;
-  return {
-    spec,
-    period: bounds.period,
-    spentNano: row.spentNano,
-    reservedNano: row.reservedNano,
-    admitted: false,
   };
 }
 
@@ -154,21 +94,6 @@ export function* readCounters(nowMs: number, team?: string): Script<BudgetCounte
   return out;
 }
 
-/** Slow-path admission (a new period, a rolling window, or a decision that may be BLOCKED). */
-export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | undefined> {
-  const counters = yield* rollCounters(r.team, r.nowMs);
-  if (!counters) return undefined;
-  const admitted = admits(counters.spec, counters.spentNano, counters.reservedNano, r.amountNano);
-  if (admitted) {
-    yield {
-      sql: 'UPDATE budgets SET reserved_nano = reserved_nano + $2 WHERE team = $1',
-      params: [r.team, r.amountNano],
-    };
-    yield { sql: INSERT_RESERVATION_SQL, params: insertReservationParams(r) };
-  }
-  return { ...counters, admitted };
-}
-
 /** Counts a team's current period and reservations from the raw rows. */
 function* recountTeam(team: string, nowMs: number): Script<RecountResult | undefined> {
   const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE team = $1`, params: [team], lock: true };
@@ -218,45 +143,6 @@ export function* recount(nowMs: number, team?: string): Script<RecountResult[]> 
   return results;
 }
 
-function* releaseAmounts(released: Row[]): Script<void> {
-  const byTeam = new Map<string, bigint>();
-  for (const r of released)
-    byTeam.set(String(r.team), (byTeam.get(String(r.team)) ?? 0n) + big(r.amount_nano));
-  for (const [team, amount] of [...byTeam].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    yield {
-      sql: 'UPDATE budgets SET reserved_nano = reserved_nano - $2 WHERE team = $1',
-      params: [team, amount],
-    };
-  }
-}
-
-export function* release(id: string): Script<boolean> {
-  const rows = yield {
-    sql: 'DELETE FROM reservations WHERE id = $1 RETURNING team, amount_nano',
-    params: [id],
-  };
-  yield* releaseAmounts(rows);
-  return rows.length === 1;
-}
-
-/** Expires up to `limit` reservations per call, so one transaction stays short. */
-export function* expireReservations(untilMs: number, limit: number): Script<number> {
-  const rows = yield {
-    sql: `DELETE FROM reservations WHERE id IN (SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2)
-      RETURNING team, amount_nano`,
-    params: [untilMs, limit],
-  };
-  yield* releaseAmounts(rows);
-  return rows.length;
-}
-
-/** `column IN (list)` with the list as one parameter: a PostgreSQL array, or JSON that SQLite's json_each reads. */
-function inList(dialect: Dialect, column: string, values: string[]): { sql: string; param: unknown } {
-  return dialect === 'postgres'
-    ? { sql: `${column} = ANY($1)`, param: values }
-    : { sql: `${column} IN (SELECT value FROM json_each($1))`, param: JSON.stringify(values) };
-}
-
 /** Inside an ingest transaction, after the fresh events are inserted: settle their reservations, count their spend. */
 export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect): Script<void> {
   const ids = fresh.filter((e) => e.reservationId).map((e) => e.reservationId);
@@ -290,4 +176,24 @@ export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect): S
       params: [d.team, d.spentNano, d.settledNano],
     };
   }
+}
+
+export function* getBudget(team: string): Script<BudgetSpec | undefined> {
+  const [row] = yield { sql: 'SELECT spec FROM budgets WHERE team = $1', params: [team] };
+  return row ? (JSON.parse(String(row.spec)) as BudgetSpec) : undefined;
+}
+
+export function* listBudgets(): Script<BudgetSpec[]> {
+  const rows = yield { sql: 'SELECT spec FROM budgets ORDER BY team', params: [] };
+  return rows.map((r) => JSON.parse(String(r.spec)) as BudgetSpec);
+}
+
+export function* deleteBudget(team: string): Script<boolean> {
+  return (yield { sql: 'DELETE FROM budgets WHERE team = $1 RETURNING team', params: [team] }).length === 1;
+}
+
+/** Who manages each budget (a budgets file, or '' for the API). */
+export function* budgetManagers(): Script<Map<string, string>> {
+  const rows = yield { sql: 'SELECT team, managed_by FROM budgets', params: [] };
+  return new Map(rows.map((r) => [String(r.team), String(r.managed_by)]));
 }

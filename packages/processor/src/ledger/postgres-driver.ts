@@ -1,11 +1,12 @@
-// The PostgreSQL driver under the ledger: scripts' statements run on a client, transactions (committed or rolled
-// back), batch inserts as one `unnest` statement, and migrations under an advisory lock so processors starting at once
-// migrate one at a time.
+// The PostgreSQL driver under the ledger: scripts' statements on one client inside BEGIN … COMMIT (FOR UPDATE where
+// a script asks for a lock), batch inserts as one `unnest` statement, migrations under an advisory lock so
+// processors starting at once migrate one at a time.
 import pg from 'pg';
 import { EVENT_PG_TYPES } from './event-columns.js';
-import type { Query, Row } from './script.js';
+import type { LedgerDriver, WriteOptions } from './ledger-driver.js';
+import { isBatchInsert, runAsync, type BatchInsert, type Row, type Script, type Step } from './script.js';
 
-/** PostgreSQL types of the columns written through `insertUnnest` that are not text (events, rollups, queue). */
+/** PostgreSQL types of the columns batch-inserted that are not text (events, rollups, the reconciliation queue). */
 const PG_COLUMN_TYPES: Record<string, string> = {
   ...EVENT_PG_TYPES,
   hour: 'bigint',
@@ -21,88 +22,110 @@ const PG_COLUMN_TYPES: Record<string, string> = {
   reconciled_ms: 'bigint',
 };
 
+/** Serialises concurrent migrations from several processors starting at once. */
+const MIGRATION_LOCK = 4_627_001;
+
+type Client = pg.Pool | pg.PoolClient;
+
 /**
  * `INSERT INTO table (columns) SELECT * FROM unnest($1::type[], …) tail`: one array parameter per column, so the
- * statement's size does not grow with the batch and PostgreSQL parses and plans it once. Rows are in column order;
- * bigint values travel as strings.
+ * statement's size does not grow with the batch and PostgreSQL parses and plans it once. Bigints travel as text.
  */
-export function insertUnnest(
-  client: pg.PoolClient,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  tail: string,
-): Promise<pg.QueryResult> {
-  const arrays = columns.map((_, i) =>
-    rows.map((row) => (typeof row[i] === 'bigint' ? String(row[i]) : row[i])),
+function insertUnnest(client: Client, step: BatchInsert): Promise<pg.QueryResult> {
+  const arrays = step.columns.map((_, i) =>
+    step.rows.map((row) => (typeof row[i] === 'bigint' ? String(row[i]) : row[i])),
   );
-  const casts = columns.map((c, i) => `${placeholder(i + 1)}::${PG_COLUMN_TYPES[c] ?? 'text'}[]`);
+  const casts = step.columns.map((c, i) => `$${i + 1}::${PG_COLUMN_TYPES[c] ?? 'text'}[]`);
+  const returning = step.returning?.length ? ` RETURNING ${step.returning.join(', ')}` : '';
   return client.query(
-    `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')}) ${tail}`,
+    `INSERT INTO ${step.insert} (${step.columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')}) ${step.onConflict}${returning}`,
     arrays,
   );
 }
 
-/** PostgreSQL's numbered parameter: `$1`, `$2`, … */
-export const placeholder = (i: number) => `$${i}`;
-// Serialises concurrent migrations from several processors starting at once.
-/** Serialises concurrent migrations from several processors starting at once. */
-const MIGRATION_LOCK = 4_627_001;
-
-/** Runs a script's statements on `client` (a pool, or one client inside a transaction); bigints travel as text. */
-export function exec(client: pg.Pool | pg.PoolClient): (q: Query) => Promise<Row[]> {
-  return async (q) => {
-    const params = q.params.map((v) => (typeof v === 'bigint' ? v.toString() : v));
-    const result = await client.query(q.lock ? `${q.sql} FOR UPDATE` : q.sql, params);
+/** Runs a script's steps on `client` (a pool, or one client inside a transaction). */
+function exec(client: Client): (step: Step) => Promise<Row[]> {
+  return async (step) => {
+    if (isBatchInsert(step)) return step.rows.length ? (await insertUnnest(client, step)).rows : [];
+    const params = step.params.map((v) => (typeof v === 'bigint' ? v.toString() : v));
+    const result = await client.query(step.lock ? `${step.sql} FOR UPDATE` : step.sql, params);
     return result.rows as Row[];
   };
 }
 
-/** Runs `work` in one transaction on one client of `pool`: committed, or rolled back when it throws. */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+export class PostgresDriver implements LedgerDriver {
+  readonly dialect = 'postgres';
+  private readonly pool: pg.Pool;
+  // Reservations are short-lived soft state: their commits do not wait for the WAL flush. A pool of its own, so
+  // admissions never queue behind ingest transactions for a connection.
+  private readonly softPool: pg.Pool;
 
-/** Applies the migrations not yet applied, each in its own transaction, under the migration lock. */
-export async function migrate(pool: pg.Pool, migrations: readonly string[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)',
-    );
-    const applied = new Set(
-      (await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)),
-    );
-    for (const [i, sql] of migrations.entries()) {
-      if (applied.has(i + 1)) continue;
+  constructor(connectionString: string) {
+    this.pool = new pg.Pool({ connectionString, max: 8 });
+    this.softPool = new pg.Pool({ connectionString, max: 8, options: '-c synchronous_commit=off' });
+    // Idle-client errors surface on the next query instead.
+    this.pool.on('error', () => {});
+    this.softPool.on('error', () => {});
+  }
+
+  async write<T>(script: Script<T>, options: WriteOptions = {}): Promise<T> {
+    const pool = options.soft ? this.softPool : this.pool;
+    if (options.autocommit) return runAsync(script, exec(pool));
+    const client = await pool.connect();
+    try {
       await client.query('BEGIN');
-      try {
-        await client.query(sql);
-        await client.query('INSERT INTO schema_migrations VALUES ($1, now())', [i + 1]);
-        await client.query('COMMIT');
-      } catch (error) {
-        // Leave no aborted transaction on a pooled connection; the finally below releases the lock.
-        await client.query('ROLLBACK').catch(() => {});
-        throw new Error(`ledger migration ${i + 1} failed: ${(error as Error).message}`, { cause: error });
-      }
+      const result = await runAsync(script, exec(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
     }
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
-    client.release();
+  }
+
+  read<T>(script: Script<T>): Promise<T> {
+    return runAsync(script, exec(this.pool));
+  }
+
+  async migrate(migrations: readonly string[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)',
+      );
+      const { rows } = await client.query('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((r) => Number(r.version)));
+      for (const [i, sql] of migrations.entries()) {
+        if (!applied.has(i + 1)) await PostgresDriver.apply(client, i + 1, sql);
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+      client.release();
+    }
+  }
+
+  private static async apply(client: pg.PoolClient, version: number, sql: string): Promise<void> {
+    await client.query('BEGIN');
+    try {
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations VALUES ($1, now())', [version]);
+      await client.query('COMMIT');
+    } catch (error) {
+      // Leave no aborted transaction on a pooled connection; the caller releases the lock.
+      await client.query('ROLLBACK').catch(() => {});
+      throw new Error(`ledger migration ${version} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.softPool.end();
+    await this.pool.end();
   }
 }

@@ -2,8 +2,7 @@
 // against the provider's bill are queued with the call, claimed in batches with a lease, and closed as reconciled
 // (the adjustment itself is an event: sql.ts) or unavailable.
 import type { CostEvent } from '../decode/cost-event.js';
-import type { Row, Script } from './script.js';
-import type { Dialect } from './script.js';
+import { skipLocked, type Dialect, type Row, type Script } from './script.js';
 import { eventFromRow, EVENT_COLUMNS } from './event-columns.js';
 import type {
   BilledCost,
@@ -72,7 +71,7 @@ export function* claimReconciliations(
     sql: `UPDATE reconciliations SET next_attempt_ms = $2, attempts = attempts + 1
       WHERE status = 'pending' AND next_attempt_ms <= $1 AND generation_id IN (
         SELECT generation_id FROM reconciliations
-        WHERE status = 'pending' AND next_attempt_ms <= $1${inRange} ORDER BY next_attempt_ms LIMIT $3${dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''})
+        WHERE status = 'pending' AND next_attempt_ms <= $1${inRange} ORDER BY next_attempt_ms LIMIT $3${skipLocked(dialect)})
       RETURNING generation_id, trace_id, span_id, attempts, created_ms`,
     params: [nowMs, nowMs + leaseMs, limit, ...(range ? [range.fromMs, range.toMs] : [])],
   };

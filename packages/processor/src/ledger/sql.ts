@@ -2,6 +2,7 @@
 import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
 import { DIMENSION_COLUMN, ROLLUP_KEYS, rollupKeyOf, unpricedOf } from './event-columns.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
+import type { Script } from './script.js';
 import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
@@ -69,7 +70,7 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
-/** A parameterised statement; `placeholder(i)` renders the i-th (1-based) parameter for the dialect. */
+/** A parameterised statement (`$1`, `$2`, …) of a report. */
 export interface Statement {
   text: string;
   params: (string | number)[];
@@ -77,16 +78,12 @@ export interface Statement {
   bucketMs: number;
 }
 
-function whereFilters(
-  filters: Partial<Record<Dimension, string>>,
-  params: (string | number)[],
-  placeholder: (i: number) => string,
-): string[] {
+function whereFilters(filters: Partial<Record<Dimension, string>>, params: (string | number)[]): string[] {
   const where: string[] = [];
   for (const [d, value] of Object.entries(filters) as [Dimension, string][]) {
     if (isTimeDimension(d)) continue; // time filters narrow [from, to) instead (report-query.ts)
     params.push(value);
-    where.push(`${DIMENSION_COLUMN[d]} = ${placeholder(params.length)}`);
+    where.push(`${DIMENSION_COLUMN[d]} = $${params.length}`);
   }
   return where;
 }
@@ -97,7 +94,7 @@ function whereFilters(
  * when a time dimension is grouped), `cost, requests, errors, input, output`. Where the time zone's offset is not
  * whole hours, time-grouped reports read raw events in quarter-hour buckets (rollups are hourly).
  */
-export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) => string): Statement[] {
+export function aggregateStatements(q: AggregateQuery): Statement[] {
   const firstHour = Math.ceil(q.fromMs / HOUR_MS);
   const endHour = Math.floor(q.toMs / HOUR_MS);
   const byTime = q.groupBy.some(isTimeDimension);
@@ -106,11 +103,7 @@ export function aggregateStatements(q: AggregateQuery, placeholder: (i: number) 
   const build = (table: 'events' | 'rollup', lo: number, hi: number): Statement => {
     const params: (string | number)[] = [lo, hi];
     const timeCol = table === 'events' ? 'event_time' : 'hour';
-    const where = [
-      `${timeCol} >= ${placeholder(1)}`,
-      `${timeCol} < ${placeholder(2)}`,
-      ...whereFilters(q.filters, params, placeholder),
-    ];
+    const where = [`${timeCol} >= $1`, `${timeCol} < $2`, ...whereFilters(q.filters, params)];
     const columns = dims.map((d, i) => `${DIMENSION_COLUMN[d]} AS d${i}`);
     if (byTime) columns.push(table === 'events' ? `(event_time / ${bucketMs}) AS tb` : 'hour AS tb');
     const sums =
@@ -187,19 +180,33 @@ export function toProviderSample(r: Record<string, unknown>): ProviderSample {
   };
 }
 
-export function providerSamplesStatement(
-  q: { fromMs: number; toMs: number; filters: Partial<Record<Dimension, string>> },
-  placeholder: (i: number) => string,
-): Statement {
+function providerSamplesStatement(q: {
+  fromMs: number;
+  toMs: number;
+  filters: Partial<Record<Dimension, string>>;
+}): Statement {
   const params: (string | number)[] = [q.fromMs, q.toMs];
-  const where = [
-    `event_time >= ${placeholder(1)}`,
-    `event_time < ${placeholder(2)}`,
-    ...whereFilters(q.filters, params, placeholder),
-  ];
+  const where = [`event_time >= $1`, `event_time < $2`, ...whereFilters(q.filters, params)];
   return {
     text: `SELECT served_provider, model, duration_ms, is_error, cost_nano, input_tokens + output_tokens AS tokens, is_adjustment, is_fallback FROM cost_events WHERE ${where.join(' AND ')}`,
     params,
     bucketMs: HOUR_MS,
   };
+}
+
+/** The aggregate's statements, run on one snapshot; a group may come back in several rows (the report merges them). */
+export function* aggregate(query: AggregateQuery): Script<AggregateRow[]> {
+  const rows: AggregateRow[] = [];
+  for (const statement of aggregateStatements(query)) {
+    for (const r of yield { sql: statement.text, params: statement.params }) {
+      const row = toAggregateRow(r, query, statement);
+      if (row) rows.push(row);
+    }
+  }
+  return rows;
+}
+
+export function* providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Script<ProviderSample[]> {
+  const statement = providerSamplesStatement(query);
+  return (yield { sql: statement.text, params: statement.params }).map(toProviderSample);
 }

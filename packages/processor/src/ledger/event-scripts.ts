@@ -1,0 +1,48 @@
+// Writing cost events, once for both ledgers: the events whose identity is new, their hourly rollups, the calls to
+// reconcile and the budget counters, in the one transaction that makes them durable.
+import type { CostEvent } from '../decode/cost-event.js';
+import { countIngested } from './budget-scripts.js';
+import type { InsertResult } from './cost-ledger.js';
+import { EVENT_COLUMNS } from './event-columns.js';
+import { RECONCILIATION_COLUMNS, reconciliationRow, toReconcile } from './reconciliation-scripts.js';
+import type { Dialect, Script } from './script.js';
+import { ROLLUP_COLUMNS, ROLLUP_ON_CONFLICT, rollupRow, rollupSums } from './sql.js';
+
+const EVENT_COLUMN_NAMES = EVENT_COLUMNS.map(([c]) => c);
+const identity = (e: { traceId: unknown; spanId: unknown }) => `${e.traceId}/${e.spanId}`;
+
+/** An event whose identity is already stored, earlier or in this batch, is a duplicate. */
+export function* insertEvents(
+  events: readonly CostEvent[],
+  nowMs: number,
+  dialect: Dialect,
+): Script<InsertResult> {
+  const unique = new Map<string, CostEvent>();
+  for (const e of events) if (!unique.has(identity(e))) unique.set(identity(e), e);
+  const batch = [...unique.values()];
+  const stored = yield {
+    insert: 'cost_events',
+    columns: EVENT_COLUMN_NAMES,
+    rows: batch.map((e) => EVENT_COLUMNS.map(([, read]) => read(e))),
+    onConflict: 'ON CONFLICT (trace_id, span_id) DO NOTHING',
+    returning: ['trace_id', 'span_id'],
+  };
+  const fresh = new Set(stored.map((r) => identity({ traceId: r.trace_id, spanId: r.span_id })));
+  const inserted = batch.filter((e) => fresh.has(identity(e)));
+  // Rollup keys come distinct and sorted, so concurrent writers lock rollup rows in one order.
+  yield {
+    insert: 'cost_rollup_hourly',
+    columns: ROLLUP_COLUMNS,
+    rows: rollupSums(inserted).map(rollupRow),
+    onConflict: ROLLUP_ON_CONFLICT,
+  };
+  yield {
+    insert: 'reconciliations',
+    columns: RECONCILIATION_COLUMNS,
+    rows: toReconcile(inserted).map((e) => reconciliationRow(e, nowMs)),
+    onConflict: 'ON CONFLICT (generation_id) DO NOTHING',
+  };
+  // Last before COMMIT: the counter rows stay locked for as short a time as possible.
+  yield* countIngested(inserted, dialect);
+  return { inserted: inserted.length, duplicates: events.length - inserted.length };
+}

@@ -1,0 +1,177 @@
+// The cost ledger, written once over a driver (sqlite-driver.ts, postgres-driver.ts): every method runs one script
+// (its statements in budget-, reservation-, event-, alert- and reconciliation-scripts.ts) in a write transaction or on
+// a read snapshot. Budgets, reservations and the reconciliation queue live in the database of the spend they govern.
+import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
+import type { BudgetSpec } from '../budget/budget-spec.js';
+import type {
+  BudgetCounters,
+  RecountResult,
+  ReservationRequest,
+  ReserveOutcome,
+} from '../budget/budget-store.js';
+import type { CostEvent } from '../decode/cost-event.js';
+import type {
+  BilledCost,
+  ReconciliationSummary,
+  ReconciliationTask,
+} from '../reconcile/reconciliation-store.js';
+import * as alerts from './alert-scripts.js';
+import * as budgets from './budget-scripts.js';
+import type {
+  AggregateQuery,
+  AggregateRow,
+  CostLedger,
+  InsertResult,
+  ProviderSample,
+} from './cost-ledger.js';
+import { insertEvents } from './event-scripts.js';
+import type { LedgerDriver } from './ledger-driver.js';
+import * as recon from './reconciliation-scripts.js';
+import * as reservations from './reservation-scripts.js';
+import type { Script } from './script.js';
+import { aggregate, providerSamples } from './sql.js';
+
+/** Reservations are short-lived soft state (the TTL sweep removes them): their commits skip the durability wait. */
+const SOFT = { soft: true } as const;
+
+export class Ledger implements CostLedger {
+  /** `migrations` replaces the schema's list (tests of a failing migration). */
+  constructor(
+    private readonly driver: LedgerDriver,
+    private readonly migrations: readonly string[],
+  ) {}
+
+  migrate(): Promise<void> {
+    return this.driver.migrate(this.migrations);
+  }
+
+  async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
+    if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    return this.driver.write(insertEvents(events, Date.now(), this.driver.dialect));
+  }
+
+  aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    return this.driver.read(aggregate(query));
+  }
+
+  providerSamples(query: Omit<AggregateQuery, 'groupBy'>): Promise<ProviderSample[]> {
+    return this.driver.read(providerSamples(query));
+  }
+
+  async putBudget(spec: BudgetSpec, nowMs: number, managedBy = ''): Promise<void> {
+    await this.driver.write(budgets.putBudget(spec, nowMs, managedBy));
+  }
+
+  budgetManagers(): Promise<Map<string, string>> {
+    return this.driver.read(budgets.budgetManagers());
+  }
+
+  getBudget(team: string): Promise<BudgetSpec | undefined> {
+    return this.driver.read(budgets.getBudget(team));
+  }
+
+  listBudgets(): Promise<BudgetSpec[]> {
+    return this.driver.read(budgets.listBudgets());
+  }
+
+  deleteBudget(team: string): Promise<boolean> {
+    return this.driver.write(budgets.deleteBudget(team));
+  }
+
+  /** Read without writing: no lock, however the period rolled (the next admission persists the roll). */
+  async counters(team: string, nowMs: number): Promise<BudgetCounters | undefined> {
+    return (await this.driver.read(budgets.readCounters(nowMs, team)))[0];
+  }
+
+  allCounters(nowMs: number): Promise<BudgetCounters[]> {
+    return this.driver.read(budgets.readCounters(nowMs));
+  }
+
+  async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
+    const fast = await this.driver.write(reservations.reserveFast(r, this.driver.dialect), {
+      ...SOFT,
+      autocommit: this.driver.dialect === 'postgres',
+    });
+    if (fast !== reservations.LOCKED_LOOK) return fast;
+    return this.driver.write(reservations.reserveSlow(r), SOFT);
+  }
+
+  reservationTeam(id: string): Promise<string | undefined> {
+    return this.driver.read(reservations.reservationTeam(id));
+  }
+
+  release(id: string): Promise<boolean> {
+    return this.driver.write(reservations.release(id), SOFT);
+  }
+
+  expireReservations(untilMs: number, limit: number): Promise<number> {
+    return this.driver.write(reservations.expireReservations(this.driver.dialect, untilMs, limit), SOFT);
+  }
+
+  reservationCount(): Promise<number> {
+    return this.driver.read(reservations.reservationCount());
+  }
+
+  recount(nowMs: number, team?: string): Promise<RecountResult[]> {
+    return this.driver.write(budgets.recount(nowMs, team));
+  }
+
+  recordAlert(alert: AlertRecord): Promise<boolean> {
+    return this.driver.write(alerts.recordAlert(alert));
+  }
+
+  claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
+    return this.driver.write(alerts.claimDueAlerts(nowMs, leaseMs, limit), { autocommit: true });
+  }
+
+  async alertDelivered(id: string, sink: string): Promise<void> {
+    await this.driver.write(alerts.alertDelivered(id, sink));
+  }
+
+  async alertFailed(id: string, sink: string, nextAttemptMs: number, error: string): Promise<void> {
+    await this.driver.write(alerts.alertFailed(id, sink, nextAttemptMs, error), { autocommit: true });
+  }
+
+  claimReconciliations(
+    nowMs: number,
+    leaseMs: number,
+    limit: number,
+    range?: { fromMs: number; toMs: number },
+  ): Promise<ReconciliationTask[]> {
+    return this.driver.write(recon.claimReconciliations(this.driver.dialect, nowMs, leaseMs, limit, range));
+  }
+
+  expediteReconciliations(fromMs: number, toMs: number, nowMs: number): Promise<number> {
+    return this.driver.write(recon.expediteReconciliations(fromMs, toMs, nowMs));
+  }
+
+  markReconciled(generationId: string, billed: BilledCost, nowMs: number): Promise<void> {
+    return this.driver.write(recon.markReconciled(generationId, billed, nowMs));
+  }
+
+  retryReconciliation(
+    generationId: string,
+    nextAttemptMs: number,
+    error: string,
+    giveUp: boolean,
+  ): Promise<void> {
+    return this.driver.write(recon.retryReconciliation(generationId, nextAttemptMs, error, giveUp));
+  }
+
+  reconciliationSummary(fromMs: number, toMs: number, changeLimit: number): Promise<ReconciliationSummary> {
+    return this.driver.write(recon.reconciliationSummary(fromMs, toMs, changeLimit));
+  }
+
+  /** Runs a read-only script (ledger-views.ts) without a write lock. */
+  read<T>(script: Script<T>): Promise<T> {
+    return this.driver.read(script);
+  }
+
+  ping(): Promise<void> {
+    return this.driver.ping();
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
