@@ -156,7 +156,8 @@ afterAll(async () => {
 });
 
 describe('the packed @genops/instrumentation installed into a service', () => {
-  it('pulls in nothing but @opentelemetry/api (its peer) and our two small packages', async () => {
+  // eventsource-parser (no dependencies of its own) reads a raw response's stream when the caller takes `.asResponse()`.
+  it('pulls in nothing but @opentelemetry/api (its peer), our two small packages and a stream parser', async () => {
     const dir = join(work, 'bare');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bare', private: true }));
@@ -178,6 +179,7 @@ describe('the packed @genops/instrumentation installed into a service', () => {
       '@genops/pricing',
       '@genops/semconv',
       '@opentelemetry/api',
+      'eventsource-parser',
       'yaml',
     ]);
   }, 120_000);

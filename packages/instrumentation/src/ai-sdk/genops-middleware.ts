@@ -2,13 +2,12 @@
 // every model call — generateText, streamText, generateObject, each step of a tool loop — one span and the GenOps
 // metrics, over any AI SDK provider, with BudgetGuard able to block before the model is called. Structural types:
 // the package does not depend on `ai`.
-import { context as otelContext } from '@opentelemetry/api';
 import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import { anthropicCatalogModel } from '../anthropic/instrument-anthropic.js';
-import { admitCall } from '../budget/admit-call.js';
 import { responseInfo, usageFromWire, type WireResponse } from '../openai/openrouter.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
+import { instrumentedCall, type CallAdapter, type StartedCall } from '../telemetry/instrumented-call.js';
 import { resolveTelemetry } from '../telemetry/resolve.js';
 import { safely } from '../telemetry/safely.js';
 import type { InstrumentOpenAIOptions } from '../types.js';
@@ -141,40 +140,76 @@ function observeStream<P extends StreamPartLike>(recorder: CallRecorder): Transf
   });
 }
 
+/** Pipes the stream of a `doStream` result through the observer; the span ends with the stream. */
+function observedStream<P extends StreamPartLike, S extends { stream: ReadableStream<P> }>(
+  result: S,
+  recorder: CallRecorder,
+): S {
+  try {
+    return { ...result, stream: result.stream.pipeThrough(observeStream<P>(recorder)) };
+  } catch (error) {
+    safely('observing the stream', () => recorder.end(error), undefined);
+    return result;
+  }
+}
+
+/** One model call of the AI SDK as the shared call wrapper (instrumented-call.ts) drives it. */
+function callAdapter(
+  telemetry: ReturnType<typeof resolveTelemetry>,
+  options: GenOpsMiddlewareOptions,
+  model: ModelLike,
+  streaming: boolean,
+): CallAdapter<StartedCall> {
+  const guard = options.budgetGuard;
+  return {
+    start: (params) => ({ recorder: startRecorder(telemetry, options, model, params), params }),
+    estimate: (params: CallOptionsLike) => ({
+      model: model.modelId,
+      estimate: () =>
+        guard!.estimateChatCost({
+          model: model.modelId,
+          messages: params.prompt ?? [],
+          max_tokens: params.maxOutputTokens,
+        }),
+    }),
+    observe: (settled, { recorder }) => {
+      if (streaming)
+        return settled.then(
+          (result) => observedStream(result as { stream: ReadableStream<StreamPartLike> }, recorder),
+          (error: unknown) => {
+            recorder.end(error);
+            throw error;
+          },
+        );
+      settled.then(
+        (result) => {
+          safely(
+            'reading the result',
+            () => readGenerateResult(recorder, model, result as GenerateResultLike),
+            undefined,
+          );
+          recorder.end();
+        },
+        (error: unknown) => recorder.end(error),
+      );
+      return undefined;
+    },
+  };
+}
+
 export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
   const telemetry = resolveTelemetry(options);
-  const guard = options.budgetGuard;
-
-  /** Starts the span, admits, then runs the model call in the span's context; a failure ends the span. */
-  async function begin<T>(model: ModelLike, params: CallOptionsLike, call: DoCall<T>) {
-    const recorder = safely(
-      'starting the LLM span',
-      () => startRecorder(telemetry, options, model, params),
-      undefined,
-    );
-    if (!recorder) return { result: await call() };
-    const admitted = guard
-      ? await admitCall(guard, recorder, model.modelId, () =>
-          guard.estimateChatCost({
-            model: model.modelId,
-            messages: params.prompt ?? [],
-            max_tokens: params.maxOutputTokens,
-          }),
-        )
-      : undefined;
-    try {
-      return { recorder, result: await otelContext.with(recorder.context, call) };
-    } catch (error) {
-      if (admitted?.reservationId) void guard!.release(admitted.reservationId);
-      recorder.end(error);
-      throw error;
-    }
-  }
+  const call = <T>(model: ModelLike, streaming: boolean, params: CallOptionsLike, run: DoCall<T>) =>
+    instrumentedCall(
+      () => run(),
+      callAdapter(telemetry, options, model, streaming),
+      options.budgetGuard,
+    )(params as Record<string, unknown>) as Promise<T>;
 
   // Generic in the SDK's own result and stream part types, so the middleware is the SDK's `LanguageModelMiddleware`
   // to TypeScript (`wrapLanguageModel({ model, middleware: genopsMiddleware() })` type-checks) and returns them as is.
   return {
-    async wrapGenerate<R extends GenerateResultLike>({
+    wrapGenerate<R extends GenerateResultLike>({
       doGenerate,
       params,
       model,
@@ -183,14 +218,10 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
       params: CallOptionsLike;
       model: ModelLike;
     }): Promise<R> {
-      const { recorder, result } = await begin(model, params, doGenerate);
-      if (!recorder) return result;
-      safely('reading the result', () => readGenerateResult(recorder, model, result), undefined);
-      recorder.end();
-      return result;
+      return call(model, false, params, doGenerate);
     },
 
-    async wrapStream<P extends StreamPartLike, S extends { stream: ReadableStream<P> }>({
+    wrapStream<P extends StreamPartLike, S extends { stream: ReadableStream<P> }>({
       doStream,
       params,
       model,
@@ -199,10 +230,7 @@ export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
       params: CallOptionsLike;
       model: ModelLike;
     }): Promise<S> {
-      const { recorder, result } = await begin(model, params, doStream);
-      if (!recorder) return result;
-      const stream = result.stream.pipeThrough(observeStream<P>(recorder));
-      return { ...result, stream };
+      return call(model, true, params, doStream);
     },
   };
 }

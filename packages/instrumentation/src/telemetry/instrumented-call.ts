@@ -5,6 +5,7 @@ import { context as otelContext } from '@opentelemetry/api';
 import { admitCall } from '../budget/admit-call.js';
 import type { BudgetGuard, CallEstimate } from '../budget/budget-guard.js';
 import type { CallRecorder } from './call-recorder.js';
+import { isApiPromise, observeOnUse, type Observe } from './observe-on-use.js';
 import { safely } from './safely.js';
 
 /** An SDK method as it is called: `create(params, requestOptions)`. */
@@ -20,17 +21,76 @@ export interface CallAdapter<S extends StartedCall> {
   start(params: Record<string, unknown>): S;
   /** The model and what the call may cost, for BudgetGuard. */
   estimate(params: Record<string, unknown>): { model: string; estimate: () => CallEstimate };
-  /** Reads the result (a promise of the response or of a stream) and ends the span; never changes it. */
-  observe(result: unknown, call: S): void;
+  /**
+   * Reads the settled result (the response, or a stream it wraps to read as the caller iterates) and ends the span.
+   * Returns what the caller gets instead of the SDK's result, when it must be another object (the AI SDK's stream
+   * piped through an observer); nothing when the result is observed in place.
+   */
+  observe(settled: PromiseLike<unknown>, call: S): unknown;
 }
 
 /** The SDK's promise extras a guarded call keeps (they wait for the admission too). */
 const PROMISE_EXTRAS = ['withResponse', 'asResponse'] as const;
 
 /**
- * Admits, then calls. Returns a promise of the SDK's result that keeps its promise's extras (`.withResponse()`,
- * `.asResponse()` of the openai and Anthropic SDKs): the call itself is made only once admitted.
+ * Observes the SDK's result and returns what the caller gets: an APIPromise is observed on its first use
+ * (observe-on-use.ts), so `.asResponse()` still hands over an unread body; anything else at once.
  */
+function observed<S extends StartedCall>(
+  adapter: CallAdapter<S>,
+  started: S,
+  result: unknown,
+  onFailure: () => void = () => {},
+): unknown {
+  const observe: Observe = (settled) => adapter.observe(settled, started);
+  if (isApiPromise(result)) {
+    safely('observing the call', () => observeOnUse(result, observe, onFailure), undefined);
+    return result;
+  }
+  const settled = Promise.resolve(result);
+  settled.catch(onFailure);
+  return safely('observing the call', () => observe(settled), undefined) ?? result;
+}
+
+/**
+ * A promise of the guarded call's result that reads it only when used, as the SDK's own promise does: awaiting it
+ * awaits the SDK's promise; its extras (`.withResponse()`, `.asResponse()` of the openai and Anthropic SDKs) call the
+ * SDK's. The admission and the call itself start at once.
+ */
+class GuardedResult extends Promise<unknown> {
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+
+  constructor(private readonly made: Promise<{ handed: unknown }>) {
+    super((resolve) => resolve(undefined));
+    for (const extra of PROMISE_EXTRAS)
+      Object.defineProperty(this, extra, {
+        value: () => made.then(({ handed }) => (handed as Record<string, () => unknown>)[extra]!()),
+      });
+  }
+
+  private result(): Promise<unknown> {
+    return this.made.then(({ handed }) => handed);
+  }
+
+  override then<A = unknown, B = never>(
+    onfulfilled?: ((value: unknown) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.result().then(onfulfilled, onrejected);
+  }
+
+  override catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<unknown> {
+    return this.result().catch(onrejected);
+  }
+
+  override finally(onfinally?: (() => void) | null): Promise<unknown> {
+    return this.result().finally(onfinally);
+  }
+}
+
+/** Admits, then calls: the call itself is made only once admitted. */
 function guardedCall<S extends StartedCall>(
   guard: BudgetGuard,
   adapter: CallAdapter<S>,
@@ -39,26 +99,19 @@ function guardedCall<S extends StartedCall>(
   call: () => unknown,
 ): Promise<unknown> {
   const { model, estimate } = adapter.estimate(params);
-  // Boxed, so the SDK's promise is not awaited here: its extras stay callable.
   const made = admitCall(guard, started.recorder, model, estimate).then((admitted) => {
     const release = () => admitted.reservationId && void guard.release(admitted.reservationId);
-    let sdkPromise: unknown;
+    let sdkResult: unknown;
     try {
-      sdkPromise = call();
+      sdkResult = call();
     } catch (error) {
       release();
       throw error;
     }
-    safely('observing the call', () => adapter.observe(sdkPromise, started), undefined);
-    Promise.resolve(sdkPromise).catch(release);
-    return { sdkPromise };
+    // Boxed, so the SDK's promise is not awaited here.
+    return { handed: observed(adapter, started, sdkResult, release) };
   });
-  const result = made.then(({ sdkPromise }) => sdkPromise);
-  for (const extra of PROMISE_EXTRAS)
-    Object.defineProperty(result, extra, {
-      value: () => made.then(({ sdkPromise }) => (sdkPromise as Record<string, () => unknown>)[extra]!()),
-    });
-  return result;
+  return new GuardedResult(made);
 }
 
 /**
@@ -84,7 +137,6 @@ export function instrumentedCall<S extends StartedCall>(
       started.recorder.end(error);
       throw error;
     }
-    safely('observing the call', () => adapter.observe(result, started), undefined);
-    return result;
+    return observed(adapter, started, result);
   };
 }

@@ -132,6 +132,19 @@ describe('BudgetGuard', () => {
     });
   });
 
+  describe('when the caller takes the raw response', () => {
+    it('keeps the SDK’s .asResponse(): the body comes unread, after the admission', async () => {
+      const openai = client(new BudgetGuard({ url }));
+      const params = { model: 'deepseek/deepseek-chat', messages: MESSAGES, max_tokens: 3 };
+      const response = await withGenOps({ team: 'roomy' }, () =>
+        openai.chat.completions.create(params).asResponse(),
+      );
+      expect(response.bodyUsed).toBe(false);
+      const body = (await response.json()) as { choices: { message: { content: string } }[] };
+      expect(body.choices[0]!.message.content).toBe('w0 w1 w2');
+    });
+  });
+
   describe('when the call fails', () => {
     it('releases the reservation', async () => {
       await budgets.put('failing', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
