@@ -24,7 +24,7 @@ export const ReportFigures = z.object({
   unpricedTokens: z.number().int(),
 });
 
-export const Dimension = z.enum(DIMENSION_NAMES as [string, ...string[]]);
+export const Dimension = z.enum(DIMENSION_NAMES);
 
 export const CostReport = z.object({
   from: isoTime,

@@ -1,6 +1,12 @@
 // SQL shared by both adapters: columns, rollup keys, and the aggregate query over rollups plus raw edges.
-import { isTimeDimension, type CostEvent, type Dimension, type TimeDimension } from '../decode/cost-event.js';
-import { DIMENSION_COLUMN, ROLLUP_KEYS, rollupKeyOf, unpricedOf } from './event-columns.js';
+import {
+  isTimeDimension,
+  unpricedOf,
+  type CostEvent,
+  type Dimension,
+  type TimeDimension,
+} from '../decode/cost-event.js';
+import { DIMENSION_COLUMN, ROLLUP_KEYS, rollupKeyOf } from './event-columns.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import type { Script } from './script.js';
 import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
