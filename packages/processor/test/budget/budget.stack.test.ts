@@ -1,5 +1,6 @@
 // Budgets against the real PostgreSQL with two processors sharing one ledger: atomic admission across processes.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { until } from '@genops/fakes';
 import { loadConfig } from '../../src/config.js';
 import { startProcessor, type RunningProcessor } from '../../src/serve.js';
 import { produce } from '../support/kafka.js';
@@ -77,12 +78,15 @@ describe('budgets on PostgreSQL with two processors', () => {
     await produce(endpoints.kafkaBrokers, `budget-${run}`, [
       otlpMessage([otlpSpan({ team, costUsd: 0.3, endMs: Date.now(), reservationId: r.reservationId })]),
     ]);
-    const deadline = Date.now() + 30_000;
-    let status: { spentUsd: number; reservedUsd: number };
-    do {
-      await new Promise((res) => setTimeout(res, 200));
-      status = (await (await fetch(`${base}/v1/budgets/${team}`)).json()) as typeof status;
-    } while (status.spentUsd === 0 && Date.now() < deadline);
+    const status = await until(
+      'the span to be counted',
+      async () =>
+        (await (await fetch(`${base}/v1/budgets/${team}`)).json()) as {
+          spentUsd: number;
+          reservedUsd: number;
+        },
+      (s) => s.spentUsd !== 0,
+    );
     expect(status).toMatchObject({ spentUsd: 0.3, reservedUsd: 0 });
   });
 });
