@@ -47,6 +47,8 @@ export const ATTR_GENOPS_WEB_SEARCHES = 'genops.web_searches' as const;
 export const ATTR_GENOPS_BUDGET_RESERVATION_ID = 'genops.budget.reservation_id' as const;
 export const ATTR_GENOPS_BUDGET_DECISION = 'genops.budget.decision' as const;
 export const ATTR_GENOPS_BUDGET_REASON_CODE = 'genops.budget.reason_code' as const;
+/** The output cap BudgetGuard set on the request so that a hard budget's reservation bounds the call's cost. */
+export const ATTR_GENOPS_BUDGET_OUTPUT_CAP = 'genops.budget.output_cap' as const;
 
 // Metric-only attributes.
 export const ATTR_GENOPS_STATUS = 'genops.status' as const;

@@ -160,18 +160,15 @@ function callAdapter(
   model: ModelLike,
   streaming: boolean,
 ): CallAdapter<StartedCall> {
-  const guard = options.budgetGuard;
   return {
     start: (params) => ({ recorder: startRecorder(telemetry, options, model, params), params }),
-    estimate: (params: CallOptionsLike) => ({
+    chat: (params: CallOptionsLike) => ({
       model: model.modelId,
-      estimate: () =>
-        guard!.estimateChatCost({
-          model: model.modelId,
-          messages: params.prompt ?? [],
-          max_tokens: params.maxOutputTokens,
-        }),
+      ...(model.provider.startsWith('anthropic') ? { priceModel: anthropicCatalogModel(model.modelId) } : {}),
+      messages: params.prompt ?? [],
+      ...(typeof params.maxOutputTokens === 'number' ? { maxOutputTokens: params.maxOutputTokens } : {}),
     }),
+    capOutput: (params, maxTokens) => ({ ...params, maxOutputTokens: maxTokens }),
     observe: (settled, { recorder }) => {
       if (streaming)
         return settled.then(

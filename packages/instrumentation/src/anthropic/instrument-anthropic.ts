@@ -194,15 +194,13 @@ function instrumentedCreate(original: CreateFn, settings: Settings): CreateFn {
     original,
     {
       start: (params) => ({ recorder: startCall(settings, params), params }),
-      estimate: (params) => ({
+      chat: (params) => ({
         model: String(params.model),
-        estimate: () =>
-          guard!.estimateChatCost({
-            model: anthropicCatalogModel(String(params.model)),
-            messages: chatMessages(params),
-            max_tokens: params.max_tokens,
-          }),
+        priceModel: anthropicCatalogModel(String(params.model)),
+        messages: chatMessages(params),
+        ...(typeof params.max_tokens === 'number' ? { maxOutputTokens: params.max_tokens } : {}),
       }),
+      capOutput: (params, maxTokens) => ({ ...params, max_tokens: maxTokens }),
       observe: (result, { recorder, params }) => observe(result, recorder, params.stream === true),
     },
     guard,

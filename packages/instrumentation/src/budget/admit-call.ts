@@ -1,25 +1,25 @@
-// BudgetGuard in front of one instrumented call, the same for every client wrapper: reserve the estimate for the
-// call's team, record the decision on its span, and on BLOCKED end the span and throw before the LLM is called.
+// BudgetGuard in front of one instrumented call, the same for every client wrapper: reserve the call's worst case for
+// its team, record the decision (and the output cap a hard budget sets) on its span, and on BLOCKED end the span and
+// throw before the LLM is called.
 import { safely } from '../telemetry/safely.js';
 import type { CallRecorder } from '../telemetry/call-recorder.js';
 import { CallBlockedError } from '../errors.js';
-import type { Admitted, BudgetGuard, CallEstimate } from './budget-guard.js';
+import type { Admitted, BudgetGuard, ChatAdmission } from './budget-guard.js';
+
+/** A chat call as BudgetGuard sees it (the team and project come from the span's attribution). */
+export type ChatRequest = Omit<ChatAdmission, 'team' | 'project'>;
 
 export async function admitCall(
   guard: BudgetGuard,
   recorder: CallRecorder,
-  model: string,
-  estimate: () => CallEstimate,
+  chat: () => ChatRequest,
 ): Promise<Admitted> {
   let admitted: Admitted;
   try {
-    const { usd, basis } = estimate();
-    admitted = await guard.admit({
+    admitted = await guard.admitChat({
       team: recorder.team ?? 'unattributed',
       ...(recorder.project ? { project: recorder.project } : {}),
-      model,
-      estimatedCostUsd: usd,
-      ...(basis ? { estimateBasis: basis } : {}),
+      ...chat(),
     });
   } catch (error) {
     if (error instanceof CallBlockedError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
@@ -31,6 +31,7 @@ export async function admitCall(
     () => {
       recorder.setBudgetDecision(admitted.decision, admitted.reasonCode);
       if (admitted.reservationId) recorder.setReservation(admitted.reservationId);
+      if (admitted.maxOutputTokens !== undefined) recorder.setOutputCap(admitted.maxOutputTokens);
     },
     undefined,
   );

@@ -6,6 +6,7 @@ import { PriceCatalog } from '@genops/pricing';
 import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
 import { instrumentsFor } from '../telemetry/instruments.js';
 import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
+import { affordableOutputTokens } from './output-cap.js';
 import { estimatePromptTokens, type PromptTokenCounter } from './prompt-tokens.js';
 
 const log = diag.createComponentLogger({ namespace: '@genops/instrumentation/budget-guard' });
@@ -31,8 +32,17 @@ export interface BudgetGuardOptions {
   blockedCacheMs?: number;
   /** Prices for the worst-case estimate; default the bundled catalog. */
   priceCatalog?: PriceCatalog;
-  /** Output tokens assumed when the request sets no max_tokens. Default 1024. */
+  /**
+   * Output tokens a call may produce when the request sets no cap. Default 1024. Under a hard budget the guard sets
+   * this cap on the request, so what was reserved bounds what the call can cost.
+   */
   defaultMaxOutputTokens?: number;
+  /**
+   * The fewest output tokens worth calling for. Under a hard budget whose headroom cannot pay for the request's whole
+   * cap, the call is capped to what is left, or blocked (reason OUTPUT_FLOOR_UNAFFORDABLE) when what is left pays
+   * for fewer than this. Default 32.
+   */
+  outputFloorTokens?: number;
   /**
    * Reserved for a call whose model has no price in the catalog, USD. Default 0.1 (a long answer from a
    * frontier model); the call's cost span settles the real amount.
@@ -65,6 +75,28 @@ export interface Admitted {
   decision: BudgetDecision;
   reservationId?: string;
   reasonCode?: string;
+  /** Under a hard budget: the output cap the request must carry for its reservation to bound its cost. */
+  maxOutputTokens?: number;
+}
+
+/** A chat call to admit: what it sends, priced under `priceModel` (the catalog's id) when given. */
+export interface ChatAdmission {
+  team: string;
+  project?: string;
+  model: string;
+  priceModel?: string;
+  messages: { role?: unknown; content?: unknown }[];
+  /** The caller's own output cap, if any (a lower cap always wins). */
+  maxOutputTokens?: number;
+}
+
+/** The processor's answer to a reservation. */
+interface ReservationAnswer {
+  decision: BudgetDecision;
+  reservationId?: string;
+  reasonCode?: string;
+  reason?: string;
+  budget?: { enforcement: string; limitUsd: number; spentUsd: number; reservedUsd: number };
 }
 
 interface ChatParams {
@@ -82,6 +114,7 @@ export class BudgetGuard {
   private readonly blockedCacheMs: number;
   private readonly catalog: PriceCatalog;
   private readonly defaultMaxOutputTokens: number;
+  private readonly outputFloorTokens: number;
   private readonly unknownModelEstimateUsd: number;
   private readonly promptTokenCounter: PromptTokenCounter | undefined;
   private readonly client: ProcessorClient;
@@ -96,6 +129,7 @@ export class BudgetGuard {
     this.blockedCacheMs = options.blockedCacheMs ?? 1000;
     this.catalog = options.priceCatalog ?? PriceCatalog.bundled();
     this.defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 1024;
+    this.outputFloorTokens = options.outputFloorTokens ?? 32;
     this.unknownModelEstimateUsd = options.unknownModelEstimateUsd ?? 0.1;
     this.promptTokenCounter = options.promptTokenCounter;
     if (!(this.timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
@@ -139,7 +173,7 @@ export class BudgetGuard {
     log.error(message);
   }
 
-  private unreachable(request: AdmitRequest, cause: string): Admitted {
+  private unreachable(request: AdmitRequest, cause: string): ReservationAnswer {
     instrumentsFor().guardUnreachable.add(1, {
       [ATTR_GENOPS_TEAM]: request.team,
       [ATTR_GENOPS_BUDGET_POLICY]: this.failOpen ? 'fail_open' : 'fail_closed',
@@ -148,10 +182,8 @@ export class BudgetGuard {
     throw new ProcessorUnavailableError(request.team, `processor at ${this.url} unreachable: ${cause}`);
   }
 
-  /** Reserves the estimate, or throws a CallBlockedError (BudgetExceededError, GuardRejectedError, ProcessorUnavailableError). */
-  async admit(request: AdmitRequest): Promise<Admitted> {
-    const cached = this.blocked.get(request.team);
-    if (cached && cached.until > Date.now()) throw cached.error;
+  /** Asks the processor; an unreachable one answers by the fail-open policy (a decision without a reservation). */
+  private async reserve(request: AdmitRequest): Promise<ReservationAnswer> {
     let response;
     try {
       response = await this.client.request('POST', '/v1/reservations', {
@@ -173,26 +205,85 @@ export class BudgetGuard {
       this.logOnce(`${response.status}`, `BudgetGuard blocks calls: ${reason}`);
       throw new GuardRejectedError(request.team, reasonCode, reason);
     }
-    const body = JSON.parse(response.body) as {
-      decision: BudgetDecision;
-      reservationId?: string;
-      reasonCode?: string;
-      reason?: string;
+    return JSON.parse(response.body) as ReservationAnswer;
+  }
+
+  /** Throws the BLOCKED answer as BudgetExceededError, remembered for the team for `blockedCacheMs`. */
+  private blockedBy(team: string, reasonCode: string, reason: string): never {
+    const error = new BudgetExceededError(team, reasonCode, reason);
+    this.blocked.set(team, { until: Date.now() + this.blockedCacheMs, error });
+    throw error;
+  }
+
+  private throwIfBlockedRecently(team: string): void {
+    const cached = this.blocked.get(team);
+    if (cached && cached.until > Date.now()) throw cached.error;
+  }
+
+  /** Reserves the estimate, or throws a CallBlockedError (BudgetExceededError, GuardRejectedError, ProcessorUnavailableError). */
+  async admit(request: AdmitRequest): Promise<Admitted> {
+    this.throwIfBlockedRecently(request.team);
+    const answer = await this.reserve(request);
+    if (answer.decision === 'BLOCKED')
+      this.blockedBy(request.team, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
+    return admittedFrom(answer);
+  }
+
+  /**
+   * Admits a chat call capped to what it reserves. Under a hard budget the request's output cap (the caller's, else
+   * `defaultMaxOutputTokens`) is what the reservation pays for; when the budget's headroom cannot pay for all of it,
+   * the call is reserved and capped at what the headroom pays for, or blocked (OUTPUT_FLOOR_UNAFFORDABLE) when that
+   * is under `outputFloorTokens`.
+   */
+  async admitChat(call: ChatAdmission): Promise<Admitted> {
+    this.throwIfBlockedRecently(call.team);
+    const maxOut = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
+    const priceModel = call.priceModel ?? call.model;
+    const promptTokens = this.promptTokens({ model: call.model, messages: call.messages });
+    const estimate = this.estimateChatCost({
+      model: priceModel,
+      messages: call.messages,
+      max_tokens: maxOut,
+    });
+    const request = {
+      team: call.team,
+      ...(call.project ? { project: call.project } : {}),
+      model: call.model,
+      estimatedCostUsd: estimate.usd,
+      ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
     };
-    if (body.decision === 'BLOCKED') {
-      const error = new BudgetExceededError(
-        request.team,
-        body.reasonCode ?? 'BUDGET_EXCEEDED',
-        body.reason ?? 'blocked',
+    const answer = await this.reserve(request);
+    const hard = answer.budget?.enforcement === 'hard' && !estimate.basis;
+    if (answer.decision !== 'BLOCKED')
+      return { ...admittedFrom(answer), ...(hard ? { maxOutputTokens: maxOut } : {}) };
+    const budget = answer.budget;
+    const affordable =
+      hard && budget
+        ? affordableOutputTokens(
+            this.catalog,
+            priceModel,
+            promptTokens,
+            budget.limitUsd - budget.spentUsd - budget.reservedUsd,
+          )
+        : undefined;
+    // Unpriced, or not even the prompt fits: blocked as the processor decided.
+    if (!affordable)
+      return this.blockedBy(call.team, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
+    if (affordable < this.outputFloorTokens)
+      return this.blockedBy(
+        call.team,
+        'OUTPUT_FLOOR_UNAFFORDABLE',
+        `what is left of team ${call.team}'s hard budget pays for ${affordable} output tokens of ${call.model}, under the floor of ${this.outputFloorTokens} (outputFloorTokens): ${answer.reason ?? ''}`,
       );
-      this.blocked.set(request.team, { until: Date.now() + this.blockedCacheMs, error });
-      throw error;
-    }
-    return {
-      decision: body.decision,
-      ...(body.reservationId ? { reservationId: body.reservationId } : {}),
-      ...(body.reasonCode ? { reasonCode: body.reasonCode } : {}),
-    };
+    const capped = this.estimateChatCost({
+      model: priceModel,
+      messages: call.messages,
+      max_tokens: affordable,
+    });
+    const second = await this.reserve({ ...request, estimatedCostUsd: capped.usd });
+    if (second.decision === 'BLOCKED')
+      return this.blockedBy(call.team, second.reasonCode ?? 'BUDGET_EXCEEDED', second.reason ?? 'blocked');
+    return { ...admittedFrom(second), maxOutputTokens: affordable };
   }
 
   /** Releases a reservation whose call failed or was aborted. Never throws. */
@@ -208,4 +299,15 @@ export class BudgetGuard {
   close(): void {
     this.client.close();
   }
+}
+
+const validCap = (n: number | undefined) =>
+  n !== undefined && Number.isFinite(n) && n > 0 ? Math.floor(n) : undefined;
+
+function admittedFrom(answer: ReservationAnswer): Admitted {
+  return {
+    decision: answer.decision,
+    ...(answer.reservationId ? { reservationId: answer.reservationId } : {}),
+    ...(answer.reasonCode ? { reasonCode: answer.reasonCode } : {}),
+  };
 }

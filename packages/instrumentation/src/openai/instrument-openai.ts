@@ -8,6 +8,7 @@ import { safely } from '../telemetry/safely.js';
 import type { InstrumentOpenAIOptions } from '../types.js';
 import { requestedRouting, responseInfo, usageFromWire, type WireResponse } from './openrouter.js';
 import { observeStream, type StreamObservation } from './stream.js';
+import type { ChatRequest } from '../budget/admit-call.js';
 
 const INSTRUMENTED = Symbol.for('genops.instrumented');
 
@@ -98,6 +99,18 @@ function observe(result: Promise<unknown>, call: PreparedCall): void {
   );
 }
 
+const optionalCap = (n: unknown) => (typeof n === 'number' ? { maxOutputTokens: n } : {});
+
+/**
+ * The request's output cap: the one the caller set; else `max_completion_tokens` on OpenAI (its reasoning models take
+ * no `max_tokens`) and `max_tokens` elsewhere (OpenRouter and the OpenAI-compatible APIs).
+ */
+function capParameter(params: Record<string, unknown>, provider: string): string {
+  if (params.max_completion_tokens !== undefined) return 'max_completion_tokens';
+  if (params.max_tokens !== undefined) return 'max_tokens';
+  return provider === 'openai' ? 'max_completion_tokens' : 'max_tokens';
+}
+
 /** What an instrumented `create` needs besides the original: resolved once per client. */
 export interface CreateSettings {
   telemetry: ResolvedTelemetry;
@@ -129,10 +142,12 @@ export function instrumentedCreate(original: CreateFn, settings: CreateSettings)
     original,
     {
       start: (params) => prepare(telemetry, provider, serverAddress, params),
-      estimate: (params) => ({
+      chat: (params) => ({
         model: String(params.model),
-        estimate: () => budgetGuard!.estimateChatCost(params),
+        messages: (params.messages ?? []) as ChatRequest['messages'],
+        ...optionalCap(params.max_completion_tokens ?? params.max_tokens),
       }),
+      capOutput: (params, maxTokens) => ({ ...params, [capParameter(params, provider)]: maxTokens }),
       observe: (result, call) => observe(result as Promise<unknown>, call),
     },
     budgetGuard,

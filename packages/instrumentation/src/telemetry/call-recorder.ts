@@ -117,6 +117,12 @@ export class CallRecorder implements LLMCall {
     if (reasonCode) this.span.setAttribute(A.ATTR_GENOPS_BUDGET_REASON_CODE, reasonCode);
   }
 
+  /** The output cap BudgetGuard set on the request (a hard budget's reservation pays for no more). */
+  setOutputCap(maxOutputTokens: number): void {
+    this.span.setAttribute(A.ATTR_GENOPS_BUDGET_OUTPUT_CAP, maxOutputTokens);
+    this.span.setAttribute(A.ATTR_GEN_AI_REQUEST_MAX_TOKENS, maxOutputTokens);
+  }
+
   setReservation(reservationId: string): void {
     this.span.setAttribute(A.ATTR_GENOPS_BUDGET_RESERVATION_ID, reservationId);
   }

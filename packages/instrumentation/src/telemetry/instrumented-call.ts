@@ -2,8 +2,8 @@
 // the result observed without being changed. What differs per SDK (how a call starts its span, what it is
 // estimated at, how its result or stream is read) is a small adapter.
 import { context as otelContext } from '@opentelemetry/api';
-import { admitCall } from '../budget/admit-call.js';
-import type { BudgetGuard, CallEstimate } from '../budget/budget-guard.js';
+import { admitCall, type ChatRequest } from '../budget/admit-call.js';
+import type { BudgetGuard } from '../budget/budget-guard.js';
 import type { CallRecorder } from './call-recorder.js';
 import { isApiPromise, observeOnUse, type Observe } from './observe-on-use.js';
 import { safely } from './safely.js';
@@ -19,8 +19,10 @@ export interface StartedCall {
 
 export interface CallAdapter<S extends StartedCall> {
   start(params: Record<string, unknown>): S;
-  /** The model and what the call may cost, for BudgetGuard. */
-  estimate(params: Record<string, unknown>): { model: string; estimate: () => CallEstimate };
+  /** The call as BudgetGuard prices it: model, messages, the caller's output cap. */
+  chat(params: Record<string, unknown>): ChatRequest;
+  /** The params with the output capped at `maxTokens`, in the SDK's own parameter. */
+  capOutput(params: Record<string, unknown>, maxTokens: number): Record<string, unknown>;
   /**
    * Reads the settled result (the response, or a stream it wraps to read as the caller iterates) and ends the span.
    * Returns what the caller gets instead of the SDK's result, when it must be another object (the AI SDK's stream
@@ -98,8 +100,9 @@ function guardedCall<S extends StartedCall>(
   params: Record<string, unknown>,
   call: () => unknown,
 ): Promise<unknown> {
-  const { model, estimate } = adapter.estimate(params);
-  const made = admitCall(guard, started.recorder, model, estimate).then((admitted) => {
+  const made = admitCall(guard, started.recorder, () => adapter.chat(params)).then((admitted) => {
+    const cap = admitted.maxOutputTokens;
+    if (cap !== undefined) started.params = adapter.capOutput(started.params, cap);
     const release = () => admitted.reservationId && void guard.release(admitted.reservationId);
     let sdkResult: unknown;
     try {

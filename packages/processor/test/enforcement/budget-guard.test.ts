@@ -45,8 +45,9 @@ beforeAll(async () => {
   server = await listenApp(app, '127.0.0.1', 0);
   url = server.url;
   fake = await startFakeOpenRouter();
-  // deepseek-chat at 0.28 / 0.42 per 1M (the bundled table): 1000 output tokens alone are 0.00042 USD.
-  await budgets.put('tight', { period: 'daily', limitUsd: 0.0004, enforcement: 'hard' });
+  // deepseek-chat at 0.28 / 0.42 per 1M (the bundled table): 280 nano-USD a prompt token, 420 an output token.
+  // tight's 1,000 nano-USD do not pay for the prompt alone.
+  await budgets.put('tight', { period: 'daily', limitUsd: 0.000001, enforcement: 'hard' });
   await budgets.put('roomy', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
 });
 
@@ -129,6 +130,82 @@ describe('BudgetGuard', () => {
       ).catch((e: unknown) => e);
       expect(blocked).toBeInstanceOf(BudgetExceededError);
       expect(fake.requests.length).toBe(before);
+    });
+  });
+
+  describe('under a hard budget, a call is capped to what was admitted', () => {
+    const deepseek = (maxTokens?: number) => ({
+      model: 'deepseek/deepseek-chat',
+      messages: MESSAGES,
+      ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
+    });
+    const lastSent = () => fake.requests.at(-1)!.body as { max_tokens?: number };
+    const capOnSpan = () => spans.getFinishedSpans().at(-1)!.attributes['genops.budget.output_cap'];
+    // What the guard counts for the prompt (its estimate for MESSAGES), in nano-USD at deepseek-chat's input price.
+    const promptNano = () =>
+      280 * new BudgetGuard({ url }).promptTokens({ model: 'deepseek/deepseek-chat', messages: MESSAGES });
+
+    it('sets the default cap on a request that had none, so the reservation bounds it', async () => {
+      await withGenOps({ team: 'roomy' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek()),
+      );
+      expect(lastSent().max_tokens).toBe(1024);
+      await until(
+        'the span',
+        () => capOnSpan(),
+        (c) => c !== undefined,
+      );
+      expect(capOnSpan()).toBe(1024);
+    });
+
+    it('keeps the caller’s lower cap', async () => {
+      await withGenOps({ team: 'roomy' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek(7)),
+      );
+      expect(lastSent().max_tokens).toBe(7);
+    });
+
+    it('caps the output at what the headroom pays for, and reserves exactly that', async () => {
+      // Room for the prompt and 100 output tokens, and 200 nano-USD to spare (less than a 101st token).
+      const limitNano = promptNano() + 100 * 420 + 200;
+      await budgets.put('nearly', { period: 'daily', limitUsd: limitNano / 1e9, enforcement: 'hard' });
+      await withGenOps({ team: 'nearly' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek(1000)),
+      );
+      expect(lastSent().max_tokens).toBe(100);
+      expect((await budgets.status('nearly'))!.reservedUsd).toBe((promptNano() + 100 * 420) / 1e9);
+      await until(
+        'the span',
+        () => capOnSpan(),
+        (c) => c !== undefined,
+      );
+      expect(capOnSpan()).toBe(100);
+    });
+
+    it('blocks with its own reason when what is left pays for fewer output tokens than the floor', async () => {
+      const limitNano = promptNano() + 31 * 420 + 100;
+      await budgets.put('scraps', { period: 'daily', limitUsd: limitNano / 1e9, enforcement: 'hard' });
+      const before = fake.requests.length;
+      const error = await withGenOps({ team: 'scraps' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek()),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BudgetExceededError);
+      expect((error as BudgetExceededError).reasonCode).toBe('OUTPUT_FLOOR_UNAFFORDABLE');
+      expect((error as BudgetExceededError).message).toContain('pays for 31 output tokens');
+      expect(fake.requests.length).toBe(before);
+      // A lower floor takes the 31 tokens.
+      await withGenOps({ team: 'scraps' }, () =>
+        client(new BudgetGuard({ url, outputFloorTokens: 16 })).chat.completions.create(deepseek()),
+      );
+      expect(lastSent().max_tokens).toBe(31);
+    });
+
+    it('leaves a soft budget’s calls as they are', async () => {
+      await budgets.put('softie', { period: 'daily', limitUsd: 100, enforcement: 'soft' });
+      await withGenOps({ team: 'softie' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek()),
+      );
+      expect(lastSent().max_tokens).toBeUndefined();
     });
   });
 
