@@ -15,7 +15,13 @@ export default tseslint.config(
   {
     files: ['**/*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', fetch: 'readonly', console: 'readonly', setInterval: 'readonly', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        fetch: 'readonly',
+        console: 'readonly',
+        setInterval: 'readonly',
+        URL: 'readonly',
+      },
     },
   },
   // CommonJS test fixtures: a service that loads its packages with require().

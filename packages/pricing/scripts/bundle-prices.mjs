@@ -163,7 +163,12 @@ async function main() {
     ...(args.openrouter ? { openrouter: args.openrouter } : {}),
     modelsFrom: counts,
   };
-  const json = JSON.stringify({ version: table.version, sources: provenance, models: table.models, match: table.match });
+  const json = JSON.stringify({
+    version: table.version,
+    sources: provenance,
+    models: table.models,
+    match: table.match,
+  });
   const options = (await prettier.resolveConfig(out.pathname)) ?? {};
   writeFileSync(out, await prettier.format(json, { ...options, filepath: out.pathname }));
   console.log(

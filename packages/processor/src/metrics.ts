@@ -113,6 +113,11 @@ export class ProcessorMetrics {
       'Forecast end-of-period spend at the current burn rate, USD',
       (s) => s.forecastUsd,
     );
+    gauge(
+      'genops_budget_overshoot_usd',
+      'What a hard budget passed its limit by in the current period (spent - limit when positive), USD',
+      (s) => s.overshootUsd,
+    );
     new Gauge({
       name: 'genops_budget_state',
       help: '1 for the budget state the team is in (OK, WARNING, CRITICAL, EXCEEDED)',

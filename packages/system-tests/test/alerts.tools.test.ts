@@ -41,6 +41,7 @@ describe('alerts/ Prometheus rules', () => {
       'GenOpsDailyCostHigh',
       'GenOpsDeadLettersGrowing',
       'GenOpsFallbackRateHigh',
+      'GenOpsHardBudgetOvershoot',
       'GenOpsHighErrorRate',
       'GenOpsHighLatencyP95',
       'GenOpsProcessorDown',

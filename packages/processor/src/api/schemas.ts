@@ -72,6 +72,8 @@ export const BudgetStatus = BudgetFields.extend({
   forecastUsd: usd,
   /** When the limit is reached at the period's burn rate so far; null when it is not before the period ends. */
   exhaustsAt: isoTime.nullable(),
+  /** What a hard budget's spend passed its limit by (spent − limit when positive); 0 for a soft budget. */
+  overshootUsd: usd,
   state: BudgetState,
 });
 

@@ -49,6 +49,8 @@ export interface BudgetStatus extends BudgetSpec {
   forecastUsd: number;
   /** When the limit is reached at the period's burn rate so far; null when not before the period ends. */
   exhaustsAt: string | null;
+  /** What a hard budget's spend passed its limit by (spent − limit when positive), USD; 0 for a soft budget. */
+  overshootUsd: number;
   state: BudgetState;
 }
 
@@ -84,6 +86,7 @@ export function budgetStatus(
     resetsInSeconds: spec.period === 'rolling' ? 0 : Math.max(0, Math.ceil((period.endMs - now) / 1000)),
     forecastUsd: nanoToUsd(forecastNano),
     exhaustsAt: exhaustion(spec, period, now, spentNano, limit),
+    overshootUsd: spec.enforcement === 'hard' && spentNano > limit ? nanoToUsd(spentNano - limit) : 0,
     state: budgetState(spec, utilization),
   };
 }

@@ -193,8 +193,21 @@ describe('BudgetService', () => {
         resetsInSeconds: 43_200,
         forecastUsd: 9,
         exhaustsAt: null,
+        overshootUsd: 0,
         state: 'OK',
       });
+    });
+
+    it('reports what a hard budget passed its limit by, and nothing for a soft one over its limit', async () => {
+      now = Date.parse('2026-01-10T12:00:00Z');
+      await budgets.put('hardline', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      await budgets.put('softline', { period: 'daily', limitUsd: 1 });
+      await ledger.insertEvents([
+        event({ team: 'hardline', costUsd: 1.000000007, endMs: now - 1000 }),
+        event({ team: 'softline', costUsd: 3, endMs: now - 1000 }),
+      ]);
+      expect((await budgets.status('hardline'))!.overshootUsd).toBe(0.000000007);
+      expect((await budgets.status('softline'))!.overshootUsd).toBe(0);
     });
   });
 

@@ -36,6 +36,14 @@ export const BUDGET_COLUMNS: Column<Budget>[] = [
     value: (b) => b.state,
     render: (b) => <span className={`badge ${b.state.toLowerCase()}`}>{b.state}</span>,
   },
+  {
+    // A hard budget passed by more than BudgetGuard's bound (a call's prompt estimate, one streamed chunk) shows here.
+    key: 'overshootUsd',
+    header: 'Over limit',
+    value: (b) => b.overshootUsd,
+    render: (b) => (b.enforcement === 'hard' ? formatUsd(b.overshootUsd) : '—'),
+    numeric: true,
+  },
   money('forecastUsd', 'Forecast'),
   {
     key: 'exhaustsAt',
