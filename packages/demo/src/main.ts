@@ -74,9 +74,10 @@ function printResults({
     `${renderReconciliation(reconciliation, { changes: false })}(the cost report above includes the adjustments)\n\n`,
   );
   process.stdout.write(
-    `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM;\n` +
-      'spend can pass a hard limit only by the error of the worst-case estimates (here: the fake OpenRouter counts one\n' +
-      'prompt token per character, about four times what BudgetGuard estimates for English text).\n\n',
+    `BudgetGuard blocked ${traffic.blocked} call(s) of team growth (hard budget) before they reached the LLM.\n` +
+      'Each admitted call was capped (max_tokens) to what its reservation paid for, the last ones to what the budget\n' +
+      'had left, so growth stays within its limit: the slack is what was left when the next call could not pay for\n' +
+      'its prompt and 32 output tokens (BudgetGuard outputFloorTokens).\n\n',
   );
   process.stdout.write(
     [

@@ -15,7 +15,8 @@ export const DEMO_FAKE_OPENROUTER: FakeOpenRouterOptions = {
     'qwen/qwen-2.5-72b-instruct': { input: 0.35, output: 0.4 },
     'openai/gpt-4o-mini': { input: 0.15, output: 0.6 },
     'anthropic/claude-3.5-sonnet': { input: 3, output: 15 },
-    'meta-llama/llama-3.3-70b-instruct': { input: 0.12, output: 0.3 },
+    // The catalog's price today: BudgetGuard's worst case for growth's calls is what they are billed.
+    'meta-llama/llama-3.3-70b-instruct': { input: 0.2, output: 0.2 },
   },
   // What OpenRouter bills for gpt-4o-mini went up 10 % (the provider's new price, not yet in the price catalog):
   // calls whose cost was estimated from the catalog are reconciled to it.

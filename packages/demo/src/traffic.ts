@@ -44,6 +44,10 @@ export const DEMO_PLAN: TrafficPlan[] = [
   { team: 'growth', project: 'emails', model: 'meta-llama/llama-3.3-70b-instruct', calls: 15, stream: true },
 ];
 
+/** The fake OpenRouter's prompt tokens: one per character of message content. */
+const fakePromptTokens = (messages: readonly { content?: unknown }[]) =>
+  messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
+
 export interface TrafficResult {
   calls: number;
   errors: number;
@@ -60,7 +64,9 @@ export async function runTraffic(
   const client = instrumentOpenAI(new OpenAI({ baseURL, apiKey: 'demo-key', maxRetries: 0 }), {
     provider: 'openrouter',
     defaults: { environment: 'demo' },
-    budgetGuard: new BudgetGuard({ url: processorUrl }),
+    // The fake OpenRouter bills one prompt token per character (fakeUsage): the guard counts the prompt the same
+    // way, as a service gives it its models' tokenizer (o200kPromptTokens for OpenAI models).
+    budgetGuard: new BudgetGuard({ url: processorUrl, promptTokenCounter: fakePromptTokens }),
   });
   let blocked = 0;
   const total = plan.reduce((n, p) => n + p.calls, 0);
