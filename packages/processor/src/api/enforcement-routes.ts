@@ -1,6 +1,6 @@
 // Admission: reservations before a call, the reservations in flight and the recent decisions.
 import { z } from 'zod';
-import { ReservationRequestSchema } from '../budget/reservation-request.js';
+import { ExtensionRequestSchema, ReservationRequestSchema } from '../budget/reservation-request.js';
 import { defineRoute } from './route.js';
 import { limitParam } from './query.js';
 import { ReasonCode, ReservationResult } from './schemas.js';
@@ -25,6 +25,19 @@ export const releaseReservation = defineRoute({
   params: z.object({ id: z.string().min(1) }),
   response: null,
   errors: { 404: 'no live reservation by that id' },
+});
+
+export const extendReservation = defineRoute({
+  method: 'post',
+  path: '/v1/reservations/{id}/extend',
+  summary:
+    'Reserve more for a call in flight (a stream whose output outgrew its reservation), or refuse: BLOCKED',
+  tag: 'enforcement',
+  role: 'reserve',
+  params: z.object({ id: z.string().min(1) }),
+  body: ExtensionRequestSchema,
+  response: ReservationResult,
+  errors: { 400: 'a field is invalid (named in the error)', 404: 'no live reservation by that id' },
 });
 
 export const LiveReservations = z.object({

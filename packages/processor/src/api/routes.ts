@@ -21,6 +21,7 @@ export const ROUTES = {
   getBudgetAlerts: budgets.getBudgetAlerts,
   createReservation: enforcement.createReservation,
   releaseReservation: enforcement.releaseReservation,
+  extendReservation: enforcement.extendReservation,
   listReservations: enforcement.listReservations,
   listDecisions: enforcement.listDecisions,
   getReconciliation: reconciliation.getReconciliation,

@@ -4,7 +4,7 @@ import { usdToNanoUsd } from '@genops/pricing';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
 import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
-import { ReservationRequestSchema } from './reservation-request.js';
+import { ExtensionRequestSchema, ReservationRequestSchema } from './reservation-request.js';
 import type { DecisionEntry } from '../enforcement/decision-log.js';
 import type { BudgetStore, RecountResult } from './budget-store.js';
 import { budgetStatus, decide, type Admission, type BudgetStatus } from './decision.js';
@@ -148,6 +148,49 @@ export class BudgetService {
       ...admission,
       ...(admitted ? { reservationId: id } : {}),
       budget: budgetStatus(spec, period, now, spentNano, reserved),
+    };
+  }
+
+  /**
+   * Extends a live reservation by `amountUsd` when its team's budget can take it (BLOCKED otherwise: the stream it
+   * pays for is cut). With `teams` (a team-scoped caller), only one of those teams' (else 404: no leak).
+   */
+  async extend(
+    id: string,
+    request: z.output<typeof ExtensionRequestSchema>,
+    teams?: ReadonlySet<string>,
+  ): Promise<ReservationResult> {
+    const notFound = () => new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
+    if (teams) {
+      const team = await this.store.reservationTeam(id);
+      if (team === undefined || !teams.has(team)) throw notFound();
+    }
+    const now = this.clock();
+    const amountNano = usdToNanoUsd(request.amountUsd);
+    const extended = await this.store.extend({
+      id,
+      amountNano,
+      nowMs: now,
+      expiresMs: now + request.ttlSeconds * 1000,
+    });
+    if (!extended) throw notFound();
+    const call = { timeMs: now, team: extended.team, model: '', estimateNano: amountNano, reservationId: id };
+    if (!extended.outcome) {
+      const allowed = {
+        decision: 'ALLOWED',
+        reasonCode: 'NO_BUDGET',
+        reason: `team ${extended.team} has no budget`,
+      } as const;
+      this.onDecision({ ...call, ...allowed });
+      return { ...allowed, reservationId: id };
+    }
+    const { spec, period, spentNano, reservedNano, admitted } = extended.outcome;
+    const admission = decide(spec, period, spentNano, reservedNano, amountNano);
+    this.onDecision({ ...call, ...admission });
+    return {
+      ...admission,
+      reservationId: id,
+      budget: budgetStatus(spec, period, now, spentNano, reservedNano + (admitted ? amountNano : 0n)),
     };
   }
 

@@ -12,6 +12,14 @@ export interface ReservationRequest {
   expiresMs: number;
 }
 
+/** More for a live reservation: a streamed call whose output has outgrown what it reserved. */
+export interface ExtensionRequest {
+  id: string;
+  amountNano: bigint;
+  nowMs: number;
+  expiresMs: number;
+}
+
 /** A team's budget with its counters, rolled to the period containing the time asked about. */
 export interface BudgetCounters {
   spec: BudgetSpec;
@@ -52,6 +60,12 @@ export interface BudgetStore {
    * writer (across processes): one conditional row update on the fast path. Undefined when the team has no budget.
    */
   reserve(request: ReservationRequest): Promise<ReserveOutcome | undefined>;
+  /**
+   * Adds `amountNano` to a live reservation when its team's budget can take it (the same admission as `reserve`,
+   * atomically), and moves its expiry to `expiresMs` when later. Undefined when no such reservation is live;
+   * `outcome` undefined when its team has no budget any more.
+   */
+  extend(request: ExtensionRequest): Promise<{ team: string; outcome?: ReserveOutcome } | undefined>;
   /** The team a reservation still in the ledger belongs to. */
   reservationTeam(id: string): Promise<string | undefined>;
   /** Releases a reservation still in the ledger; false when there is none by that id. */

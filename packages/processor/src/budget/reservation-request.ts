@@ -14,3 +14,12 @@ export const ReservationRequestSchema = z
   .strict();
 
 export type ReservationInput = z.input<typeof ReservationRequestSchema>;
+
+/** More for a live reservation, as a streamed call's output outgrows it. */
+export const ExtensionRequestSchema = z
+  .object({
+    amountUsd: z.number().finite().gt(0).max(100_000),
+    /** The reservation lives at least this much longer. */
+    ttlSeconds: z.number().int().min(1).max(86_400).default(300),
+  })
+  .strict();

@@ -27,6 +27,9 @@ export function mountEnforcementApi(
     await budgets.release(params.id, allow(c, 'reserve').teams);
     return null;
   });
+  mountRoute(app, ROUTES.extendReservation, async (c, { params, body }) =>
+    budgets.extend(params.id, body, allow(c, 'reserve').teams),
+  );
   mountRoute(app, ROUTES.listReservations, async (c, { query }) => {
     const access = allow(c, 'read', query.team);
     const { total, reservations: rows } = await reservations.liveReservations({

@@ -5,6 +5,7 @@ import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
 import type { BudgetSpec } from '../budget/budget-spec.js';
 import type {
   BudgetCounters,
+  ExtensionRequest,
   RecountResult,
   ReservationRequest,
   ReserveOutcome,
@@ -94,6 +95,10 @@ export class Ledger implements CostLedger {
     });
     if (fast !== reservations.LOCKED_LOOK) return fast;
     return this.driver.write(reservations.reserveSlow(r), SOFT);
+  }
+
+  extend(r: ExtensionRequest): Promise<{ team: string; outcome?: ReserveOutcome } | undefined> {
+    return this.driver.write(reservations.extendReservation(r), SOFT);
   }
 
   reservationTeam(id: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // Reservations, written once for both ledgers: admission (a fast path of one step, a slow path that locks the team's
 // row and decides), release, and the expiry of reservations whose call never reported.
 import { admits, counterBounds, planRoll } from '../budget/budget-counters.js';
-import type { ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
+import type { ExtensionRequest, ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
 import { big, COLUMNS, counterRow, rollCounters, specOf } from './budget-scripts.js';
 import { skipLocked, type Dialect, type Row, type Script } from './script.js';
 
@@ -149,4 +149,31 @@ export function* reservationTeam(id: string): Script<string | undefined> {
 export function* reservationCount(): Script<number> {
   const [row] = yield { sql: 'SELECT COUNT(*) AS n FROM reservations', params: [] };
   return Number(row!.n);
+}
+
+/**
+ * Adds to a live reservation what its budget can take: the reservation's row is locked first, then the team's (the
+ * order every writer takes them in), the counters rolled and the amount admitted as a new reservation would be.
+ */
+export function* extendReservation(
+  r: ExtensionRequest,
+): Script<{ team: string; outcome?: ReserveOutcome } | undefined> {
+  const [row] = yield { sql: 'SELECT team FROM reservations WHERE id = $1', params: [r.id], lock: true };
+  if (!row) return undefined;
+  const team = String(row.team);
+  const counters = yield* rollCounters(team, r.nowMs);
+  if (!counters) return { team };
+  const admitted = admits(counters.spec, counters.spentNano, counters.reservedNano, r.amountNano);
+  if (admitted) {
+    yield {
+      sql: 'UPDATE budgets SET reserved_nano = reserved_nano + $2 WHERE team = $1',
+      params: [team, r.amountNano],
+    };
+    yield {
+      sql: `UPDATE reservations SET amount_nano = amount_nano + $2,
+        expires_ms = CASE WHEN expires_ms < $3 THEN $3 ELSE expires_ms END WHERE id = $1`,
+      params: [r.id, r.amountNano, r.expiresMs],
+    };
+  }
+  return { team, outcome: { ...counters, admitted } };
 }

@@ -125,6 +125,61 @@ describe('enforcement views', () => {
     });
   });
 
+  describe('when a streamed call outgrows its reservation', () => {
+    it('extends it while the hard budget can take more, then refuses (BLOCKED), changing nothing', async () => {
+      const root = clientFor('root');
+      await root.call(ROUTES.putBudget, {
+        params: { team: 'growth' },
+        body: { period: 'daily', limitUsd: 1, enforcement: 'hard' },
+      });
+      const { reservationId } = await root.call(ROUTES.createReservation, {
+        body: { team: 'growth', model: 'openai/gpt-4o', estimatedCostUsd: 0.6 },
+      });
+      const more = await root.call(ROUTES.extendReservation, {
+        params: { id: reservationId! },
+        body: { amountUsd: 0.3 },
+      });
+      // Admitted; past the budget's first threshold (0.8), so with a warning.
+      expect([more.decision, more.reasonCode, more.reservationId, more.budget!.reservedUsd]).toEqual([
+        'WARNING',
+        'THRESHOLD_CROSSED',
+        reservationId,
+        0.9,
+      ]);
+      const refused = await root.call(ROUTES.extendReservation, {
+        params: { id: reservationId! },
+        body: { amountUsd: 0.2 },
+      });
+      expect([refused.decision, refused.reasonCode, refused.budget!.reservedUsd]).toEqual([
+        'BLOCKED',
+        'BUDGET_EXCEEDED',
+        0.9,
+      ]);
+      const live = await root.call(ROUTES.listReservations);
+      expect(live.reservations.map((r) => [r.id, r.amountUsd])).toEqual([[reservationId, 0.9]]);
+      // The span settles the whole reservation.
+      await ledger.insertEvents([event({ team: 'growth', costUsd: 0.85, endMs: NOW, reservationId })]);
+      const after = await root.call(ROUTES.getBudget, { params: { team: 'growth' } });
+      expect([after.spentUsd, after.reservedUsd]).toEqual([0.85, 0]);
+    });
+
+    it('answers 404 for a reservation that is not live, and 400 naming a bad amount', async () => {
+      const root = clientFor('root');
+      const missing = (await root
+        .call(ROUTES.extendReservation, { params: { id: 'nope' }, body: { amountUsd: 0.1 } })
+        .catch((e: unknown) => e)) as ApiError;
+      expect([missing.status, missing.code]).toEqual([404, 'NOT_FOUND']);
+      const response = await app.request('http://genops.test/v1/reservations/nope/extend', {
+        method: 'POST',
+        headers: { authorization: 'Bearer root', 'content-type': 'application/json' },
+        body: JSON.stringify({ amountUsd: 0 }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { details: { field: string } } };
+      expect(body.error.details.field).toBe('amountUsd');
+    });
+  });
+
   describe('when a budget alert fires and is delivered', () => {
     it('keeps its history: threshold, time, and the sinks that received it', async () => {
       await budgets.put('growth', { period: 'daily', limitUsd: 1 });

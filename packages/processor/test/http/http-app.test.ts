@@ -314,6 +314,7 @@ describe('HTTP API', () => {
         '/v1/budgets/{team}/alerts',
         '/v1/reservations',
         '/v1/reservations/{id}',
+        '/v1/reservations/{id}/extend',
         '/v1/decisions',
         '/v1/reconciliation',
         '/v1/reconciliation/run',

@@ -1,5 +1,5 @@
 // Property: budget counters never drift. Random interleavings of reserve / settle by span / span without
-// reservation / duplicate span / release / TTL expiry / period rollover / budget change / processor restart run
+// reservation / duplicate span / release / extension of a live reservation / TTL expiry / period rollover / budget change / processor restart run
 // against one or more ledgers sharing a database; after every step each team's counters equal what the raw rows
 // say, and every admission decision equals the one a plain model of the rows makes.
 import fc from 'fast-check';
@@ -76,6 +76,7 @@ type Op =
   | { kind: 'span'; via: number; team: string; milli: number; ageMin: number }
   | { kind: 'duplicate'; via: number; pick: number }
   | { kind: 'release'; via: number; pick: number }
+  | { kind: 'extend'; via: number; pick: number; milli: number; ttlS: number }
   | { kind: 'expire'; via: number; lagMin: number }
   | { kind: 'advance'; minutes: number }
   | { kind: 'rebudget'; via: number; team: string; variant: number }
@@ -116,6 +117,16 @@ function opArbitrary(processors: number): fc.Arbitrary<Op> {
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), via, pick: fc.nat() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), via, pick: fc.nat() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('extend' as const),
+        via,
+        pick: fc.nat(),
+        milli: fc.integer({ min: 1, max: 4 }),
+        ttlS: fc.integer({ min: 1, max: 3600 }),
+      }),
+    },
     {
       weight: 2,
       arbitrary: fc.record({
@@ -256,6 +267,29 @@ export async function checkBudgetCounters(
               const live = model.reservations.delete(id);
               if (live) await budgets.release(id);
               else await expect(budgets.release(id)).rejects.toThrow(/no live reservation/);
+              break;
+            }
+            case 'extend': {
+              if (!model.issued.length) break;
+              const id = model.issued[op.pick % model.issued.length]!;
+              const live = model.reservations.get(id);
+              const request = { amountUsd: op.milli / 1000, ttlSeconds: op.ttlS };
+              if (!live) {
+                await expect(budgets.extend(id, request)).rejects.toThrow(/no live reservation/);
+                break;
+              }
+              const spec = model.specs.get(live.team)!;
+              const amountNano = BigInt(op.milli) * MILLI;
+              const fits =
+                spec.enforcement === 'soft' ||
+                model.spent(live.team, now) + model.reserved(live.team) + amountNano <=
+                  BigInt(Math.round(spec.limitUsd * 1e9));
+              const result = await budgets.extend(id, request);
+              expect(result.decision === 'BLOCKED', `extension for ${JSON.stringify(op)}`).toBe(!fits);
+              if (fits) {
+                live.amountNano += amountNano;
+                live.expiresMs = Math.max(live.expiresMs, now + op.ttlS * 1000);
+              }
               break;
             }
             case 'expire': {
