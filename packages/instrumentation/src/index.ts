@@ -17,7 +17,13 @@ export {
   GuardRejectedError,
   ProcessorUnavailableError,
 } from './errors.js';
-export type { BudgetGuardOptions, BudgetDecision, AdmitRequest, Admitted } from './budget/budget-guard.js';
+export type {
+  BudgetGuardOptions,
+  BudgetDecision,
+  AdmitRequest,
+  Admitted,
+  ChatAdmission,
+} from './budget/guard-types.js';
 export { estimatePromptTokens } from './budget/prompt-tokens.js';
 export type { PromptTokenCounter, ChatMessageLike } from './budget/prompt-tokens.js';
 export {

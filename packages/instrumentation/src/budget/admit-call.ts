@@ -4,7 +4,8 @@
 import { safely } from '../telemetry/safely.js';
 import type { CallRecorder } from '../telemetry/call-recorder.js';
 import { CallBlockedError } from '../errors.js';
-import type { Admitted, BudgetGuard, ChatAdmission } from './budget-guard.js';
+import type { BudgetGuard } from './budget-guard.js';
+import type { Admitted, ChatAdmission } from './guard-types.js';
 
 /** A chat call as BudgetGuard sees it (the team and project come from the span's attribution). */
 export type ChatRequest = Omit<ChatAdmission, 'team' | 'project'>;

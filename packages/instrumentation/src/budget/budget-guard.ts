@@ -7,104 +7,18 @@ import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
 import { instrumentsFor } from '../telemetry/instruments.js';
 import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
 import { affordableOutputTokens } from './output-cap.js';
+import type {
+  AdmitRequest,
+  Admitted,
+  BudgetGuardOptions,
+  CallEstimate,
+  ChatAdmission,
+  ChatParams,
+  ReservationAnswer,
+} from './guard-types.js';
 import { estimatePromptTokens, type PromptTokenCounter } from './prompt-tokens.js';
 
 const log = diag.createComponentLogger({ namespace: '@genops/instrumentation/budget-guard' });
-
-export type BudgetDecision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
-
-export interface BudgetGuardOptions {
-  /** Processor base URL. Default: GENOPS_URL, else http://127.0.0.1:8080. */
-  url?: string;
-  /** Bearer token. Default: GENOPS_TOKEN. */
-  token?: string;
-  /**
-   * When the processor cannot be reached (connection error, timeout, 5xx): `true` (default) lets the call
-   * through, `false` blocks it. A processor that answers with a 4xx (a rejected token, a bad request) always
-   * blocks: a misconfiguration must not turn enforcement off.
-   */
-  failOpen?: boolean;
-  /** Per-request timeout, ms. Default 2000. */
-  timeoutMs?: number;
-  /** How long a reservation lives if its cost span never arrives, s. Default 300. */
-  ttlSeconds?: number;
-  /** How long a BLOCKED decision is reused for the same team without asking again, ms. Default 1000. */
-  blockedCacheMs?: number;
-  /** Prices for the worst-case estimate; default the bundled catalog. */
-  priceCatalog?: PriceCatalog;
-  /**
-   * Output tokens a call may produce when the request sets no cap. Default 1024. Under a hard budget the guard sets
-   * this cap on the request, so what was reserved bounds what the call can cost.
-   */
-  defaultMaxOutputTokens?: number;
-  /**
-   * The fewest output tokens worth calling for. Under a hard budget whose headroom cannot pay for the request's whole
-   * cap, the call is capped to what is left, or blocked (reason OUTPUT_FLOOR_UNAFFORDABLE) when what is left pays
-   * for fewer than this. Default 32.
-   */
-  outputFloorTokens?: number;
-  /**
-   * Reserved for a call whose model has no price in the catalog, USD. Default 0.1 (a long answer from a
-   * frontier model); the call's cost span settles the real amount.
-   */
-  unknownModelEstimateUsd?: number;
-  /**
-   * Counts prompt tokens for a model (e.g. `o200kPromptTokens` from `@genops/instrumentation/tokenizer` for OpenAI
-   * models); where it returns undefined, the calibrated estimate of `estimatePromptTokens` is used.
-   */
-  promptTokenCounter?: PromptTokenCounter;
-}
-
-/** A worst-case estimate and what it rests on. */
-export interface CallEstimate {
-  usd: number;
-  /** Set when the estimate is not from the catalog's price for the model. */
-  basis?: string;
-}
-
-export interface AdmitRequest {
-  team: string;
-  project?: string;
-  model: string;
-  estimatedCostUsd: number;
-  /** Why the estimate is what it is, when not a catalog price (shown in the processor's reason). */
-  estimateBasis?: string;
-}
-
-export interface Admitted {
-  decision: BudgetDecision;
-  reservationId?: string;
-  reasonCode?: string;
-  /** Under a hard budget: the output cap the request must carry for its reservation to bound its cost. */
-  maxOutputTokens?: number;
-}
-
-/** A chat call to admit: what it sends, priced under `priceModel` (the catalog's id) when given. */
-export interface ChatAdmission {
-  team: string;
-  project?: string;
-  model: string;
-  priceModel?: string;
-  messages: { role?: unknown; content?: unknown }[];
-  /** The caller's own output cap, if any (a lower cap always wins). */
-  maxOutputTokens?: number;
-}
-
-/** The processor's answer to a reservation. */
-interface ReservationAnswer {
-  decision: BudgetDecision;
-  reservationId?: string;
-  reasonCode?: string;
-  reason?: string;
-  budget?: { enforcement: string; limitUsd: number; spentUsd: number; reservedUsd: number };
-}
-
-interface ChatParams {
-  model?: unknown;
-  messages?: { role?: unknown; content?: unknown }[];
-  max_tokens?: unknown;
-  max_completion_tokens?: unknown;
-}
 
 export class BudgetGuard {
   private readonly url: string;
