@@ -37,6 +37,25 @@ export class BudgetExceededError extends CallBlockedError {
   }
 }
 
+/**
+ * A streamed call was cut: its hard budget refused to extend the reservation as the output grew. The caller has
+ * received the chunks its reservation paid for; the request was aborted. `withoutStreamCut` lets a call run on.
+ */
+export class StreamCutError extends BudgetExceededError {
+  constructor(
+    team: string,
+    /** Output tokens the caller received before the cut. */
+    readonly outputTokens: number,
+  ) {
+    super(
+      team,
+      'STREAM_BUDGET_EXCEEDED',
+      `the hard budget refused more for the stream after ${outputTokens} output tokens: the request was aborted`,
+    );
+    this.name = 'StreamCutError';
+  }
+}
+
 /** The processor refused the guard itself (its token, or its request): a misconfiguration, not a budget. */
 export class GuardRejectedError extends CallBlockedError {
   constructor(

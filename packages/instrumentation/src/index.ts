@@ -10,8 +10,10 @@ export { trackLLMCall } from './track-llm-call.js';
 export { genopsMiddleware, usageFromAiSdk } from './ai-sdk/genops-middleware.js';
 export type { GenOpsMiddlewareOptions } from './ai-sdk/genops-middleware.js';
 export { BudgetGuard } from './budget/budget-guard.js';
+export { withoutStreamCut } from './budget/stream-budget.js';
 export {
   BudgetExceededError,
+  StreamCutError,
   CallBlockedError,
   GenOpsError,
   GuardRejectedError,

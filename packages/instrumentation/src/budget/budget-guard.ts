@@ -6,7 +6,7 @@ import { PriceCatalog } from '@genops/pricing';
 import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
 import { instrumentsFor } from '../telemetry/instruments.js';
 import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
-import { affordableOutputTokens } from './output-cap.js';
+import { affordableOutputTokens, outputTokenUsd } from './output-cap.js';
 import type {
   AdmitRequest,
   Admitted,
@@ -29,6 +29,7 @@ export class BudgetGuard {
   private readonly catalog: PriceCatalog;
   private readonly defaultMaxOutputTokens: number;
   private readonly outputFloorTokens: number;
+  private readonly streamIncrementTokens: number;
   private readonly unknownModelEstimateUsd: number;
   private readonly promptTokenCounter: PromptTokenCounter | undefined;
   private readonly client: ProcessorClient;
@@ -44,6 +45,7 @@ export class BudgetGuard {
     this.catalog = options.priceCatalog ?? PriceCatalog.bundled();
     this.defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 1024;
     this.outputFloorTokens = options.outputFloorTokens ?? 32;
+    this.streamIncrementTokens = options.streamIncrementTokens ?? 256;
     this.unknownModelEstimateUsd = options.unknownModelEstimateUsd ?? 0.1;
     this.promptTokenCounter = options.promptTokenCounter;
     if (!(this.timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
@@ -145,31 +147,49 @@ export class BudgetGuard {
 
   /**
    * Admits a chat call capped to what it reserves. Under a hard budget the request's output cap (the caller's, else
-   * `defaultMaxOutputTokens`) is what the reservation pays for; when the budget's headroom cannot pay for all of it,
-   * the call is reserved and capped at what the headroom pays for, or blocked (OUTPUT_FLOOR_UNAFFORDABLE) when that
-   * is under `outputFloorTokens`.
+   * `defaultMaxOutputTokens`) is what the reservation pays for — for a stream, its first `streamIncrementTokens`,
+   * extended as the output arrives; when the budget's headroom cannot pay for that, the call is reserved (and a whole
+   * answer capped) at what the headroom pays for, or blocked (OUTPUT_FLOOR_UNAFFORDABLE) when that is under
+   * `outputFloorTokens`.
    */
   async admitChat(call: ChatAdmission): Promise<Admitted> {
     this.throwIfBlockedRecently(call.team);
     const maxOut = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
     const priceModel = call.priceModel ?? call.model;
     const promptTokens = this.promptTokens({ model: call.model, messages: call.messages });
-    const estimate = this.estimateChatCost({
-      model: priceModel,
-      messages: call.messages,
-      max_tokens: maxOut,
-    });
-    const request = {
-      team: call.team,
-      ...(call.project ? { project: call.project } : {}),
-      model: call.model,
-      estimatedCostUsd: estimate.usd,
-      ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
+    const reserve = async (outputTokens: number) => {
+      const estimate = this.estimateChatCost({
+        model: priceModel,
+        messages: call.messages,
+        max_tokens: outputTokens,
+      });
+      const answer = await this.reserve({
+        team: call.team,
+        ...(call.project ? { project: call.project } : {}),
+        model: call.model,
+        estimatedCostUsd: estimate.usd,
+        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
+      });
+      return { answer, hard: answer.budget?.enforcement === 'hard' && !estimate.basis };
     };
-    const answer = await this.reserve(request);
-    const hard = answer.budget?.enforcement === 'hard' && !estimate.basis;
-    if (answer.decision !== 'BLOCKED')
-      return { ...admittedFrom(answer), ...(hard ? { maxOutputTokens: maxOut } : {}) };
+    const admitted = (answer: ReservationAnswer, outputTokens: number, cap: number): Admitted => ({
+      ...admittedFrom(answer),
+      maxOutputTokens: cap,
+      ...(call.stream && answer.reservationId
+        ? {
+            stream: {
+              reservationId: answer.reservationId,
+              promptTokens,
+              outputTokens,
+              outputTokenUsd: outputTokenUsd(this.catalog, priceModel, promptTokens) ?? 0,
+              incrementTokens: this.streamIncrementTokens,
+            },
+          }
+        : {}),
+    });
+    const wanted = call.stream ? Math.min(maxOut, this.streamIncrementTokens) : maxOut;
+    const { answer, hard } = await reserve(wanted);
+    if (answer.decision !== 'BLOCKED') return hard ? admitted(answer, wanted, maxOut) : admittedFrom(answer);
     const budget = answer.budget;
     const affordable =
       hard && budget
@@ -189,15 +209,35 @@ export class BudgetGuard {
         'OUTPUT_FLOOR_UNAFFORDABLE',
         `what is left of team ${call.team}'s hard budget pays for ${affordable} output tokens of ${call.model}, under the floor of ${this.outputFloorTokens} (outputFloorTokens): ${answer.reason ?? ''}`,
       );
-    const capped = this.estimateChatCost({
-      model: priceModel,
-      messages: call.messages,
-      max_tokens: affordable,
-    });
-    const second = await this.reserve({ ...request, estimatedCostUsd: capped.usd });
-    if (second.decision === 'BLOCKED')
-      return this.blockedBy(call.team, second.reasonCode ?? 'BUDGET_EXCEEDED', second.reason ?? 'blocked');
-    return { ...admittedFrom(second), maxOutputTokens: affordable };
+    const second = await reserve(Math.min(affordable, wanted));
+    if (second.answer.decision === 'BLOCKED')
+      return this.blockedBy(
+        call.team,
+        second.answer.reasonCode ?? 'BUDGET_EXCEEDED',
+        second.answer.reason ?? 'blocked',
+      );
+    // A stream keeps its cap: it goes on as far as extensions take it.
+    return admitted(second.answer, Math.min(affordable, wanted), call.stream ? maxOut : affordable);
+  }
+
+  /**
+   * Reserves `amountUsd` more for a live reservation (a stream outgrowing it); false when the budget refuses, the
+   * reservation is gone, or the processor cannot be reached and `failOpen` is off.
+   */
+  async extend(reservationId: string, amountUsd: number): Promise<boolean> {
+    try {
+      const response = await this.client.request(
+        'POST',
+        `/v1/reservations/${encodeURIComponent(reservationId)}/extend`,
+        { amountUsd, ttlSeconds: this.ttlSeconds },
+      );
+      if (response.status >= 500) return this.failOpen;
+      if (response.status !== 200) return false;
+      return (JSON.parse(response.body) as ReservationAnswer).decision !== 'BLOCKED';
+    } catch (error) {
+      if (error instanceof ProcessorUnreachableError) return this.failOpen;
+      throw error;
+    }
   }
 
   /** Releases a reservation whose call failed or was aborted. Never throws. */

@@ -35,6 +35,11 @@ export interface BudgetGuardOptions {
    */
   outputFloorTokens?: number;
   /**
+   * Under a hard budget a stream reserves its output in increments of this many tokens as it arrives, asking for the
+   * next one ahead; when the budget refuses one, the stream is cut (see `StreamCutError`). Default 256.
+   */
+  streamIncrementTokens?: number;
+  /**
    * Reserved for a call whose model has no price in the catalog, USD. Default 0.1 (a long answer from a
    * frontier model); the call's cost span settles the real amount.
    */
@@ -68,6 +73,21 @@ export interface Admitted {
   reasonCode?: string;
   /** Under a hard budget: the output cap the request must carry for its reservation to bound its cost. */
   maxOutputTokens?: number;
+  /** Under a hard budget, for a stream: what its reservation pays for so far, extended as its output arrives. */
+  stream?: StreamReservation;
+}
+
+/** A stream's reservation under a hard budget (stream-budget.ts holds the stream to it). */
+export interface StreamReservation {
+  reservationId: string;
+  /** The prompt tokens the reservation counted (the usage recorded for a stream cut before it reported any). */
+  promptTokens: number;
+  /** Output tokens the reservation pays for so far. */
+  outputTokens: number;
+  /** What one more output token costs, USD. */
+  outputTokenUsd: number;
+  /** Output tokens each extension asks for. */
+  incrementTokens: number;
 }
 
 /** A chat call to admit: what it sends, priced under `priceModel` (the catalog's id) when given. */
@@ -79,6 +99,8 @@ export interface ChatAdmission {
   messages: { role?: unknown; content?: unknown }[];
   /** The caller's own output cap, if any (a lower cap always wins). */
   maxOutputTokens?: number;
+  /** A streamed call: its output is reserved in increments as it arrives (`streamIncrementTokens`). */
+  stream?: boolean;
 }
 
 /** The processor's answer to a reservation. */

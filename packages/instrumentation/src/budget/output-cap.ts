@@ -24,3 +24,14 @@ export function affordableOutputTokens(
   while (n > 0 && cost(n)!.nanoUsd > headroom) n--;
   return n;
 }
+
+/** What one more output token costs after `promptTokens` in, USD; undefined when unpriced. */
+export function outputTokenUsd(
+  catalog: PriceCatalog,
+  model: string,
+  promptTokens: number,
+): number | undefined {
+  const base = catalog.estimate(model, { inputTokens: promptTokens, outputTokens: 0 });
+  const more = catalog.estimate(model, { inputTokens: promptTokens, outputTokens: 1_000_000 });
+  return base && more ? Number(more.nanoUsd - base.nanoUsd) / 1e15 : undefined;
+}

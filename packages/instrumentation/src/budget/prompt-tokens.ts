@@ -38,18 +38,18 @@ export function textOf(content: unknown): string {
   return content === undefined || content === null ? '' : JSON.stringify(content);
 }
 
-/** The calibrated estimate of a request's prompt tokens (see the weights above), chat overhead included. */
+/** The calibrated estimate of a text's tokens (see the weights above). */
+export function estimateTextTokens(text: string): number {
+  const cjk = text.match(CJK)?.length ?? 0;
+  const rest = cjk ? text.replace(CJK, '') : text;
+  const letters = rest.match(LETTER)?.length ?? 0;
+  const symbols = rest.match(SYMBOL)?.length ?? 0;
+  return Math.ceil(letters / LETTERS_PER_TOKEN + symbols * TOKENS_PER_SYMBOL + cjk * TOKENS_PER_CJK);
+}
+
+/** The calibrated estimate of a request's prompt tokens, chat overhead included. */
 export function estimatePromptTokens(messages: readonly ChatMessageLike[]): number {
   let tokens = TOKENS_PER_REPLY;
-  for (const message of messages) {
-    const text = textOf(message.content);
-    const cjk = text.match(CJK)?.length ?? 0;
-    const rest = cjk ? text.replace(CJK, '') : text;
-    const letters = rest.match(LETTER)?.length ?? 0;
-    const symbols = rest.match(SYMBOL)?.length ?? 0;
-    tokens +=
-      TOKENS_PER_MESSAGE +
-      Math.ceil(letters / LETTERS_PER_TOKEN + symbols * TOKENS_PER_SYMBOL + cjk * TOKENS_PER_CJK);
-  }
+  for (const message of messages) tokens += TOKENS_PER_MESSAGE + estimateTextTokens(textOf(message.content));
   return tokens;
 }

@@ -9,6 +9,7 @@ import type { InstrumentOpenAIOptions } from '../types.js';
 import { requestedRouting, responseInfo, usageFromWire, type WireResponse } from './openrouter.js';
 import { observeStream, type StreamObservation } from './stream.js';
 import type { ChatRequest } from '../budget/admit-call.js';
+import type { StreamBudget } from '../budget/stream-budget.js';
 
 const INSTRUMENTED = Symbol.for('genops.instrumented');
 
@@ -22,6 +23,7 @@ interface OpenAILike {
 interface PreparedCall {
   recorder: CallRecorder;
   params: Record<string, unknown>;
+  streamBudget?: StreamBudget;
   observation: StreamObservation;
   streaming: boolean;
 }
@@ -76,7 +78,11 @@ function observe(result: Promise<unknown>, call: PreparedCall): void {
   Promise.resolve(result).then(
     (value) => {
       if (call.streaming) {
-        safely('observing the stream', () => observeStream(value, observation), undefined);
+        safely(
+          'observing the stream',
+          () => observeStream(value, { ...observation, budget: call.streamBudget }),
+          undefined,
+        );
         return;
       }
       safely(
@@ -144,6 +150,7 @@ export function instrumentedCreate(original: CreateFn, settings: CreateSettings)
       start: (params) => prepare(telemetry, provider, serverAddress, params),
       chat: (params) => ({
         model: String(params.model),
+        stream: params.stream === true,
         messages: (params.messages ?? []) as ChatRequest['messages'],
         ...optionalCap(params.max_completion_tokens ?? params.max_tokens),
       }),

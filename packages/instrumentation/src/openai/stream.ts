@@ -1,5 +1,7 @@
 // Observes a streamed chat completion chunk by chunk, handing the caller exactly the chunks it asked for.
 import type { CallRecorder } from '../telemetry/call-recorder.js';
+import { StreamCutError } from '../errors.js';
+import { textTokens, type StreamBudget } from '../budget/stream-budget.js';
 import { safely } from '../telemetry/safely.js';
 import { observeStreamIterator } from '../telemetry/stream-iterator.js';
 import { responseInfo, usageFromWire, type RequestedRouting, type WireUsage } from './openrouter.js';
@@ -20,6 +22,8 @@ export interface StreamObservation {
   routing: RequestedRouting;
   /** We added `stream_options.include_usage`: hide the usage-only chunk and the `usage: null` fields. */
   injectedUsage: boolean;
+  /** Under a hard budget: the reservation the stream is held to. */
+  budget?: StreamBudget;
 }
 
 /** Accumulates what the chunks say; pure apart from the final recorder calls. */
@@ -41,6 +45,10 @@ class StreamSummary {
     }
   }
 
+  get hasUsage(): boolean {
+    return !!this.usage;
+  }
+
   report(observation: StreamObservation): void {
     const { recorder } = observation;
     const body = {
@@ -59,16 +67,25 @@ function isUsageOnly(chunk: WireChunk): boolean {
   return Array.isArray(chunk.choices) && chunk.choices.length === 0 && !!chunk.usage;
 }
 
+const chunkText = (chunk: WireChunk) => (chunk.choices ?? []).map((c) => c.delta?.content ?? '').join('');
+
 async function* observeChunks(
   source: AsyncIterator<WireChunk>,
   observation: StreamObservation,
+  abort: () => void,
 ): AsyncGenerator<WireChunk> {
   const summary = new StreamSummary();
+  const { budget } = observation;
   let failure: unknown;
   try {
     for (let next = await source.next(); !next.done; next = await source.next()) {
       const chunk = next.value;
       safely('reading a stream chunk', () => summary.add(chunk), undefined);
+      const tokens = budget ? textTokens(chunkText(chunk)) : 0;
+      if (budget && !(await budget.admit(tokens))) {
+        abort();
+        throw new StreamCutError(observation.recorder.team ?? 'unattributed', budget.outputTokens - tokens);
+      }
       if (observation.injectedUsage) {
         if (isUsageOnly(chunk)) continue;
         if (chunk.usage === null) delete chunk.usage;
@@ -82,11 +99,24 @@ async function* observeChunks(
     // Also reached when the caller stops early (break): the call is over either way.
     if (failure === undefined) await source.return?.();
     safely('summarising the stream', () => summary.report(observation), undefined);
+    // Cut (or broken off) before the provider reported usage: what was consumed, as counted.
+    if (budget && !summary.hasUsage)
+      safely(
+        'counting the stream',
+        () =>
+          observation.recorder.setUsage({
+            inputTokens: budget.reservation.promptTokens,
+            outputTokens: budget.outputTokens,
+          }),
+        undefined,
+      );
     observation.recorder.end(failure);
   }
 }
 
 /** Makes `stream` (the SDK's Stream object) yield through the observer, its API intact. */
 export function observeStream(stream: unknown, observation: StreamObservation): void {
-  observeStreamIterator<WireChunk>(stream, (source) => observeChunks(source, observation));
+  // The SDK's Stream aborts its request through its controller.
+  const abort = () => (stream as { controller?: AbortController }).controller?.abort();
+  observeStreamIterator<WireChunk>(stream, (source) => observeChunks(source, observation, abort));
 }

@@ -4,6 +4,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import { admitCall, type ChatRequest } from '../budget/admit-call.js';
 import type { BudgetGuard } from '../budget/budget-guard.js';
+import { StreamBudget } from '../budget/stream-budget.js';
 import type { CallRecorder } from './call-recorder.js';
 import { isApiPromise, observeOnUse, type Observe } from './observe-on-use.js';
 import { safely } from './safely.js';
@@ -15,6 +16,8 @@ export type CreateFn = (this: unknown, params: Record<string, unknown>, options?
 export interface StartedCall {
   recorder: CallRecorder;
   params: Record<string, unknown>;
+  /** A stream under a hard budget: held to its reservation as it runs (stream-budget.ts). */
+  streamBudget?: StreamBudget;
 }
 
 export interface CallAdapter<S extends StartedCall> {
@@ -103,6 +106,7 @@ function guardedCall<S extends StartedCall>(
   const made = admitCall(guard, started.recorder, () => adapter.chat(params)).then((admitted) => {
     const cap = admitted.maxOutputTokens;
     if (cap !== undefined) started.params = adapter.capOutput(started.params, cap);
+    if (admitted.stream) started.streamBudget = new StreamBudget(guard, admitted.stream);
     const release = () => admitted.reservationId && void guard.release(admitted.reservationId);
     let sdkResult: unknown;
     try {

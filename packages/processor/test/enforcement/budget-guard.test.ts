@@ -11,7 +11,9 @@ import {
   GuardRejectedError,
   instrumentOpenAI,
   ProcessorUnavailableError,
+  StreamCutError,
   withGenOps,
+  withoutStreamCut,
 } from '@genops/instrumentation';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
@@ -206,6 +208,68 @@ describe('BudgetGuard', () => {
         client(new BudgetGuard({ url })).chat.completions.create(deepseek()),
       );
       expect(lastSent().max_tokens).toBeUndefined();
+    });
+  });
+
+  describe('under a hard budget, a stream is held to its reservation as it runs', () => {
+    // Room for the prompt and 100 output tokens (10 nano-USD to spare); the stream reserves 20 at a time.
+    async function streamingTeam(team: string): Promise<number> {
+      const prompt =
+        280 * new BudgetGuard({ url }).promptTokens({ model: 'deepseek/deepseek-chat', messages: MESSAGES });
+      await budgets.put(team, {
+        period: 'daily',
+        limitUsd: (prompt + 100 * 420 + 10) / 1e9,
+        enforcement: 'hard',
+      });
+      return prompt;
+    }
+    const stream = (openai: OpenAI) =>
+      openai.chat.completions.create({
+        model: 'deepseek/deepseek-chat',
+        messages: MESSAGES,
+        max_tokens: 200,
+        stream: true,
+      });
+
+    it('extends it as output arrives, and cuts the stream when the budget refuses more', async () => {
+      const prompt = await streamingTeam('streamer');
+      const words: string[] = [];
+      const error = await withGenOps({ team: 'streamer' }, async () => {
+        const chunks = await stream(client(new BudgetGuard({ url, streamIncrementTokens: 20 })));
+        for await (const chunk of chunks)
+          if (chunk.choices[0]?.delta.content) words.push(chunk.choices[0].delta.content);
+      }).catch((e: unknown) => e);
+      // The caller got the 100 tokens the budget paid for, then the error.
+      expect(words).toHaveLength(100);
+      expect(error).toBeInstanceOf(StreamCutError);
+      expect(error).toBeInstanceOf(BudgetExceededError);
+      expect([(error as StreamCutError).reasonCode, (error as StreamCutError).outputTokens]).toEqual([
+        'STREAM_BUDGET_EXCEEDED',
+        100,
+      ]);
+      // Reserved: the prompt and five increments of 20 — never past the limit.
+      expect((await budgets.status('streamer'))!.reservedUsd).toBe((prompt + 100 * 420) / 1e9);
+      await until('the span', () => spans.getFinishedSpans().at(-1)?.attributes['error.type'], Boolean);
+      const span = spans.getFinishedSpans().at(-1)!.attributes;
+      // Recorded as consumed: the guard's prompt count and the 101 tokens that arrived (the last one was cut).
+      expect([span['error.type'], span['genops.tokens.output'], span['genops.cost.source']]).toEqual([
+        'StreamCutError',
+        101,
+        'estimated',
+      ]);
+    });
+
+    it('lets a call opt out: withoutStreamCut runs the stream to its end past a refused extension', async () => {
+      await streamingTeam('runner');
+      const words: string[] = [];
+      await withGenOps({ team: 'runner' }, () =>
+        withoutStreamCut(async () => {
+          const chunks = await stream(client(new BudgetGuard({ url, streamIncrementTokens: 20 })));
+          for await (const chunk of chunks)
+            if (chunk.choices[0]?.delta.content) words.push(chunk.choices[0].delta.content);
+        }),
+      );
+      expect(words).toHaveLength(200);
     });
   });
 
