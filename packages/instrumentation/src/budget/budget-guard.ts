@@ -183,6 +183,7 @@ export class BudgetGuard {
               outputTokens,
               outputTokenUsd: outputTokenUsd(this.catalog, priceModel, promptTokens) ?? 0,
               incrementTokens: this.streamIncrementTokens,
+              maxOutputTokens: cap,
             },
           }
         : {}),

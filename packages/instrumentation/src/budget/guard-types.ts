@@ -88,6 +88,8 @@ export interface StreamReservation {
   outputTokenUsd: number;
   /** Output tokens each extension asks for. */
   incrementTokens: number;
+  /** The request's output cap: no extension goes past it. */
+  maxOutputTokens: number;
 }
 
 /** A chat call to admit: what it sends, priced under `priceModel` (the catalog's id) when given. */

@@ -45,11 +45,14 @@ export class StreamBudget {
    */
   async admit(tokens: number): Promise<boolean> {
     this.used += tokens;
-    const { incrementTokens } = this.reservation;
+    const { incrementTokens, maxOutputTokens } = this.reservation;
+    const more = () => !this.refused && this.paidFor < maxOutputTokens;
     // Ask ahead, at half of the last increment, so a stream within its budget never waits.
-    if (!this.pending && !this.refused && this.used >= this.paidFor - incrementTokens / 2)
+    if (!this.pending && more() && this.used >= this.paidFor - incrementTokens / 2)
       this.pending = this.extend();
     while (this.used > this.paidFor) {
+      // Past the request's cap the provider did not stop where asked: nothing more to reserve or to cut for.
+      if (this.paidFor >= maxOutputTokens && !this.refused) return true;
       if (this.refused) return !this.cuts;
       await (this.pending ??= this.extend());
     }
@@ -57,10 +60,10 @@ export class StreamBudget {
   }
 
   private async extend(): Promise<void> {
-    const { reservationId, incrementTokens, outputTokenUsd } = this.reservation;
+    const { reservationId, incrementTokens, outputTokenUsd, maxOutputTokens } = this.reservation;
+    const tokens = Math.min(incrementTokens, maxOutputTokens - this.paidFor);
     try {
-      if (await this.guard.extend(reservationId, incrementTokens * outputTokenUsd))
-        this.paidFor += incrementTokens;
+      if (await this.guard.extend(reservationId, tokens * outputTokenUsd)) this.paidFor += tokens;
       else this.refused = true;
     } catch {
       this.refused = true;

@@ -259,6 +259,23 @@ describe('BudgetGuard', () => {
       ]);
     });
 
+    it('never reserves past the request’s cap', async () => {
+      const prompt = await streamingTeam('capped');
+      await withGenOps({ team: 'capped' }, async () => {
+        const chunks = await client(
+          new BudgetGuard({ url, streamIncrementTokens: 20 }),
+        ).chat.completions.create({
+          model: 'deepseek/deepseek-chat',
+          messages: MESSAGES,
+          max_tokens: 30,
+          stream: true,
+        });
+        for await (const chunk of chunks) void chunk;
+      });
+      // 20, then the last 10 up to the cap of 30.
+      expect((await budgets.status('capped'))!.reservedUsd).toBe((prompt + 30 * 420) / 1e9);
+    });
+
     it('lets a call opt out: withoutStreamCut runs the stream to its end past a refused extension', async () => {
       await streamingTeam('runner');
       const words: string[] = [];
