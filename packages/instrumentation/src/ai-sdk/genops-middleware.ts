@@ -6,6 +6,7 @@ import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import { anthropicCatalogModel } from '../anthropic/instrument-anthropic.js';
 import { responseInfo, usageFromWire, type WireResponse } from '../openai/openrouter.js';
+import { holdToBudget, type StreamBudget } from '../budget/stream-budget.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { instrumentedCall, type CallAdapter, type StartedCall } from '../telemetry/instrumented-call.js';
 import { resolveTelemetry } from '../telemetry/resolve.js';
@@ -41,6 +42,9 @@ interface GenerateResultLike {
 
 interface StreamPartLike {
   type: string;
+  /** A text-delta's text (`textDelta` before the v5 stream protocol). */
+  delta?: string;
+  textDelta?: string;
   usage?: UsageLike;
   id?: string;
   modelId?: string;
@@ -116,8 +120,12 @@ function readGenerateResult(recorder: CallRecorder, model: ModelLike, result: Ge
 }
 
 /** Passes a stream's parts on as they come, reading its metadata and usage; ends the span when the stream ends. */
-function observeStream<P extends StreamPartLike>(recorder: CallRecorder): TransformStream<P, P> {
+function observeStream<P extends StreamPartLike>(
+  recorder: CallRecorder,
+  budget: StreamBudget | undefined,
+): TransformStream<P, P> {
   let failure: unknown;
+  let finished = false;
   const observe = (part: P) => {
     if (part.type === 'response-metadata')
       recorder.setResponse({
@@ -130,12 +138,26 @@ function observeStream<P extends StreamPartLike>(recorder: CallRecorder): Transf
     } else if (part.type === 'error') failure = part.error;
   };
   return new TransformStream<P, P>({
-    transform(part, controller) {
+    async transform(part, controller) {
       safely('reading a stream part', () => observe(part), undefined);
+      if (part.type === 'text-delta') {
+        // A cut errors this stream: the caller's read rejects, and the model's stream (its request) is cancelled.
+        await holdToBudget(budget, part.delta ?? part.textDelta ?? '', recorder.team, () => {}).catch(
+          (error: unknown) => {
+            finished = true;
+            recorder.setUsage({
+              inputTokens: budget!.reservation.promptTokens,
+              outputTokens: budget!.outputTokens,
+            });
+            recorder.end(error);
+            throw error;
+          },
+        );
+      }
       controller.enqueue(part);
     },
     flush() {
-      recorder.end(failure);
+      if (!finished) recorder.end(failure);
     },
   });
 }
@@ -144,9 +166,10 @@ function observeStream<P extends StreamPartLike>(recorder: CallRecorder): Transf
 function observedStream<P extends StreamPartLike, S extends { stream: ReadableStream<P> }>(
   result: S,
   recorder: CallRecorder,
+  budget: StreamBudget | undefined,
 ): S {
   try {
-    return { ...result, stream: result.stream.pipeThrough(observeStream<P>(recorder)) };
+    return { ...result, stream: result.stream.pipeThrough(observeStream<P>(recorder, budget)) };
   } catch (error) {
     safely('observing the stream', () => recorder.end(error), undefined);
     return result;
@@ -164,15 +187,17 @@ function callAdapter(
     start: (params) => ({ recorder: startRecorder(telemetry, options, model, params), params }),
     chat: (params: CallOptionsLike) => ({
       model: model.modelId,
+      stream: streaming,
       ...(model.provider.startsWith('anthropic') ? { priceModel: anthropicCatalogModel(model.modelId) } : {}),
       messages: params.prompt ?? [],
       ...(typeof params.maxOutputTokens === 'number' ? { maxOutputTokens: params.maxOutputTokens } : {}),
     }),
     capOutput: (params, maxTokens) => ({ ...params, maxOutputTokens: maxTokens }),
-    observe: (settled, { recorder }) => {
+    observe: (settled, { recorder, streamBudget }) => {
       if (streaming)
         return settled.then(
-          (result) => observedStream(result as { stream: ReadableStream<StreamPartLike> }, recorder),
+          (result) =>
+            observedStream(result as { stream: ReadableStream<StreamPartLike> }, recorder, streamBudget),
           (error: unknown) => {
             recorder.end(error);
             throw error;

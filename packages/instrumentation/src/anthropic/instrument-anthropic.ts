@@ -8,6 +8,8 @@ import { resolveTelemetry, type ResolvedTelemetry } from '../telemetry/resolve.j
 import { instrumentedCall, type CreateFn, type StartedCall } from '../telemetry/instrumented-call.js';
 import { safely } from '../telemetry/safely.js';
 import { observeStreamIterator } from '../telemetry/stream-iterator.js';
+import { holdToBudget, type StreamBudget } from '../budget/stream-budget.js';
+import { StreamCutError } from '../errors.js';
 import type { InstrumentOpenAIOptions } from '../types.js';
 
 const INSTRUMENTED = Symbol.for('genops.instrumented');
@@ -128,6 +130,8 @@ function finishMessage(recorder: CallRecorder, message: AnthropicMessage): void 
 async function* observeEvents(
   source: AsyncIterator<StreamEvent>,
   recorder: CallRecorder,
+  budget: StreamBudget | undefined,
+  abort: () => void,
 ): AsyncGenerator<StreamEvent> {
   const message: AnthropicMessage = {};
   const usage: AnthropicUsage = {};
@@ -153,6 +157,8 @@ async function* observeEvents(
         },
         undefined,
       );
+      if (event.type === 'content_block_delta')
+        await holdToBudget(budget, event.delta?.text ?? '', recorder.team, abort);
       yield event;
     }
   } catch (error) {
@@ -160,6 +166,11 @@ async function* observeEvents(
     throw error;
   } finally {
     if (failure === undefined) await source.return?.();
+    // Cut before the last message_delta: the output consumed, as counted.
+    if (failure instanceof StreamCutError && budget) {
+      usage.output_tokens = budget.outputTokens;
+      usage.input_tokens ??= budget.reservation.promptTokens;
+    }
     safely(
       'summarising the stream',
       () => finishMessage(recorder, { ...message, usage, content: [text] }),
@@ -169,13 +180,19 @@ async function* observeEvents(
   }
 }
 
-function observe(result: unknown, recorder: CallRecorder, streaming: boolean): void {
+function observe(result: unknown, call: StartedCall, streaming: boolean): void {
+  const { recorder, streamBudget } = call;
   Promise.resolve(result).then(
     (value) => {
       if (streaming) {
+        // The SDK's Stream aborts its request through its controller.
+        const abort = () => (value as { controller?: AbortController }).controller?.abort();
         safely(
           'observing the stream',
-          () => observeStreamIterator<StreamEvent>(value, (source) => observeEvents(source, recorder)),
+          () =>
+            observeStreamIterator<StreamEvent>(value, (source) =>
+              observeEvents(source, recorder, streamBudget, abort),
+            ),
           undefined,
         );
         return;
@@ -196,12 +213,13 @@ function instrumentedCreate(original: CreateFn, settings: Settings): CreateFn {
       start: (params) => ({ recorder: startCall(settings, params), params }),
       chat: (params) => ({
         model: String(params.model),
+        stream: params.stream === true,
         priceModel: anthropicCatalogModel(String(params.model)),
         messages: chatMessages(params),
         ...(typeof params.max_tokens === 'number' ? { maxOutputTokens: params.max_tokens } : {}),
       }),
       capOutput: (params, maxTokens) => ({ ...params, max_tokens: maxTokens }),
-      observe: (result, { recorder, params }) => observe(result, recorder, params.stream === true),
+      observe: (result, call) => observe(result, call, call.params.stream === true),
     },
     guard,
   );

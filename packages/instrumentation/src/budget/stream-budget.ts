@@ -2,6 +2,7 @@
 // ahead of it in increments, and the stream cut when the budget refuses an increment — so a hard budget is passed by
 // at most the chunk that crossed what was paid for. Written once for every SDK's stream observer.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { StreamCutError } from '../errors.js';
 import type { BudgetGuard } from './budget-guard.js';
 import type { StreamReservation } from './guard-types.js';
 import { estimateTextTokens } from './prompt-tokens.js';
@@ -71,4 +72,21 @@ export class StreamBudget {
       this.pending = undefined;
     }
   }
+}
+
+/**
+ * Holds one chunk of a stream to its budget: counts the chunk's text and, when the budget refused more, aborts the
+ * request and throws StreamCutError (the caller gets the chunks before this one). Nothing without a budget.
+ */
+export async function holdToBudget(
+  budget: StreamBudget | undefined,
+  text: string,
+  team: string | undefined,
+  abort: () => void,
+): Promise<void> {
+  if (!budget) return;
+  const tokens = textTokens(text);
+  if (await budget.admit(tokens)) return;
+  abort();
+  throw new StreamCutError(team ?? 'unattributed', budget.outputTokens - tokens);
 }

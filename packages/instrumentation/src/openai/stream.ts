@@ -1,7 +1,6 @@
 // Observes a streamed chat completion chunk by chunk, handing the caller exactly the chunks it asked for.
 import type { CallRecorder } from '../telemetry/call-recorder.js';
-import { StreamCutError } from '../errors.js';
-import { textTokens, type StreamBudget } from '../budget/stream-budget.js';
+import { holdToBudget, type StreamBudget } from '../budget/stream-budget.js';
 import { safely } from '../telemetry/safely.js';
 import { observeStreamIterator } from '../telemetry/stream-iterator.js';
 import { responseInfo, usageFromWire, type RequestedRouting, type WireUsage } from './openrouter.js';
@@ -81,11 +80,7 @@ async function* observeChunks(
     for (let next = await source.next(); !next.done; next = await source.next()) {
       const chunk = next.value;
       safely('reading a stream chunk', () => summary.add(chunk), undefined);
-      const tokens = budget ? textTokens(chunkText(chunk)) : 0;
-      if (budget && !(await budget.admit(tokens))) {
-        abort();
-        throw new StreamCutError(observation.recorder.team ?? 'unattributed', budget.outputTokens - tokens);
-      }
+      await holdToBudget(budget, chunkText(chunk), observation.recorder.team, abort);
       if (observation.injectedUsage) {
         if (isUsageOnly(chunk)) continue;
         if (chunk.usage === null) delete chunk.usage;

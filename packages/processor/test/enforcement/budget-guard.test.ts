@@ -1,8 +1,5 @@
 // BudgetGuard (in @genops/instrumentation) against a real processor HTTP server and the real openai SDK.
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startFakeOpenRouter, type FakeOpenRouter } from '@genops/fakes';
 import {
   BudgetExceededError,
@@ -20,13 +17,10 @@ import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '@genops/fakes';
-import { BudgetService } from '../../src/budget/budget-service.js';
-import { createApp } from '../../src/http/app.js';
-import { listenApp, type Listening } from '../../src/http/listen.js';
-import { openLedger } from '../../src/ledger/open-ledger.js';
-import { ProcessorMetrics } from '../../src/metrics.js';
+import type { BudgetService } from '../../src/budget/budget-service.js';
+import { startAdmissionServer, type AdmissionServer } from '../support/admission-server.js';
 
-let server: Listening;
+let server: AdmissionServer;
 let url: string;
 let fake: FakeOpenRouter;
 let budgets: BudgetService;
@@ -35,17 +29,8 @@ const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProce
 const MESSAGES = [{ role: 'user' as const, content: 'Summarise the quarterly report' }];
 
 beforeAll(async () => {
-  const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-guard-')), 'l.db')}`);
-  budgets = new BudgetService(ledger);
-  const app = createApp({
-    ledger,
-    budgets,
-    metrics: new ProcessorMetrics(),
-    apiTokens: [],
-    kafkaReady: async () => {},
-  });
-  server = await listenApp(app, '127.0.0.1', 0);
-  url = server.url;
+  server = await startAdmissionServer();
+  ({ url, budgets } = server);
   fake = await startFakeOpenRouter();
   // deepseek-chat at 0.28 / 0.42 per 1M (the bundled table): 280 nano-USD a prompt token, 420 an output token.
   // tight's 1,000 nano-USD do not pay for the prompt alone.
@@ -359,18 +344,10 @@ describe('BudgetGuard', () => {
   });
 
   describe('when the processor answers but refuses', () => {
-    let secured: Listening;
+    let secured: AdmissionServer;
     const logged: string[] = [];
     beforeAll(async () => {
-      const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-guard-')), 'l.db')}`);
-      const app = createApp({
-        ledger,
-        budgets: new BudgetService(ledger),
-        metrics: new ProcessorMetrics(),
-        apiTokens: ['the-right-token'],
-        kafkaReady: async () => {},
-      });
-      secured = await listenApp(app, '127.0.0.1', 0);
+      secured = await startAdmissionServer(['the-right-token']);
       const logger: DiagLogger = {
         error: (...args: unknown[]) => logged.push(args.join(' ')),
         warn: () => {},
