@@ -47,9 +47,13 @@ function observeRaw(response: Response, observe: Observe): void {
   const settled = Promise.resolve(events);
   observe(settled);
   // After the observer has wrapped the iteration (its handler on `settled` runs first), read the stream to its end.
-  void settled.then(async (stream) => {
-    for await (const event of stream) void event;
-  });
+  // A failure while reading the copy (a broken body, a stream budget's cut) has ended the span; the caller's own
+  // response is theirs to read.
+  settled
+    .then(async (stream) => {
+      for await (const event of stream) void event;
+    })
+    .catch(() => {});
 }
 
 /**
