@@ -218,7 +218,7 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
     const rules = await json<{ data: { groups: { rules: unknown[] }[] } }>(
       'http://127.0.0.1:9090/api/v1/rules',
     );
-    expect(rules.body.data.groups.flatMap((g) => g.rules)).toHaveLength(18);
+    expect(rules.body.data.groups.flatMap((g) => g.rules)).toHaveLength(19);
   });
 
   it('has the traces in Jaeger', async () => {

@@ -155,7 +155,7 @@ describe('dashboards/ and alerts/ against the live pipeline', () => {
         (await rules()).filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError}`),
       );
       expect(unhealthy).toEqual([]);
-      expect((await rules()).filter((r) => r.type === 'alerting')).toHaveLength(12);
+      expect((await rules()).filter((r) => r.type === 'alerting')).toHaveLength(13);
     });
 
     it("feeds GenOpsBillingDrift from the processor: gpt-4o-mini's bill 10 % over its estimates", async () => {
