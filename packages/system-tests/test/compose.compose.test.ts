@@ -235,7 +235,7 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
     expect(traces).toHaveLength(12);
   });
 
-  it('blocks a team over its hard budget before the LLM is called', async () => {
+  it('holds a team to its hard budget: calls capped to what is left, then blocked before the LLM', async () => {
     const capped = `${team}-capped`;
     const put = await json<unknown>(`http://127.0.0.1:8080/v1/budgets/${capped}`, {
       method: 'PUT',
@@ -243,12 +243,24 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
       body: JSON.stringify({ period: 'monthly', limitUsd: 0.0001, enforcement: 'hard' }),
     });
     expect(put.status).toBe(200);
-    // A call reserves ~0.00007 USD (64 completion tokens at the catalog's price) and costs ~0.00009: one fits.
-    const spent = await traffic(capped, 1);
-    await expectLedger(capped, 1, spent);
-    const blocked = await chat(capped, 'one more');
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toMatch(/budget/i);
+    // Each call asks for 64 completion tokens; BudgetGuard caps the last ones to what the budget has left and
+    // blocks once that is under its floor of 32 tokens.
+    let answered = 0;
+    let nano = 0n;
+    let blocked: { status: number; body: ChatReply } | undefined;
+    for (let i = 0; i < 10 && !blocked; i++) {
+      const reply = await chat(capped, `question ${i} for ${capped}`);
+      if (reply.status === 429) blocked = reply;
+      else {
+        expect(reply.status, reply.body.error).toBe(200);
+        answered++;
+        nano += BigInt(Math.round(reply.body.usage!.cost! * 1e9));
+      }
+    }
+    expect(answered).toBeGreaterThan(0);
+    expect(blocked?.body.error).toMatch(/budget/i);
+    // The blocked call is recorded too (an error, at no cost).
+    await expectLedger(capped, answered + 1, nano);
   });
 
   it('loses no cost event across `docker compose restart processor` and a killed Kafka', async () => {

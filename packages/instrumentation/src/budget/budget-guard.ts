@@ -148,9 +148,8 @@ export class BudgetGuard {
   /**
    * Admits a chat call capped to what it reserves. Under a hard budget the request's output cap (the caller's, else
    * `defaultMaxOutputTokens`) is what the reservation pays for — for a stream, its first `streamIncrementTokens`,
-   * extended as the output arrives; when the budget's headroom cannot pay for that, the call is reserved (and a whole
-   * answer capped) at what the headroom pays for, or blocked (OUTPUT_FLOOR_UNAFFORDABLE) when that is under
-   * `outputFloorTokens`.
+   * extended as the output arrives; when the budget's headroom cannot pay for that, the call is reserved and capped
+   * at what the headroom pays for, or blocked (OUTPUT_FLOOR_UNAFFORDABLE) when that is under `outputFloorTokens`.
    */
   async admitChat(call: ChatAdmission): Promise<Admitted> {
     this.throwIfBlockedRecently(call.team);
@@ -217,8 +216,8 @@ export class BudgetGuard {
         second.answer.reasonCode ?? 'BUDGET_EXCEEDED',
         second.answer.reason ?? 'blocked',
       );
-    // A stream keeps its cap: it goes on as far as extensions take it.
-    return admitted(second.answer, Math.min(affordable, wanted), call.stream ? maxOut : affordable);
+    // Capped at what is left, a stream too: a provider that keeps generating after an abort would bill past a cut.
+    return admitted(second.answer, Math.min(affordable, wanted), affordable);
   }
 
   /**
