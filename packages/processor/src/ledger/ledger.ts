@@ -110,7 +110,10 @@ export class Ledger implements CostLedger {
   }
 
   expireReservations(untilMs: number, limit: number): Promise<number> {
-    return this.driver.write(reservations.expireReservations(this.driver.dialect, untilMs, limit), SOFT);
+    return this.driver.write(reservations.expireReservations(this.driver.dialect, untilMs, limit), {
+      ...SOFT,
+      autocommit: this.driver.dialect === 'postgres',
+    });
   }
 
   reservationCount(): Promise<number> {

@@ -129,14 +129,31 @@ export function* release(id: string): Script<boolean> {
 }
 
 /** Expires up to `limit` reservations per call, so one transaction stays short. */
+/**
+ * Expires up to `limit` reservations. On PostgreSQL one statement (run without BEGIN … COMMIT), so the counter rows
+ * stay locked only while it runs: expired rows are deleted (SKIP LOCKED: processors sweeping at once take different
+ * rows), their amounts summed per team, the teams' rows locked in team order (as every writer locks them) and their
+ * reserved counters lowered. A transaction of one UPDATE per team would hold every team's row until its COMMIT, and
+ * admissions queue behind it. SQLite, whose write lock is the whole database anyway, runs the statements in turn.
+ */
 export function* expireReservations(dialect: Dialect, untilMs: number, limit: number): Script<number> {
-  // Processors sweeping at once take different rows; the counters are lowered in team order, as every writer locks.
-  const rows = yield {
-    sql: `DELETE FROM reservations WHERE id IN (
-        SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2${skipLocked(dialect)})
-      RETURNING team, amount_nano`,
-    params: [untilMs, limit],
-  };
+  const expired = `DELETE FROM reservations WHERE id IN (
+      SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2${skipLocked(dialect)})
+    RETURNING team, amount_nano`;
+  if (dialect === 'postgres') {
+    const [row] = yield {
+      sql: `WITH expired AS (${expired}),
+        sums AS (SELECT team, SUM(amount_nano) AS amount FROM expired GROUP BY team),
+        locked AS (SELECT team FROM budgets WHERE team IN (SELECT team FROM sums) ORDER BY team FOR UPDATE),
+        updated AS (
+          UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
+          WHERE b.team = sums.team AND locked.team = b.team RETURNING 1)
+        SELECT COUNT(*) AS n FROM expired`,
+      params: [untilMs, limit],
+    };
+    return Number(row!.n);
+  }
+  const rows = yield { sql: expired, params: [untilMs, limit] };
   yield* releaseAmounts(rows);
   return rows.length;
 }
