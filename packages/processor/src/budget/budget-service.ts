@@ -22,6 +22,12 @@ export function firstIssue(error: z.ZodError, prefix = ''): ValidationError {
   return new ValidationError(`${prefix}${issue.path.join('.') || '(body)'}`, issue.message);
 }
 
+/** The answer for a team without a budget: allowed, and said why. */
+const noBudget = (team: string) =>
+  ({ decision: 'ALLOWED', reasonCode: 'NO_BUDGET', reason: `team ${team} has no budget` }) as const;
+
+const notFound = (id: string) => new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
+
 export class BudgetService {
   constructor(
     private readonly store: BudgetStore,
@@ -126,11 +132,7 @@ export class BudgetService {
       ...(request.project !== undefined ? { project: request.project } : {}),
     };
     if (!outcome) {
-      const allowed = {
-        decision: 'ALLOWED',
-        reasonCode: 'NO_BUDGET',
-        reason: `team ${request.team} has no budget`,
-      } as const;
+      const allowed = noBudget(request.team);
       this.onDecision({ ...call, ...allowed });
       return allowed;
     }
@@ -160,11 +162,7 @@ export class BudgetService {
     request: z.output<typeof ExtensionRequestSchema>,
     teams?: ReadonlySet<string>,
   ): Promise<ReservationResult> {
-    const notFound = () => new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
-    if (teams) {
-      const team = await this.store.reservationTeam(id);
-      if (team === undefined || !teams.has(team)) throw notFound();
-    }
+    await this.refuseOutsideTeams(id, teams);
     const now = this.clock();
     const amountNano = usdToNanoUsd(request.amountUsd);
     const extended = await this.store.extend({
@@ -173,14 +171,10 @@ export class BudgetService {
       nowMs: now,
       expiresMs: now + request.ttlSeconds * 1000,
     });
-    if (!extended) throw notFound();
+    if (!extended) throw notFound(id);
     const call = { timeMs: now, team: extended.team, model: '', estimateNano: amountNano, reservationId: id };
     if (!extended.outcome) {
-      const allowed = {
-        decision: 'ALLOWED',
-        reasonCode: 'NO_BUDGET',
-        reason: `team ${extended.team} has no budget`,
-      } as const;
+      const allowed = noBudget(extended.team);
       this.onDecision({ ...call, ...allowed });
       return { ...allowed, reservationId: id };
     }
@@ -196,12 +190,15 @@ export class BudgetService {
 
   /** Releases a reservation; with `teams` (a team-scoped caller), only one of those teams' (else 404: no leak). */
   async release(id: string, teams?: ReadonlySet<string>): Promise<void> {
-    const notFound = () => new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
-    if (teams) {
-      const team = await this.store.reservationTeam(id);
-      if (team === undefined || !teams.has(team)) throw notFound();
-    }
-    if (!(await this.store.release(id))) throw notFound();
+    await this.refuseOutsideTeams(id, teams);
+    if (!(await this.store.release(id))) throw notFound(id);
+  }
+
+  /** A team-scoped caller reaches only its teams' reservations: any other is a 404, as if it did not exist. */
+  private async refuseOutsideTeams(id: string, teams: ReadonlySet<string> | undefined): Promise<void> {
+    if (!teams) return;
+    const team = await this.store.reservationTeam(id);
+    if (team === undefined || !teams.has(team)) throw notFound(id);
   }
 
   /**
