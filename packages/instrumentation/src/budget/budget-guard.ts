@@ -66,14 +66,20 @@ export class BudgetGuard {
    */
   estimateChatCost(params: ChatParams): CallEstimate {
     const maxOut = Number(params.max_completion_tokens ?? params.max_tokens ?? this.defaultMaxOutputTokens);
-    const estimate = this.catalog.estimate(String(params.model), {
-      inputTokens: this.promptTokens(params),
-      outputTokens: Number.isFinite(maxOut) && maxOut > 0 ? Math.floor(maxOut) : this.defaultMaxOutputTokens,
-    });
+    return this.estimateAt(
+      String(params.model),
+      this.promptTokens(params),
+      Number.isFinite(maxOut) && maxOut > 0 ? Math.floor(maxOut) : this.defaultMaxOutputTokens,
+    );
+  }
+
+  /** The cost of `promptTokens` in and `outputTokens` out on `model`, or the unpriced model's reservation. */
+  private estimateAt(model: string, promptTokens: number, outputTokens: number): CallEstimate {
+    const estimate = this.catalog.estimate(model, { inputTokens: promptTokens, outputTokens });
     if (estimate) return { usd: estimate.usd };
     return {
       usd: this.unknownModelEstimateUsd,
-      basis: `no price for model ${String(params.model)} in the catalog: reserved unknownModelEstimateUsd ${this.unknownModelEstimateUsd} USD`,
+      basis: `no price for model ${model} in the catalog: reserved unknownModelEstimateUsd ${this.unknownModelEstimateUsd} USD`,
     };
   }
 
@@ -155,13 +161,10 @@ export class BudgetGuard {
     this.throwIfBlockedRecently(call.team);
     const maxOut = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
     const priceModel = call.priceModel ?? call.model;
-    const promptTokens = this.promptTokens({ model: call.model, messages: call.messages });
+    // Counted once (a tokenizer's count is not free): every reservation of the call prices the same prompt.
+    const promptTokens = this.promptTokens({ model: priceModel, messages: call.messages });
     const reserve = async (outputTokens: number) => {
-      const estimate = this.estimateChatCost({
-        model: priceModel,
-        messages: call.messages,
-        max_tokens: outputTokens,
-      });
+      const estimate = this.estimateAt(priceModel, promptTokens, outputTokens);
       const answer = await this.reserve({
         team: call.team,
         ...(call.project ? { project: call.project } : {}),
