@@ -11,6 +11,7 @@ export {
   BudgetBody,
   BudgetStatus,
   CostReport,
+  Dimension,
   ProviderReport,
   ReconciliationReport,
   ReservationResult,

@@ -1,23 +1,10 @@
 // Explore's view model: the dimensions, the table's columns for a grouping, and where a drill-down goes.
-import type { ROUTES, RouteOutput } from '@genops/processor/api';
+import { Dimension, type ROUTES, type RouteOutput } from '@genops/processor/api';
 import type { Column } from '../../components/data-table.js';
 import { formatCount, formatUsd } from '../../format.js';
 
-export const DIMENSIONS = [
-  'team',
-  'project',
-  'customer',
-  'feature',
-  'environment',
-  'model',
-  'provider',
-  'costCenter',
-  'experiment',
-  'variant',
-  'day',
-  'week',
-  'month',
-] as const;
+/** The dimensions a report groups by, as the API declares them. */
+export const DIMENSIONS = Dimension.options;
 export const FILTERABLE: readonly string[] = DIMENSIONS.filter((d) => d !== 'week' && d !== 'month');
 /** Where a drill-down goes next from a dimension. */
 const NEXT: Record<string, string> = {
