@@ -1,6 +1,7 @@
 // A local fake of Anthropic's Messages API (`POST /v1/messages`): its JSON and its server-sent events, with
 // deterministic usage so tests can assert exact costs.
-//   usage: input_tokens = characters of the system prompt and messages; output_tokens = max_tokens.
+//   usage: input_tokens = characters of the system prompt and messages; output_tokens = max_tokens (or the
+//   `replyTokens` the answer runs to, when shorter).
 //   `x-fake-cache: {"read":N,"write5m":N,"write1h":N}` adds Anthropic's cache fields; a model starting with
 //   `fail-` answers 500, `overloaded-` 529, both in Anthropic's error shape.
 import { createServer, type ServerResponse } from 'node:http';
@@ -40,10 +41,14 @@ interface Reply {
  * The usage Anthropic reports: input tokens are the prompt's characters; the output is `max_tokens` words; cache
  * reads and 5-minute and 1-hour writes as the test asks in `x-fake-cache` (`{"read":…,"write5m":…,"write1h":…}`).
  */
-function usageOf(body: Record<string, unknown>, cacheHeader: string | string[] | undefined) {
+function usageOf(
+  body: Record<string, unknown>,
+  cacheHeader: string | string[] | undefined,
+  replyTokens: number | undefined,
+) {
   const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
   const inputTokens = text(body.system).length + messages.reduce((n, m) => n + text(m.content).length, 0);
-  const outputTokens = body.max_tokens as number;
+  const outputTokens = Math.min(body.max_tokens as number, replyTokens ?? Infinity);
   const cache = JSON.parse(String(cacheHeader ?? '{}')) as Record<string, number>;
   const usage = {
     input_tokens: inputTokens,
@@ -117,9 +122,14 @@ function streamMessage(res: ServerResponse, reply: Reply): void {
   res.end();
 }
 
-export async function startFakeAnthropic(
-  options: { host?: string; port?: number } = {},
-): Promise<FakeAnthropic> {
+export interface FakeAnthropicOptions {
+  host?: string;
+  port?: number;
+  /** How long the model's answer is when `max_tokens` does not stop it first. Default: `max_tokens`. */
+  replyTokens?: number;
+}
+
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
   const requests: Record<string, unknown>[] = [];
   let seq = 0;
   const server = createServer(async (req, res) => {
@@ -140,7 +150,7 @@ export async function startFakeAnthropic(
     if (model.startsWith('fail-')) return error(res, 500, 'api_error', 'Internal server error');
     if (model.startsWith('overloaded-')) return error(res, 529, 'overloaded_error', 'Overloaded');
 
-    const { usage, outputTokens } = usageOf(body, req.headers['x-fake-cache']);
+    const { usage, outputTokens } = usageOf(body, req.headers['x-fake-cache'], options.replyTokens);
     const id = `msg_fake${String(++seq).padStart(6, '0')}`;
     const reply = { id, model, usage, outputTokens };
     if (body.stream !== true) sendMessage(res, reply);

@@ -37,6 +37,13 @@ export interface FakeOpenRouterOptions {
   apiKey?: string;
   /** Answers for the next generation lookups, in order, before normal service (e.g. a 429 with Retry-After). */
   generationFailures?: { status: number; retryAfterSeconds?: number }[];
+  /**
+   * How long the model's answer is when nothing stops it, in tokens: a request's `max_tokens` (or
+   * `max_completion_tokens`) cuts it shorter. Default: the request's cap, else 16.
+   */
+  replyTokens?: number;
+  /** Prompt tokens of a request, as the served model's tokenizer counts them. Default one per character. */
+  promptTokens?: (messages: readonly { role?: unknown; content?: unknown }[], model: string) => number;
 }
 
 /** One request the fake received. */
@@ -57,11 +64,30 @@ export interface FakeOpenRouter {
 
 const DEFAULT_PRICE: FakePrice = { input: 0.3, output: 1.2 };
 
-/** Deterministic usage: one prompt token per character of message content; `max_tokens` (default 16) out. */
-export function fakeUsage(body: Record<string, unknown>): { prompt: number; completion: number } {
+/** The request's output cap: `max_completion_tokens`, else `max_tokens`. */
+function requestCap(body: Record<string, unknown>): number | undefined {
+  const cap = body.max_completion_tokens ?? body.max_tokens;
+  return typeof cap === 'number' ? cap : undefined;
+}
+
+/** One prompt token per character of message content. */
+export function characterTokens(messages: readonly { content?: unknown }[]): number {
+  return messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
+}
+
+/**
+ * Deterministic usage: prompt tokens by `promptTokens` (default one per character of message content); the answer is
+ * `replyTokens` long, cut at the request's cap (default: the cap, else 16).
+ */
+export function fakeUsage(
+  body: Record<string, unknown>,
+  options: Pick<FakeOpenRouterOptions, 'replyTokens' | 'promptTokens'> = {},
+): { prompt: number; completion: number } {
   const messages = Array.isArray(body.messages) ? (body.messages as { content?: unknown }[]) : [];
-  const prompt = messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
-  const completion = typeof body.max_tokens === 'number' ? body.max_tokens : 16;
+  const prompt = (options.promptTokens ?? characterTokens)(messages, String(body.model));
+  const cap = requestCap(body);
+  const completion =
+    options.replyTokens === undefined ? (cap ?? 16) : Math.min(options.replyTokens, cap ?? Infinity);
   return { prompt, completion };
 }
 
@@ -107,7 +133,7 @@ function bill(
   headers: IncomingMessage['headers'],
   options: FakeOpenRouterOptions,
 ): { usage: Record<string, unknown>; completion: number; record: FakeGeneration } {
-  const { prompt, completion } = fakeUsage(body);
+  const { prompt, completion } = fakeUsage({ ...body, model: routed.model }, options);
   const cost = fakeCost(options.prices?.[routed.model] ?? DEFAULT_PRICE, prompt, completion);
   const byok = headers['x-fake-byok'] === '1';
   const feeOf = (usd: number) => Math.round(usd * 1e9 * 0.05) / 1e9;

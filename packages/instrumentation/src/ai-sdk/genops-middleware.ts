@@ -6,7 +6,8 @@ import type { TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import { anthropicCatalogModel } from '../anthropic/instrument-anthropic.js';
 import { responseInfo, usageFromWire, type WireResponse } from '../openai/openrouter.js';
-import { holdToBudget, type StreamBudget } from '../budget/stream-budget.js';
+import { holdToBudget, textTokens, type StreamBudget } from '../budget/stream-budget.js';
+import { estimatePromptTokens } from '../budget/prompt-tokens.js';
 import { CallRecorder } from '../telemetry/call-recorder.js';
 import { instrumentedCall, type CallAdapter, type StartedCall } from '../telemetry/instrumented-call.js';
 import { resolveTelemetry } from '../telemetry/resolve.js';
@@ -19,6 +20,8 @@ export type GenOpsMiddlewareOptions = InstrumentOpenAIOptions;
 interface ModelLike {
   provider: string;
   modelId: string;
+  doGenerate?(options: never): PromiseLike<unknown>;
+  doStream?(options: never): PromiseLike<unknown>;
 }
 
 interface CallOptionsLike {
@@ -57,6 +60,9 @@ const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v 
 export function usageFromAiSdk(usage: UsageLike | undefined): TokenUsage | undefined {
   if (!usage) return undefined;
   const { inputTokens: input, outputTokens: output } = usage;
+  // A provider that reported no usage (an OpenAI-compatible stream without `includeUsage`): unknown, not zero.
+  const total = (n: UsageLike['inputTokens']) => (typeof n === 'object' ? n?.total : n);
+  if (typeof total(input) !== 'number' && typeof total(output) !== 'number') return undefined;
   if (typeof input === 'object' || typeof output === 'object') {
     const i = typeof input === 'object' && input ? input : {};
     const o = typeof output === 'object' && output ? output : {};
@@ -119,13 +125,25 @@ function readGenerateResult(recorder: CallRecorder, model: ModelLike, result: Ge
   if (usage) recorder.setUsage(usage);
 }
 
-/** Passes a stream's parts on as they come, reading its metadata and usage; ends the span when the stream ends. */
+/**
+ * Passes a stream's parts on as they come, reading its metadata and usage; ends the span when the stream ends. A
+ * stream that ends (or is cut) without reported usage records what it consumed, as counted: the prompt the guard
+ * reserved for (else the estimate) and the output text that arrived.
+ */
 function observeStream<P extends StreamPartLike>(
   recorder: CallRecorder,
   budget: StreamBudget | undefined,
+  prompt: CallOptionsLike['prompt'],
 ): TransformStream<P, P> {
   let failure: unknown;
   let finished = false;
+  let reported = false;
+  let outputTokens = 0;
+  const recordCounted = () =>
+    recorder.setUsage({
+      inputTokens: budget?.reservation.promptTokens ?? estimatePromptTokens(prompt ?? []),
+      outputTokens: budget?.outputTokens ?? outputTokens,
+    });
   const observe = (part: P) => {
     if (part.type === 'response-metadata')
       recorder.setResponse({
@@ -135,29 +153,29 @@ function observeStream<P extends StreamPartLike>(
     else if (part.type === 'finish') {
       const usage = usageFromAiSdk(part.usage);
       if (usage) recorder.setUsage(usage);
+      reported = !!usage;
     } else if (part.type === 'error') failure = part.error;
   };
   return new TransformStream<P, P>({
     async transform(part, controller) {
       safely('reading a stream part', () => observe(part), undefined);
       if (part.type === 'text-delta') {
+        const text = part.delta ?? part.textDelta ?? '';
+        outputTokens += textTokens(text);
         // A cut errors this stream: the caller's read rejects, and the model's stream (its request) is cancelled.
-        await holdToBudget(budget, part.delta ?? part.textDelta ?? '', recorder.team, () => {}).catch(
-          (error: unknown) => {
-            finished = true;
-            recorder.setUsage({
-              inputTokens: budget!.reservation.promptTokens,
-              outputTokens: budget!.outputTokens,
-            });
-            recorder.end(error);
-            throw error;
-          },
-        );
+        await holdToBudget(budget, text, recorder.team, () => {}).catch((error: unknown) => {
+          finished = true;
+          safely('counting the stream', recordCounted, undefined);
+          recorder.end(error);
+          throw error;
+        });
       }
       controller.enqueue(part);
     },
     flush() {
-      if (!finished) recorder.end(failure);
+      if (finished) return;
+      if (!reported) safely('counting the stream', recordCounted, undefined);
+      recorder.end(failure);
     },
   });
 }
@@ -167,9 +185,10 @@ function observedStream<P extends StreamPartLike, S extends { stream: ReadableSt
   result: S,
   recorder: CallRecorder,
   budget: StreamBudget | undefined,
+  prompt: CallOptionsLike['prompt'],
 ): S {
   try {
-    return { ...result, stream: result.stream.pipeThrough(observeStream<P>(recorder, budget)) };
+    return { ...result, stream: result.stream.pipeThrough(observeStream<P>(recorder, budget, prompt)) };
   } catch (error) {
     safely('observing the stream', () => recorder.end(error), undefined);
     return result;
@@ -193,11 +212,16 @@ function callAdapter(
       ...(typeof params.maxOutputTokens === 'number' ? { maxOutputTokens: params.maxOutputTokens } : {}),
     }),
     capOutput: (params, maxTokens) => ({ ...params, maxOutputTokens: maxTokens }),
-    observe: (settled, { recorder, streamBudget }) => {
+    observe: (settled, { recorder, streamBudget, params }) => {
       if (streaming)
         return settled.then(
           (result) =>
-            observedStream(result as { stream: ReadableStream<StreamPartLike> }, recorder, streamBudget),
+            observedStream(
+              result as { stream: ReadableStream<StreamPartLike> },
+              recorder,
+              streamBudget,
+              (params as CallOptionsLike).prompt,
+            ),
           (error: unknown) => {
             recorder.end(error);
             throw error;
@@ -221,9 +245,14 @@ function callAdapter(
 
 export function genopsMiddleware(options: GenOpsMiddlewareOptions = {}) {
   const telemetry = resolveTelemetry(options);
+  // The SDK's `doGenerate`/`doStream` take no params: when the guard capped the call's output, the model itself is
+  // called with the capped params (what `doGenerate` does with the original ones).
   const call = <T>(model: ModelLike, streaming: boolean, params: CallOptionsLike, run: DoCall<T>) =>
     instrumentedCall(
-      () => run(),
+      (sent) => {
+        const direct = streaming ? model.doStream : model.doGenerate;
+        return sent === params || !direct ? run() : direct.call(model, sent as never);
+      },
       callAdapter(telemetry, options, model, streaming),
       options.budgetGuard,
     )(params as Record<string, unknown>) as Promise<T>;

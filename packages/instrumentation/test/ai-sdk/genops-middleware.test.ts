@@ -28,13 +28,13 @@ beforeAll(async () => {
 afterAll(async () => fake.close());
 beforeEach(() => telemetry.reset());
 
-function model(options: Parameters<typeof genopsMiddleware>[0] = {}) {
+function model(options: Parameters<typeof genopsMiddleware>[0] = {}, includeUsage = true) {
   // includeUsage: the provider asks for usage on streams (stream_options.include_usage), as OpenRouter needs.
   const openrouter = createOpenAICompatible({
     name: 'openrouter',
     baseURL: fake.baseURL,
     apiKey: 'k',
-    includeUsage: true,
+    includeUsage,
   });
   return wrapLanguageModel({
     model: openrouter('deepseek/deepseek-chat'),
@@ -83,6 +83,18 @@ describe('genopsMiddleware (Vercel AI SDK)', () => {
     // 30 × 0.28 + 5 × 0.42 = 10.5 per 1M.
     expect(a['genops.cost.total']).toBe(0.0000105);
     expect(a['genops.cost.source']).toBe('estimated');
+  });
+
+  it('counts a stream whose provider reports no usage, rather than recording it as free', async () => {
+    const result = streamText({ model: model({}, false), prompt: PROMPT, maxOutputTokens: 5, maxRetries: 0 });
+    for await (const delta of result.textStream) void delta;
+    await until('the spans', () => telemetry.spans().length === 1, Boolean);
+    const a = telemetry.spans()[0]!.attributes;
+    // The prompt as estimated (27 letters at 4.6 a token → 6, and the chat format’s 7: 13 tokens),
+    // the five words that arrived: 13 × 0.28 + 5 × 0.42 = 5.74 per 1M.
+    expect(a['gen_ai.usage.input_tokens']).toBe(13);
+    expect(a['gen_ai.usage.output_tokens']).toBe(5);
+    expect(a['genops.cost.total']).toBe(0.00000574);
   });
 
   it('gives generateObject one span too', async () => {

@@ -15,7 +15,7 @@ import {
   StreamCutError,
   withGenOps,
 } from '@genops/instrumentation';
-import { streamText, wrapLanguageModel } from 'ai';
+import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdmissionServer, type AdmissionServer } from '../support/admission-server.js';
 
@@ -84,5 +84,33 @@ describe('a stream cut at its hard budget', () => {
     }).catch((e: unknown) => e);
     expect(words).toHaveLength(100);
     expect(error).toBeInstanceOf(StreamCutError);
+  });
+});
+
+describe('the AI SDK middleware under a hard budget', () => {
+  it('sends the model the cap its reservation pays for, generated and streamed', async () => {
+    await server.budgets.put('capped-sdk', { period: 'daily', limitUsd: 10, enforcement: 'hard' });
+    const provider = createOpenAICompatible({ name: 'openrouter', baseURL: openrouter.baseURL, apiKey: 'k' });
+    const model = wrapLanguageModel({
+      model: provider.chatModel('deepseek/deepseek-chat'),
+      middleware: genopsMiddleware({
+        budgetGuard: new BudgetGuard({ url: server.url, defaultMaxOutputTokens: 300 }),
+        env: {},
+      }),
+    });
+    const sent = () => openrouter.requests.at(-1)!.body.max_tokens;
+    await withGenOps({ team: 'capped-sdk' }, () =>
+      generateText({ model, messages: MESSAGES, maxRetries: 0 }),
+    );
+    expect(sent()).toBe(300);
+    await withGenOps({ team: 'capped-sdk' }, () =>
+      generateText({ model, messages: MESSAGES, maxOutputTokens: 40, maxRetries: 0 }),
+    );
+    expect(sent()).toBe(40);
+    await withGenOps({ team: 'capped-sdk' }, async () => {
+      const result = streamText({ model, messages: MESSAGES, maxRetries: 0 });
+      for await (const part of result.fullStream) void part;
+    });
+    expect(sent()).toBe(300);
   });
 });
