@@ -44,6 +44,13 @@ export const DEMO_PLAN: TrafficPlan[] = [
   { team: 'growth', project: 'emails', model: 'meta-llama/llama-3.3-70b-instruct', calls: 15, stream: true },
 ];
 
+/** The messages of the demo's `i`-th call of `plan`. */
+export function demoMessages(plan: TrafficPlan, i: number): { role: 'user'; content: string }[] {
+  return [
+    { role: 'user', content: `Request ${i} for ${plan.team}/${plan.project}: summarise the latest tickets.` },
+  ];
+}
+
 /** The fake OpenRouter's prompt tokens: one per character of message content. */
 const fakePromptTokens = (messages: readonly { content?: unknown }[]) =>
   messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
@@ -77,9 +84,7 @@ export async function runTraffic(
       const failing = p.errorEvery !== undefined && (i + 1) % p.errorEvery === 0;
       const body: Record<string, unknown> = {
         model: p.model,
-        messages: [
-          { role: 'user', content: `Request ${i} for ${p.team}/${p.project}: summarise the latest tickets.` },
-        ],
+        messages: demoMessages(p, i),
         max_tokens: 40 + (i % 5) * 20,
         ...(p.fallback ? { models: ['fail/503', p.model] } : {}),
         ...(p.providerOrder ? { provider: { order: p.providerOrder } } : {}),

@@ -26,7 +26,12 @@ export type {
   Admitted,
   ChatAdmission,
 } from './budget/guard-types.js';
-export { estimatePromptTokens } from './budget/prompt-tokens.js';
+export {
+  estimatePromptTokens,
+  estimatePromptTokensWithMargin,
+  PROMPT_ESTIMATE_MARGIN,
+  PROMPT_ESTIMATE_SLACK_TOKENS,
+} from './budget/prompt-tokens.js';
 export type { PromptTokenCounter, ChatMessageLike } from './budget/prompt-tokens.js';
 export {
   PriceCatalog,

@@ -1,20 +1,26 @@
-// `@genops/instrumentation/tokenizer`: exact prompt tokens for OpenAI models with OpenAI's o200k tokenizer and chat
-// format, for BudgetGuard's `promptTokenCounter`. Needs the optional peer `gpt-tokenizer` (about 30 MB with all
-// its encodings), so only services that want exact OpenAI counts install it.
-import { encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
-import { textOf, type PromptTokenCounter } from './budget/prompt-tokens.js';
-
-/** Model ids (with or without the `openai/` prefix) that o200k tokenizes: GPT-4o, 4.1, 5, o-series. */
-const O200K = /^(openai\/)?(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|chatgpt-4o|o1|o3|o4)/i;
+// `@genops/instrumentation/tokenizer`: exact prompt tokens for OpenAI models — OpenAI's own encodings (o200k for
+// GPT-4o, 4.1, 4.5, 5 and the o-series; cl100k for GPT-4, GPT-4 Turbo and GPT-3.5) in its chat format, by
+// `gpt-tokenizer`. BudgetGuard loads this module itself on the first OpenAI call it admits (about 180 ms and 75 MB
+// for o200k, 60 ms and 13 MB for cl100k, each once per process); a service may also import it to count prompts.
+import { encodeChat as o200kChat } from 'gpt-tokenizer/encoding/o200k_base';
+import { encodeChat as cl100kChat } from 'gpt-tokenizer/encoding/cl100k_base';
+import { CL100K_MODELS, O200K_MODELS, textOf, type PromptTokenCounter } from './budget/prompt-tokens.js';
 
 type Role = 'system' | 'user' | 'assistant';
 
-/** o200k chat count for OpenAI models; undefined for other models (BudgetGuard falls back to its estimate). */
-export const o200kPromptTokens: PromptTokenCounter = (messages, model) => {
-  if (!O200K.test(model)) return undefined;
-  const chat = messages.map((m) => ({
+const chatOf = (messages: Parameters<PromptTokenCounter>[0]) =>
+  messages.map((m) => ({
     role: (['system', 'user', 'assistant'].includes(String(m.role)) ? m.role : 'user') as Role,
     content: textOf(m.content),
   }));
-  return encodeChat(chat, 'gpt-4o').length;
+
+/** OpenAI's count of a chat prompt for OpenAI models; undefined for other models. */
+export const openAiPromptTokens: PromptTokenCounter = (messages, model) => {
+  if (O200K_MODELS.test(model)) return o200kChat(chatOf(messages), 'gpt-4o').length;
+  if (CL100K_MODELS.test(model)) return cl100kChat(chatOf(messages), 'gpt-4').length;
+  return undefined;
 };
+
+/** o200k only (kept for services that configured it before cl100k was counted too). */
+export const o200kPromptTokens: PromptTokenCounter = (messages, model) =>
+  O200K_MODELS.test(model) ? openAiPromptTokens(messages, model) : undefined;

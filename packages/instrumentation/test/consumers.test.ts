@@ -156,8 +156,9 @@ afterAll(async () => {
 });
 
 describe('the packed @genops/instrumentation installed into a service', () => {
-  // eventsource-parser (no dependencies of its own) reads a raw response's stream when the caller takes `.asResponse()`.
-  it('pulls in nothing but @opentelemetry/api (its peer), our two small packages and a stream parser', async () => {
+  // eventsource-parser (no dependencies of its own) reads a raw response's stream when the caller takes `.asResponse()`;
+  // gpt-tokenizer (none either) counts OpenAI models' prompts for BudgetGuard, loaded only when one is admitted.
+  it('pulls in nothing but @opentelemetry/api (its peer), our two small packages, a stream parser and OpenAI’s tokenizers', async () => {
     const dir = join(work, 'bare');
     mkdirSync(dir);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bare', private: true }));
@@ -180,6 +181,7 @@ describe('the packed @genops/instrumentation installed into a service', () => {
       '@genops/semconv',
       '@opentelemetry/api',
       'eventsource-parser',
+      'gpt-tokenizer',
       'yaml',
     ]);
   }, 120_000);

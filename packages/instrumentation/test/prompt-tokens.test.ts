@@ -1,8 +1,13 @@
-// What BudgetGuard reserves for: the calibrated prompt-token estimate (weights worked out by hand below) and the
-// exact o200k counter for OpenAI models.
+// What BudgetGuard reserves for: the calibrated prompt-token estimate (weights worked out by hand below) with its
+// stated margin, and OpenAI's exact counts (o200k, cl100k) for OpenAI models.
 import { describe, expect, it } from 'vitest';
-import { BudgetGuard, estimatePromptTokens, PriceCatalog } from '../src/index.js';
-import { o200kPromptTokens } from '../src/tokenizer.js';
+import {
+  BudgetGuard,
+  estimatePromptTokens,
+  estimatePromptTokensWithMargin,
+  PriceCatalog,
+} from '../src/index.js';
+import { o200kPromptTokens, openAiPromptTokens } from '../src/tokenizer.js';
 
 describe('estimatePromptTokens', () => {
   it.each([
@@ -44,6 +49,25 @@ describe('o200kPromptTokens (@genops/instrumentation/tokenizer)', () => {
   });
 });
 
+describe('openAiPromptTokens (@genops/instrumentation/tokenizer)', () => {
+  it('counts each OpenAI model with its own encoding: o200k for GPT-4o and later, cl100k for GPT-4 and 3.5', () => {
+    const chinese = [{ role: 'user', content: '你好世界' }];
+    expect(openAiPromptTokens(chinese, 'openai/gpt-4o')).toBe(9);
+    expect(openAiPromptTokens(chinese, 'gpt-4.1-mini')).toBe(9);
+    expect(openAiPromptTokens(chinese, 'gpt-4')).toBe(12);
+    expect(openAiPromptTokens(chinese, 'openai/gpt-4-turbo')).toBe(12);
+    expect(openAiPromptTokens(chinese, 'gpt-3.5-turbo')).toBe(12);
+    expect(openAiPromptTokens(chinese, 'meta-llama/llama-3.3-70b-instruct')).toBeUndefined();
+  });
+});
+
+describe('estimatePromptTokensWithMargin', () => {
+  it('is the estimate × 1.25, rounded up, + 16 tokens', () => {
+    // 'hi': estimate 8 → 10 + 16
+    expect(estimatePromptTokensWithMargin([{ role: 'user', content: 'hi' }])).toBe(26);
+  });
+});
+
 describe('BudgetGuard prompt tokens', () => {
   const catalog = new PriceCatalog({
     version: 't',
@@ -54,7 +78,7 @@ describe('BudgetGuard prompt tokens', () => {
   });
   const messages = [{ role: 'user', content: '你好世界' }];
 
-  it('uses the counter where it has a count, the estimate elsewhere', () => {
+  it('uses the counter where it has a count, the estimate with its margin elsewhere', () => {
     const guard = new BudgetGuard({
       url: 'http://127.0.0.1:9',
       priceCatalog: catalog,
@@ -62,9 +86,10 @@ describe('BudgetGuard prompt tokens', () => {
     });
     const o200k = o200kPromptTokens(messages, 'openai/gpt-4o')!;
     expect(guard.promptTokens({ model: 'openai/gpt-4o', messages })).toBe(o200k);
-    expect(guard.promptTokens({ model: 'vendor/other', messages })).toBe(10);
-    // vendor/other: 10 prompt tokens × 1 + 100 out × 1 USD per 1M
-    expect(guard.estimateChatCost({ model: 'vendor/other', messages, max_tokens: 100 }).usd).toBe(0.00011);
+    // the estimate 10, × 1.25 → 13, + 16
+    expect(guard.promptTokens({ model: 'vendor/other', messages })).toBe(29);
+    // vendor/other: 29 prompt tokens × 1 + 100 out × 1 USD per 1M
+    expect(guard.estimateChatCost({ model: 'vendor/other', messages, max_tokens: 100 }).usd).toBe(0.000129);
     guard.close();
   });
 });

@@ -16,9 +16,29 @@ import type {
   ChatParams,
   ReservationAnswer,
 } from './guard-types.js';
-import { estimatePromptTokens, type PromptTokenCounter } from './prompt-tokens.js';
+import {
+  CL100K_MODELS,
+  estimatePromptTokensWithMargin,
+  O200K_MODELS,
+  type PromptTokenCounter,
+} from './prompt-tokens.js';
 
 const log = diag.createComponentLogger({ namespace: '@genops/instrumentation/budget-guard' });
+
+/** OpenAI's tokenizers, loaded once per process by the first guard that admits an OpenAI model. */
+let openAiTokenizer: Promise<PromptTokenCounter | undefined> | undefined;
+let openAiCounter: PromptTokenCounter | undefined;
+function loadOpenAiTokenizer(): Promise<PromptTokenCounter | undefined> {
+  return (openAiTokenizer ??= import('../tokenizer.js').then(
+    (m) => (openAiCounter = m.openAiPromptTokens),
+    (error: unknown) => {
+      log.warn(
+        `OpenAI's tokenizers could not be loaded; prompts are estimated with the margin: ${String(error)}`,
+      );
+      return undefined;
+    },
+  ));
+}
 
 export class BudgetGuard {
   private readonly url: string;
@@ -32,6 +52,7 @@ export class BudgetGuard {
   private readonly streamIncrementTokens: number;
   private readonly unknownModelEstimateUsd: number;
   private readonly promptTokenCounter: PromptTokenCounter | undefined;
+  private readonly tokenizers: boolean;
   private readonly client: ProcessorClient;
   private readonly blocked = new Map<string, { until: number; error: BudgetExceededError }>();
   private readonly logged = new Set<string>();
@@ -48,16 +69,37 @@ export class BudgetGuard {
     this.streamIncrementTokens = options.streamIncrementTokens ?? 256;
     this.unknownModelEstimateUsd = options.unknownModelEstimateUsd ?? 0.1;
     this.promptTokenCounter = options.promptTokenCounter;
+    this.tokenizers = options.tokenizers ?? true;
     if (!(this.timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
     if (!(this.unknownModelEstimateUsd >= 0 && Number.isFinite(this.unknownModelEstimateUsd)))
       throw new RangeError('BudgetGuard: unknownModelEstimateUsd must be a finite number >= 0');
     this.client = new ProcessorClient(this.url, options.token ?? process.env.GENOPS_TOKEN, this.timeoutMs);
   }
 
-  /** Prompt tokens of a request: the counter's figure for the model, else the calibrated estimate. */
+  /**
+   * Prompt tokens of a request: the service's counter where it counts the model, else OpenAI's tokenizer for OpenAI
+   * models (once loaded: `admitChat` loads it on the first OpenAI call), else the estimate with its stated margin.
+   */
   promptTokens(params: ChatParams): number {
     const messages = params.messages ?? [];
-    return this.promptTokenCounter?.(messages, String(params.model)) ?? estimatePromptTokens(messages);
+    const model = String(params.model);
+    return (
+      this.promptTokenCounter?.(messages, model) ??
+      (this.tokenizers ? openAiCounter?.(messages, model) : undefined) ??
+      estimatePromptTokensWithMargin(messages)
+    );
+  }
+
+  /** Prompt tokens of a request as `admitChat` counts them: OpenAI's tokenizer loaded first when the model needs it. */
+  async countPromptTokens(params: ChatParams): Promise<number> {
+    await this.tokenizerFor(String(params.model));
+    return this.promptTokens(params);
+  }
+
+  /** Loads OpenAI's tokenizers when `model` is an OpenAI model they count and they are not loaded yet. */
+  private async tokenizerFor(model: string): Promise<void> {
+    if (this.tokenizers && !openAiCounter && (O200K_MODELS.test(model) || CL100K_MODELS.test(model)))
+      await loadOpenAiTokenizer();
   }
 
   /**
@@ -162,7 +204,7 @@ export class BudgetGuard {
     const maxOut = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
     const priceModel = call.priceModel ?? call.model;
     // Counted once (a tokenizer's count is not free): every reservation of the call prices the same prompt.
-    const promptTokens = this.promptTokens({ model: priceModel, messages: call.messages });
+    const promptTokens = await this.countPromptTokens({ model: priceModel, messages: call.messages });
     const reserve = async (outputTokens: number) => {
       const estimate = this.estimateAt(priceModel, promptTokens, outputTokens);
       const answer = await this.reserve({

@@ -45,10 +45,17 @@ export interface BudgetGuardOptions {
    */
   unknownModelEstimateUsd?: number;
   /**
-   * Counts prompt tokens for a model (e.g. `o200kPromptTokens` from `@genops/instrumentation/tokenizer` for OpenAI
-   * models); where it returns undefined, the calibrated estimate of `estimatePromptTokens` is used.
+   * Counts prompt tokens for a model (the service's tokenizer for its models); where it returns undefined, the
+   * guard counts: OpenAI's tokenizer for OpenAI models (see `tokenizers`), else the calibrated estimate with its
+   * stated margin (× 1.25 + 16 tokens: `estimatePromptTokensWithMargin`).
    */
   promptTokenCounter?: PromptTokenCounter;
+  /**
+   * Count OpenAI models' prompts with OpenAI's own tokenizers (o200k, cl100k; `gpt-tokenizer`), loaded on the first
+   * OpenAI call the guard admits — about 180 ms and 75 MB once per process for o200k. Default true; false keeps the
+   * estimate with its margin for every model.
+   */
+  tokenizers?: boolean;
 }
 
 /** A worst-case estimate and what it rests on. */

@@ -98,9 +98,28 @@ describe('BudgetGuard', () => {
       const attrs = spans.getFinishedSpans()[0]!.attributes;
       expect(attrs['genops.budget.decision']).toBe('ALLOWED');
       expect(attrs['genops.budget.reservation_id']).toMatch(/^[0-9a-f-]{36}$/);
-      // Reserved until the cost span settles it (through Kafka, not in this test): 27 letters / 4.6 → 6, + 4 for the
-      // message + 3 for the reply = 13 prompt tokens × 0.28 + 5 out × 0.42 USD per 1M = 5.74 USD per 1M.
-      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00000574);
+      // Reserved until the cost span settles it (through Kafka, not in this test). deepseek-chat has no tokenizer
+      // here: the estimate (27 letters / 4.6 → 6, + 4 for the message + 3 for the reply = 13) with its margin
+      // (× 1.25 → 17, + 16 = 33) prompt tokens × 0.28 + 5 out × 0.42 USD per 1M = 11.34 USD per 1M.
+      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00001134);
+    });
+
+    it('counts an OpenAI model’s prompt with OpenAI’s tokenizer, not the estimate', async () => {
+      await budgets.put('counted', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
+      await budgets.put('estimated', { period: 'daily', limitUsd: 100, enforcement: 'hard' });
+      const call = (team: string, guard: BudgetGuard) =>
+        withGenOps({ team }, () =>
+          client(guard).chat.completions.create({
+            model: 'openai/gpt-4o',
+            messages: MESSAGES,
+            max_tokens: 5,
+          }),
+        );
+      await call('counted', new BudgetGuard({ url }));
+      await call('estimated', new BudgetGuard({ url, tokenizers: false }));
+      // o200k's chat count of MESSAGES is 13 tokens: 13 × 2.5 + 5 × 10 USD per 1M; the estimate with its margin 33.
+      expect((await budgets.status('counted'))!.reservedUsd).toBe(0.0000825);
+      expect((await budgets.status('estimated'))!.reservedUsd).toBe(0.0001325);
     });
 
     it('keeps the SDK’s .withResponse(), which waits for the admission', async () => {
