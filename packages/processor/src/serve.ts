@@ -16,6 +16,8 @@ import { AttributionRules } from './decode/attribution-rules.js';
 import { startPriceAuthority } from './prices/price-authority.js';
 import { ReconciliationJob } from './reconcile/reconciliation-job.js';
 import { DecisionLog } from './enforcement/decision-log.js';
+import { canonicalModel } from './decode/ingest-pricing.js';
+import type { PriceCatalog } from '@genops/pricing';
 
 export interface RunningProcessor {
   /** Port the HTTP API listens on (useful with port 0). */
@@ -85,6 +87,11 @@ function logStarted(config: ProcessorConfig, log: pino.Logger): void {
   );
 }
 
+/** The price catalog in force, read when used (the price authority starts after the budgets). */
+interface CatalogRef {
+  current: () => PriceCatalog | undefined;
+}
+
 /** The budget service over the ledger, with the budgets file applied (its budgets taken over, the rest removed). */
 async function openBudgets(
   config: ProcessorConfig,
@@ -93,11 +100,22 @@ async function openBudgets(
   metrics: ProcessorMetrics,
   decisions: DecisionLog,
   log: pino.Logger,
+  catalog: CatalogRef,
 ): Promise<BudgetService> {
-  const budgets = new BudgetService(ledger, Date.now, (entry) => {
-    metrics.reservations.inc({ team: entry.team, decision: entry.decision });
-    decisions.record(entry);
-  });
+  // Policies match a model by the catalog's id too.
+  const catalogModel = (name: string) => {
+    const current = catalog.current();
+    return current ? canonicalModel(current, name).model : name;
+  };
+  const budgets = new BudgetService(
+    ledger,
+    Date.now,
+    (entry) => {
+      metrics.reservations.inc({ team: entry.team, decision: entry.decision });
+      decisions.record(entry);
+    },
+    { catalogModel },
+  );
   if (!config.budgetsFile) return budgets;
   const { takenOver, removed } = await budgets.applyFile(config.budgetsFile, fileBudgets);
   log.info(`loaded ${fileBudgets.length} budget(s) from ${config.budgetsFile}`);
@@ -118,7 +136,8 @@ export async function startProcessor(
   const ledger = await openLedger(config.ledgerUrl);
   const metrics = new ProcessorMetrics();
   const decisions = new DecisionLog(config.decisionLogSize);
-  const budgets = await openBudgets(config, fileBudgets, ledger, metrics, decisions, log);
+  const catalog: CatalogRef = { current: () => undefined }; // the price authority's, once started below
+  const budgets = await openBudgets(config, fileBudgets, ledger, metrics, decisions, log, catalog);
   metrics.observeBudgets(() => budgets.list());
   const alerts = startBudgetAlerts(config, budgets, ledger, metrics, log, (topic, key, value) =>
     consumer.publish(topic, key, value),
@@ -126,6 +145,7 @@ export async function startProcessor(
   const checkAlerts = alerts.check;
   const authority = startPriceAuthority(config, ledger, metrics, log, checkAlerts);
   const { prices } = authority;
+  catalog.current = () => prices.current;
   const attributionRules = config.attributionRulesFile
     ? AttributionRules.fromFile(config.attributionRulesFile)
     : AttributionRules.none();

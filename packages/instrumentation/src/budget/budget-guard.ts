@@ -1,12 +1,11 @@
 // Stops a call before it is made when the team's hard budget cannot take it: reserve its worst-case cost at the
 // processor, throw BudgetExceededError on BLOCKED, release on failure; the call's cost span settles the rest.
-import { BudgetExceededError, GuardRejectedError, ProcessorUnavailableError } from '../errors.js';
-import { diag } from '@opentelemetry/api';
+import { BudgetExceededError } from '../errors.js';
 import { PriceCatalog } from '@genops/pricing';
-import { ATTR_GENOPS_BUDGET_POLICY, ATTR_GENOPS_TEAM } from '@genops/semconv';
-import { instrumentsFor } from '../telemetry/instruments.js';
-import { ProcessorClient, ProcessorUnreachableError } from './processor-client.js';
+import { ProcessorClient } from './processor-client.js';
+import { ReservationsClient } from './reservations-client.js';
 import { affordableOutputTokens, outputTokenUsd } from './output-cap.js';
+import { PolicyMemory, policyCap, type CallPolicy } from './call-policy.js';
 import type {
   AdmitRequest,
   Admitted,
@@ -16,113 +15,61 @@ import type {
   ChatParams,
   ReservationAnswer,
 } from './guard-types.js';
-import {
-  CL100K_MODELS,
-  estimatePromptTokensWithMargin,
-  O200K_MODELS,
-  type PromptTokenCounter,
-} from './prompt-tokens.js';
+import { CallEstimator } from './call-estimator.js';
 
-const log = diag.createComponentLogger({ namespace: '@genops/instrumentation/budget-guard' });
-
-/** OpenAI's tokenizers, loaded once per process by the first guard that admits an OpenAI model. */
-let openAiTokenizer: Promise<PromptTokenCounter | undefined> | undefined;
-let openAiCounter: PromptTokenCounter | undefined;
-function loadOpenAiTokenizer(): Promise<PromptTokenCounter | undefined> {
-  return (openAiTokenizer ??= import('../tokenizer.js').then(
-    (m) => (openAiCounter = m.openAiPromptTokens),
-    (error: unknown) => {
-      log.warn(
-        `OpenAI's tokenizers could not be loaded; prompts are estimated with the margin: ${String(error)}`,
-      );
-      return undefined;
-    },
-  ));
+/** A chat call being admitted: what it asks, the catalog's id it is priced under, its prompt as counted. */
+interface ChatContext {
+  call: ChatAdmission;
+  priceModel: string;
+  promptTokens: number;
 }
 
+/** Reason codes of a policy's refusal (budget-policy.ts in the processor). */
+const POLICY_REFUSALS = new Set(['MODEL_NOT_ALLOWED', 'CALL_TOO_EXPENSIVE']);
+
 export class BudgetGuard {
-  private readonly url: string;
-  private readonly failOpen: boolean;
-  private readonly timeoutMs: number;
-  private readonly ttlSeconds: number;
   private readonly blockedCacheMs: number;
   private readonly catalog: PriceCatalog;
+  private readonly estimator: CallEstimator;
   private readonly defaultMaxOutputTokens: number;
   private readonly outputFloorTokens: number;
   private readonly streamIncrementTokens: number;
-  private readonly unknownModelEstimateUsd: number;
-  private readonly promptTokenCounter: PromptTokenCounter | undefined;
-  private readonly tokenizers: boolean;
-  private readonly client: ProcessorClient;
+  private readonly processor: ReservationsClient;
   private readonly blocked = new Map<string, { until: number; error: BudgetExceededError }>();
-  private readonly logged = new Set<string>();
+  private readonly policies = new PolicyMemory(1000);
 
   constructor(options: BudgetGuardOptions = {}) {
-    this.url = (options.url ?? process.env.GENOPS_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-    this.failOpen = options.failOpen ?? true;
-    this.timeoutMs = options.timeoutMs ?? 2000;
-    this.ttlSeconds = options.ttlSeconds ?? 300;
+    const url = (options.url ?? process.env.GENOPS_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+    const timeoutMs = options.timeoutMs ?? 2000;
+    if (!(timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
     this.blockedCacheMs = options.blockedCacheMs ?? 1000;
     this.catalog = options.priceCatalog ?? PriceCatalog.bundled();
     this.defaultMaxOutputTokens = options.defaultMaxOutputTokens ?? 1024;
     this.outputFloorTokens = options.outputFloorTokens ?? 32;
     this.streamIncrementTokens = options.streamIncrementTokens ?? 256;
-    this.unknownModelEstimateUsd = options.unknownModelEstimateUsd ?? 0.1;
-    this.promptTokenCounter = options.promptTokenCounter;
-    this.tokenizers = options.tokenizers ?? true;
-    if (!(this.timeoutMs > 0)) throw new RangeError('BudgetGuard: timeoutMs must be > 0');
-    if (!(this.unknownModelEstimateUsd >= 0 && Number.isFinite(this.unknownModelEstimateUsd)))
-      throw new RangeError('BudgetGuard: unknownModelEstimateUsd must be a finite number >= 0');
-    this.client = new ProcessorClient(this.url, options.token ?? process.env.GENOPS_TOKEN, this.timeoutMs);
+    this.estimator = new CallEstimator(this.catalog, {
+      ...options,
+      defaultMaxOutputTokens: this.defaultMaxOutputTokens,
+    });
+    this.processor = new ReservationsClient(
+      new ProcessorClient(url, options.token ?? process.env.GENOPS_TOKEN, timeoutMs),
+      { url, ttlSeconds: options.ttlSeconds ?? 300, failOpen: options.failOpen ?? true },
+    );
   }
 
-  /**
-   * Prompt tokens of a request: the service's counter where it counts the model, else OpenAI's tokenizer for OpenAI
-   * models (once loaded: `admitChat` loads it on the first OpenAI call), else the estimate with its stated margin.
-   */
+  /** Prompt tokens of a request as counted so far (see CallEstimator.promptTokens). */
   promptTokens(params: ChatParams): number {
-    const messages = params.messages ?? [];
-    const model = String(params.model);
-    return (
-      this.promptTokenCounter?.(messages, model) ??
-      (this.tokenizers ? openAiCounter?.(messages, model) : undefined) ??
-      estimatePromptTokensWithMargin(messages)
-    );
+    return this.estimator.promptTokens(params);
   }
 
   /** Prompt tokens of a request as `admitChat` counts them: OpenAI's tokenizer loaded first when the model needs it. */
-  async countPromptTokens(params: ChatParams): Promise<number> {
-    await this.tokenizerFor(String(params.model));
-    return this.promptTokens(params);
+  countPromptTokens(params: ChatParams): Promise<number> {
+    return this.estimator.countPromptTokens(params);
   }
 
-  /** Loads OpenAI's tokenizers when `model` is an OpenAI model they count and they are not loaded yet. */
-  private async tokenizerFor(model: string): Promise<void> {
-    if (this.tokenizers && !openAiCounter && (O200K_MODELS.test(model) || CL100K_MODELS.test(model)))
-      await loadOpenAiTokenizer();
-  }
-
-  /**
-   * Worst-case cost of a chat request: its prompt tokens (`promptTokens`) and every allowed output token. A model
-   * the catalog cannot price reserves `unknownModelEstimateUsd`, never zero.
-   */
+  /** Worst-case cost of a chat request (see CallEstimator.estimateChatCost). */
   estimateChatCost(params: ChatParams): CallEstimate {
-    const maxOut = Number(params.max_completion_tokens ?? params.max_tokens ?? this.defaultMaxOutputTokens);
-    return this.estimateAt(
-      String(params.model),
-      this.promptTokens(params),
-      Number.isFinite(maxOut) && maxOut > 0 ? Math.floor(maxOut) : this.defaultMaxOutputTokens,
-    );
-  }
-
-  /** The cost of `promptTokens` in and `outputTokens` out on `model`, or the unpriced model's reservation. */
-  private estimateAt(model: string, promptTokens: number, outputTokens: number): CallEstimate {
-    const estimate = this.catalog.estimate(model, { inputTokens: promptTokens, outputTokens });
-    if (estimate) return { usd: estimate.usd };
-    return {
-      usd: this.unknownModelEstimateUsd,
-      basis: `no price for model ${model} in the catalog: reserved unknownModelEstimateUsd ${this.unknownModelEstimateUsd} USD`,
-    };
+    return this.estimator.estimateChatCost(params);
   }
 
   /** @deprecated use estimateChatCost, which also says what the estimate rests on. */
@@ -130,52 +77,14 @@ export class BudgetGuard {
     return this.estimateChatCost(params).usd;
   }
 
-  /** Logs a rejected request once per cause through OTel diag (not once per call). */
-  private logOnce(key: string, message: string): void {
-    if (this.logged.has(key)) return;
-    this.logged.add(key);
-    log.error(message);
-  }
-
-  private unreachable(request: AdmitRequest, cause: string): ReservationAnswer {
-    instrumentsFor().guardUnreachable.add(1, {
-      [ATTR_GENOPS_TEAM]: request.team,
-      [ATTR_GENOPS_BUDGET_POLICY]: this.failOpen ? 'fail_open' : 'fail_closed',
-    });
-    if (this.failOpen) return { decision: 'ALLOWED', reasonCode: 'PROCESSOR_UNREACHABLE' };
-    throw new ProcessorUnavailableError(request.team, `processor at ${this.url} unreachable: ${cause}`);
-  }
-
-  /** Asks the processor; an unreachable one answers by the fail-open policy (a decision without a reservation). */
-  private async reserve(request: AdmitRequest): Promise<ReservationAnswer> {
-    let response;
-    try {
-      response = await this.client.request('POST', '/v1/reservations', {
-        ...request,
-        ttlSeconds: this.ttlSeconds,
-      });
-    } catch (error) {
-      if (error instanceof ProcessorUnreachableError) return this.unreachable(request, error.message);
-      throw error;
-    }
-    if (response.status >= 500)
-      return this.unreachable(request, `HTTP ${response.status}: ${response.body.slice(0, 200)}`);
-    if (response.status !== 200) {
-      const rejected = response.status === 401 || response.status === 403;
-      const reasonCode = rejected ? 'PROCESSOR_REJECTED_TOKEN' : 'PROCESSOR_REJECTED_REQUEST';
-      const reason = rejected
-        ? `processor at ${this.url} rejected the token (HTTP ${response.status}): set GENOPS_TOKEN or the token option to a token it accepts`
-        : `processor at ${this.url} rejected the reservation (HTTP ${response.status}): ${response.body.slice(0, 300)}`;
-      this.logOnce(`${response.status}`, `BudgetGuard blocks calls: ${reason}`);
-      throw new GuardRejectedError(request.team, reasonCode, reason);
-    }
-    return JSON.parse(response.body) as ReservationAnswer;
-  }
-
-  /** Throws the BLOCKED answer as BudgetExceededError, remembered for the team for `blockedCacheMs`. */
+  /**
+   * Throws the BLOCKED answer as BudgetExceededError, remembered for the team for `blockedCacheMs` — unless a policy
+   * refused it: that concerns the call (its model, its cost), not the team's other calls.
+   */
   private blockedBy(team: string, reasonCode: string, reason: string): never {
     const error = new BudgetExceededError(team, reasonCode, reason);
-    this.blocked.set(team, { until: Date.now() + this.blockedCacheMs, error });
+    if (!POLICY_REFUSALS.has(reasonCode))
+      this.blocked.set(team, { until: Date.now() + this.blockedCacheMs, error });
     throw error;
   }
 
@@ -187,7 +96,7 @@ export class BudgetGuard {
   /** Reserves the estimate, or throws a CallBlockedError (BudgetExceededError, GuardRejectedError, ProcessorUnavailableError). */
   async admit(request: AdmitRequest): Promise<Admitted> {
     this.throwIfBlockedRecently(request.team);
-    const answer = await this.reserve(request);
+    const answer = await this.processor.reserve(request);
     if (answer.decision === 'BLOCKED')
       this.blockedBy(request.team, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
     return admittedFrom(answer);
@@ -201,22 +110,71 @@ export class BudgetGuard {
    */
   async admitChat(call: ChatAdmission): Promise<Admitted> {
     this.throwIfBlockedRecently(call.team);
-    const maxOut = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
     const priceModel = call.priceModel ?? call.model;
     // Counted once (a tokenizer's count is not free): every reservation of the call prices the same prompt.
     const promptTokens = await this.countPromptTokens({ model: priceModel, messages: call.messages });
-    const reserve = async (outputTokens: number) => {
-      const estimate = this.estimateAt(priceModel, promptTokens, outputTokens);
-      const answer = await this.reserve({
-        team: call.team,
-        ...(call.project ? { project: call.project } : {}),
-        model: call.model,
-        estimatedCostUsd: estimate.usd,
-        ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
-      });
-      return { answer, hard: answer.budget?.enforcement === 'hard' && !estimate.basis };
-    };
-    const admitted = (answer: ReservationAnswer, outputTokens: number, cap: number): Admitted => ({
+    const chat: ChatContext = { call, priceModel, promptTokens };
+    const requested = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
+    const known = this.policies.get(call.team);
+    const maxOut = this.capByPolicy(chat, known, requested);
+    if (maxOut < Math.min(requested, this.outputFloorTokens)) return this.tooExpensive(chat, known, maxOut);
+    const wanted = call.stream ? Math.min(maxOut, this.streamIncrementTokens) : maxOut;
+    const { answer, hard } = await this.reserveChat(chat, wanted);
+    if (answer.decision !== 'BLOCKED') {
+      // A policy first named in this answer caps this very call already (what was reserved still pays for it).
+      const cap = known ? maxOut : this.capByPolicy(chat, answer.policy, maxOut);
+      if (cap < Math.min(maxOut, this.outputFloorTokens)) {
+        if (answer.reservationId) void this.release(answer.reservationId);
+        return this.tooExpensive(chat, answer.policy, cap);
+      }
+      if (hard) return this.admittedChat(chat, answer, wanted, cap);
+      return cap < requested ? { ...admittedFrom(answer), maxOutputTokens: cap } : admittedFrom(answer);
+    }
+    // Estimated above the policy's maximum before the guard knew it: again, capped by it now.
+    if (answer.reasonCode === 'CALL_TOO_EXPENSIVE' && !known && answer.policy) return this.admitChat(call);
+    if (POLICY_REFUSALS.has(answer.reasonCode ?? ''))
+      return this.blockedBy(call.team, answer.reasonCode!, answer.reason ?? 'refused by policy');
+    return this.admitAtHeadroom(chat, answer, hard, wanted);
+  }
+
+  /** `cap` lowered to what the team's policy allows: its maxOutputTokens, and what its maxCallCostUsd pays for. */
+  private capByPolicy(chat: ChatContext, policy: CallPolicy | undefined, cap: number): number {
+    return Math.min(cap, policyCap(policy, this.catalog, chat.priceModel, chat.promptTokens) ?? Infinity);
+  }
+
+  private tooExpensive(chat: ChatContext, policy: CallPolicy | undefined, outputTokens: number): never {
+    return this.blockedBy(
+      chat.call.team,
+      'CALL_TOO_EXPENSIVE',
+      `team ${chat.call.team}'s policy (maxCallCostUsd ${policy?.maxCallCostUsd}, maxOutputTokens ${policy?.maxOutputTokens}) leaves ${outputTokens} output tokens of ${chat.call.model}, under the floor of ${this.outputFloorTokens}`,
+    );
+  }
+
+  /** Reserves the call's prompt and `outputTokens` of output; remembers the policy the processor names. */
+  private async reserveChat(
+    { call, priceModel, promptTokens }: ChatContext,
+    outputTokens: number,
+  ): Promise<{ answer: ReservationAnswer; hard: boolean }> {
+    const estimate = this.estimator.estimateAt(priceModel, promptTokens, outputTokens);
+    const answer = await this.processor.reserve({
+      team: call.team,
+      ...(call.project ? { project: call.project } : {}),
+      model: call.model,
+      estimatedCostUsd: estimate.usd,
+      ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
+    });
+    this.policies.remember(call.team, answer.policy);
+    return { answer, hard: answer.budget?.enforcement === 'hard' && !estimate.basis };
+  }
+
+  /** An admitted call under a hard budget: capped at `cap`; a stream held to a reservation of `outputTokens` so far. */
+  private admittedChat(
+    { call, priceModel, promptTokens }: ChatContext,
+    answer: ReservationAnswer,
+    outputTokens: number,
+    cap: number,
+  ): Admitted {
+    return {
       ...admittedFrom(answer),
       maxOutputTokens: cap,
       ...(call.stream && answer.reservationId
@@ -231,21 +189,30 @@ export class BudgetGuard {
             },
           }
         : {}),
-    });
-    const wanted = call.stream ? Math.min(maxOut, this.streamIncrementTokens) : maxOut;
-    const { answer, hard } = await reserve(wanted);
-    if (answer.decision !== 'BLOCKED') return hard ? admitted(answer, wanted, maxOut) : admittedFrom(answer);
+    };
+  }
+
+  /**
+   * A call its hard budget's headroom cannot pay for whole: reserved and capped at what the headroom pays for, or
+   * blocked when that is under `outputFloorTokens` (or nothing: unpriced, or not even the prompt fits).
+   */
+  private async admitAtHeadroom(
+    chat: ChatContext,
+    answer: ReservationAnswer,
+    hard: boolean,
+    wanted: number,
+  ): Promise<Admitted> {
+    const { call } = chat;
     const budget = answer.budget;
     const affordable =
       hard && budget
         ? affordableOutputTokens(
             this.catalog,
-            priceModel,
-            promptTokens,
+            chat.priceModel,
+            chat.promptTokens,
             budget.limitUsd - budget.spentUsd - budget.reservedUsd,
           )
         : undefined;
-    // Unpriced, or not even the prompt fits: blocked as the processor decided.
     if (!affordable)
       return this.blockedBy(call.team, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
     if (affordable < this.outputFloorTokens)
@@ -254,7 +221,7 @@ export class BudgetGuard {
         'OUTPUT_FLOOR_UNAFFORDABLE',
         `what is left of team ${call.team}'s hard budget pays for ${affordable} output tokens of ${call.model}, under the floor of ${this.outputFloorTokens} (outputFloorTokens): ${answer.reason ?? ''}`,
       );
-    const second = await reserve(Math.min(affordable, wanted));
+    const second = await this.reserveChat(chat, Math.min(affordable, wanted));
     if (second.answer.decision === 'BLOCKED')
       return this.blockedBy(
         call.team,
@@ -262,41 +229,25 @@ export class BudgetGuard {
         second.answer.reason ?? 'blocked',
       );
     // Capped at what is left, a stream too: a provider that keeps generating after an abort would bill past a cut.
-    return admitted(second.answer, Math.min(affordable, wanted), affordable);
+    return this.admittedChat(chat, second.answer, Math.min(affordable, wanted), affordable);
   }
 
   /**
    * Reserves `amountUsd` more for a live reservation (a stream outgrowing it); false when the budget refuses, the
    * reservation is gone, or the processor cannot be reached and `failOpen` is off.
    */
-  async extend(reservationId: string, amountUsd: number): Promise<boolean> {
-    try {
-      const response = await this.client.request(
-        'POST',
-        `/v1/reservations/${encodeURIComponent(reservationId)}/extend`,
-        { amountUsd, ttlSeconds: this.ttlSeconds },
-      );
-      if (response.status >= 500) return this.failOpen;
-      if (response.status !== 200) return false;
-      return (JSON.parse(response.body) as ReservationAnswer).decision !== 'BLOCKED';
-    } catch (error) {
-      if (error instanceof ProcessorUnreachableError) return this.failOpen;
-      throw error;
-    }
+  extend(reservationId: string, amountUsd: number): Promise<boolean> {
+    return this.processor.extend(reservationId, amountUsd);
   }
 
   /** Releases a reservation whose call failed or was aborted. Never throws. */
-  async release(reservationId: string): Promise<void> {
-    try {
-      await this.client.request('DELETE', `/v1/reservations/${encodeURIComponent(reservationId)}`);
-    } catch {
-      // The processor's expiry sweep removes it anyway.
-    }
+  release(reservationId: string): Promise<void> {
+    return this.processor.release(reservationId);
   }
 
   /** Closes the keep-alive sockets (a guard otherwise keeps none open past their idle timeout). */
   close(): void {
-    this.client.close();
+    this.processor.close();
   }
 }
 

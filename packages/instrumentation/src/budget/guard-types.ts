@@ -1,6 +1,7 @@
 // What BudgetGuard is configured with, what it is asked and what it answers.
 import type { PriceCatalog } from '@genops/pricing';
 import type { PromptTokenCounter } from './prompt-tokens.js';
+import type { CallPolicy } from './call-policy.js';
 
 export type BudgetDecision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
 
@@ -119,6 +120,8 @@ export interface ReservationAnswer {
   reasonCode?: string;
   reason?: string;
   budget?: { enforcement: string; limitUsd: number; spentUsd: number; reservedUsd: number };
+  /** The team's policy, when it has one (call-policy.ts). */
+  policy?: CallPolicy;
 }
 
 export interface ChatParams {

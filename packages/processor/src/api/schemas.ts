@@ -1,6 +1,6 @@
 // The API's bodies and answers as zod schemas: the types the server returns and the client receives.
 import { z } from 'zod';
-import { BudgetFields } from '../budget/budget-spec.js';
+import { BudgetFields, BudgetPolicy } from '../budget/budget-spec.js';
 import { DIMENSION_NAMES } from '../decode/cost-event.js';
 
 export const ErrorBody = z.object({
@@ -87,6 +87,8 @@ export const ReasonCode = z.enum([
   'BUDGET_EXCEEDED',
   'SOFT_LIMIT_EXCEEDED',
   'THRESHOLD_CROSSED',
+  'MODEL_NOT_ALLOWED',
+  'CALL_TOO_EXPENSIVE',
 ]);
 
 export const ReservationResult = z.object({
@@ -95,6 +97,8 @@ export const ReservationResult = z.object({
   reason: z.string().optional(),
   reservationId: z.string().optional(),
   budget: BudgetStatus.optional(),
+  /** The team's policy, when it has one: the caller caps the call's output by it. */
+  policy: BudgetPolicy.optional(),
 });
 
 export const ReconciliationReport = z.object({

@@ -3,17 +3,27 @@ import { randomUUID } from 'node:crypto';
 import { usdToNanoUsd } from '@genops/pricing';
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
-import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
+import { BudgetSpecSchema, type BudgetPolicy, type BudgetSpec } from './budget-spec.js';
+import { refusal } from './budget-policy.js';
 import { ExtensionRequestSchema, ReservationRequestSchema } from './reservation-request.js';
 import type { DecisionEntry } from '../enforcement/decision-log.js';
 import type { BudgetStore, RecountResult } from './budget-store.js';
 import { budgetStatus, decide, type Admission, type BudgetStatus } from './decision.js';
 
 const EXPIRY_BATCH = 200;
+/** How long a processor reuses a team's policy: a change made through another processor holds within this. */
+const POLICY_CACHE_MS = 1000;
 
 export interface ReservationResult extends Admission {
   reservationId?: string;
   budget?: BudgetStatus;
+  /** The team's policy, when it has one: BudgetGuard caps the call's output by it. */
+  policy?: BudgetPolicy;
+}
+
+export interface BudgetServiceOptions {
+  /** The price catalog's id for a model name (policies match either), e.g. `anthropic/claude-sonnet-4.5`. */
+  catalogModel?: (name: string) => string;
 }
 
 /** The first zod issue as a 400 naming the field. */
@@ -29,12 +39,25 @@ const noBudget = (team: string) =>
 const notFound = (id: string) => new GenOpsError('NOT_FOUND', `no live reservation ${id}`, 404);
 
 export class BudgetService {
+  private readonly policies = new Map<string, { policy: BudgetPolicy | undefined; untilMs: number }>();
+
   constructor(
     private readonly store: BudgetStore,
     private readonly clock: () => number = Date.now,
     /** Every admission decision, for the metrics and the decision log. */
     private readonly onDecision: (entry: DecisionEntry) => void = () => {},
+    private readonly options: BudgetServiceOptions = {},
   ) {}
+
+  /** The team's policy, read at most once a second per processor (and at once after a change made here). */
+  private async policyOf(team: string): Promise<BudgetPolicy | undefined> {
+    const now = this.clock();
+    const cached = this.policies.get(team);
+    if (cached && cached.untilMs > now) return cached.policy;
+    const policy = (await this.store.getBudget(team))?.policy;
+    this.policies.set(team, { policy, untilMs: now + POLICY_CACHE_MS });
+    return policy;
+  }
 
   /** A 409 when the budgets file, not the API, manages the team's budget. */
   private async refuseFileManaged(team: string, change: string): Promise<void> {
@@ -61,6 +84,7 @@ export class BudgetService {
     const managers = await this.store.budgetManagers();
     const takenOver = specs.filter((s) => managers.get(s.team) === '').map((s) => s.team);
     for (const spec of specs) await this.store.putBudget(spec, this.clock(), path);
+    this.policies.clear();
     const named = new Set(specs.map((s) => s.team));
     const removed = [...managers]
       .filter(([team, file]) => file === path && !named.has(team))
@@ -80,6 +104,7 @@ export class BudgetService {
     if (!parsed.success) throw firstIssue(parsed.error);
     await this.refuseFileManaged(team, 'change');
     await this.store.putBudget(parsed.data, this.clock(), '');
+    this.policies.delete(team);
     return (await this.status(team))!;
   }
 
@@ -101,6 +126,7 @@ export class BudgetService {
 
   async remove(team: string): Promise<boolean> {
     await this.refuseFileManaged(team, 'delete');
+    this.policies.delete(team);
     return this.store.deleteBudget(team);
   }
 
@@ -115,6 +141,25 @@ export class BudgetService {
   async reserveParsed(request: z.output<typeof ReservationRequestSchema>): Promise<ReservationResult> {
     const now = this.clock();
     const estimateNano = usdToNanoUsd(request.estimatedCostUsd);
+    const call = {
+      timeMs: now,
+      team: request.team,
+      model: request.model,
+      estimateNano,
+      ...(request.project !== undefined ? { project: request.project } : {}),
+    };
+    const policy = await this.policyOf(request.team);
+    const refused = refusal(policy, {
+      team: request.team,
+      model: request.model,
+      catalogModel: this.options.catalogModel?.(request.model) ?? request.model,
+      estimateNano,
+    });
+    if (refused) {
+      const blocked = { decision: 'BLOCKED', ...refused } as const;
+      this.onDecision({ ...call, ...blocked });
+      return { ...blocked, ...(policy ? { policy } : {}) };
+    }
     const id = randomUUID();
     const outcome = await this.store.reserve({
       id,
@@ -124,13 +169,6 @@ export class BudgetService {
       nowMs: now,
       expiresMs: now + request.ttlSeconds * 1000,
     });
-    const call = {
-      timeMs: now,
-      team: request.team,
-      model: request.model,
-      estimateNano,
-      ...(request.project !== undefined ? { project: request.project } : {}),
-    };
     if (!outcome) {
       const allowed = noBudget(request.team);
       this.onDecision({ ...call, ...allowed });
@@ -150,6 +188,7 @@ export class BudgetService {
       ...admission,
       ...(admitted ? { reservationId: id } : {}),
       budget: budgetStatus(spec, period, now, spentNano, reserved),
+      ...(spec.policy ? { policy: spec.policy } : {}),
     };
   }
 

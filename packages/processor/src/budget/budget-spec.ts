@@ -1,6 +1,22 @@
 // A team's budget: the schema is the type; every failure names the field. Pure zod (the console imports it).
 import { z } from 'zod';
 
+/**
+ * What a budget's calls may be, whatever is left of it: the models they may use (globs over the model id, as the
+ * client sent it or as the price catalog names it: `openai/*`, `anthropic/claude-*`; `*` crosses `/`), the models
+ * they may not (a denial wins), the most one call may be estimated at, and the most output tokens it may ask for.
+ */
+export const BudgetPolicy = z
+  .object({
+    allowedModels: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
+    deniedModels: z.array(z.string().min(1).max(200)).min(1).max(100).optional(),
+    maxCallCostUsd: z.number().positive().max(1e6).optional(),
+    maxOutputTokens: z.number().int().positive().max(10_000_000).optional(),
+  })
+  .strict();
+
+export type BudgetPolicy = z.infer<typeof BudgetPolicy>;
+
 /** A budget's fields, as the API's PUT body takes them (the team comes from the path). */
 export const BudgetFields = z.object({
   team: z.string().min(1).max(200),
@@ -25,6 +41,7 @@ export const BudgetFields = z.object({
   limitUsd: z.number().positive().max(1e9),
   thresholds: z.array(z.number().gt(0).max(10)).min(1).default([0.8, 0.9, 0.95, 1.0]),
   enforcement: z.enum(['soft', 'hard']).default('soft'),
+  policy: BudgetPolicy.optional(),
 });
 
 export const BudgetSpecSchema = BudgetFields.strict()

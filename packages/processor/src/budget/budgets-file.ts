@@ -8,6 +8,16 @@ function lineOf(lines: LineCounter, node: Node | null | undefined): number {
   return node?.range ? lines.linePos(node.range[0]).line : 1;
 }
 
+/** The node at `path` in `node`, or the deepest one on the way that exists (a missing field: its parent). */
+function deepest(node: Node, path: readonly PropertyKey[]): Node {
+  if (!isMap(node)) return node;
+  for (let k = path.length; k > 0; k--) {
+    const found = node.getIn(path.slice(0, k) as unknown[], true) as Node | undefined;
+    if (found?.range) return found;
+  }
+  return node;
+}
+
 /** Parses `budgets: [ {team, period, limitUsd, …}, … ]`. */
 export function parseBudgetsFile(text: string, path = 'budgets file'): BudgetSpec[] {
   const lines = new LineCounter();
@@ -26,11 +36,8 @@ export function parseBudgetsFile(text: string, path = 'budgets file'): BudgetSpe
     const parsed = BudgetSpecSchema.safeParse((node as { toJSON(): unknown }).toJSON());
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      const field = issue.path[0];
-      const fieldNode =
-        isMap(node) && typeof field === 'string' ? (node.get(field, true) as Node | undefined) : undefined;
       throw new ConfigError(
-        `${path}:${lineOf(lines, fieldNode ?? node)}: budgets[${i}].${issue.path.join('.') || '(entry)'}: ${issue.message}`,
+        `${path}:${lineOf(lines, deepest(node, issue.path))}: budgets[${i}].${issue.path.join('.') || '(entry)'}: ${issue.message}`,
       );
     }
     if (seen.has(parsed.data.team))

@@ -9,7 +9,13 @@ export type BudgetState = 'OK' | 'WARNING' | 'CRITICAL' | 'EXCEEDED';
 
 export interface Admission {
   decision: Decision;
-  reasonCode?: 'NO_BUDGET' | 'BUDGET_EXCEEDED' | 'SOFT_LIMIT_EXCEEDED' | 'THRESHOLD_CROSSED';
+  reasonCode?:
+    | 'NO_BUDGET'
+    | 'BUDGET_EXCEEDED'
+    | 'SOFT_LIMIT_EXCEEDED'
+    | 'THRESHOLD_CROSSED'
+    | 'MODEL_NOT_ALLOWED'
+    | 'CALL_TOO_EXPENSIVE';
   /** Why, with the team, period and numbers. */
   reason?: string;
 }

@@ -25,6 +25,30 @@ describe('parseBudgetsFile', () => {
     expect(() => parseBudgetsFile(text, 'b.yaml')).toThrow(/^b\.yaml:6: budgets\[1\]\.period: /);
   });
 
+  it('reads a policy, and names the line and field of a bad one', () => {
+    const text = [
+      'budgets:',
+      '  - team: search',
+      '    period: monthly',
+      '    limitUsd: 500',
+      '    policy:',
+      '      allowedModels: ["openai/*", "anthropic/claude-*"]',
+      '      deniedModels: ["openai/o1*"]',
+      '      maxCallCostUsd: 0.5',
+      '      maxOutputTokens: 4096',
+      '',
+    ].join('\n');
+    expect(parseBudgetsFile(text, 'b.yaml')[0]!.policy).toEqual({
+      allowedModels: ['openai/*', 'anthropic/claude-*'],
+      deniedModels: ['openai/o1*'],
+      maxCallCostUsd: 0.5,
+      maxOutputTokens: 4096,
+    });
+    expect(() =>
+      parseBudgetsFile(text.replace('maxOutputTokens: 4096', 'maxOutputTokens: 1.5'), 'b.yaml'),
+    ).toThrow(/^b\.yaml:9: budgets\[0\]\.policy\.maxOutputTokens: /);
+  });
+
   it('names the line of a YAML syntax error', () => {
     expect(() => parseBudgetsFile('budgets:\n  - team: [unclosed\n', 'b.yaml')).toThrow(/^b\.yaml:\d+: /);
   });

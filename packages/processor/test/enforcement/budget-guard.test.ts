@@ -215,6 +215,73 @@ describe('BudgetGuard', () => {
     });
   });
 
+  describe('under a policy', () => {
+    const deepseek = { model: 'deepseek/deepseek-chat', messages: MESSAGES };
+    const lastSent = () => fake.requests.at(-1)!.body as { max_tokens?: number };
+    // deepseek-chat: 280 nano-USD a prompt token, 420 an output token.
+    const promptNano = () =>
+      280 * new BudgetGuard({ url }).promptTokens({ model: 'deepseek/deepseek-chat', messages: MESSAGES });
+
+    it('blocks a model it does not allow before the LLM is called, and not the team’s other models', async () => {
+      await budgets.put('policed', {
+        period: 'daily',
+        limitUsd: 100,
+        policy: { deniedModels: ['openai/*'] },
+      });
+      const guard = new BudgetGuard({ url });
+      const before = fake.requests.length;
+      const error = await withGenOps({ team: 'policed' }, () =>
+        client(guard).chat.completions.create({ model: 'openai/gpt-4o', messages: MESSAGES }),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BudgetExceededError);
+      expect((error as BudgetExceededError).reasonCode).toBe('MODEL_NOT_ALLOWED');
+      expect(fake.requests.length).toBe(before);
+      await withGenOps({ team: 'policed' }, () => client(guard).chat.completions.create(deepseek));
+      expect(fake.requests.length).toBe(before + 1);
+    });
+
+    it('caps the output at its maxOutputTokens, under a soft budget too', async () => {
+      await budgets.put('short', { period: 'daily', limitUsd: 100, policy: { maxOutputTokens: 64 } });
+      const guard = new BudgetGuard({ url });
+      // The first call learns the policy from the processor's answer and is capped by it already.
+      await withGenOps({ team: 'short' }, () => client(guard).chat.completions.create(deepseek));
+      expect(lastSent().max_tokens).toBe(64);
+      // From then on the guard caps before reserving; a caller's lower cap still wins.
+      await withGenOps({ team: 'short' }, () =>
+        client(guard).chat.completions.create({ ...deepseek, max_tokens: 10 }),
+      );
+      expect(lastSent().max_tokens).toBe(10);
+    });
+
+    it('caps the output at what maxCallCostUsd pays for, and blocks under the floor', async () => {
+      // The prompt and 100 output tokens, and 200 nano-USD to spare.
+      const maxCallCostUsd = (promptNano() + 100 * 420 + 200) / 1e9;
+      await budgets.put('frugal', {
+        period: 'daily',
+        limitUsd: 100,
+        enforcement: 'hard',
+        policy: { maxCallCostUsd },
+      });
+      await withGenOps({ team: 'frugal' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek),
+      );
+      expect(lastSent().max_tokens).toBe(100);
+      expect((await budgets.status('frugal'))!.reservedUsd).toBe((promptNano() + 100 * 420) / 1e9);
+      await budgets.put('stingy', {
+        period: 'daily',
+        limitUsd: 100,
+        policy: { maxCallCostUsd: (promptNano() + 20 * 420) / 1e9 },
+      });
+      const before = fake.requests.length;
+      const error = await withGenOps({ team: 'stingy' }, () =>
+        client(new BudgetGuard({ url })).chat.completions.create(deepseek),
+      ).catch((e: unknown) => e);
+      expect((error as BudgetExceededError).reasonCode).toBe('CALL_TOO_EXPENSIVE');
+      expect((error as BudgetExceededError).message).toContain('leaves 20 output tokens');
+      expect(fake.requests.length).toBe(before);
+    });
+  });
+
   describe('under a hard budget, a stream is held to its reservation as it runs', () => {
     // Room for the prompt and 100 output tokens (10 nano-USD to spare); the stream reserves 20 at a time.
     async function streamingTeam(team: string): Promise<number> {
