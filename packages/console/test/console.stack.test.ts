@@ -144,6 +144,50 @@ describe('the console', () => {
         );
       await close();
     });
+    it('sets a team’s policy in the form, shows it, and shows the calls it refuses with their reason', async () => {
+      const { page, close } = await signedIn(TOKENS.admin);
+      await page.goto(`${server.url}/budgets`);
+      await page.getByRole('button', { name: 'New budget' }).click();
+      const form = page.getByRole('form', { name: 'New budget' });
+      await form.getByLabel('Team').fill('policed');
+      await form.getByLabel('Limit (USD)').fill('10');
+      await form.getByLabel('Allowed models (globs, e.g. openai/*)').fill('openai/*, anthropic/claude-*');
+      await form.getByLabel('Max output tokens of a call').fill('0.5');
+      await form.getByRole('button', { name: 'Save budget' }).click();
+      await expect
+        .poll(() => form.getByRole('alert').textContent())
+        .toBe('policy.maxOutputTokens: Invalid input: expected int, received number');
+      await form.getByLabel('Max output tokens of a call').fill('2048');
+      await form.getByRole('button', { name: 'Save budget' }).click();
+      await form.waitFor({ state: 'detached' });
+      expect((await json<{ policy: unknown }>(await server.api('/v1/budgets/policed'))).policy).toEqual({
+        allowedModels: ['openai/*', 'anthropic/claude-*'],
+        maxOutputTokens: 2048,
+      });
+      const row = page
+        .getByRole('row')
+        .filter({ has: page.getByRole('button', { name: 'Details of policed' }) });
+      await expect.poll(() => row.textContent()).toContain('allow openai/*,anthropic/claude-*; ≤2048 out');
+
+      const refused = await json<{ decision: string; reasonCode: string }>(
+        await server.api('/v1/reservations', {
+          method: 'POST',
+          body: JSON.stringify({ team: 'policed', model: 'deepseek/deepseek-chat', estimatedCostUsd: 0.01 }),
+        }),
+      );
+      expect(refused).toMatchObject({ decision: 'BLOCKED', reasonCode: 'MODEL_NOT_ALLOWED' });
+      await page.goto(`${server.url}/enforcement?decision=BLOCKED`);
+      const decision = page
+        .getByRole('table', { name: 'Admission decisions, newest first' })
+        .getByRole('row')
+        .nth(1);
+      await expect
+        .poll(() => decision.textContent())
+        .toMatch(
+          /policeddeepseek\/deepseek-chatUSD 0\.01BLOCKEDMODEL_NOT_ALLOWEDteam policed's policy allows only/,
+        );
+      await close();
+    });
   });
 
   describe('when a team-scoped read-only token signs in', () => {

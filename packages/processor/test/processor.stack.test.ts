@@ -156,6 +156,7 @@ describe('processor (real Kafka)', () => {
         'forecast',
         'state',
         'resets in',
+        'policy',
       ]);
       expect(row!.split(/\s{2,}/).slice(0, 7)).toEqual([
         team,

@@ -18,5 +18,6 @@ export {
   ErrorBody,
 } from './schemas.js';
 export { AlertHistory } from './budget-routes.js';
+export { BudgetPolicy, policySummary } from '../budget/budget-spec.js';
 export { LiveReservations, DecisionLog, DecisionRecord } from './enforcement-routes.js';
 export { Session, Prices, PriceEntry } from './system-routes.js';

@@ -17,6 +17,19 @@ export const BudgetPolicy = z
 
 export type BudgetPolicy = z.infer<typeof BudgetPolicy>;
 
+/** A policy in a few words: `allow openai/*; deny openai/o1*; ≤0.5 USD a call; ≤4096 out` (— for none). */
+export function policySummary(policy: BudgetPolicy | undefined): string {
+  if (!policy) return '—';
+  return [
+    policy.allowedModels && `allow ${policy.allowedModels.join(',')}`,
+    policy.deniedModels && `deny ${policy.deniedModels.join(',')}`,
+    policy.maxCallCostUsd !== undefined && `≤${policy.maxCallCostUsd} USD a call`,
+    policy.maxOutputTokens !== undefined && `≤${policy.maxOutputTokens} out`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** A budget's fields, as the API's PUT body takes them (the team comes from the path). */
 export const BudgetFields = z.object({
   team: z.string().min(1).max(200),

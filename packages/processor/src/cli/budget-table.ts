@@ -1,6 +1,7 @@
 // Renders budget statuses as an aligned table. Pure.
 import type { RecountResult } from '../budget/budget-store.js';
 import type { BudgetStatus } from '../budget/decision.js';
+import { policySummary } from '../budget/budget-spec.js';
 import { renderTable } from './table.js';
 
 function budgetLine(b: BudgetStatus): string[] {
@@ -17,6 +18,7 @@ function budgetLine(b: BudgetStatus): string[] {
     b.period === 'rolling'
       ? '—'
       : `${Math.floor(b.resetsInSeconds / 3600)}h${String(Math.floor((b.resetsInSeconds % 3600) / 60)).padStart(2, '0')}m`,
+    policySummary(b.policy),
   ];
 }
 
@@ -53,6 +55,7 @@ export function renderBudgets(budgets: BudgetStatus[]): string {
     'forecast',
     'state',
     'resets in',
+    'policy',
   ];
   return renderTable(header, budgets.map(budgetLine), (i) => i >= 3 && i <= 7);
 }

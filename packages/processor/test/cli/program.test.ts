@@ -100,6 +100,38 @@ describe('genops (in-process)', () => {
       expect([budget!.team, budget!.limitUsd, budget!.enforcement]).toEqual(['search', 10, 'hard']);
     });
 
+    it('sets a policy and shows it in the table', async () => {
+      const { error } = await genops([
+        'budgets',
+        'set',
+        'ads',
+        '--limit',
+        '5',
+        '--allow-models',
+        'openai/*, anthropic/claude-*',
+        '--deny-models',
+        'openai/o1*',
+        '--max-call-cost',
+        '0.5',
+        '--max-output-tokens',
+        '4096',
+      ]);
+      expect(error).toBeUndefined();
+      const { stdout } = await genops(['budgets', 'status', 'ads']);
+      expect(stdout).toContain(
+        'allow openai/*,anthropic/claude-*; deny openai/o1*; ≤0.5 USD a call; ≤4096 out',
+      );
+      const json = JSON.parse((await genops(['budgets', 'status', 'ads', '--json'])).stdout) as {
+        policy: unknown;
+      };
+      expect(json.policy).toEqual({
+        allowedModels: ['openai/*', 'anthropic/claude-*'],
+        deniedModels: ['openai/o1*'],
+        maxCallCostUsd: 0.5,
+        maxOutputTokens: 4096,
+      });
+    });
+
     it('says what to set when the token is missing', async () => {
       const { error } = await genops(['budgets', 'list'], { GENOPS_URL: 'http://genops.test' });
       expect(error).toBe(

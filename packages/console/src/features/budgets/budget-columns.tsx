@@ -1,5 +1,5 @@
-// The budget table's columns: counters, state, forecast, when it runs out and when it resets.
-import type { ROUTES, RouteOutput } from '@genops/processor/api';
+// The budget table's columns: counters, state, forecast, when it runs out, its policy and when it resets.
+import { policySummary, type ROUTES, type RouteOutput } from '@genops/processor/api';
 import type { Column } from '../../components/data-table.js';
 import { formatDuration, formatPercent, formatTime, formatUsd } from '../../format.js';
 
@@ -52,6 +52,7 @@ export const BUDGET_COLUMNS: Column<Budget>[] = [
     render: (b) =>
       b.utilization >= 1 ? 'reached' : b.exhaustsAt ? formatTime(b.exhaustsAt) : 'not this period',
   },
+  { key: 'policy', header: 'Policy', value: (b) => policySummary(b.policy) },
   {
     key: 'resetsInSeconds',
     header: 'Resets in',

@@ -1,4 +1,5 @@
 // One budget: its numbers in words, an edit button for who may, and its alert history.
+import { policySummary } from '@genops/processor/api';
 import { formatPercent, formatTime, formatUsd } from '../../format.js';
 import { AlertHistory } from './alert-history.js';
 import type { Budget } from './budget-columns.js';
@@ -29,6 +30,7 @@ export function BudgetDetail({ team, budget, canEdit, onEdit }: Props) {
           {budget.thresholds.map(formatPercent).join(', ')}.
         </p>
       )}
+      {budget?.policy && <p>Policy: {policySummary(budget.policy)}.</p>}
       <AlertHistory team={team} />
     </section>
   );

@@ -1,9 +1,11 @@
 // Create or edit a budget: the API validates, and its message appears beside the field it names.
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { ApiError, ROUTES, type RouteInput } from '@genops/processor/api';
 import { useChange } from '../../api/queries.js';
 import { errorText } from '../../components/data-state.js';
 import type { Budget } from './budget-columns.js';
+import { Field } from './field.js';
+import { PolicyFields, policyBody } from './policy-fields.js';
 
 /** The PUT body from the form, as typed: the API, not the page, decides what is valid. */
 function budgetBody(form: FormData): RouteInput<typeof ROUTES.putBudget>['body'] {
@@ -17,32 +19,8 @@ function budgetBody(form: FormData): RouteInput<typeof ROUTES.putBudget>['body']
       .split(',')
       .map((t) => Number(t.trim()) / 100),
     ...(form.get('window') ? { window: String(form.get('window')) } : {}),
+    ...policyBody(form),
   };
-}
-
-/** A labelled input with the API's message for it, when the last answer named it. */
-function Field({
-  name,
-  label,
-  error,
-  children,
-}: {
-  name: string;
-  label: string;
-  error: ApiError | undefined;
-  children: (aria: object) => ReactNode;
-}) {
-  const invalid = error?.field === name || error?.field?.startsWith(`${name}.`) === true;
-  return (
-    <label>
-      {label} {children(invalid ? { 'aria-describedby': `${name}-error`, 'aria-invalid': true } : {})}
-      {invalid && (
-        <span className="field-error" id={`${name}-error`} role="alert">
-          {error!.message}
-        </span>
-      )}
-    </label>
-  );
 }
 
 export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onDone: () => void }) {
@@ -114,6 +92,7 @@ export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onD
       <Field name="thresholds" label="Alert thresholds (% of the limit)" error={apiError}>
         {(aria) => <input name="thresholds" defaultValue={thresholds} {...aria} />}
       </Field>
+      <PolicyFields policy={budget?.policy} error={apiError} />
       {error && !apiError?.field && (
         <p className="field-error" role="alert">
           {errorText(error)}

@@ -5,6 +5,25 @@ import { openLedger } from '../../ledger/open-ledger.js';
 import { renderBudgets, renderRecount } from '../budget-table.js';
 import type { CliContext } from '../cli-context.js';
 
+interface PolicyOptions {
+  allowModels?: string;
+  denyModels?: string;
+  maxCallCost?: number;
+  maxOutputTokens?: number;
+}
+
+/** The `policy` the options ask for, if any (sent as given: the processor validates it). */
+function policyOf(opts: PolicyOptions): { policy?: Record<string, unknown> } {
+  const globs = (list: string) => list.split(',').map((g) => g.trim());
+  const policy = {
+    ...(opts.allowModels ? { allowedModels: globs(opts.allowModels) } : {}),
+    ...(opts.denyModels ? { deniedModels: globs(opts.denyModels) } : {}),
+    ...(opts.maxCallCost !== undefined ? { maxCallCostUsd: opts.maxCallCost } : {}),
+    ...(opts.maxOutputTokens !== undefined ? { maxOutputTokens: opts.maxOutputTokens } : {}),
+  };
+  return Object.keys(policy).length ? { policy } : {};
+}
+
 export function addBudgetsCommand(program: Command, ctx: CliContext): void {
   const budgetsCommand = program
     .command('budgets')
@@ -31,6 +50,10 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
     .option('--timezone <tz>', 'IANA time zone of the calendar period', 'UTC')
     .option('--enforcement <mode>', 'soft (alert) | hard (block)', 'soft')
     .option('--thresholds <list>', 'alert thresholds, e.g. 0.8,0.9,0.95,1')
+    .option('--allow-models <globs>', 'policy: the only models allowed, e.g. "openai/*,anthropic/claude-*"')
+    .option('--deny-models <globs>', 'policy: models denied (a denial wins), e.g. "openai/o1*"')
+    .option('--max-call-cost <usd>', 'policy: the most one call may be estimated at, USD', Number)
+    .option('--max-output-tokens <n>', 'policy: the most output tokens one call may ask for', Number)
     .action(
       async (
         team: string,
@@ -41,7 +64,7 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
           timezone: string;
           enforcement: string;
           thresholds?: string;
-        },
+        } & PolicyOptions,
       ) => {
         // Sent as given: the processor validates and names a bad field.
         const body = {
@@ -51,6 +74,7 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
           enforcement: opts.enforcement,
           ...(opts.window ? { window: opts.window } : {}),
           ...(opts.thresholds ? { thresholds: opts.thresholds.split(',').map(Number) } : {}),
+          ...policyOf(opts),
         } as RouteInput<typeof ROUTES.putBudget>['body'];
         const status = await ctx.client().call(ROUTES.putBudget, { params: { team }, body });
         ctx.stdout.write(renderBudgets([status]));
