@@ -52,7 +52,6 @@ export const BUDGET_COLUMNS: Column<Budget>[] = [
     render: (b) =>
       b.utilization >= 1 ? 'reached' : b.exhaustsAt ? formatTime(b.exhaustsAt) : 'not this period',
   },
-  { key: 'policy', header: 'Policy', value: (b) => policySummary(b.policy) },
   {
     key: 'resetsInSeconds',
     header: 'Resets in',
@@ -60,4 +59,5 @@ export const BUDGET_COLUMNS: Column<Budget>[] = [
     render: (b) => (b.period === 'rolling' ? 'rolling' : formatDuration(b.resetsInSeconds)),
     numeric: true,
   },
+  { key: 'policy', header: 'Policy', value: (b) => policySummary(b.policy) },
 ];
