@@ -82,6 +82,13 @@ const ROLLUP = `INSERT INTO cost_rollup_hourly
   SELECT event_time / 3600000, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
     SUM(cost_nano), COUNT(*), SUM(is_error), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano)
   FROM cost_events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+const DAILY_ROLLUP = `INSERT INTO cost_rollup_daily
+    (day, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
+     cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests, unpriced_tokens)
+  SELECT hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
+    SUM(cost_nano), SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano),
+    SUM(unpriced_requests), SUM(unpriced_tokens)
+  FROM cost_rollup_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
 
 function reservationsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
   const rows =
@@ -119,6 +126,7 @@ export async function loadEvents(
     db.transaction(() => {
       if (options.events > 0) db.exec(eventsSql(options, 'sqlite'));
       db.exec(ROLLUP);
+      db.exec(DAILY_ROLLUP);
       for (const sql of extra('sqlite')) db.exec(sql);
     })();
     // Settled, as a ledger in service is, not mid bulk load.
@@ -130,6 +138,7 @@ export async function loadEvents(
     await client.connect();
     if (options.events > 0) await client.query(eventsSql(options, 'postgres'));
     await client.query(ROLLUP);
+    await client.query(DAILY_ROLLUP);
     for (const sql of extra('postgres')) await client.query(sql);
     // Settled, as a ledger in service is, not mid bulk load: no checkpoint or autovacuum of the load during the run.
     await client.query('VACUUM ANALYZE');

@@ -1,4 +1,4 @@
-// Writing cost events, once for both ledgers: the events whose identity is new, their hourly rollups, the calls to
+// Writing cost events, once for both ledgers: the events whose identity is new, their hourly and daily rollups, the calls to
 // reconcile and the budget counters, in the one transaction that makes them durable.
 import type { CostEvent } from '../decode/cost-event.js';
 import { countIngested } from './budget-scripts.js';
@@ -6,7 +6,15 @@ import type { InsertResult } from './cost-ledger.js';
 import { EVENT_COLUMNS } from './event-columns.js';
 import { RECONCILIATION_COLUMNS, reconciliationRow, toReconcile } from './reconciliation-scripts.js';
 import type { Dialect, Script } from './script.js';
-import { ROLLUP_COLUMNS, ROLLUP_ON_CONFLICT, rollupRow, rollupSums } from './sql.js';
+import {
+  DAILY_ROLLUP_COLUMNS,
+  DAILY_ROLLUP_ON_CONFLICT,
+  dailySums,
+  ROLLUP_COLUMNS,
+  ROLLUP_ON_CONFLICT,
+  rollupRow,
+  rollupSums,
+} from './sql.js';
 
 const EVENT_COLUMN_NAMES = EVENT_COLUMNS.map(([c]) => c);
 const identity = (e: { traceId: unknown; spanId: unknown }) => `${e.traceId}/${e.spanId}`;
@@ -30,11 +38,18 @@ export function* insertEvents(
   const fresh = new Set(stored.map((r) => identity({ traceId: r.trace_id, spanId: r.span_id })));
   const inserted = batch.filter((e) => fresh.has(identity(e)));
   // Rollup keys come distinct and sorted, so concurrent writers lock rollup rows in one order.
+  const hourly = rollupSums(inserted);
   yield {
     insert: 'cost_rollup_hourly',
     columns: ROLLUP_COLUMNS,
-    rows: rollupSums(inserted).map(rollupRow),
+    rows: hourly.map(rollupRow),
     onConflict: ROLLUP_ON_CONFLICT,
+  };
+  yield {
+    insert: 'cost_rollup_daily',
+    columns: DAILY_ROLLUP_COLUMNS,
+    rows: dailySums(hourly).map(rollupRow),
+    onConflict: DAILY_ROLLUP_ON_CONFLICT,
   };
   yield {
     insert: 'reconciliations',

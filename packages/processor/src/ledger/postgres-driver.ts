@@ -10,6 +10,7 @@ import { isBatchInsert, runAsync, type BatchInsert, type Row, type Script, type 
 const PG_COLUMN_TYPES: Record<string, string> = {
   ...EVENT_PG_TYPES,
   hour: 'bigint',
+  day: 'bigint',
   requests: 'bigint',
   errors: 'bigint',
   recorded_nano: 'bigint',

@@ -12,6 +12,7 @@ import type { Script } from './script.js';
 import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 
 /** The rollup's figures in column order, each with its value in a sum. */
 const ROLLUP_FIGURES: readonly [string, (s: RollupSum) => bigint | number][] = [
@@ -25,8 +26,10 @@ const ROLLUP_FIGURES: readonly [string, (s: RollupSum) => bigint | number][] = [
   ['unpriced_tokens', (s) => s.unpricedTokens],
 ];
 
-/** The rollup's columns, in the order `rollupRow` gives their values. */
+/** The hourly rollup's columns, in the order `rollupRow` gives their values. */
 export const ROLLUP_COLUMNS: readonly string[] = ['hour', ...ROLLUP_KEYS, ...ROLLUP_FIGURES.map(([c]) => c)];
+/** The daily rollup's: the same with `day` (UTC days since the epoch) for `hour`. */
+export const DAILY_ROLLUP_COLUMNS: readonly string[] = ['day', ...ROLLUP_COLUMNS.slice(1)];
 
 /** A sum as a rollup row, in ROLLUP_COLUMNS order. */
 export const rollupRow = (s: RollupSum): (string | number | bigint)[] => [
@@ -35,9 +38,12 @@ export const rollupRow = (s: RollupSum): (string | number | bigint)[] => [
 ];
 
 /** What the upsert of a rollup row does when its key is there: add each figure (the same in both dialects). */
-export const ROLLUP_ON_CONFLICT = `ON CONFLICT (hour, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_FIGURES.map(
-  ([c]) => `${c} = cost_rollup_hourly.${c} + excluded.${c}`,
-).join(', ')}`;
+const onConflict = (table: string, time: string) =>
+  `ON CONFLICT (${time}, ${ROLLUP_KEYS.join(', ')}) DO UPDATE SET ${ROLLUP_FIGURES.map(
+    ([c]) => `${c} = ${table}.${c} + excluded.${c}`,
+  ).join(', ')}`;
+export const ROLLUP_ON_CONFLICT = onConflict('cost_rollup_hourly', 'hour');
+export const DAILY_ROLLUP_ON_CONFLICT = onConflict('cost_rollup_daily', 'day');
 
 /** One rollup row's increments. */
 export interface RollupSum {
@@ -76,6 +82,29 @@ export function rollupSums(events: readonly CostEvent[]): RollupSum[] {
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
+/** Hourly sums added up per UTC day (the daily rollup's increments), in the same fixed key order. */
+export function dailySums(hourly: readonly RollupSum[]): RollupSum[] {
+  const sums = new Map<string, RollupSum>();
+  for (const h of hourly) {
+    const key = [Math.floor(Number(h.key[0]) / 24), ...h.key.slice(1)];
+    const id = JSON.stringify(key);
+    const s = sums.get(id);
+    if (!s) {
+      sums.set(id, { ...h, key });
+      continue;
+    }
+    s.costNano += h.costNano;
+    s.upstreamNano += h.upstreamNano;
+    s.requests += h.requests;
+    s.errors += h.errors;
+    s.inputTokens += h.inputTokens;
+    s.outputTokens += h.outputTokens;
+    s.unpricedRequests += h.unpricedRequests;
+    s.unpricedTokens += h.unpricedTokens;
+  }
+  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
+}
+
 /** A parameterised statement (`$1`, `$2`, …) of a report. */
 export interface Statement {
   text: string;
@@ -94,45 +123,71 @@ function whereFilters(filters: Partial<Record<Dimension, string>>, params: (stri
   return where;
 }
 
+/** Where a report's figures come from: raw events (ms), or a rollup by UTC hour or UTC day. */
+const SOURCES = {
+  events: { table: 'cost_events', time: 'event_time', unitMs: 1 },
+  hourly: { table: 'cost_rollup_hourly', time: 'hour', unitMs: HOUR_MS },
+  daily: { table: 'cost_rollup_daily', time: 'day', unitMs: DAY_MS },
+} as const;
+type Source = keyof typeof SOURCES;
+
+const EVENT_SUMS =
+  'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(1 - is_adjustment) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(unpriced_requests) AS unpriced, SUM(unpriced_tokens) AS unpriced_tokens';
+const ROLLUP_SUMS =
+  'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(unpriced_requests) AS unpriced, SUM(unpriced_tokens) AS unpriced_tokens';
+
 /**
- * The aggregate as up to three statements: rollup rows for the whole hours inside `[from, to)`, and raw events
- * for the partial hours at either edge. Each returns columns `d0..dn` (non-time dimensions), `tb` (a time bucket,
- * when a time dimension is grouped), `cost, requests, errors, input, output`. Where the time zone's offset is not
- * whole hours, time-grouped reports read raw events in quarter-hour buckets (rollups are hourly).
+ * The aggregate as statements over disjoint parts of `[from, to)`: whole UTC days from the daily rollup, the whole
+ * hours around them from the hourly rollup, the partial hours at either edge from the raw events — so a report's
+ * cost depends on neither the ledger's size nor the range's length. Each returns columns `d0..dn` (non-time
+ * dimensions), `tb` (a time bucket, when a time dimension is grouped), and the sums. Time-grouped reports read daily
+ * rows only in UTC (a local day may start mid UTC day); where the time zone's offset is not whole hours they read raw
+ * events in quarter-hour buckets; a report by customer (not in the rollups) reads raw events.
  */
 export function aggregateStatements(q: AggregateQuery): Statement[] {
-  const firstHour = Math.ceil(q.fromMs / HOUR_MS);
-  const endHour = Math.floor(q.toMs / HOUR_MS);
   const byTime = q.groupBy.some(isTimeDimension);
-  const bucketMs = byTime ? bucketFor(q.timezone ?? 'UTC', q.fromMs, q.toMs) : HOUR_MS;
+  const timezone = q.timezone ?? 'UTC';
+  const bucketMs = byTime ? bucketFor(timezone, q.fromMs, q.toMs) : HOUR_MS;
   const dims = q.groupBy.filter((d): d is Exclude<Dimension, TimeDimension> => !isTimeDimension(d));
-  const build = (table: 'events' | 'rollup', lo: number, hi: number): Statement => {
+  const build = (source: Source, lo: number, hi: number): Statement => {
+    const { table, time, unitMs } = SOURCES[source];
     const params: (string | number)[] = [lo, hi];
-    const timeCol = table === 'events' ? 'event_time' : 'hour';
-    const where = [`${timeCol} >= $1`, `${timeCol} < $2`, ...whereFilters(q.filters, params)];
+    const where = [`${time} >= $1`, `${time} < $2`, ...whereFilters(q.filters, params)];
     const columns = dims.map((d, i) => `${DIMENSION_COLUMN[d]} AS d${i}`);
-    if (byTime) columns.push(table === 'events' ? `(event_time / ${bucketMs}) AS tb` : 'hour AS tb');
-    const sums =
-      table === 'events'
-        ? 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(1 - is_adjustment) AS requests, SUM(is_error) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(unpriced_requests) AS unpriced, SUM(unpriced_tokens) AS unpriced_tokens'
-        : 'SUM(cost_nano) AS cost, SUM(upstream_nano) AS upstream, SUM(requests) AS requests, SUM(errors) AS errors, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(unpriced_requests) AS unpriced, SUM(unpriced_tokens) AS unpriced_tokens';
+    if (byTime) columns.push(source === 'events' ? `(event_time / ${bucketMs}) AS tb` : `${time} AS tb`);
     const keys = [...dims.map((_, i) => `d${i}`), ...(byTime ? ['tb'] : [])];
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
-    const from = table === 'events' ? 'cost_events' : 'cost_rollup_hourly';
+    const sums = source === 'events' ? EVENT_SUMS : ROLLUP_SUMS;
     return {
-      text: `SELECT ${[...columns, sums].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`,
+      text: `SELECT ${[...columns, sums].join(', ')} FROM ${table} WHERE ${where.join(' AND ')}${groupBy}`,
       params,
-      bucketMs: table === 'events' ? bucketMs : HOUR_MS,
+      bucketMs: source === 'events' ? bucketMs : unitMs,
     };
   };
   const byCustomer = q.groupBy.includes('customer') || q.filters.customer !== undefined;
-  if (firstHour < endHour && !byCustomer && bucketMs === HOUR_MS) {
-    const statements = [build('rollup', firstHour, endHour)];
-    if (q.fromMs < firstHour * HOUR_MS) statements.push(build('events', q.fromMs, firstHour * HOUR_MS));
-    if (endHour * HOUR_MS < q.toMs) statements.push(build('events', endHour * HOUR_MS, q.toMs));
-    return statements;
-  }
-  return [build('events', q.fromMs, q.toMs)];
+  const firstHour = Math.ceil(q.fromMs / HOUR_MS);
+  const endHour = Math.floor(q.toMs / HOUR_MS);
+  if (firstHour >= endHour || byCustomer || bucketMs !== HOUR_MS) return [build('events', q.fromMs, q.toMs)];
+  const statements = [...rollupParts(firstHour, endHour, !byTime || timezone === 'UTC', build)];
+  if (q.fromMs < firstHour * HOUR_MS) statements.push(build('events', q.fromMs, firstHour * HOUR_MS));
+  if (endHour * HOUR_MS < q.toMs) statements.push(build('events', endHour * HOUR_MS, q.toMs));
+  return statements;
+}
+
+/** Whole hours `[firstHour, endHour)` as whole UTC days from the daily rollup (when `days`) and hours around them. */
+function rollupParts(
+  firstHour: number,
+  endHour: number,
+  days: boolean,
+  build: (source: Source, lo: number, hi: number) => Statement,
+): Statement[] {
+  const firstDay = Math.ceil(firstHour / 24);
+  const endDay = Math.floor(endHour / 24);
+  if (!days || firstDay >= endDay) return [build('hourly', firstHour, endHour)];
+  const parts = [build('daily', firstDay, endDay)];
+  if (firstHour < firstDay * 24) parts.push(build('hourly', firstHour, firstDay * 24));
+  if (endDay * 24 < endHour) parts.push(build('hourly', endDay * 24, endHour));
+  return parts;
 }
 
 /** Turns a raw result row into an AggregateRow key: time buckets become local days, weeks, months. */

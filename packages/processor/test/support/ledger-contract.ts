@@ -113,6 +113,47 @@ export function ledgerContract(name: string, open: () => Promise<CostLedger>): v
       });
     });
 
+    describe('when the range spans whole days', () => {
+      it('reads whole days from the daily rollup, the hours around them and the raw edges: equal to the raw events', async () => {
+        // Five days of calls: two teams, two models, every 7 hours and 13 minutes, costs that differ per call.
+        const spans: SyntheticSpan[] = [];
+        for (let i = 0; i < 17; i++)
+          spans.push({
+            team: i % 2 ? 'search' : 'ads',
+            model: i % 3 ? 'openai/gpt-4o' : 'deepseek/deepseek-chat',
+            endMs: T0 - 24 * HOUR + i * (7 * HOUR + 13 * 60_000),
+            costUsd: (i + 1) * 0.001001,
+          });
+        const events = spans.map(event);
+        await ledger.insertEvents(events);
+        const expected = (fromMs: number, toMs: number) => {
+          const sums = new Map<string, bigint>();
+          for (const e of events)
+            if (e.eventTimeMs >= fromMs && e.eventTimeMs < toMs)
+              sums.set(`${e.team} ${e.model}`, (sums.get(`${e.team} ${e.model}`) ?? 0n) + e.costNano);
+          return [...sums].sort(([a], [b]) => (a < b ? -1 : 1));
+        };
+        const actual = async (fromMs: number, toMs: number) => {
+          const sums = new Map<string, bigint>();
+          const q = { fromMs, toMs, groupBy: ['team', 'model'] as Dimension[], filters: {} };
+          for (const r of await ledger.aggregate(q))
+            sums.set(
+              `${r.key.team} ${r.key.model}`,
+              (sums.get(`${r.key.team} ${r.key.model}`) ?? 0n) + r.costNano,
+            );
+          return [...sums].filter(([, n]) => n !== 0n).sort(([a], [b]) => (a < b ? -1 : 1));
+        };
+        for (const [from, to] of [
+          [T0 - 30 * HOUR - 1234, T0 + 100 * HOUR + 5678], // partial hours, whole hours, whole days, both edges
+          [T0 - 10.5 * HOUR, T0 + 61 * HOUR], // from mid-day to mid-day
+          [Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-03T00:00:00Z')], // whole days only
+          [Date.parse('2026-02-28T00:00:00Z'), Date.parse('2026-03-05T00:00:00Z')], // every day, whole
+          [T0 + 3 * HOUR + 1, T0 + 5 * HOUR - 1], // within a day
+        ] as const)
+          expect(await actual(from, to)).toEqual(expected(from, to));
+      });
+    });
+
     describe('when grouping by customer (not in the rollup)', () => {
       it('reads raw events over whole hours too', async () => {
         await ledger.insertEvents([

@@ -134,4 +134,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ALTER TABLE budget_alerts_fired ADD COLUMN delivered TEXT NOT NULL DEFAULT '';
     CREATE INDEX budget_alerts_fired_id ON budget_alerts_fired (alert_id);
     CREATE INDEX reservations_created ON reservations (created_ms);`,
+  // 11. Daily rollups beside the hourly ones (UTC days): a report reads whole days from here, the hours at its edges
+  // from the hourly rollup and the partial hours from the events, so its cost depends on neither the ledger's size nor
+  // the range's length. Filled from the hourly rollup, which holds the same sums.
+  `CREATE TABLE cost_rollup_daily (
+      day INTEGER NOT NULL, team TEXT NOT NULL, project TEXT NOT NULL, feature TEXT NOT NULL, environment TEXT NOT NULL, model TEXT NOT NULL, served_provider TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+      cost_nano INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, upstream_nano INTEGER NOT NULL, unpriced_requests INTEGER NOT NULL, unpriced_tokens INTEGER NOT NULL,
+      PRIMARY KEY (day, team, project, feature, environment, model, served_provider, cost_center, experiment, variant)
+    ) WITHOUT ROWID;
+    INSERT INTO cost_rollup_daily (day, team, project, feature, environment, model, served_provider, cost_center, experiment, variant, cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests, unpriced_tokens)
+      SELECT hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant, SUM(cost_nano), SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano), SUM(unpriced_requests), SUM(unpriced_tokens)
+      FROM cost_rollup_hourly GROUP BY hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant;`,
 ];
