@@ -47,6 +47,20 @@ export function noFigures(): Omit<AggregateRow, 'key'> {
   };
 }
 
+type Figures = Omit<AggregateRow, 'key'>;
+
+/** Adds `from`'s figures to `into`'s. */
+export function addFigures(into: Figures, from: Figures): void {
+  into.costNano += from.costNano;
+  into.upstreamNano += from.upstreamNano;
+  into.requests += from.requests;
+  into.errors += from.errors;
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+  into.unpricedRequests += from.unpricedRequests;
+  into.unpricedTokens += from.unpricedTokens;
+}
+
 /** One call's facts for the provider comparison (or a reconciliation adjustment of one: cost only). */
 export interface ProviderSample {
   servedProvider: string;

@@ -9,7 +9,13 @@ import {
 import { DIMENSION_COLUMN, ROLLUP_KEYS, rollupKeyOf } from './event-columns.js';
 import { bucketFor, timeLabel } from '../report/time-buckets.js';
 import type { Script } from './script.js';
-import { noFigures, type AggregateQuery, type AggregateRow, type ProviderSample } from './cost-ledger.js';
+import {
+  addFigures,
+  noFigures,
+  type AggregateQuery,
+  type AggregateRow,
+  type ProviderSample,
+} from './cost-ledger.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -89,18 +95,8 @@ export function dailySums(hourly: readonly RollupSum[]): RollupSum[] {
     const key = [Math.floor(Number(h.key[0]) / 24), ...h.key.slice(1)];
     const id = JSON.stringify(key);
     const s = sums.get(id);
-    if (!s) {
-      sums.set(id, { ...h, key });
-      continue;
-    }
-    s.costNano += h.costNano;
-    s.upstreamNano += h.upstreamNano;
-    s.requests += h.requests;
-    s.errors += h.errors;
-    s.inputTokens += h.inputTokens;
-    s.outputTokens += h.outputTokens;
-    s.unpricedRequests += h.unpricedRequests;
-    s.unpricedTokens += h.unpricedTokens;
+    if (s) addFigures(s, h);
+    else sums.set(id, { ...h, key });
   }
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }

@@ -1,6 +1,7 @@
 // Builds the cost report and the provider comparison from ledger rows. Pure.
 import { nanoToUsd, type Dimension } from '../decode/cost-event.js';
 import {
+  addFigures,
   noFigures,
   type AggregateQuery,
   type AggregateRow,
@@ -66,16 +67,7 @@ export function buildCostReport(query: AggregateQuery, rows: AggregateRow[]): Co
   for (const row of rows) {
     const id = JSON.stringify(query.groupBy.map((d) => row.key[d]));
     const g = groups.get(id) ?? zero(row.key);
-    for (const s of [g, total]) {
-      s.costNano += row.costNano;
-      s.upstreamNano += row.upstreamNano;
-      s.requests += row.requests;
-      s.errors += row.errors;
-      s.inputTokens += row.inputTokens;
-      s.outputTokens += row.outputTokens;
-      s.unpricedRequests += row.unpricedRequests;
-      s.unpricedTokens += row.unpricedTokens;
-    }
+    for (const s of [g, total]) addFigures(s, row);
     groups.set(id, g);
   }
   const sorted = [...groups.values()].sort((a, b) =>
