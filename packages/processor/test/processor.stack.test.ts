@@ -12,6 +12,7 @@ import { startProcessor, type RunningProcessor } from '../src/serve.js';
 import { consumedToEnd, createTopic, produce, readRecords } from './support/kafka.js';
 import { until } from '@genops/fakes';
 import { otlpMessage, otlpSpan } from './support/otlp.js';
+import { otlpProto, sdkCostSpans } from './support/sdk-spans.js';
 
 const execFileAsync = promisify(execFile);
 const { endpoints } = inject('stack');
@@ -236,6 +237,9 @@ describe('processor (real Kafka)', () => {
         ],
         [huge, 'not OTLP JSON traces'],
         [valid(0.004), null],
+        // The collector's `encoding: otlp_proto`, told apart per message: counted, or dead-lettered byte for byte.
+        [otlpProto(sdkCostSpans([{ team, costUsd: 0.008, endMs: NOW }])), null],
+        [Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x02]), 'not OTLP protobuf'],
       ];
       // One partition keeps the corpus in order, so the DLQ order is checkable.
       const corpusTopic = `${topic}-corpus`;
@@ -272,15 +276,17 @@ describe('processor (real Kafka)', () => {
           'INVALID_ATTRIBUTE',
           'MISSING_ATTRIBUTE',
           'NOT_OTLP_TRACES',
+          'NOT_OTLP_PROTO',
         ]);
         expect(dead.map((d) => d.value?.length)).toEqual(expected.map(([v]) => Buffer.byteLength(v)));
+        expect(dead.at(-1)!.value).toEqual(Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x02]));
         expect(dead[0]!.headers[DLQ_HEADERS.topic]).toBe(corpusTopic);
         const res = await fetch(
           `http://127.0.0.1:${second.port}/v1/reports/cost?from=${new Date(NOW - 3_600_000).toISOString()}&to=${new Date(NOW + 3_600_000).toISOString()}&team=${team}`,
         );
         expect(((await res.json()) as { totals: Totals }).totals).toMatchObject({
-          costUsd: 0.007,
-          requests: 3,
+          costUsd: 0.015,
+          requests: 4,
         });
       } finally {
         await second.stop();

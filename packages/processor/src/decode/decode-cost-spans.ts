@@ -5,6 +5,7 @@ import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall } from './foreign-llm-span.js';
+import { mayBeOtlpProto, otlpProtoToJson } from './otlp-proto.js';
 import { canonicalModel, catalogPrice, detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
 import { DecodeError, type DecodeErrorCode } from './decode-errors.js';
 import { isSpan, Span, TracesData, zodReason, type Attrs, type SpanShape } from './otlp-span.js';
@@ -212,22 +213,40 @@ const NO_RULES = AttributionRules.none();
 const NO_RECONCILIATION = () => false;
 
 /** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
+/** The message as the OTLP JSON object it holds, whether it came as OTLP protobuf or OTLP JSON. */
+function parseTraces(bytes: Buffer | string): { json: unknown } | { failure: DecodeFailure } {
+  let protoError: Error | undefined;
+  if (mayBeOtlpProto(bytes)) {
+    try {
+      return { json: otlpProtoToJson(bytes) };
+    } catch (error) {
+      protoError = error as Error;
+    }
+  }
+  try {
+    return { json: JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8')) };
+  } catch (error) {
+    const notJson = (error as Error).message;
+    return {
+      failure: protoError
+        ? {
+            code: 'NOT_OTLP_PROTO',
+            reason: `not OTLP protobuf (${protoError.message}) nor JSON (${notJson})`,
+          }
+        : { code: 'NOT_JSON', reason: `not JSON: ${notJson}` },
+    };
+  }
+}
+
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {
   const resolved = {
     catalog: options.catalog ?? PriceCatalog.bundled(),
     rules: options.rules ?? NO_RULES,
     reconcile: options.reconcile ?? NO_RECONCILIATION,
   };
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
-  } catch (error) {
-    return {
-      events: [],
-      failures: [{ code: 'NOT_JSON', reason: `not JSON: ${(error as Error).message}` }],
-      skipped: 0,
-    };
-  }
+  const parsed = parseTraces(bytes);
+  if ('failure' in parsed) return { events: [], failures: [parsed.failure], skipped: 0 };
+  const json = parsed.json;
   const traces = TracesData.safeParse(json);
   if (!traces.success)
     return {

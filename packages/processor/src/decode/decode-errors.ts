@@ -2,8 +2,10 @@
 // reason: something to count and alert on by kind, and the reason to read.
 
 export const DECODE_ERROR_CODES = [
-  /** The message is not JSON. */
+  /** The message is not JSON (nor OTLP protobuf). */
   'NOT_JSON',
+  /** The message opens like OTLP protobuf but is neither a protobuf TracesData nor JSON. */
+  'NOT_OTLP_PROTO',
   /** JSON, but not OTLP JSON traces (`resourceSpans`). */
   'NOT_OTLP_TRACES',
   /** A span without the OTLP shape (ids, times, attributes). */
