@@ -2,6 +2,7 @@ export { loadConfig } from './config.js';
 export type { ProcessorConfig } from './config.js';
 export { decodeCostSpans, MAX_COST_USD, UNATTRIBUTED } from './decode/decode-cost-spans.js';
 export { DECODE_ERROR_CODES, type DecodeErrorCode } from './decode/decode-errors.js';
+export { parseTraces } from './decode/decode-cost-spans.js';
 export { AttributionRules } from './decode/attribution-rules.js';
 export type { DecodedMessage, DecodeFailure, DecodeOptions } from './decode/decode-cost-spans.js';
 export { DIMENSION_NAMES, nanoToUsd } from './decode/cost-event.js';

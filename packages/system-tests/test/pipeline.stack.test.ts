@@ -292,12 +292,18 @@ describe('the collector pipeline', () => {
   });
 
   describe('Kafka topic genops.cost-spans', () => {
-    it('holds OTLP JSON with exactly the cost spans and no non-cost span', async () => {
+    it('holds OTLP protobuf with exactly the cost spans and no non-cost span', async () => {
+      const encodings = { protobuf: 0, json: 0 };
       const spans = await consumeSpans(
         endpoints.kafkaBrokers,
         'genops.cost-spans',
         (all) => all.filter((s) => s.traceId === traceId).length >= 7,
+        90_000,
+        encodings,
       );
+      // The shipped config's `encoding: otlp_proto`, as the collector writes it.
+      expect(encodings.json).toBe(0);
+      expect(encodings.protobuf).toBeGreaterThan(0);
       const ours = spans.filter((s) => s.traceId === traceId);
       expect(ours.map((s) => s.name).sort()).toEqual([
         'chat deepseek/deepseek-chat',
@@ -316,7 +322,7 @@ describe('the collector pipeline', () => {
             attr(s, 'genops.cost.total') === undefined && attr(s, 'gen_ai.usage.input_tokens') === undefined,
         ),
       ).toEqual([]);
-      // OTLP JSON carries a whole-number cost (the failed call's 0) as an int64 string, others as doubles.
+      // A whole-number cost (the failed call's 0) travels as an int64 (a string in the OTLP JSON shape), others as doubles.
       const costs = ours
         .filter((s) => attr(s, 'genops.cost.total') !== undefined)
         .map((s) => Number(attr(s, 'genops.cost.total')))

@@ -214,7 +214,7 @@ const NO_RECONCILIATION = () => false;
 
 /** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
 /** The message as the OTLP JSON object it holds, whether it came as OTLP protobuf or OTLP JSON. */
-function parseTraces(bytes: Buffer | string): { json: unknown } | { failure: DecodeFailure } {
+export function parseTraces(bytes: Buffer | string): { json: unknown } | { failure: DecodeFailure } {
   let protoError: Error | undefined;
   if (mayBeOtlpProto(bytes)) {
     try {

@@ -1,6 +1,7 @@
 // Small clients for asserting on the real stack: PromQL, Jaeger's query API, the SaaS fakes, Kafka.
 import { Kafka, logLevel } from 'kafkajs';
 import { until, type DatadogRecord, type HoneycombRecord } from '@genops/fakes';
+import { parseTraces } from '@genops/processor';
 
 /** Waits for `fn` to return something, as the stack's services come up and its pipelines deliver (errors: not yet). */
 export const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
@@ -40,7 +41,7 @@ export async function datadogRecords(intakeUrl: string): Promise<DatadogRecord[]
   return (await (await fetch(`${intakeUrl}/datadog`)).json()) as DatadogRecord[];
 }
 
-/** An OTLP/JSON span as the collector's Kafka exporter writes it. */
+/** A span from the cost topic, in the OTLP JSON shape (the collector writes OTLP protobuf; the processor's reader gives both that shape). */
 export interface OtlpJsonSpan {
   traceId: string;
   spanId: string;
@@ -52,8 +53,11 @@ interface OtlpJsonTraces {
   resourceSpans?: { scopeSpans?: { spans?: OtlpJsonSpan[] }[] }[];
 }
 
-export function spansOf(message: string): OtlpJsonSpan[] {
-  const body = JSON.parse(message) as OtlpJsonTraces;
+export function spansOf(message: Buffer): OtlpJsonSpan[] {
+  const parsed = parseTraces(message);
+  if ('failure' in parsed)
+    throw new Error(`the cost topic holds a message the processor cannot read: ${parsed.failure.reason}`);
+  const body = parsed.json as OtlpJsonTraces;
   return (body.resourceSpans ?? []).flatMap((rs) => (rs.scopeSpans ?? []).flatMap((ss) => ss.spans ?? []));
 }
 
@@ -71,6 +75,8 @@ export async function consumeSpans(
   topic: string,
   done: (spans: OtlpJsonSpan[]) => boolean,
   timeoutMs = 90_000,
+  /** Counts the messages read by encoding (OTLP protobuf opens with 0x0A, OTLP JSON with `{`). */
+  encodings: { protobuf: number; json: number } = { protobuf: 0, json: 0 },
 ): Promise<OtlpJsonSpan[]> {
   const kafka = new Kafka({ clientId: 'genops-test', brokers: [brokers], logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `genops-test-${Date.now()}-${Math.random()}` });
@@ -86,7 +92,9 @@ export async function consumeSpans(
       consumer
         .run({
           eachMessage: async ({ message }) => {
-            spans.push(...spansOf(message.value?.toString('utf8') ?? '{}'));
+            if (!message.value) return;
+            encodings[message.value[0] === 0x7b ? 'json' : 'protobuf']++;
+            spans.push(...spansOf(message.value));
             if (done(spans)) {
               clearTimeout(timer);
               resolve();
