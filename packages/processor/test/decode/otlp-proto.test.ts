@@ -1,8 +1,11 @@
 // The cost topic in OTLP protobuf (the collector's `encoding: otlp_proto`) and in OTLP JSON, told apart per message:
 // spans made by the OpenTelemetry SDK and serialized by its own OTLP serializers become the same cost events either
 // way, so a running deployment can switch encodings without losing a span.
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
+import { otlpProtoToJson } from '../../src/decode/otlp-proto.js';
 import { otlpJson, otlpProto, sdkCostSpans } from '../support/sdk-spans.js';
 
 const END = 1_767_225_600_250;
@@ -44,8 +47,55 @@ describe('OTLP on the cost topic', () => {
     expect(failures).toEqual([
       {
         code: 'NOT_OTLP_PROTO',
-        reason: expect.stringMatching(/^not OTLP protobuf \(index out of range\) nor JSON \(.+\)$/s),
+        reason: expect.stringMatching(/^not OTLP protobuf \(index out of range.*\) nor JSON \(.+\)$/s),
       },
     ]);
+  });
+
+  it('reads what the official definitions say: the same objects as protobufjs’s reflection over proto/', () => {
+    const root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => join(import.meta.dirname, '..', '..', 'proto', target);
+    root.loadSync('opentelemetry/proto/trace/v1/trace.proto');
+    const type = root.lookupType('opentelemetry.proto.trace.v1.TracesData');
+    const full = type.toObject(type.decode(proto), { longs: String, bytes: String, defaults: true }) as {
+      resourceSpans: {
+        resource?: { attributes: unknown[] };
+        scopeSpans: { spans: Record<string, unknown>[] }[];
+      }[];
+    };
+    const hex = (base64: unknown) => Buffer.from(String(base64), 'base64').toString('hex');
+    // What the decoder reads of each span, in the JSON shape (the set member of each AnyValue only).
+    const value = (v: Record<string, unknown>): Record<string, unknown> => {
+      const which = ['stringValue', 'boolValue', 'intValue', 'doubleValue', 'arrayValue'].find(
+        (k) => k in v && (k !== 'stringValue' || v.stringValue !== ''),
+      )!;
+      if (which === 'arrayValue')
+        return {
+          arrayValue: { values: (v.arrayValue as { values: Record<string, unknown>[] }).values.map(value) },
+        };
+      return { [which]: v[which] };
+    };
+    const attrs = (list: unknown[]) =>
+      (list as { key: string; value: Record<string, unknown> }[]).map((kv) => ({
+        key: kv.key,
+        value: value(kv.value),
+      }));
+    const expected = {
+      resourceSpans: full.resourceSpans.map((rs) => ({
+        ...(rs.resource ? { resource: { attributes: attrs(rs.resource.attributes) } } : {}),
+        scopeSpans: rs.scopeSpans.map((ss) => ({
+          spans: ss.spans.map((s) => ({
+            traceId: hex(s.traceId),
+            spanId: hex(s.spanId),
+            name: s.name,
+            startTimeUnixNano: s.startTimeUnixNano,
+            endTimeUnixNano: s.endTimeUnixNano,
+            ...(s.status ? { status: { code: (s.status as { code: number }).code } } : {}),
+            attributes: attrs(s.attributes as unknown[]),
+          })),
+        })),
+      })),
+    };
+    expect(otlpProtoToJson(proto)).toEqual(expected);
   });
 });
