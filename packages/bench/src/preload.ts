@@ -175,3 +175,13 @@ export async function preloadLedger(url: string, o: PreloadOptions): Promise<voi
   await loadEvents(url, o, (dialect) => [reservationsSql(o, dialect)]);
   await putBudgets(url, o);
 }
+
+/** A new, empty database on the PostgreSQL server at `serverUrl`; its URL. */
+export async function freshPostgres(serverUrl: string): Promise<string> {
+  const name = `bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  return serverUrl.replace(/\/[^/]*$/, `/${name}`);
+}

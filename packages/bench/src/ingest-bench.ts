@@ -1,0 +1,188 @@
+// Benchmark: where ingest's time goes, in one run. Cost spans in OTLP protobuf (what the collector writes) on a
+// Kafka topic; printed per event: decode µs, ledger write µs, the cost of a commit; and events/s for
+//   (a) a no-op consumer of the same client on the same topic (the ceiling),
+//   (b) the durable write alone: the same events, in the consumer's batches, written to the ledger with no Kafka,
+//   (c) the full pipeline: `genops serve` from Kafka into the ledger,
+// with the targets: on SQLite (c) ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) itself is below 0.5 × (a); on PostgreSQL
+// ≥ 0.3 × (a) or ≥ 0.8 × (b). Every ledger keeps a hard budget per team, so writes keep their counters too.
+//   npm run bench:ingest     (BENCH_SPANS, default 600,000)
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as devstack from '@genops/devstack';
+import { decodeCostSpans, loadConfig, openLedger, startProcessor, type CostEvent } from '@genops/processor';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { costMessage } from './cost-messages.js';
+import { freshPostgres, putBudgets, teamName } from './preload.js';
+
+const SPANS = Number(process.env.BENCH_SPANS ?? 600_000);
+const PER_MESSAGE = 200;
+/** Messages per ledger write in (b): about what one Kafka fetch hands the consumer. */
+const MESSAGES_PER_WRITE = 25;
+const TEAMS = 50;
+const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+
+// Every rate is steady-state: counted from the first batch on, so none includes joining the group.
+/** (a) A kafkajs consumer reading the whole topic and doing nothing with the messages. */
+async function noopRate(kafka: Kafka, topic: string, messages: number): Promise<number> {
+  const consumer = kafka.consumer({ groupId: `bench-noop-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let first: { at: number; messages: number } | undefined;
+  const ended = await new Promise<number>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        first ??= { at: performance.now(), messages: seen };
+        if (seen >= messages) resolve(performance.now());
+      },
+    });
+  });
+  await consumer.disconnect();
+  return ((messages - first!.messages) * PER_MESSAGE) / ((ended - first!.at) / 1000);
+}
+
+/** (b) The decoded events written in the consumer's batches: events/s, and a one-event commit's cost in ms. */
+async function writeRate(url: string, batches: CostEvent[][]): Promise<{ rate: number; commitMs: number }> {
+  const ledger = await openLedger(url);
+  const started = performance.now();
+  for (const batch of batches) await ledger.insertEvents(batch);
+  const rate = batches.reduce((n, b) => n + b.length, 0) / ((performance.now() - started) / 1000);
+  const single = batches[0]!.slice(0, 1).map((e) => ({ ...e, spanId: '' }));
+  const commits: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await ledger.insertEvents(single.map((e) => ({ ...e, spanId: i.toString(16).padStart(16, '0') })));
+    commits.push(performance.now() - t);
+  }
+  await ledger.close();
+  commits.sort((a, b) => a - b);
+  return { rate, commitMs: commits[100]! };
+}
+
+/** (c) `genops serve` from the topic into the ledger: events/s once the first batch is in. */
+async function processorRate(brokers: string, topic: string, ledgerUrl: string): Promise<number> {
+  const processor = await startProcessor(
+    loadConfig({
+      GENOPS_PRICE_SYNC_SOURCE: 'off', // measured without a price fetch
+      GENOPS_KAFKA_BROKERS: brokers,
+      GENOPS_KAFKA_TOPIC: topic,
+      GENOPS_KAFKA_GROUP: `bench-${Date.now()}`,
+      GENOPS_LEDGER_URL: ledgerUrl,
+      GENOPS_HTTP_PORT: '0',
+    }),
+    { logger: pino({ level: 'warn' }) },
+  );
+  const query = { fromMs: 0, toMs: Date.now() + 86_400_000, groupBy: [], filters: {} };
+  let first: { at: number; events: number } | undefined;
+  for (;;) {
+    const events = (await processor.ledger.aggregate(query)).reduce((n, r) => n + r.requests, 0);
+    if (events > 0) first ??= { at: performance.now(), events };
+    if (events >= SPANS) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - first!.at) / 1000;
+  await processor.stop();
+  return (SPANS - first!.events) / seconds;
+}
+
+/** Decodes every message once, timed: µs per event, and the events in the consumer's batches. */
+function decodeAll(messages: Buffer[]): { decodeUs: number; batches: CostEvent[][] } {
+  const started = performance.now();
+  const decoded = messages.map((m) => decodeCostSpans(m).events);
+  const decodeUs = ((performance.now() - started) * 1000) / (messages.length * PER_MESSAGE);
+  const batches: CostEvent[][] = [];
+  for (let i = 0; i < decoded.length; i += MESSAGES_PER_WRITE)
+    batches.push(decoded.slice(i, i + MESSAGES_PER_WRITE).flat());
+  return { decodeUs, batches };
+}
+
+async function main(): Promise<void> {
+  const stateDir = join(devstack.repoRoot(), '.devstack', `bench-ingest-${process.pid}`);
+  const { endpoints } = await devstack.up({ stateDir, randomPorts: true, progress: log });
+  try {
+    const kafka = new Kafka({
+      clientId: 'bench',
+      brokers: [endpoints.kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    });
+    const topic = `bench-ingest-${Date.now()}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+    await admin.disconnect();
+    const count = SPANS / PER_MESSAGE;
+    log(`making ${SPANS.toLocaleString('en')} cost spans in ${count} OTLP protobuf messages`);
+    const messages = Array.from({ length: count }, (_, k) =>
+      costMessage(teamName(k % TEAMS), PER_MESSAGE, Date.now()),
+    );
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let m = 0; m < count; m += 50)
+      await producer.send({ topic, messages: messages.slice(m, m + 50).map((value) => ({ value })) });
+    await producer.disconnect();
+
+    const { decodeUs, batches } = decodeAll(messages);
+    const ceiling = await noopRate(kafka, topic, count);
+    const budgets = { teams: TEAMS, exceededTeams: 0, nowMs: Date.now() };
+    const engines = [];
+    for (const [name, url, target] of [
+      ['SQLite', `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-')), 'l.db')}`, 0.5],
+      ['PostgreSQL', await freshPostgres(endpoints.postgresUrl), 0.3],
+    ] as const) {
+      log(`${name}: the durable write alone, then the pipeline`);
+      await putBudgets(url, budgets);
+      const write = await writeRate(url, batches);
+      // The pipeline on a ledger of its own, holding the same budgets.
+      const pipelineUrl =
+        name === 'SQLite'
+          ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-')), 'l.db')}`
+          : await freshPostgres(endpoints.postgresUrl);
+      await putBudgets(pipelineUrl, budgets);
+      const pipeline = await processorRate(endpoints.kafkaBrokers, topic, pipelineUrl);
+      engines.push({ name, target, write, pipeline });
+    }
+    report(decodeUs, ceiling, engines);
+  } finally {
+    await devstack.down(stateDir, { removeData: true });
+  }
+}
+
+function report(
+  decodeUs: number,
+  ceiling: number,
+  engines: { name: string; target: number; write: { rate: number; commitMs: number }; pipeline: number }[],
+): void {
+  const line = (name: string, rate: number, extra = '') =>
+    console.log(
+      `  ${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} events/s   ${(rate / ceiling).toFixed(2)} × (a)${extra}`,
+    );
+  console.log(
+    `Kafka → ledger, ${SPANS.toLocaleString('en')} cost spans in OTLP protobuf (${PER_MESSAGE} a message, random trace ids, ${TEAMS} teams with hard budgets), same run:`,
+  );
+  console.log(`  decode: ${decodeUs.toFixed(2)} µs an event`);
+  for (const e of engines)
+    console.log(
+      `  ${e.name} ledger write: ${(1e6 / e.write.rate).toFixed(2)} µs an event in batches of ${MESSAGES_PER_WRITE * PER_MESSAGE}; a one-event commit ${e.write.commitMs.toFixed(2)} ms (median)`,
+    );
+  line('(a) no-op kafkajs consumer (the ceiling)', ceiling);
+  for (const e of engines) {
+    line(`(b) ${e.name}: the durable write alone`, e.write.rate);
+    const ofA = e.pipeline / ceiling;
+    const ofB = e.pipeline / e.write.rate;
+    // SQLite: ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) is itself below 0.5 × (a). PostgreSQL: ≥ 0.3 × (a) or ≥ 0.8 × (b).
+    const sqlite = e.name === 'SQLite';
+    const met = ofA >= e.target || (ofB >= 0.8 && (!sqlite || e.write.rate / ceiling < e.target));
+    const rule = sqlite ? `or ≥ 0.8 × (b) where (b) < ${e.target} × (a)` : 'or ≥ 0.8 × (b)';
+    line(
+      `(c) ${e.name}: genops serve, Kafka → ledger`,
+      e.pipeline,
+      `, ${ofB.toFixed(2)} × (b)   target ≥ ${e.target} × (a), ${rule}: ${met ? 'OK' : 'MISSED'}`,
+    );
+  }
+}
+
+await main();
+process.exit(0);
