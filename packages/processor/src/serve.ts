@@ -53,12 +53,18 @@ function startBudgetAlerts(
     log.error(`budget alert via ${sink} failed: ${String(error)}`),
   );
   let beat: NodeJS.Timeout | undefined;
+  let stopped = false;
+  // Checks in flight: stopping waits for them, so none runs on a closed ledger.
+  const pending = new Set<Promise<void>>();
   return {
     check(events: CostEvent[]) {
-      alerter
+      if (stopped) return;
+      const checked: Promise<void> = alerter
         .check(events.map((e) => e.team))
         .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
-        .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`));
+        .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`))
+        .finally(() => pending.delete(checked));
+      pending.add(checked);
     },
     startRetries() {
       beat = setInterval(
@@ -70,8 +76,11 @@ function startBudgetAlerts(
       );
       beat.unref();
     },
-    stop() {
+    /** Stops the retries and waits for the checks in flight; call once nothing writes any more. */
+    async stop() {
+      stopped = true;
       clearInterval(beat);
+      await Promise.all(pending);
     },
   };
 }
@@ -195,11 +204,11 @@ export async function startProcessor(
     port,
     ledger,
     async stop() {
-      alerts.stop();
       await reconciliation?.stop();
       await authority.stop();
       await sweeper.stop();
       await consumer.stop();
+      await alerts.stop();
       await http.close();
       await ledger.close();
       log.info('stopped');
