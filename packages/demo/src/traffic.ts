@@ -1,6 +1,7 @@
 // Demo traffic: several teams, models and served providers through the real `openai` SDK with the
 // instrumentation, against the fake OpenRouter — streaming and not, a few errors and fallbacks.
 import OpenAI from 'openai';
+import { characterTokens } from '@genops/fakes';
 import { BudgetExceededError, BudgetGuard, instrumentOpenAI, withGenOps } from '@genops/instrumentation';
 
 export interface TrafficPlan {
@@ -51,10 +52,6 @@ export function demoMessages(plan: TrafficPlan, i: number): { role: 'user'; cont
   ];
 }
 
-/** The fake OpenRouter's prompt tokens: one per character of message content. */
-const fakePromptTokens = (messages: readonly { content?: unknown }[]) =>
-  messages.reduce((n, m) => n + (typeof m.content === 'string' ? m.content.length : 0), 0);
-
 export interface TrafficResult {
   calls: number;
   errors: number;
@@ -72,8 +69,8 @@ export async function runTraffic(
     provider: 'openrouter',
     defaults: { environment: 'demo' },
     // The fake OpenRouter bills one prompt token per character (fakeUsage): the guard counts the prompt the same
-    // way, as a service gives it its models' tokenizer (o200kPromptTokens for OpenAI models).
-    budgetGuard: new BudgetGuard({ url: processorUrl, promptTokenCounter: fakePromptTokens }),
+    // way, as a service gives it its models' tokenizer.
+    budgetGuard: new BudgetGuard({ url: processorUrl, promptTokenCounter: characterTokens }),
   });
   let blocked = 0;
   const total = plan.reduce((n, p) => n + p.calls, 0);

@@ -1,7 +1,8 @@
 // `@genops/instrumentation/tokenizer`: exact prompt tokens for OpenAI models — OpenAI's own encodings (o200k for
 // GPT-4o, 4.1, 4.5, 5 and the o-series; cl100k for GPT-4, GPT-4 Turbo and GPT-3.5) in its chat format, by
-// `gpt-tokenizer`. BudgetGuard loads this module itself on the first OpenAI call it admits (about 180 ms and 75 MB
-// for o200k, 60 ms and 13 MB for cl100k, each once per process); a service may also import it to count prompts.
+// `gpt-tokenizer`. BudgetGuard loads this module itself on the first OpenAI call it admits — both encodings at once,
+// about 240 ms and 90 MB (o200k 180 ms / 75 MB, cl100k 60 ms / 13 MB), once per process; a service may also import
+// it to count prompts.
 import { encodeChat as o200kChat } from 'gpt-tokenizer/encoding/o200k_base';
 import { encodeChat as cl100kChat } from 'gpt-tokenizer/encoding/cl100k_base';
 import { CL100K_MODELS, O200K_MODELS, textOf, type PromptTokenCounter } from './budget/prompt-tokens.js';

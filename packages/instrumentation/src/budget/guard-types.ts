@@ -53,7 +53,7 @@ export interface BudgetGuardOptions {
   promptTokenCounter?: PromptTokenCounter;
   /**
    * Count OpenAI models' prompts with OpenAI's own tokenizers (o200k, cl100k; `gpt-tokenizer`), loaded on the first
-   * OpenAI call the guard admits — about 180 ms and 75 MB once per process for o200k. Default true; false keeps the
+   * OpenAI call the guard admits — both encodings, about 240 ms and 90 MB, once per process. Default true; false keeps the
    * estimate with its margin for every model.
    */
   tokenizers?: boolean;

@@ -149,12 +149,15 @@ export class BudgetService {
       ...(request.project !== undefined ? { project: request.project } : {}),
     };
     const policy = await this.policyOf(request.team);
-    const refused = refusal(policy, {
-      team: request.team,
-      model: request.model,
-      catalogModel: this.options.catalogModel?.(request.model) ?? request.model,
-      estimateNano,
-    });
+    // The catalog's id is looked up only for a team with a policy: admission stays a counter update otherwise.
+    const refused =
+      policy &&
+      refusal(policy, {
+        team: request.team,
+        model: request.model,
+        catalogModel: this.options.catalogModel?.(request.model) ?? request.model,
+        estimateNano,
+      });
     if (refused) {
       const blocked = { decision: 'BLOCKED', ...refused } as const;
       this.onDecision({ ...call, ...blocked });

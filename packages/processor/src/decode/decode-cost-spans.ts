@@ -212,7 +212,6 @@ export interface DecodeOptions {
 const NO_RULES = AttributionRules.none();
 const NO_RECONCILIATION = () => false;
 
-/** Decodes a message. A message that is not OTLP JSON yields one failure and no events. */
 /** The message as the OTLP JSON object it holds, whether it came as OTLP protobuf or OTLP JSON. */
 export function parseTraces(bytes: Buffer | string): { json: unknown } | { failure: DecodeFailure } {
   let protoError: Error | undefined;
@@ -238,6 +237,7 @@ export function parseTraces(bytes: Buffer | string): { json: unknown } | { failu
   }
 }
 
+/** Decodes a message. A message that is neither OTLP protobuf nor OTLP JSON yields one failure and no events. */
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {
   const resolved = {
     catalog: options.catalog ?? PriceCatalog.bundled(),
