@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: `unit` needs nothing but Node and installs nothing; `tools` runs what users run on the shipped
+// Five projects: `unit` needs nothing but Node and installs nothing; `tools` runs what users run on the shipped
 // files (promtool, amtool: built into the cache by its global setup); `stack` runs against the real local stack
 // (Kafka, collector, Jaeger, Prometheus, PostgreSQL), which its global setup brings up once for the run; `compose`
-// runs the shipped docker-compose.yml on a Docker engine it starts itself, once the others are done.
+// runs the shipped docker-compose.yml on a Docker engine it starts itself, once the others are done; `kube` installs
+// the Helm chart into a Kubernetes API server built from the Go module proxy.
 export default defineConfig({
   test: {
     projects: [
@@ -11,7 +12,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
-          exclude: ['**/*.stack.test.ts', '**/*.compose.test.ts', '**/*.tools.test.ts', '**/node_modules/**'],
+          exclude: [
+            '**/*.stack.test.ts',
+            '**/*.compose.test.ts',
+            '**/*.tools.test.ts',
+            '**/*.kube.test.ts',
+            '**/node_modules/**',
+          ],
           sequence: { groupOrder: 0 },
           testTimeout: 20_000,
           hookTimeout: 600_000,
@@ -38,6 +45,17 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+        },
+      },
+      {
+        // The Helm chart installed into a real kube-apiserver (with etcd and kube-controller-manager) on loopback.
+        test: {
+          name: 'kube',
+          include: ['packages/*/test/**/*.kube.test.ts'],
+          globalSetup: ['packages/devstack/test/kube-setup.ts'],
+          sequence: { groupOrder: 0 },
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
         },
       },
       {

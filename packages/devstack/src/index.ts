@@ -22,6 +22,10 @@ export {
   PROMETHEUS_OPERATOR_VERSION,
 } from './install/kubernetes.js';
 export type { KubernetesTools } from './install/kubernetes.js';
+export { controlPlaneBinaries, ensureControlPlane, STAGING_VERSION } from './install/kube-apiserver.js';
+export type { ControlPlaneBinaries } from './install/kube-apiserver.js';
+export { KubeCluster, startKubernetes } from './services/kubernetes.js';
+export type { KubeResponse } from './services/kubernetes.js';
 export {
   ensurePrometheusTools,
   pathWithPrometheusTools,

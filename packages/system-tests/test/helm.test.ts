@@ -1,29 +1,19 @@
 // deploy/helm/genops: `helm lint` and `helm template` (Helm 4 built from the Go module proxy) for the default values
 // and each documented variant, every rendered object validated against the Kubernetes v1.37 OpenAPI schema (strict:
 // unknown fields are errors) and the Prometheus Operator CRD schemas; security defaults; the chart's copies of the
-// collector config, overlays, rules and dashboards equal to their sources. A kube-apiserver cannot be built from the
-// module proxy (see install/kubernetes.ts), so schemas stand in for its server-side dry-run.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// collector config, overlays, rules and dashboards equal to their sources. Installing it into a real API server is
+// helm-install.kube.test.ts.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureKubernetesTools, repoRoot, stderrProgress, type KubernetesTools } from '@genops/devstack';
+import { chart, runHelm, valuesFile, VARIANTS, type K8sObject } from './support/helm-chart.js';
 
 const root = repoRoot();
-const chart = join(root, 'deploy', 'helm', 'genops');
 let tools: KubernetesTools;
 let validateObject: (object: K8sObject) => string[];
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-}
 
 type Schema = Record<string, unknown>;
 
@@ -57,14 +47,7 @@ function strict(schema: unknown): void {
 }
 
 function helm(args: string[]): { status: number | null; out: string } {
-  const r = spawnSync(tools.helm, args, { encoding: 'utf8' });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function valuesFile(values: Record<string, unknown>): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'genops-values-')), 'values.yaml');
-  writeFileSync(file, JSON.stringify(values));
-  return file;
+  return runHelm(tools.helm, args);
 }
 
 function render(values: Record<string, unknown> = {}): K8sObject[] {
@@ -74,35 +57,6 @@ function render(values: Record<string, unknown> = {}): K8sObject[] {
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => o !== null);
 }
-
-const VARIANTS: Record<string, Record<string, unknown>> = {
-  default: {},
-  'everything on': {
-    collector: { autoscaling: { enabled: true }, overlay: 'langfuse.yaml', saasSecretName: 'genops-saas' },
-    processor: {
-      replicas: 3,
-      budgets: [{ team: 'growth', period: 'weekly', limitUsd: 50, enforcement: 'hard' }],
-      env: { GENOPS_RECONCILE_SAMPLE: '0.2', GENOPS_RECONCILE_RATE: '10' },
-    },
-    prometheusOperator: { enabled: true, labels: { release: 'kube-prometheus' } },
-    grafanaDashboards: { enabled: true },
-    networkPolicy: { enabled: true, clientLabels: { 'genops.io/client': 'true' } },
-  },
-  'queue on a volume': {
-    collector: { replicas: 1, persistence: { enabled: true, storageClassName: 'standard' } },
-  },
-  'all destinations': { collector: { overlay: 'all-destinations.yaml', saasSecretName: 'genops-saas' } },
-  'console on an ingress': {
-    processor: {
-      ingress: {
-        enabled: true,
-        className: 'nginx',
-        host: 'genops.internal.example',
-        tlsSecretName: 'genops-tls',
-      },
-    },
-  },
-};
 
 beforeAll(async () => {
   tools = await ensureKubernetesTools(stderrProgress);
@@ -298,17 +252,18 @@ describe('deploy/helm/genops', () => {
     const env = objects
       .filter((o) => o.kind === 'Deployment')
       .flatMap((d) => podSpec(d).containers.flatMap((c) => c.env ?? []));
-    for (const name of [
-      'GENOPS_LEDGER_URL',
-      'GENOPS_API_TOKENS',
-      'DD_API_KEY',
-      'HONEYCOMB_API_KEY',
-      'LANGFUSE_SECRET_KEY',
+    // Each from the Secret its value names (the SaaS keys once rendered the chart's whole context as the name).
+    for (const [name, secret] of [
+      ['GENOPS_LEDGER_URL', 'genops-processor'],
+      ['GENOPS_API_TOKENS', 'genops-processor'],
+      ['DD_API_KEY', 'genops-saas'],
+      ['HONEYCOMB_API_KEY', 'genops-saas'],
+      ['LANGFUSE_SECRET_KEY', 'genops-saas'],
     ])
       expect(
         env.find((e) => e.name === name),
         name,
-      ).toMatchObject({ valueFrom: { secretKeyRef: { key: name } } });
+      ).toMatchObject({ valueFrom: { secretKeyRef: { name: secret, key: name } } });
     // processor.env: settings as plain values.
     for (const [name, value] of [
       ['GENOPS_RECONCILE_SAMPLE', '0.2'],

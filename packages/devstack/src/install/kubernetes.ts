@@ -1,7 +1,6 @@
 // What the Helm chart's tests need, from the Go module proxy: Helm 4 (go install), the Kubernetes OpenAPI schema of
 // a current release (api/openapi-spec/swagger.json in the k8s.io/kubernetes module) and the Prometheus Operator's
-// CRDs (their openAPIV3Schema). A real kube-apiserver cannot be built from the proxy: k8s.io/kubernetes replaces its
-// staging modules with paths the module zip does not hold, so the chart is validated against these schemas.
+// CRDs (their openAPIV3Schema). The control plane the chart is installed into is kube-apiserver.ts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheDir } from '../paths.js';
