@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as devstack from '@genops/devstack';
 import { decodeCostSpans, loadConfig, openLedger, startProcessor, type CostEvent } from '@genops/processor';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import pino from 'pino';
 import { costMessage } from './cost-messages.js';
 import { freshPostgres, putBudgets, teamName } from './preload.js';
@@ -24,23 +24,27 @@ const TEAMS = 50;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 // Every rate is steady-state: counted from the first batch on, so none includes joining the group.
-/** (a) A kafkajs consumer reading the whole topic and doing nothing with the messages. */
-async function noopRate(kafka: Kafka, topic: string, messages: number): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `bench-noop-${Date.now()}`, maxBytes: 16 * 1024 * 1024 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+/** (a) A consumer of the processor's client (@platformatic/kafka) reading the whole topic, doing nothing with it. */
+async function noopRate(brokers: string, topic: string, messages: number): Promise<number> {
+  const consumer = new Consumer({
+    clientId: 'bench',
+    bootstrapBrokers: [brokers],
+    groupId: `bench-noop-${Date.now()}`,
+    autocommit: false,
+    maxBytes: 16 * 1024 * 1024,
+  });
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
   let seen = 0;
   let first: { at: number; messages: number } | undefined;
   const ended = await new Promise<number>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        seen += batch.messages.length;
-        first ??= { at: performance.now(), messages: seen };
-        if (seen >= messages) resolve(performance.now());
-      },
+    stream.on('data', () => {
+      seen++;
+      first ??= { at: performance.now(), messages: seen };
+      if (seen === messages) resolve(performance.now());
     });
   });
-  await consumer.disconnect();
+  await stream.close();
+  await consumer.close(true);
   return ((messages - first!.messages) * PER_MESSAGE) / ((ended - first!.at) / 1000);
 }
 
@@ -103,29 +107,23 @@ async function main(): Promise<void> {
   const stateDir = join(devstack.repoRoot(), '.devstack', `bench-ingest-${process.pid}`);
   const { endpoints } = await devstack.up({ stateDir, randomPorts: true, progress: log });
   try {
-    const kafka = new Kafka({
-      clientId: 'bench',
-      brokers: [endpoints.kafkaBrokers],
-      logLevel: logLevel.NOTHING,
-    });
+    const client = { clientId: 'bench', bootstrapBrokers: [endpoints.kafkaBrokers] };
     const topic = `bench-ingest-${Date.now()}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
+    const admin = new Admin(client);
+    await admin.createTopics({ topics: [topic], partitions: 6 });
+    await admin.close();
     const count = SPANS / PER_MESSAGE;
     log(`making ${SPANS.toLocaleString('en')} cost spans in ${count} OTLP protobuf messages`);
     const messages = Array.from({ length: count }, (_, k) =>
       costMessage(teamName(k % TEAMS), PER_MESSAGE, Date.now()),
     );
-    const producer = kafka.producer();
-    await producer.connect();
+    const producer = new Producer(client);
     for (let m = 0; m < count; m += 50)
-      await producer.send({ topic, messages: messages.slice(m, m + 50).map((value) => ({ value })) });
-    await producer.disconnect();
+      await producer.send({ messages: messages.slice(m, m + 50).map((value) => ({ topic, value })) });
+    await producer.close();
 
     const { decodeUs, batches } = decodeAll(messages);
-    const ceiling = await noopRate(kafka, topic, count);
+    const ceiling = await noopRate(endpoints.kafkaBrokers, topic, count);
     const budgets = { teams: TEAMS, exceededTeams: 0, nowMs: Date.now() };
     const engines = [];
     for (const [name, url, target] of [
@@ -167,7 +165,7 @@ function report(
     console.log(
       `  ${e.name} ledger write: ${(1e6 / e.write.rate).toFixed(2)} µs an event in batches of ${MESSAGES_PER_WRITE * PER_MESSAGE}; a one-event commit ${e.write.commitMs.toFixed(2)} ms (median)`,
     );
-  line('(a) no-op kafkajs consumer (the ceiling)', ceiling);
+  line('(a) no-op @platformatic/kafka consumer (the ceiling)', ceiling);
   for (const e of engines) {
     line(`(b) ${e.name}: the durable write alone`, e.write.rate);
     const ofA = e.pipeline / ceiling;

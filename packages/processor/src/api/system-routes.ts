@@ -15,7 +15,7 @@ export const readyz = defineRoute({
   method: 'get',
   path: '/readyz',
   summary:
-    'Ready: the ledger and Kafka answer, and the consumer is in its group consuming (not crashed, not rebalancing, not lagging past GENOPS_READY_MAX_LAG)',
+    'Ready: the ledger and Kafka answer, and the consumer is in its group consuming (not restarting, not rebalancing, not lagging past GENOPS_READY_MAX_LAG)',
   tag: 'system',
   role: 'open',
   response: z.object({ status: z.enum(['ready', 'not ready']), checks: z.record(z.string(), z.string()) }),

@@ -1,6 +1,6 @@
-// What the consumer is really doing, for /readyz: joined and consuming, rebalancing, crashed (kafkajs gave up and
-// will not restart), stopped — and how far behind the partition ends it was after its last batch.
-export type ConsumerPhase = 'starting' | 'consuming' | 'rebalancing' | 'crashed' | 'stopped';
+// What the consumer is really doing, for /readyz: joined and consuming, rebalancing, restarting (its stream failed —
+// the broker went away — and it is rebuilding it), stopped — and how far behind the partition ends it was after its last batch.
+export type ConsumerPhase = 'starting' | 'consuming' | 'rebalancing' | 'restarting' | 'stopped';
 
 export class ConsumerHealth {
   private phase: ConsumerPhase = 'starting';
@@ -15,7 +15,7 @@ export class ConsumerHealth {
   set(phase: ConsumerPhase, detail = ''): void {
     this.phase = phase;
     this.detail = detail;
-    if (phase === 'rebalancing' || phase === 'stopped') this.lags.clear();
+    if (phase !== 'consuming') this.lags.clear();
   }
 
   lag(topic: string, partition: number, messages: number): void {
@@ -24,7 +24,6 @@ export class ConsumerHealth {
 
   /** 'ok', or why not. */
   readiness(): string {
-    if (this.phase === 'crashed') return `crashed: ${this.detail}`;
     if (this.phase !== 'consuming') return this.detail ? `${this.phase}: ${this.detail}` : this.phase;
     let worst: [string, number] | undefined;
     for (const [where, n] of this.lags) if (!worst || n > worst[1]) worst = [where, n];

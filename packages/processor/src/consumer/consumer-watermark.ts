@@ -1,7 +1,10 @@
 // How far the consumer group has caught up: the last time at which every partition's committed offset had reached
 // the partition's end. Offsets are committed only after the ledger write, so every cost span produced before that
 // time is in the ledger. Reservation expiry waits for it, so a lagging consumer never makes a call's spend vanish.
-import type { Admin } from 'kafkajs';
+import type { Admin } from '@platformatic/kafka';
+
+/** The latest offset (the partition's end) in a ListOffsets request. */
+const LATEST = -1n;
 
 export class ConsumerWatermark {
   private caughtUpAtMs = 0;
@@ -15,14 +18,27 @@ export class ConsumerWatermark {
 
   /** Asks the broker whether every partition's committed offset has reached the partition's end now. */
   async isCaughtUp(): Promise<boolean> {
-    const [ends, committed] = await Promise.all([
-      this.admin.fetchTopicOffsets(this.topic),
-      this.admin.fetchOffsets({ groupId: this.groupId, topics: [this.topic] }),
+    const metadata = await this.admin.metadata({ topics: [this.topic] });
+    const count = metadata.topics.get(this.topic)?.partitionsCount ?? 0;
+    const partitionIndexes = Array.from({ length: count }, (_, i) => i);
+    const [ends, [group]] = await Promise.all([
+      this.admin.listOffsets({
+        topics: [
+          {
+            name: this.topic,
+            partitions: partitionIndexes.map((p) => ({ partitionIndex: p, timestamp: LATEST })),
+          },
+        ],
+      }),
+      this.admin.listConsumerGroupOffsets({
+        groups: [{ groupId: this.groupId, topics: [{ name: this.topic, partitionIndexes }] }],
+      }),
     ]);
     const done = new Map<number, bigint>();
-    for (const t of committed)
-      for (const p of t.partitions) done.set(p.partition, BigInt(p.offset === '-1' ? '0' : p.offset));
-    return ends.every((p) => (done.get(p.partition) ?? 0n) >= BigInt(p.high));
+    for (const t of group?.topics ?? [])
+      for (const p of t.partitions)
+        done.set(p.partitionIndex, p.committedOffset < 0n ? 0n : p.committedOffset);
+    return ends.every((t) => t.partitions.every((p) => (done.get(p.partitionIndex) ?? 0n) >= p.offset));
   }
 
   /**

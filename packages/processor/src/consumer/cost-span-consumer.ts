@@ -1,6 +1,17 @@
-// Consumes cost spans from Kafka into the ledger. Offsets are committed only after the ledger write is durable;
-// what cannot be decoded goes to the dead-letter topic (original bytes + reason) and consumption goes on.
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type Producer } from 'kafkajs';
+// Consumes cost spans from Kafka into the ledger, on @platformatic/kafka (kafkajs, unmaintained since 2023, warned
+// on Node 24 and had open rebalance-duplication bugs). Offsets are committed only after the ledger write is
+// durable; what cannot be decoded goes to the dead-letter topic (original bytes + reason) and consumption goes on.
+// A stream that fails (the broker went away) is rebuilt: the group re-reads from the last commit, and the ledger's
+// identity key makes what is read twice count once.
+import {
+  Admin,
+  Consumer,
+  ProduceAcks,
+  Producer,
+  stringSerializer,
+  type Message,
+  type MessagesStream,
+} from '@platformatic/kafka';
 import type { ProcessorConfig } from '../config.js';
 import { decodeCostSpans, type DecodeOptions } from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
@@ -8,6 +19,7 @@ import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { ConsumerHealth } from './consumer-health.js';
 import { ConsumerWatermark } from './consumer-watermark.js';
+import { MessageBatches } from './message-batches.js';
 
 export interface ConsumerLogger {
   info(msg: string): void;
@@ -25,15 +37,27 @@ export const DLQ_HEADERS = {
   spanId: 'genops-dlq-span-id',
 } as const;
 
+type CostMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+type DeadLetter = { value: Buffer; headers: Record<string, string> };
+
+/** Messages per ledger transaction (and per commit) at most. */
+const MAX_BATCH = 2000;
+/** How often the lag behind each partition's end is asked for (one ListOffsets request). */
+const LAG_EVERY_MS = 1000;
+const CLIENT_ID = 'genops-processor';
+
 export class CostSpanConsumer {
-  private readonly kafka: Kafka;
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private consumer: Consumer;
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private batches: MessageBatches<CostMessage> | undefined;
+  private readonly producer: Producer<string, Buffer, string, string>;
   // One long-lived admin client for readiness probes and the watermark, not a connection per probe.
   private readonly admin: Admin;
   readonly watermark: ConsumerWatermark;
   readonly health: ConsumerHealth;
   private running = false;
+  private loop: Promise<void> | undefined;
+  private lagAskedMs = 0;
 
   constructor(
     private readonly config: ProcessorConfig,
@@ -45,36 +69,40 @@ export class CostSpanConsumer {
     /** How spans of other instrumentations are priced and attributed (the processor's reloadable catalog, rules). */
     private readonly decodeOptions: () => DecodeOptions = () => ({}),
   ) {
-    this.kafka = new Kafka({
-      clientId: 'genops-processor',
-      brokers: config.kafkaBrokers,
-      logLevel: logLevel.NOTHING,
+    const base = { clientId: CLIENT_ID, bootstrapBrokers: config.kafkaBrokers };
+    this.producer = new Producer({
+      ...base,
+      acks: ProduceAcks.ALL,
+      autocreateTopics: true,
+      serializers: {
+        key: stringSerializer,
+        value: (value?: Buffer) => value,
+        headerKey: stringSerializer,
+        headerValue: stringSerializer,
+      },
     });
-    this.consumer = this.kafka.consumer({
-      groupId: config.groupId,
-      sessionTimeout: config.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 3)),
-      maxBytes: 16 * 1024 * 1024,
-      maxBytesPerPartition: 12 * 1024 * 1024,
-    });
-    this.producer = this.kafka.producer({ idempotent: false, allowAutoTopicCreation: true });
-    this.admin = this.kafka.admin();
+    this.admin = new Admin(base);
     this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
     this.health = new ConsumerHealth(config.readyMaxLag);
-    const { GROUP_JOIN, REBALANCING, CRASH, STOP } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, (e) =>
-      this.health.set('consuming', `member ${e.payload.memberId} of ${e.payload.groupId}`),
-    );
-    this.consumer.on(REBALANCING, () => this.health.set('rebalancing', 'the group is rebalancing'));
-    this.consumer.on(CRASH, (e) => {
-      const message = e.payload.error?.message ?? String(e.payload.error);
-      if (e.payload.restart) this.health.set('rebalancing', `restarting after: ${message}`);
-      else {
-        this.health.set('crashed', message);
-        this.log.error(`consumer crashed and will not restart: ${message}`);
-      }
+    this.consumer = this.newConsumer();
+  }
+
+  private newConsumer(): Consumer {
+    const consumer = new Consumer({
+      clientId: CLIENT_ID,
+      bootstrapBrokers: this.config.kafkaBrokers,
+      groupId: this.config.groupId,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      rebalanceTimeout: Math.max(60_000, this.config.sessionTimeoutMs),
+      heartbeatInterval: Math.min(3_000, Math.floor(this.config.sessionTimeoutMs / 3)),
+      autocommit: false,
+      maxBytes: 16 * 1024 * 1024,
     });
-    this.consumer.on(STOP, () => this.health.set('stopped'));
+    consumer.on('consumer:group:join', (e) =>
+      this.health.set('consuming', `member ${e.memberId} of ${e.groupId}`),
+    );
+    consumer.on('consumer:group:rebalance', () => this.health.set('rebalancing', 'the group is rebalancing'));
+    return consumer;
   }
 
   get isRunning(): boolean {
@@ -83,61 +111,109 @@ export class CostSpanConsumer {
 
   /** Kafka reachable: metadata for the topic answers. */
   async ping(): Promise<void> {
-    await this.admin.fetchTopicMetadata({ topics: [this.config.topic] });
+    await this.admin.metadata({ topics: [this.config.topic], forceUpdate: true });
   }
 
   /** Creates the topics when missing (subscribing to an absent topic races its auto-creation). */
   private async ensureTopics(): Promise<void> {
     const existing = new Set(await this.admin.listTopics());
     const missing = [this.config.topic, this.config.dlqTopic].filter((t) => !existing.has(t));
-    if (missing.length)
-      await this.admin.createTopics({ topics: missing.map((topic) => ({ topic })), waitForLeaders: true });
+    if (missing.length) await this.admin.createTopics({ topics: missing });
+  }
+
+  /** Joins the group and streams from the committed offsets (a new group from the earliest retained: nothing lost). */
+  private async subscribe(): Promise<void> {
+    this.stream = await this.consumer.consume({
+      topics: [this.config.topic],
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    this.batches = new MessageBatches<CostMessage>(this.stream, MAX_BATCH);
   }
 
   async start(): Promise<void> {
-    await this.admin.connect();
     await this.ensureTopics();
-    await this.producer.connect();
-    await this.consumer.connect();
-    // A new group starts from the earliest retained offset: nothing produced before the first start is lost.
-    await this.consumer.subscribe({ topic: this.config.topic, fromBeginning: true });
+    await this.subscribe();
     this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
+    this.loop = this.consume();
   }
 
-  private async handleBatch({
-    batch,
-    resolveOffset,
-    heartbeat,
-    isRunning,
-    isStale,
-  }: EachBatchPayload): Promise<void> {
-    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+  /** Batch after batch until stopped; a failed stream is rebuilt after a pause that grows with repeated failures. */
+  private async consume(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (!this.batches) throw new Error('not subscribed to the topic');
+        const batch = await this.batches.next();
+        if (!batch) {
+          if (this.running) throw new Error('the message stream ended');
+          return;
+        }
+        await this.handleBatch(batch);
+        failures = 0;
+      } catch (error) {
+        if (!this.running) return;
+        failures++;
+        const message = error instanceof Error ? error.message : String(error);
+        this.health.set('restarting', `after: ${message} (attempt ${failures})`);
+        this.log.warn(`consumer restarting (attempt ${failures}) after: ${message}`);
+        await this.restart(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async restart(delayMs: number): Promise<void> {
+    await this.closeConsumer();
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (!this.running) return;
+    this.consumer = this.newConsumer();
+    // A failed subscribe leaves no stream: the loop fails again and tries again after a longer pause.
+    await this.subscribe().catch((error: unknown) =>
+      this.log.warn(
+        `consumer could not rejoin yet: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+  }
+
+  private async closeConsumer(): Promise<void> {
+    this.batches?.interrupt();
+    this.batches = undefined;
+    const stream = this.stream;
+    this.stream = undefined;
+    await stream?.close().catch(() => {});
+    await this.consumer.close(true).catch(() => {});
+  }
+
+  private async handleBatch(messages: CostMessage[]): Promise<void> {
     const events: CostEvent[] = [];
-    const deadLetters: { value: Buffer | null; headers: Record<string, string> }[] = [];
+    const deadLetters: DeadLetter[] = [];
     const decodeOptions = this.decodeOptions(); // the catalog in force for this batch
-    for (const message of batch.messages) {
+    // The next offset to read, per partition, and the leader epoch it was read under.
+    const next = new Map<string, { topic: string; partition: number; offset: bigint; leaderEpoch: number }>();
+    for (const message of messages) {
       this.metrics.messages.inc();
-      const decoded = decodeCostSpans(message.value ?? Buffer.alloc(0), decodeOptions);
+      const value = message.value ?? Buffer.alloc(0);
+      const decoded = decodeCostSpans(value, decodeOptions);
       events.push(...decoded.events);
-      for (const failure of decoded.failures) {
+      for (const failure of decoded.failures)
         deadLetters.push({
-          value: message.value,
+          value,
           headers: {
             [DLQ_HEADERS.code]: failure.code,
             [DLQ_HEADERS.reason]: failure.reason.slice(0, 1000),
-            [DLQ_HEADERS.topic]: batch.topic,
-            [DLQ_HEADERS.partition]: String(batch.partition),
-            [DLQ_HEADERS.offset]: message.offset,
+            [DLQ_HEADERS.topic]: message.topic,
+            [DLQ_HEADERS.partition]: String(message.partition),
+            [DLQ_HEADERS.offset]: String(message.offset),
             ...(failure.spanId ? { [DLQ_HEADERS.spanId]: failure.spanId } : {}),
           },
         });
-      }
+      next.set(`${message.topic}[${message.partition}]`, {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset + 1n,
+        leaderEpoch: message.leaderEpoch,
+      });
     }
     const started = performance.now();
     const result = await this.ledger.insertEvents(events);
@@ -147,35 +223,66 @@ export class CostSpanConsumer {
     for (const e of events)
       if (e.costSource === 'unknown' && !e.adjustment) this.metrics.unpriced.inc({ model: e.model });
     if (events.length) this.afterWrite(events);
-    if (deadLetters.length) {
-      await this.producer.send({ topic: this.config.dlqTopic, acks: -1, messages: deadLetters });
-      this.metrics.events.inc({ outcome: 'dead_lettered' }, deadLetters.length);
+    if (deadLetters.length) await this.deadLetter(deadLetters);
+    await this.commit([...next.values()]);
+    await this.measureLag();
+  }
+
+  private async deadLetter(deadLetters: DeadLetter[]): Promise<void> {
+    await this.producer.send({
+      messages: deadLetters.map((d) => ({ topic: this.config.dlqTopic, value: d.value, headers: d.headers })),
+    });
+    this.metrics.events.inc({ outcome: 'dead_lettered' }, deadLetters.length);
+    const first = deadLetters[0]!.headers;
+    this.log.warn(
+      `dead-lettered ${deadLetters.length} record(s) from ${first[DLQ_HEADERS.topic]}[${first[DLQ_HEADERS.partition]}]: ${first[DLQ_HEADERS.code]} ${first[DLQ_HEADERS.reason]}`,
+    );
+  }
+
+  /**
+   * Commits after the durable write. A commit refused because the group rebalanced meanwhile loses nothing: the
+   * partition's new owner reads from the last commit and the ledger counts the events it already holds once.
+   */
+  private async commit(
+    offsets: { topic: string; partition: number; offset: bigint; leaderEpoch: number }[],
+  ): Promise<void> {
+    try {
+      await this.consumer.commit({ offsets });
+    } catch (error) {
       this.log.warn(
-        `dead-lettered ${deadLetters.length} record(s) from ${batch.topic}[${batch.partition}]: ${deadLetters[0]!.headers[DLQ_HEADERS.code]} ${deadLetters[0]!.headers[DLQ_HEADERS.reason]}`,
+        `offset commit refused (${error instanceof Error ? error.message : String(error)}): the partitions are read again from the last commit; the ledger skips what it holds`,
       );
     }
-    const last = batch.messages[batch.messages.length - 1]!.offset;
-    resolveOffset(last);
-    await this.consumer.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
-    const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
-    const behind = Number(lag < 0n ? 0n : lag);
-    this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, behind);
-    this.health.lag(batch.topic, batch.partition, behind);
-    await heartbeat();
+  }
+
+  /** The lag behind each assigned partition's end, for the metric and readiness (asked at most once a second). */
+  private async measureLag(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lagAskedMs < LAG_EVERY_MS) return;
+    this.lagAskedMs = now;
+    const lags = await this.consumer.getLag({ topics: [this.config.topic] }).catch(() => undefined);
+    for (const [topic, partitions] of lags ?? [])
+      partitions.forEach((lag, partition) => {
+        if (lag < 0n) return; // not assigned to this member
+        const behind = Number(lag);
+        this.metrics.consumerLag.set({ topic, partition: String(partition) }, behind);
+        this.health.lag(topic, partition, behind);
+      });
   }
 
   /** Publishes a JSON record (budget alerts) with the consumer's producer. */
   async publish(topic: string, key: string, value: unknown): Promise<void> {
-    await this.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(value) }] });
+    await this.producer.send({ messages: [{ topic, key, value: Buffer.from(JSON.stringify(value)) }] });
   }
 
-  /** Finishes the batch in hand, commits, and leaves the group. */
+  /** Finishes the batch in hand (its write and commit), then leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
-    await this.admin.disconnect();
+    this.batches?.interrupt();
+    await this.loop;
+    await this.closeConsumer();
+    this.health.set('stopped');
+    await this.producer.close();
+    await this.admin.close();
   }
 }

@@ -32,7 +32,7 @@ export interface AppDeps {
   metricsAuth?: 'open' | 'token';
   /** Kafka reachable (for /readyz). */
   kafkaReady: () => Promise<void>;
-  /** The consumer's own state for /readyz: 'ok', or why not (crashed, rebalancing, lagging). */
+  /** The consumer's own state for /readyz: 'ok', or why not (restarting, rebalancing, lagging). */
   consumerReady?: () => string;
   /** Where unexpected errors are logged, with the request id the client gets. */
   logError?: (

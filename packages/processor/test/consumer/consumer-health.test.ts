@@ -38,8 +38,8 @@ describe('ConsumerHealth', () => {
       expect(health.readiness()).toBe('rebalancing: the group is rebalancing');
       health.set('consuming');
       expect(health.readiness()).toBe('ok');
-      health.set('crashed', 'The coordinator is not available');
-      expect(health.readiness()).toBe('crashed: The coordinator is not available');
+      health.set('restarting', 'after: The coordinator is not available (attempt 1)');
+      expect(health.readiness()).toBe('restarting: after: The coordinator is not available (attempt 1)');
       health.set('stopped');
       expect(health.readiness()).toBe('stopped');
     });

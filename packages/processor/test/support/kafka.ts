@@ -1,4 +1,5 @@
 // Kafka helpers for the processor's stack tests: topics per test, producing OTLP JSON, reading dead letters.
+import { Admin } from '@platformatic/kafka';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 import { ConsumerWatermark } from '../../src/consumer/consumer-watermark.js';
 
@@ -82,11 +83,10 @@ export async function readRecords(
 
 /** True when the group's committed offset has reached the end of every partition of `topic`. */
 export async function consumedToEnd(brokers: string, topic: string, groupId: string): Promise<boolean> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: 'genops-processor-test', bootstrapBrokers: [brokers] });
   try {
     return await new ConsumerWatermark(admin, topic, groupId).isCaughtUp();
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }

@@ -1,0 +1,49 @@
+// Batches off a consumer's message stream: everything already buffered (up to a limit), waiting only when nothing
+// is. One batch is one ledger transaction and one offset commit, so a busy topic writes few large transactions and
+// a quiet one writes each message as it comes.
+import type { Readable } from 'node:stream';
+
+export class MessageBatches<T> {
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly maxBatch: number,
+  ) {
+    // Always listened to: an error while a batch is being written is kept for the next `next()`, never unhandled.
+    stream.on('error', (error: Error) => {
+      this.failure ??= error;
+      this.wake?.();
+    });
+    const end = () => {
+      this.ended = true;
+      this.wake?.();
+    };
+    stream.on('close', end);
+    stream.on('end', end);
+    stream.on('readable', () => this.wake?.());
+  }
+
+  /** The next batch; undefined once the stream ended or `interrupt()` was called. Throws the stream's error. */
+  async next(): Promise<T[] | undefined> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const batch: T[] = [];
+      let message: T | null;
+      while (batch.length < this.maxBatch && (message = this.stream.read() as T | null) !== null)
+        batch.push(message);
+      if (batch.length) return batch;
+      if (this.ended) return undefined;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = undefined;
+    }
+  }
+
+  /** Makes a waiting `next()` return undefined (stopping). */
+  interrupt(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+}
