@@ -3,6 +3,7 @@
 // report dimension and rollup key it is; the event type below derives from the table, as the ledger's insert
 // columns, row mapping, rollup keys and dimension columns do (ledger/event-columns.ts). Money is integer nano-USD.
 import type { TokenUsage } from '@genops/pricing';
+import { idBytes, idText } from './event-id.js';
 
 /** The counts of a call's usage beyond prompt and completion tokens, as @genops/pricing's TokenUsage names them. */
 export const USAGE_DETAIL_COUNTS = [
@@ -17,9 +18,9 @@ type DetailCount = (typeof USAGE_DETAIL_COUNTS)[number];
 /** Usage beyond prompt and completion tokens: those counts and the service tier. */
 export type UsageDetail = Pick<TokenUsage, DetailCount | 'serviceTier'>;
 
-type Value = string | number | bigint;
+type Value = string | number | bigint | Buffer;
 type Row = Record<string, unknown>;
-export type PgType = 'text' | 'bigint' | 'integer' | 'double precision';
+export type PgType = 'text' | 'bigint' | 'integer' | 'double precision' | 'bytea';
 type ColumnDimension =
   | 'team'
   | 'project'
@@ -64,6 +65,15 @@ const text = <F extends string>(
   write: (e) => e[field] as string,
   read: (row) => ({ [field]: str(row, name) }) as { [K in F]?: string },
   ...keying,
+});
+/** A trace or span id: text on the event, bytes in the ledger (event-id.ts). */
+const id = <F extends string>(name: string, field: F): EventColumn<F, string, false> => ({
+  name,
+  field,
+  optional: false,
+  pgType: 'bytea',
+  write: (e) => idBytes(e[field] as string),
+  read: (row) => ({ [field]: idText(row[name] as Uint8Array) }) as { [K in F]?: string },
 });
 /** Text that is absent from the event when empty. */
 const optionalText = <F extends string>(name: string, field: F): EventColumn<F, string, true> => ({
@@ -144,8 +154,8 @@ export function unpricedOf(e: {
 /** The event's columns in insert order. */
 export const COST_EVENT_COLUMNS = [
   // Identity: a span delivered twice is counted once.
-  text('trace_id', 'traceId'),
-  text('span_id', 'spanId'),
+  id('trace_id', 'traceId'),
+  id('span_id', 'spanId'),
   // Span end time, ms since the epoch (UTC).
   int('event_time', 'eventTimeMs'),
   // Who pays.

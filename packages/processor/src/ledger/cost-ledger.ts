@@ -1,7 +1,7 @@
 // The cost ledger contract: both adapters (SQLite, PostgreSQL) pass the same suite.
 import type { BudgetStore } from '../budget/budget-store.js';
 import type { CostEvent, Dimension } from '../decode/cost-event.js';
-import type { Script } from './script.js';
+import type { Dialect, Script } from './script.js';
 import type { ReconciliationStore } from '../reconcile/reconciliation-store.js';
 
 export interface InsertResult {
@@ -80,6 +80,8 @@ export interface ProviderSample {
  * of calls to reconcile with the provider's bill.
  */
 export interface CostLedger extends BudgetStore, ReconciliationStore {
+  /** The SQL the ledger speaks, for scripts whose statements differ between the two. */
+  readonly dialect: Dialect;
   /** Runs pending schema migrations. Idempotent; called on start. */
   migrate(): Promise<void>;
   /**

@@ -10,7 +10,7 @@ import {
   type UsageDetail,
 } from '../decode/cost-event.js';
 
-type Value = string | number | bigint;
+type Value = string | number | bigint | Buffer;
 type Row = Record<string, unknown>;
 
 const COLUMNS: readonly EventColumn[] = COST_EVENT_COLUMNS;

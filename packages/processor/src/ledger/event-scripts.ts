@@ -1,6 +1,7 @@
 // Writing cost events, once for both ledgers: the events whose identity is new, their hourly and daily rollups, the calls to
 // reconcile and the budget counters, in the one transaction that makes them durable.
 import type { CostEvent } from '../decode/cost-event.js';
+import { idText } from '../decode/event-id.js';
 import { countIngested } from './budget-scripts.js';
 import type { InsertResult } from './cost-ledger.js';
 import { EVENT_COLUMNS } from './event-columns.js';
@@ -17,7 +18,7 @@ import {
 } from './sql.js';
 
 const EVENT_COLUMN_NAMES = EVENT_COLUMNS.map(([c]) => c);
-const identity = (e: { traceId: unknown; spanId: unknown }) => `${e.traceId}/${e.spanId}`;
+const identity = (e: { traceId: string; spanId: string }) => `${e.traceId}/${e.spanId}`;
 
 /** An event whose identity is already stored, earlier or in this batch, is a duplicate. */
 export function* insertEvents(
@@ -35,7 +36,11 @@ export function* insertEvents(
     onConflict: 'ON CONFLICT (trace_id, span_id) DO NOTHING',
     returning: ['trace_id', 'span_id'],
   };
-  const fresh = new Set(stored.map((r) => identity({ traceId: r.trace_id, spanId: r.span_id })));
+  const fresh = new Set(
+    stored.map((r) =>
+      identity({ traceId: idText(r.trace_id as Uint8Array), spanId: idText(r.span_id as Uint8Array) }),
+    ),
+  );
   const inserted = batch.filter((e) => fresh.has(identity(e)));
   // Rollup keys come distinct and sorted, so concurrent writers lock rollup rows in one order.
   const hourly = rollupSums(inserted);

@@ -29,7 +29,7 @@ import { insertEvents } from './event-scripts.js';
 import type { LedgerDriver } from './ledger-driver.js';
 import * as recon from './reconciliation-scripts.js';
 import * as reservations from './reservation-scripts.js';
-import type { Script } from './script.js';
+import type { Dialect, Script } from './script.js';
 import { aggregate, providerSamples } from './sql.js';
 
 /** Reservations are short-lived soft state (the TTL sweep removes them): their commits skip the durability wait. */
@@ -168,6 +168,10 @@ export class Ledger implements CostLedger {
 
   reconciliationSummary(fromMs: number, toMs: number, changeLimit: number): Promise<ReconciliationSummary> {
     return this.driver.write(recon.reconciliationSummary(fromMs, toMs, changeLimit));
+  }
+
+  get dialect(): Dialect {
+    return this.driver.dialect;
   }
 
   /** Runs a read-only script (ledger-views.ts) without a write lock. */

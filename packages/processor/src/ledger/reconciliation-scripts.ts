@@ -1,6 +1,7 @@
 // The reconciliation queue, written once for both ledgers (the script style of budget-scripts.ts): calls to check
 // against the provider's bill are queued with the call, claimed in batches with a lease, and closed as reconciled
 // (the adjustment itself is an event: sql.ts) or unavailable.
+import { idBytes } from '../decode/event-id.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import { skipLocked, type Dialect, type Row, type Script } from './script.js';
 import { eventFromRow, EVENT_COLUMNS } from './event-columns.js';
@@ -31,11 +32,11 @@ export const RECONCILIATION_COLUMNS = [
 ] as const;
 
 /** A queue row for a fresh call to reconcile, due at once. */
-export function reconciliationRow(e: CostEvent, nowMs: number): (string | number | bigint)[] {
+export function reconciliationRow(e: CostEvent, nowMs: number): (string | number | bigint | Buffer)[] {
   return [
     e.generationId ?? '',
-    e.traceId,
-    e.spanId,
+    idBytes(e.traceId),
+    idBytes(e.spanId),
     e.eventTimeMs,
     e.model,
     e.costSource,

@@ -5,21 +5,28 @@
 import type { PriceCatalog } from '@genops/pricing';
 import type { CostEvent } from '../decode/cost-event.js';
 import { catalogPrice, usageOf } from '../decode/ingest-pricing.js';
-import type { Script } from '../ledger/script.js';
+import { idBytes, repricedIdSql } from '../decode/event-id.js';
+import type { Dialect, Script } from '../ledger/script.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import { eventFromRow } from '../ledger/event-columns.js';
 
 const BATCH = 500;
 
 /** Unpriced calls after `(timeMs, spanId)`, oldest first, not yet priced and not queued for reconciliation. */
-function* unpricedCalls(afterMs: number, afterSpan: string, limit: number): Script<CostEvent[]> {
+export function* unpricedCalls(
+  dialect: Dialect,
+  afterMs: number,
+  afterSpan: string,
+  limit: number,
+): Script<CostEvent[]> {
   const rows = yield {
     sql: `SELECT * FROM cost_events e
       WHERE e.unpriced_requests = 1 AND (e.event_time > $1 OR (e.event_time = $1 AND e.span_id > $2))
-        AND NOT EXISTS (SELECT 1 FROM cost_events a WHERE a.trace_id = e.trace_id AND a.span_id = 'rep-' || e.span_id)
+        AND NOT EXISTS (SELECT 1 FROM cost_events a
+          WHERE a.trace_id = e.trace_id AND a.span_id = ${repricedIdSql(dialect, 'e.span_id')})
         AND NOT EXISTS (SELECT 1 FROM reconciliations r WHERE r.trace_id = e.trace_id AND r.span_id = e.span_id)
       ORDER BY e.event_time, e.span_id LIMIT $3`,
-    params: [afterMs, afterSpan, limit],
+    params: [afterMs, idBytes(afterSpan), limit],
   };
   return rows.map(eventFromRow);
 }
@@ -59,7 +66,7 @@ export class Repricer {
   private again = false;
 
   constructor(
-    private readonly ledger: Pick<CostLedger, 'read' | 'insertEvents'>,
+    private readonly ledger: Pick<CostLedger, 'read' | 'insertEvents' | 'dialect'>,
     private readonly hooks: RepricerHooks,
   ) {}
 
@@ -88,7 +95,7 @@ export class Repricer {
     let cursor = { ms: -1, span: '' };
     let priced = 0;
     for (;;) {
-      const calls = await this.ledger.read(unpricedCalls(cursor.ms, cursor.span, BATCH));
+      const calls = await this.ledger.read(unpricedCalls(this.ledger.dialect, cursor.ms, cursor.span, BATCH));
       if (!calls.length) return priced;
       const adjustments = calls.flatMap((call) => {
         const usage = usageOf(call);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
-import { INTACT, PREVIOUS_RELEASE_ROWS, UPGRADED, UPGRADED_ROWS } from './support/previous-release.js';
+import { expectIdentitiesKept, INTACT, PREVIOUS_RELEASE_ROWS } from './support/previous-release.js';
 import { freshDatabase } from '../support/postgres.js';
 
 const { endpoints } = inject('stack');
@@ -82,14 +82,14 @@ describe('the PostgreSQL schema', () => {
     });
     const ledger = new PostgresLedger(url);
     await ledger.migrate();
-    await ledger.close();
     await withClient(url, async (client) => {
       expect(await readAll(client, INTACT)).toEqual(before);
       expect(before.events).toEqual([
-        { n: 4, cost: 4_250_000, input: 1_700, output: 210, errors: 1, adjustments: 1 },
+        { n: 6, cost: 4_251_500, input: 1_710, output: 211, errors: 1, adjustments: 2 },
       ]);
-      expect(await readAll(client, UPGRADED)).toEqual(UPGRADED_ROWS);
     });
+    await expectIdentitiesKept(ledger);
+    await ledger.close();
   });
 });
 

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
+import type { CostEvent } from '../../src/decode/cost-event.js';
 import { EVENT_COLUMNS } from '../../src/ledger/event-columns.js';
 import { event, ledgerContract } from '../support/ledger-contract.js';
 import { reconciliationContract } from '../support/reconciliation-contract.js';
@@ -54,7 +55,10 @@ describe('SqliteLedger upgrade', () => {
       ]);
       const then = EVENT_COLUMNS.filter(([c]) => !later.has(c));
       const insert = db.prepare(`INSERT INTO cost_events VALUES (${then.map(() => '?').join(', ')})`);
-      for (const e of old) insert.run(...then.map(([, read]) => read(e)));
+      // Ids were text then (bytes since migration 12).
+      const asThen = (e: CostEvent, column: string, value: unknown) =>
+        column === 'trace_id' ? e.traceId : column === 'span_id' ? e.spanId : value;
+      for (const e of old) insert.run(...then.map(([c, read]) => asThen(e, c, read(e))));
       db.close();
 
       const ledger = await openLedger(`sqlite:${path}`);

@@ -129,4 +129,29 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     INSERT INTO cost_rollup_daily (day, team, project, feature, environment, model, served_provider, cost_center, experiment, variant, cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests, unpriced_tokens)
       SELECT hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant, SUM(cost_nano), SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano), SUM(unpriced_requests), SUM(unpriced_tokens)
       FROM cost_rollup_hourly GROUP BY hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant;`,
+  // 12. The event's identity as bytes (decode/event-id.ts: a tag byte, then a hex id's bytes, or text): 17 and 9 bytes
+  // for a trace and a span id instead of 32 and 16 characters, in the primary key every insert searches. Every row
+  // keeps its identity: the same text id maps to the same bytes, so a span delivered again is still a duplicate.
+  `ALTER TABLE cost_events
+      ALTER COLUMN trace_id TYPE BYTEA USING CASE
+        WHEN trace_id ~ '^([0-9a-f]{2})+$' THEN '\\x00'::bytea || decode(trace_id, 'hex')
+        WHEN trace_id ~ '^rep-([0-9a-f]{2})+$' THEN '\\x01'::bytea || decode(substr(trace_id, 5), 'hex')
+        WHEN trace_id LIKE 'adj-%' THEN '\\x02'::bytea || convert_to(substr(trace_id, 5), 'UTF8')
+        ELSE '\\x03'::bytea || convert_to(trace_id, 'UTF8') END,
+      ALTER COLUMN span_id TYPE BYTEA USING CASE
+        WHEN span_id ~ '^([0-9a-f]{2})+$' THEN '\\x00'::bytea || decode(span_id, 'hex')
+        WHEN span_id ~ '^rep-([0-9a-f]{2})+$' THEN '\\x01'::bytea || decode(substr(span_id, 5), 'hex')
+        WHEN span_id LIKE 'adj-%' THEN '\\x02'::bytea || convert_to(substr(span_id, 5), 'UTF8')
+        ELSE '\\x03'::bytea || convert_to(span_id, 'UTF8') END;
+    ALTER TABLE reconciliations
+      ALTER COLUMN trace_id TYPE BYTEA USING CASE
+        WHEN trace_id ~ '^([0-9a-f]{2})+$' THEN '\\x00'::bytea || decode(trace_id, 'hex')
+        WHEN trace_id ~ '^rep-([0-9a-f]{2})+$' THEN '\\x01'::bytea || decode(substr(trace_id, 5), 'hex')
+        WHEN trace_id LIKE 'adj-%' THEN '\\x02'::bytea || convert_to(substr(trace_id, 5), 'UTF8')
+        ELSE '\\x03'::bytea || convert_to(trace_id, 'UTF8') END,
+      ALTER COLUMN span_id TYPE BYTEA USING CASE
+        WHEN span_id ~ '^([0-9a-f]{2})+$' THEN '\\x00'::bytea || decode(span_id, 'hex')
+        WHEN span_id ~ '^rep-([0-9a-f]{2})+$' THEN '\\x01'::bytea || decode(substr(span_id, 5), 'hex')
+        WHEN span_id LIKE 'adj-%' THEN '\\x02'::bytea || convert_to(substr(span_id, 5), 'UTF8')
+        ELSE '\\x03'::bytea || convert_to(span_id, 'UTF8') END;`,
 ];

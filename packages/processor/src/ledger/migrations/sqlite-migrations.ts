@@ -145,4 +145,41 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     INSERT INTO cost_rollup_daily (day, team, project, feature, environment, model, served_provider, cost_center, experiment, variant, cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests, unpriced_tokens)
       SELECT hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant, SUM(cost_nano), SUM(requests), SUM(errors), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano), SUM(unpriced_requests), SUM(unpriced_tokens)
       FROM cost_rollup_hourly GROUP BY hour / 24, team, project, feature, environment, model, served_provider, cost_center, experiment, variant;`,
+  // 12. The event's identity as bytes (decode/event-id.ts: a tag byte, then a hex id's bytes, or text): 17 and 9 bytes
+  // for a trace and a span id instead of 32 and 16 characters, in the identity index every insert searches. Every
+  // row keeps its identity: the same text id maps to the same bytes, so a span delivered again is still a duplicate.
+  `CREATE TABLE cost_events_v12 ( trace_id BLOB NOT NULL, span_id BLOB NOT NULL, event_time INTEGER NOT NULL, team TEXT NOT NULL, project TEXT NOT NULL, customer TEXT NOT NULL, feature TEXT NOT NULL, environment TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL, model TEXT NOT NULL, served_model TEXT NOT NULL, provider TEXT NOT NULL, served_provider TEXT NOT NULL, cost_nano INTEGER NOT NULL, cost_source TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, is_error INTEGER NOT NULL, duration_ms REAL NOT NULL, reservation_id TEXT NOT NULL , upstream_nano INTEGER NOT NULL DEFAULT 0, generation_id TEXT NOT NULL DEFAULT '', is_adjustment INTEGER NOT NULL DEFAULT 0, is_fallback INTEGER NOT NULL DEFAULT 0, client_cost_nano INTEGER NOT NULL DEFAULT -1, model_name TEXT NOT NULL DEFAULT '', cache_read_tokens INTEGER NOT NULL DEFAULT 0, cache_write_tokens INTEGER NOT NULL DEFAULT 0, cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0, reasoning_tokens INTEGER NOT NULL DEFAULT 0, web_searches INTEGER NOT NULL DEFAULT 0, service_tier TEXT NOT NULL DEFAULT '', unpriced_requests INTEGER NOT NULL DEFAULT 0, unpriced_tokens INTEGER NOT NULL DEFAULT 0);
+    INSERT INTO cost_events_v12 (trace_id, span_id, event_time, team, project, customer, feature, environment, cost_center, experiment, variant, model, served_model, provider, served_provider, cost_nano, cost_source, input_tokens, output_tokens, is_error, duration_ms, reservation_id, upstream_nano, generation_id, is_adjustment, is_fallback, client_cost_nano, model_name, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, web_searches, service_tier, unpriced_requests, unpriced_tokens)
+      SELECT CASE
+        WHEN trace_id <> '' AND length(trace_id) % 2 = 0 AND trace_id NOT GLOB '*[^0-9a-f]*' THEN unhex('00' || trace_id)
+        WHEN trace_id GLOB 'rep-?*' AND length(trace_id) % 2 = 0 AND substr(trace_id, 5) NOT GLOB '*[^0-9a-f]*' THEN unhex('01' || substr(trace_id, 5))
+        WHEN trace_id GLOB 'adj-*' THEN unhex('02' || hex(substr(trace_id, 5)))
+        ELSE unhex('03' || hex(trace_id)) END, CASE
+        WHEN span_id <> '' AND length(span_id) % 2 = 0 AND span_id NOT GLOB '*[^0-9a-f]*' THEN unhex('00' || span_id)
+        WHEN span_id GLOB 'rep-?*' AND length(span_id) % 2 = 0 AND substr(span_id, 5) NOT GLOB '*[^0-9a-f]*' THEN unhex('01' || substr(span_id, 5))
+        WHEN span_id GLOB 'adj-*' THEN unhex('02' || hex(substr(span_id, 5)))
+        ELSE unhex('03' || hex(span_id)) END, event_time, team, project, customer, feature, environment, cost_center, experiment, variant, model, served_model, provider, served_provider, cost_nano, cost_source, input_tokens, output_tokens, is_error, duration_ms, reservation_id, upstream_nano, generation_id, is_adjustment, is_fallback, client_cost_nano, model_name, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, web_searches, service_tier, unpriced_requests, unpriced_tokens
+      FROM cost_events ORDER BY rowid;
+    DROP TABLE cost_events;
+    ALTER TABLE cost_events_v12 RENAME TO cost_events;
+    CREATE UNIQUE INDEX cost_events_identity ON cost_events (trace_id, span_id);
+    CREATE INDEX cost_events_time ON cost_events (event_time);
+    CREATE INDEX cost_events_team_time ON cost_events (team, event_time);
+    CREATE INDEX cost_events_unpriced ON cost_events (event_time) WHERE unpriced_requests = 1;
+    CREATE TABLE reconciliations_v12 ( generation_id TEXT PRIMARY KEY, trace_id BLOB NOT NULL, span_id BLOB NOT NULL, event_time INTEGER NOT NULL, model TEXT NOT NULL, cost_source TEXT NOT NULL, recorded_nano INTEGER NOT NULL, recorded_upstream_nano INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL, billed_nano INTEGER NOT NULL, billed_upstream_nano INTEGER NOT NULL, billed_provider TEXT NOT NULL, reconciled_ms INTEGER NOT NULL, last_error TEXT NOT NULL );
+    INSERT INTO reconciliations_v12 (generation_id, trace_id, span_id, event_time, model, cost_source, recorded_nano, recorded_upstream_nano, status, attempts, created_ms, next_attempt_ms, billed_nano, billed_upstream_nano, billed_provider, reconciled_ms, last_error)
+      SELECT generation_id, CASE
+        WHEN trace_id <> '' AND length(trace_id) % 2 = 0 AND trace_id NOT GLOB '*[^0-9a-f]*' THEN unhex('00' || trace_id)
+        WHEN trace_id GLOB 'rep-?*' AND length(trace_id) % 2 = 0 AND substr(trace_id, 5) NOT GLOB '*[^0-9a-f]*' THEN unhex('01' || substr(trace_id, 5))
+        WHEN trace_id GLOB 'adj-*' THEN unhex('02' || hex(substr(trace_id, 5)))
+        ELSE unhex('03' || hex(trace_id)) END, CASE
+        WHEN span_id <> '' AND length(span_id) % 2 = 0 AND span_id NOT GLOB '*[^0-9a-f]*' THEN unhex('00' || span_id)
+        WHEN span_id GLOB 'rep-?*' AND length(span_id) % 2 = 0 AND substr(span_id, 5) NOT GLOB '*[^0-9a-f]*' THEN unhex('01' || substr(span_id, 5))
+        WHEN span_id GLOB 'adj-*' THEN unhex('02' || hex(substr(span_id, 5)))
+        ELSE unhex('03' || hex(span_id)) END, event_time, model, cost_source, recorded_nano, recorded_upstream_nano, status, attempts, created_ms, next_attempt_ms, billed_nano, billed_upstream_nano, billed_provider, reconciled_ms, last_error
+      FROM reconciliations;
+    DROP TABLE reconciliations;
+    ALTER TABLE reconciliations_v12 RENAME TO reconciliations;
+    CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
+    CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
 ];

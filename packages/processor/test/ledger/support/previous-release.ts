@@ -1,7 +1,14 @@
 // A ledger as the previous release left it: the schema of every migration but the last, with rows in each table,
-// and the queries that show every row and total — the same before and after the upgrade.
+// and the queries that show every row and total — the same before and after the upgrade — and the identities the
+// upgrade must keep (migration 12 stores them as bytes).
+import { expect } from 'vitest';
+import type { CostLedger } from '../../../src/ledger/cost-ledger.js';
+import { eventFromRow } from '../../../src/ledger/event-columns.js';
+import type { Script } from '../../../src/ledger/script.js';
+import { unpricedCalls } from '../../../src/prices/repricer.js';
+import { event } from '../../support/ledger-contract.js';
 
-/** Rows written in the previous release's schema (migrations 1–10), one statement each, in both dialects. */
+/** Rows written in the previous release's schema (migrations 1–11), one statement each, in both dialects. */
 export const PREVIOUS_RELEASE_ROWS: readonly string[] = [
   // Two priced calls, one unpriced call, and a reconciliation adjustment, in one hour.
   `INSERT INTO cost_events (trace_id, span_id, event_time, team, project, customer, feature, environment, cost_center,
@@ -15,7 +22,12 @@ export const PREVIOUS_RELEASE_ROWS: readonly string[] = [
      ('t2', 's3', 1772359802000, 'growth', 'web', 'acme', 'chat', 'prod', 'cc', '', '', 'acme/brand-new', 'acme/brand-new',
       'custom', 'custom', 0, 'unknown', 300, 30, 0, 12, '', 0, '', 0, 1, 330),
      ('t1', 'adj-s2', 1772359801000, 'growth', 'web', 'acme', 'chat', 'prod', 'cc', '', '', 'openai/gpt-4o',
-      'openai/gpt-4o', 'openrouter', 'openai', 250000, 'reconciled', 0, 0, 0, 0, '', 0, '', 1, 0, 0)`,
+      'openai/gpt-4o', 'openrouter', 'openai', 250000, 'reconciled', 0, 0, 0, 0, '', 0, '', 1, 0, 0),
+     ('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331', 1772359803000, 'growth', 'web', 'acme', 'chat', 'prod',
+      'cc', '', '', 'acme/late', 'acme/late', 'custom', 'custom', 0, 'unknown', 10, 1, 0, 5, '', 0, '', 0, 1, 11),
+     ('0af7651916cd43dd8448eb211c80319c', 'rep-b7ad6b7169203331', 1772359803000, 'growth', 'web', 'acme', 'chat',
+      'prod', 'cc', '', '', 'acme/late', 'acme/late', 'custom', 'custom', 1500, 'repriced', 0, 0, 0, 0, '', 0, '', 1,
+      -1, -11)`,
   // Two hours of one UTC day (492322 and 492323 are hours 10 and 11 of day 20513) and one of the next.
   `INSERT INTO cost_rollup_hourly (hour, team, project, feature, environment, model, served_provider, cost_center,
      experiment, variant, cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests,
@@ -24,6 +36,12 @@ export const PREVIOUS_RELEASE_ROWS: readonly string[] = [
      (492322, 'growth', 'web', 'chat', 'prod', 'acme/brand-new', 'custom', 'cc', '', '', 0, 1, 0, 300, 30, 0, 1, 330),
      (492323, 'growth', 'web', 'chat', 'prod', 'openai/gpt-4o', 'openai', 'cc', '', '', 1000000, 1, 0, 500, 50, 0, 0, 0),
      (492336, 'growth', 'web', 'chat', 'prod', 'openai/gpt-4o', 'openai', 'cc', '', '', 7000, 1, 0, 5, 5, 0, 0, 0)`,
+  `INSERT INTO cost_rollup_daily (day, team, project, feature, environment, model, served_provider, cost_center,
+     experiment, variant, cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests,
+     unpriced_tokens) VALUES
+     (20513, 'growth', 'web', 'chat', 'prod', 'openai/gpt-4o', 'openai', 'cc', '', '', 5250000, 3, 1, 1900, 230, 0, 0, 0),
+     (20513, 'growth', 'web', 'chat', 'prod', 'acme/brand-new', 'custom', 'cc', '', '', 0, 1, 0, 300, 30, 0, 1, 330),
+     (20514, 'growth', 'web', 'chat', 'prod', 'openai/gpt-4o', 'openai', 'cc', '', '', 7000, 1, 0, 5, 5, 0, 0, 0)`,
   `INSERT INTO budgets (team, spec, updated_ms, period_start, period_end, window_ms, limit_nano, hard, spent_nano,
      reserved_nano, managed_by) VALUES
      ('growth', '{"period":"monthly","limitUsd":100,"enforcement":"hard"}', 1772359000000, 1772323200000,
@@ -47,6 +65,7 @@ export const INTACT: Record<string, string> = {
              SUM(is_error) AS errors, SUM(is_adjustment) AS adjustments FROM cost_events`,
   rollups: `SELECT COUNT(*) AS n, SUM(cost_nano) AS cost, SUM(requests) AS requests, SUM(errors) AS errors,
               SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM cost_rollup_hourly`,
+  dailyRollups: `SELECT COUNT(*) AS n, SUM(cost_nano) AS cost, SUM(requests) AS requests FROM cost_rollup_daily`,
   budgets: `SELECT team, spec, limit_nano, hard, spent_nano, reserved_nano, period_start, period_end FROM budgets`,
   reservations: `SELECT id, team, amount_nano, status FROM reservations`,
   fired: `SELECT team, period_start, alert_key FROM budget_alerts_fired`,
@@ -54,47 +73,46 @@ export const INTACT: Record<string, string> = {
   reconciliations: `SELECT generation_id, status, recorded_nano, billed_nano FROM reconciliations`,
 };
 
-/** What the last migration adds to those rows: the hourly rollup summed per UTC day. */
-export const UPGRADED: Record<string, string> = {
-  dailyRollups: `SELECT day, model, cost_nano, requests, errors, input_tokens, output_tokens, unpriced_requests,
-                   unpriced_tokens FROM cost_rollup_daily ORDER BY day, model`,
-};
+/** Every event's identity in the rows above: text ids, a reconciliation and a re-pricing adjustment, hex OTLP ids. */
+export const PREVIOUS_IDS: readonly [string, string][] = [
+  ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'],
+  ['0af7651916cd43dd8448eb211c80319c', 'rep-b7ad6b7169203331'],
+  ['t1', 'adj-s2'],
+  ['t1', 's1'],
+  ['t1', 's2'],
+  ['t2', 's3'],
+];
 
-/** The daily rollup UPGRADED reads after the upgrade. */
-export const UPGRADED_ROWS = {
-  dailyRollups: [
-    {
-      day: 20513,
-      model: 'acme/brand-new',
-      cost_nano: 0,
-      requests: 1,
-      errors: 0,
-      input_tokens: 300,
-      output_tokens: 30,
-      unpriced_requests: 1,
-      unpriced_tokens: 330,
-    },
-    {
-      day: 20513,
-      model: 'openai/gpt-4o',
-      cost_nano: 5_250_000,
-      requests: 3,
-      errors: 1,
-      input_tokens: 1_900,
-      output_tokens: 230,
-      unpriced_requests: 0,
-      unpriced_tokens: 0,
-    },
-    {
-      day: 20514,
-      model: 'openai/gpt-4o',
-      cost_nano: 7_000,
-      requests: 1,
-      errors: 0,
-      input_tokens: 5,
-      output_tokens: 5,
-      unpriced_requests: 0,
-      unpriced_tokens: 0,
-    },
-  ],
-};
+function* queuedCalls(): Script<string[]> {
+  const rows = yield {
+    sql: `SELECT e.model FROM reconciliations r JOIN cost_events e ON e.trace_id = r.trace_id AND e.span_id = r.span_id`,
+    params: [],
+  };
+  return rows.map((r) => String(r.model));
+}
+
+function* storedIds(): Script<[string, string][]> {
+  const rows = yield { sql: 'SELECT * FROM cost_events', params: [] };
+  return rows
+    .map(eventFromRow)
+    .map((e): [string, string] => [e.traceId, e.spanId])
+    .sort(([a, b], [c, d]) => (a + b < c + d ? -1 : 1));
+}
+
+/**
+ * After the upgrade every event reads back with its identity, the same spans delivered again are duplicates, the
+ * reconciliation queue still finds its call, and the unpriced call's re-pricing still counts as done.
+ */
+export async function expectIdentitiesKept(ledger: CostLedger): Promise<void> {
+  expect(await ledger.read(storedIds())).toEqual(PREVIOUS_IDS);
+  expect(await ledger.read(queuedCalls())).toEqual(['openai/gpt-4o']);
+  // Still unpriced: the call without a re-pricing, not the one whose `rep-` adjustment is stored.
+  const unpriced = await ledger.read(unpricedCalls(ledger.dialect, -1, '', 10));
+  expect(unpriced.map((e) => [e.traceId, e.spanId])).toEqual([['t2', 's3']]);
+  const again = PREVIOUS_IDS.map(([traceId, spanId]) => ({ ...event({}), traceId, spanId }));
+  expect(await ledger.insertEvents(again)).toEqual({ inserted: 0, duplicates: PREVIOUS_IDS.length });
+  expect(await ledger.insertEvents([{ ...event({}), traceId: 't1', spanId: 's4' }])).toEqual({
+    inserted: 1,
+    duplicates: 0,
+  });
+}
