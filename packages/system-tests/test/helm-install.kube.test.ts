@@ -182,6 +182,8 @@ describe('deploy/helm/genops in a Kubernetes v1.37 API server, Pod Security "res
   describe('one release through its lifecycle', () => {
     const namespace = 'lifecycle';
     const processor = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'genops-processor' } };
+    const upgrade = (values: Record<string, unknown>, ...flags: string[]) =>
+      helm(['upgrade', 'genops', chart, '-n', namespace, ...flags, '-f', valuesFile(values)]);
     const env = async () =>
       (
         (await read(processor, namespace)) as {
@@ -192,15 +194,7 @@ describe('deploy/helm/genops in a Kubernetes v1.37 API server, Pod Security "res
     it('upgrades with changed values', async () => {
       await restrictedNamespace(namespace);
       expect(helm(['install', 'genops', chart, '-n', namespace]).status).toBe(0);
-      const r = helm([
-        'upgrade',
-        'genops',
-        chart,
-        '-n',
-        namespace,
-        '-f',
-        valuesFile({ processor: { replicas: 3, env: { GENOPS_RECONCILE_SAMPLE: '0.5' } } }),
-      ]);
+      const r = upgrade({ processor: { replicas: 3, env: { GENOPS_RECONCILE_SAMPLE: '0.5' } } });
       expect(r.status, r.out).toBe(0);
       expect(r.out).toContain('REVISION: 2');
       expect(((await read(processor, namespace)).spec as { replicas: number }).replicas).toBe(3);
@@ -209,16 +203,7 @@ describe('deploy/helm/genops in a Kubernetes v1.37 API server, Pod Security "res
     });
 
     it('has a root variant refused by Pod Security: no Pod of it is admitted', async () => {
-      const r = helm([
-        'upgrade',
-        'genops',
-        chart,
-        '-n',
-        namespace,
-        '--reuse-values',
-        '-f',
-        valuesFile({ podSecurityContext: { runAsNonRoot: false, runAsUser: 0 } }),
-      ]);
+      const r = upgrade({ podSecurityContext: { runAsNonRoot: false, runAsUser: 0 } }, '--reuse-values');
       expect(r.status, r.out).toBe(0);
       // Helm shows the server's warning for each Deployment's pod template…
       expect(
