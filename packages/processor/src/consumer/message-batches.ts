@@ -10,7 +10,10 @@ export class MessageBatches<T> {
 
   constructor(
     private readonly stream: Readable,
+    /** A batch ends at this many messages, or once its messages' weights reach `maxWeight`. */
     private readonly maxBatch: number,
+    private readonly maxWeight = Infinity,
+    private readonly weight: (message: T) => number = () => 0,
   ) {
     // Always listened to: an error while a batch is being written is kept for the next `next()`, never unhandled.
     stream.on('error', (error: Error) => {
@@ -31,9 +34,16 @@ export class MessageBatches<T> {
     for (;;) {
       if (this.failure) throw this.failure;
       const batch: T[] = [];
+      let weight = 0;
       let message: T | null;
-      while (batch.length < this.maxBatch && (message = this.stream.read() as T | null) !== null)
+      while (
+        batch.length < this.maxBatch &&
+        weight < this.maxWeight &&
+        (message = this.stream.read() as T | null) !== null
+      ) {
         batch.push(message);
+        weight += this.weight(message);
+      }
       if (batch.length) return batch;
       if (this.ended) return undefined;
       await new Promise<void>((resolve) => (this.wake = resolve));
