@@ -26,7 +26,7 @@ export { createApp } from './http/app.js';
 export { listenApp } from './http/listen.js';
 export type { Listening } from './http/listen.js';
 export { ProcessorMetrics } from './metrics.js';
-export { BATCH_LIMITS, CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js';
+export { CostSpanConsumer, DLQ_HEADERS } from './consumer/cost-span-consumer.js';
 export { startProcessor } from './serve.js';
 export type { RunningProcessor, StartOptions } from './serve.js';
 export { GenOpsError, ValidationError, ConfigError } from './errors.js';

@@ -42,7 +42,7 @@ export interface ConsumerLogger {
  * insert sends each column as one array), SQLite with the biggest (each transaction has a fixed cost: the rollup
  * and budget rows, the fsync).
  */
-export const BATCH_LIMITS = {
+const BATCH_LIMITS = {
   messages: 2000,
   bytes: { postgres: 2 * 1024 * 1024, sqlite: 64 * 1024 * 1024 },
 } as const;
