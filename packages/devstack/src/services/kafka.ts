@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import type { StackPorts } from '../endpoints.js';
 import { runCommand } from '../run-command.js';
 import type { ServiceSpec } from '../supervisor.js';
@@ -106,26 +106,29 @@ export async function prepareKafka(
 
 /** Waits until the broker answers metadata requests, then creates the stack's topics. */
 export async function createStackTopics(brokers: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'genops-devstack', brokers: [brokers], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
   const deadline = Date.now() + 60_000;
   for (;;) {
+    // A client per attempt: one made before the broker listened keeps failing.
+    const admin = new Admin({ clientId: 'genops-devstack', bootstrapBrokers: [brokers] });
     try {
-      await admin.connect();
       const existing = new Set(await admin.listTopics());
       const missing = STACK_TOPICS.filter((t) => !existing.has(t.topic));
-      if (missing.length) {
+      if (missing.length)
         await admin.createTopics({
-          topics: missing.map((t) => ({ ...t, replicationFactor: 1 })),
-          waitForLeaders: true,
+          topics: missing.map((t) => ({ topic: t.topic, partitions: t.numPartitions, replicas: 1 })),
         });
-      }
-      await admin.disconnect();
+      // Every partition has a leader before anyone produces (kafkajs's waitForLeaders).
+      const metadata = await admin.metadata({ topics: STACK_TOPICS.map((t) => t.topic), forceUpdate: true });
+      const led = STACK_TOPICS.every((t) =>
+        metadata.topics.get(t.topic)?.partitions.every((p) => p.leader >= 0),
+      );
+      if (!led) throw new Error('kafka: the stack topics have no leaders yet');
       return;
     } catch (error) {
-      await admin.disconnect().catch(() => {});
       if (Date.now() > deadline) throw error;
       await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await admin.close().catch(() => {});
     }
   }
 }
