@@ -133,108 +133,114 @@ async function started(service: ServiceSpec, ready: () => Promise<boolean>): Pro
   return running;
 }
 
-/** Starts etcd, kube-apiserver and kube-controller-manager on free loopback ports, state in `dir`. */
-export async function startKubernetes(dir: string, progress: Progress): Promise<KubeCluster> {
-  const bin = await ensureControlPlane(progress);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, 'pki'), { recursive: true });
-  const [etcdPort, peerPort, apiPort, kcmPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+/** The service-account key pair and a random admin token (a static token file), in `dir/pki`. */
+function writeCredentials(pki: string): string {
   const keys = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-  writeFileSync(join(dir, 'pki', 'sa.key'), keys.privateKey, { mode: 0o600 });
-  writeFileSync(join(dir, 'pki', 'sa.pub'), keys.publicKey);
+  writeFileSync(join(pki, 'sa.key'), keys.privateKey, { mode: 0o600 });
+  writeFileSync(join(pki, 'sa.pub'), keys.publicKey);
   const token = randomBytes(24).toString('hex');
-  writeFileSync(join(dir, 'pki', 'tokens.csv'), `${token},genops-admin,genops-admin,system:masters\n`, {
+  writeFileSync(join(pki, 'tokens.csv'), `${token},genops-admin,genops-admin,system:masters\n`, {
     mode: 0o600,
   });
+  return token;
+}
+
+interface Ports {
+  etcd: number;
+  peer: number;
+  api: number;
+  controllerManager: number;
+}
+
+function etcdArgs(dir: string, ports: Ports): string[] {
+  const client = `http://127.0.0.1:${ports.etcd}`;
+  const peer = `http://127.0.0.1:${ports.peer}`;
+  return [
+    '--name=genops-test',
+    `--data-dir=${join(dir, 'etcd')}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=genops-test=${peer}`,
+  ];
+}
+
+function apiServerArgs(pki: string, ports: Ports): string[] {
+  return [
+    `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    // The `kubernetes` Service's endpoints may not be a loopback address; nothing here needs them.
+    '--endpoint-reconciler-type=none',
+    `--secure-port=${ports.api}`,
+    `--cert-dir=${pki}`,
+    `--token-auth-file=${join(pki, 'tokens.csv')}`,
+    '--authorization-mode=RBAC',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${join(pki, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/16',
+  ];
+}
+
+function controllerManagerArgs(dir: string, kubeconfig: string, ports: Ports): string[] {
+  const pki = join(dir, 'pki');
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${ports.controllerManager}`,
+    `--cert-dir=${join(dir, 'kcm-pki')}`,
+    '--leader-elect=false',
+    `--service-account-private-key-file=${join(pki, 'sa.key')}`,
+    `--root-ca-file=${join(pki, 'apiserver.crt')}`,
+  ];
+}
+
+/** Starts etcd, kube-apiserver and kube-controller-manager on free loopback ports, state in `dir`. */
+export async function startKubernetes(dir: string, progress: Progress): Promise<KubeCluster> {
+  const bin = await ensureControlPlane(progress);
+  rmSync(dir, { recursive: true, force: true });
+  const pki = join(dir, 'pki');
+  mkdirSync(pki, { recursive: true });
+  const ports: Ports = {
+    etcd: await freePort(),
+    peer: await freePort(),
+    api: await freePort(),
+    controllerManager: await freePort(),
+  };
+  const token = writeCredentials(pki);
+  const server = `https://127.0.0.1:${ports.api}`;
   const services: RunningService[] = [];
   try {
-    progress(`kubernetes: etcd on 127.0.0.1:${etcdPort}`);
-    const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const peerUrl = `http://127.0.0.1:${peerPort}`;
-    services.push(
-      await started(
-        spec(
-          'etcd',
-          bin.etcd,
-          [
-            '--name=genops-test',
-            `--data-dir=${join(dir, 'etcd')}`,
-            `--listen-client-urls=${etcdUrl}`,
-            `--advertise-client-urls=${etcdUrl}`,
-            `--listen-peer-urls=${peerUrl}`,
-            `--initial-advertise-peer-urls=${peerUrl}`,
-            `--initial-cluster=genops-test=${peerUrl}`,
-          ],
-          dir,
-          etcdPort,
-        ),
-        async () => (await fetch(`${etcdUrl}/health`)).ok,
-      ),
-    );
-    progress(`kubernetes: kube-apiserver on https://127.0.0.1:${apiPort}`);
-    const server = `https://127.0.0.1:${apiPort}`;
-    const pki = join(dir, 'pki');
-    const api = spec(
-      'kube-apiserver',
-      bin.kubeApiserver,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        // The `kubernetes` Service's endpoints may not be a loopback address; nothing here needs them.
-        '--endpoint-reconciler-type=none',
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${pki}`,
-        `--token-auth-file=${join(pki, 'tokens.csv')}`,
-        '--authorization-mode=RBAC',
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        `--service-account-key-file=${join(pki, 'sa.pub')}`,
-        `--service-account-signing-key-file=${join(pki, 'sa.key')}`,
-        '--service-cluster-ip-range=10.96.0.0/16',
-      ],
-      dir,
-      apiPort,
-    );
+    progress(`kubernetes: etcd on 127.0.0.1:${ports.etcd}`);
+    const etcd = spec('etcd', bin.etcd, etcdArgs(dir, ports), dir, ports.etcd);
+    services.push(await started(etcd, async () => (await fetch(`http://127.0.0.1:${ports.etcd}/health`)).ok));
+    progress(`kubernetes: kube-apiserver on ${server}`);
+    const api = spec('kube-apiserver', bin.kubeApiserver, apiServerArgs(pki, ports), dir, ports.api);
     api.startTimeoutS = 120;
     let cluster: KubeCluster | undefined;
     services.push(
       await started(api, async () => {
-        cluster ??= new KubeCluster(
-          server,
-          dir,
-          readFileSync(join(pki, 'apiserver.crt'), 'utf8'),
-          token,
-          services,
-        );
+        const ca = readFileSync(join(pki, 'apiserver.crt'), 'utf8'); // written by the API server at start
+        cluster ??= new KubeCluster(server, dir, ca, token, services);
         return (await cluster.request<string>('GET', '/readyz')).body === 'ok';
       }),
     );
-    progress(`kubernetes: kube-controller-manager (no scheduler, no kubelet: pods are admitted, never run)`);
+    progress('kubernetes: kube-controller-manager (no scheduler, no kubelet: pods are admitted, never run)');
+    const kcmArgs = controllerManagerArgs(dir, cluster!.kubeconfig, ports);
     const kcm = spec(
       'kube-controller-manager',
       bin.kubeControllerManager,
-      [
-        `--kubeconfig=${cluster!.kubeconfig}`,
-        `--authentication-kubeconfig=${cluster!.kubeconfig}`,
-        `--authorization-kubeconfig=${cluster!.kubeconfig}`,
-        '--bind-address=127.0.0.1',
-        `--secure-port=${kcmPort}`,
-        `--cert-dir=${join(dir, 'kcm-pki')}`,
-        '--leader-elect=false',
-        `--service-account-private-key-file=${join(pki, 'sa.key')}`,
-        `--root-ca-file=${join(pki, 'apiserver.crt')}`,
-      ],
+      kcmArgs,
       dir,
-      kcmPort,
+      ports.controllerManager,
     );
     services.push(
       await started(kcm, async () => {
