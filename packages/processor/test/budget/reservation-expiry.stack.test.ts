@@ -1,9 +1,8 @@
 // Lag-safe expiry against the real broker and database: a reservation past its TTL keeps its amount counted
 // while the consumer group lags (its span may still be in Kafka), and leaves once the group has caught up.
 import { freePort, ProcessorProcess } from '@genops/devstack';
-import { AssignerProtocol } from 'kafkajs';
 import { describe, expect, inject, it } from 'vitest';
-import { createTopic, kafka } from '../support/kafka.js';
+import { createTopic, groupAssignments, producer as kafkaProducer } from '../support/kafka.js';
 import { otlpMessage, otlpSpan } from '../support/otlp.js';
 import { freshDatabase } from '../support/postgres.js';
 import { until } from '@genops/fakes';
@@ -33,14 +32,17 @@ describe('reservation expiry', () => {
       const a = new ProcessorProcess(await freePort(), env);
       const b = new ProcessorProcess(await freePort(), env);
       await Promise.all([a.start(), b.start()]);
-      const producer = kafka(endpoints.kafkaBrokers).producer();
-      await producer.connect();
+      const producer = kafkaProducer(endpoints.kafkaBrokers);
       const spanOnEveryPartition = async (team: string) => {
         for (let partition = 0; partition < 4; partition++)
           await producer.send({
-            topic: run,
-            acks: -1,
-            messages: [{ partition, value: otlpMessage([otlpSpan({ team, costUsd: 0.001 })]) }],
+            messages: [
+              {
+                topic: run,
+                partition,
+                value: Buffer.from(otlpMessage([otlpSpan({ team, costUsd: 0.001 })])),
+              },
+            ],
           });
       };
       const requests = async (team: string) =>
@@ -50,24 +52,12 @@ describe('reservation expiry', () => {
           }
         ).requests;
       try {
-        const admin = kafka(endpoints.kafkaBrokers).admin();
-        await admin.connect();
         await until(
           'both processors to hold partitions',
-          async () => {
-            const [group] = (await admin.describeGroups([run])).groups;
-            return {
-              state: group!.state,
-              partitions: group!.members.map(
-                (m) =>
-                  AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[run]?.length ?? 0,
-              ),
-            };
-          },
+          () => groupAssignments(endpoints.kafkaBrokers, run, run),
           (g) => g.state === 'Stable' && g.partitions.length === 2 && g.partitions.every((n) => n > 0),
           90_000,
         );
-        await admin.disconnect();
         await api(b.url, '/v1/budgets/paused', {
           method: 'PUT',
           body: JSON.stringify({ period: 'daily', limitUsd: 1, enforcement: 'hard' }),
@@ -110,7 +100,7 @@ describe('reservation expiry', () => {
         expect(admitted.decision).toBe('ALLOWED');
       } finally {
         a.resume();
-        await producer.disconnect();
+        await producer.close();
         await Promise.all([a.stop(), b.stop()]);
       }
     }, 240_000);

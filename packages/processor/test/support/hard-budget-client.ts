@@ -129,7 +129,7 @@ async function worker(w: number): Promise<void> {
   }
 }
 
-await new Promise((resolve) => setTimeout(resolve, Number(env('START_AT')) - Date.now()));
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(env('START_AT')) - Date.now())));
 await Promise.all(Array.from({ length: Number(env('CONCURRENCY')) }, (_, w) => worker(w)));
 await genops.shutdown();
 process.stdout.write(JSON.stringify(outcome));

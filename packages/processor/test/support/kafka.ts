@@ -1,38 +1,33 @@
-// Kafka helpers for the processor's stack tests: topics per test, producing OTLP JSON, reading dead letters.
-import { Admin } from '@platformatic/kafka';
-import { Kafka, logLevel, type IHeaders } from 'kafkajs';
+// Kafka helpers for the processor's stack tests, on the processor's own client (@platformatic/kafka): topics per
+// test, producing OTLP messages, reading dead letters, asking whether a group has consumed a topic to its end.
+import { Admin, Consumer, Producer, stringDeserializer } from '@platformatic/kafka';
 import { ConsumerWatermark } from '../../src/consumer/consumer-watermark.js';
 
-export function kafka(brokers: string): Kafka {
-  return new Kafka({ clientId: 'genops-processor-test', brokers: [brokers], logLevel: logLevel.NOTHING });
-}
+const client = (brokers: string) => ({ clientId: 'genops-processor-test', bootstrapBrokers: [brokers] });
 
 export async function createTopic(brokers: string, topic: string, numPartitions: number): Promise<void> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
+  const admin = new Admin(client(brokers));
   try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
+    await admin.createTopics({ topics: [{ topic, partitions: numPartitions, replicas: 1 }] });
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
+/** A producer writing to every replica (acks = all); values as they are, to a partition when given. */
+export function producer(brokers: string): Producer {
+  return new Producer({ ...client(brokers), acks: -1, autocreateTopics: false });
+}
+
 export async function produce(brokers: string, topic: string, values: (string | Buffer)[]): Promise<void> {
-  const producer = kafka(brokers).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const p = producer(brokers);
   try {
-    for (let i = 0; i < values.length; i += 100) {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: values.slice(i, i + 100).map((value) => ({ value })),
+    for (let i = 0; i < values.length; i += 100)
+      await p.send({
+        messages: values.slice(i, i + 100).map((value) => ({ topic, value: Buffer.from(value) })),
       });
-    }
   } finally {
-    await producer.disconnect();
+    await p.close();
   }
 }
 
@@ -48,44 +43,62 @@ export async function readRecords(
   count: number,
   timeoutMs = 60_000,
 ): Promise<Consumed[]> {
-  const consumer = kafka(brokers).consumer({
+  const consumer = new Consumer({
+    ...client(brokers),
     groupId: `reader-${Date.now()}-${Math.random()}`,
     maxBytes: 32 * 1024 * 1024,
   });
   const out: Consumed[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
   try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`only ${out.length}/${count} records on ${topic}`)),
         timeoutMs,
       );
-      consumer
-        .run({
-          eachMessage: async ({ message }) => {
-            const headers: Record<string, string> = {};
-            for (const [k, v] of Object.entries(message.headers as IHeaders)) headers[k] = String(v);
-            out.push({ value: message.value, headers });
-            if (out.length >= count) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
+      stream.on('error', reject);
+      stream.on('data', (message) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of message.headers) headers[stringDeserializer(k)!] = stringDeserializer(v)!;
+        out.push({ value: message.value ?? null, headers });
+        if (out.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     });
+    await stream.close();
   } finally {
-    await consumer.disconnect();
+    await consumer.close(true);
   }
   return out;
 }
 
 /** True when the group's committed offset has reached the end of every partition of `topic`. */
 export async function consumedToEnd(brokers: string, topic: string, groupId: string): Promise<boolean> {
-  const admin = new Admin({ clientId: 'genops-processor-test', bootstrapBrokers: [brokers] });
+  const admin = new Admin(client(brokers));
   try {
     return await new ConsumerWatermark(admin, topic, groupId).isCaughtUp();
+  } finally {
+    await admin.close();
+  }
+}
+
+/** How many partitions of `topic` each member of `groupId` holds, and the group's state. */
+export async function groupAssignments(
+  brokers: string,
+  groupId: string,
+  topic: string,
+): Promise<{ state: string; partitions: number[] }> {
+  const admin = new Admin(client(brokers));
+  try {
+    const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
+    return {
+      state: String(group?.state ?? 'Unknown'),
+      partitions: [...(group?.members.values() ?? [])].map(
+        (m) => m.assignments?.get(topic)?.partitions.length ?? 0,
+      ),
+    };
   } finally {
     await admin.close();
   }

@@ -1,5 +1,5 @@
 // Small clients for asserting on the real stack: PromQL, Jaeger's query API, the SaaS fakes, Kafka.
-import { Kafka, logLevel } from 'kafkajs';
+import { Consumer } from '@platformatic/kafka';
 import { until, type DatadogRecord, type HoneycombRecord } from '@genops/fakes';
 import { parseTraces } from '@genops/processor';
 
@@ -78,33 +78,33 @@ export async function consumeSpans(
   /** Counts the messages read by encoding (OTLP protobuf opens with 0x0A, OTLP JSON with `{`). */
   encodings: { protobuf: number; json: number } = { protobuf: 0, json: 0 },
 ): Promise<OtlpJsonSpan[]> {
-  const kafka = new Kafka({ clientId: 'genops-test', brokers: [brokers], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `genops-test-${Date.now()}-${Math.random()}` });
+  const consumer = new Consumer({
+    clientId: 'genops-test',
+    bootstrapBrokers: [brokers],
+    groupId: `genops-test-${Date.now()}-${Math.random()}`,
+  });
   const spans: OtlpJsonSpan[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
   try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`only ${spans.length} spans arrived on ${topic} in time`)),
         timeoutMs,
       );
-      consumer
-        .run({
-          eachMessage: async ({ message }) => {
-            if (!message.value) return;
-            encodings[message.value[0] === 0x7b ? 'json' : 'protobuf']++;
-            spans.push(...spansOf(message.value));
-            if (done(spans)) {
-              clearTimeout(timer);
-              resolve();
-            }
-          },
-        })
-        .catch(reject);
+      stream.on('error', reject);
+      stream.on('data', (message) => {
+        if (!message.value?.length) return;
+        encodings[message.value[0] === 0x7b ? 'json' : 'protobuf']++;
+        spans.push(...spansOf(message.value));
+        if (done(spans)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     });
+    await stream.close();
   } finally {
-    await consumer.disconnect();
+    await consumer.close(true);
   }
   return spans;
 }
