@@ -3,6 +3,7 @@
 // durable; what cannot be decoded goes to the dead-letter topic (original bytes + reason) and consumption goes on.
 // A stream that fails (the broker went away) is rebuilt: the group re-reads from the last commit, and the ledger's
 // identity key makes what is read twice count once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Admin,
   Consumer,
@@ -62,6 +63,7 @@ export class CostSpanConsumer {
   private running = false;
   private loop: Promise<void> | undefined;
   private lagAskedMs = 0;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly config: ProcessorConfig,
@@ -193,7 +195,8 @@ export class CostSpanConsumer {
 
   private async restart(delayMs: number): Promise<void> {
     await this.closeConsumer();
-    await new Promise((r) => setTimeout(r, delayMs));
+    // The pause ends early when the processor stops (SIGTERM must not wait out a 30-second back-off).
+    await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => {});
     if (!this.running) return;
     this.consumer = this.newConsumer();
     // A failed subscribe leaves no stream: the loop fails again and tries again after a longer pause.
@@ -276,6 +279,7 @@ export class CostSpanConsumer {
   /** Finishes the batch in hand (its write and commit), then leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.batches?.interrupt();
     await this.loop;
     await this.closeConsumer();
