@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import * as devstack from '@genops/devstack';
 import { chromium, type Browser } from 'playwright-core';
 import { loadEvents, putBudgets } from './preload.js';
+import { median } from './median.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -38,8 +39,6 @@ async function firstLoad(browser: Browser, url: string): Promise<Load> {
   await context.close();
   return { interactiveMs: nav.interactive, loadMs: nav.load, spendShownMs: shown };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function measure(browser: Browser, url: string): Promise<Load> {
   await firstLoad(browser, url); // warm the processor's statement cache and the OS page cache

@@ -18,6 +18,7 @@ import { Admin, Consumer, Producer } from '@platformatic/kafka';
 import pino from 'pino';
 import { costMessage } from './cost-messages.js';
 import { freshPostgres, putBudgets, teamName } from './preload.js';
+import { median } from './median.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 600_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -118,8 +119,6 @@ function batchesOf(decoded: CostEvent[][], size: number): CostEvent[][] {
   for (let i = 0; i < all.length; i += size) batches.push(all.slice(i, i + size));
   return batches;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const stateDir = join(devstack.repoRoot(), '.devstack', `bench-ingest-${process.pid}`);

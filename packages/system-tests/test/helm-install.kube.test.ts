@@ -17,6 +17,7 @@ import {
   type KubeCluster,
   type KubernetesTools,
 } from '@genops/devstack';
+import { until, type UntilOptions } from '@genops/fakes';
 import { chart, runHelm, valuesFile, VARIANTS, type K8sObject } from './support/helm-chart.js';
 import {
   apiPath,
@@ -25,6 +26,9 @@ import {
   ownedPods,
   replicaFailures,
 } from './support/kube-objects.js';
+
+/** How the test waits on the controllers: a read that fails while the server settles is "not yet". */
+const POLL: UntilOptions = { timeoutMs: 30_000, intervalMs: 200, retryErrors: true };
 
 let tools: KubernetesTools;
 let cluster: KubeCluster;
@@ -72,10 +76,12 @@ async function read(object: K8sObject, namespace: string): Promise<Record<string
  */
 async function expectPodsAdmitted(namespace: string, objects: K8sObject[], fresh: boolean): Promise<void> {
   for (const d of objects.filter((o) => o.kind === 'Deployment')) {
-    const { wanted, pods, failures } = await cluster.waitFor(`the pods of ${d.metadata.name}`, async () => {
-      const current = await currentRevision(cluster, namespace, d.metadata.name);
-      return current.wanted > 0 && current.pods.length === current.wanted ? current : undefined;
-    });
+    const { wanted, pods, failures } = await until(
+      `the pods of ${d.metadata.name}`,
+      () => currentRevision(cluster, namespace, d.metadata.name),
+      (current) => current.wanted > 0 && current.pods.length === current.wanted,
+      POLL,
+    );
     // Without a replicas field (the HPA's Deployment) the HorizontalPodAutoscaler controller sets it: to minReplicas.
     if (fresh) expect(wanted).toBe(d.spec!.replicas ?? 2);
     expect(pods.map((p) => p.status.phase)).toEqual(Array<string>(wanted).fill('Pending'));
@@ -91,15 +97,17 @@ beforeAll(async () => {
     const crd = parseYaml(readFileSync(file, 'utf8')) as K8sObject;
     const r = await cluster.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    await cluster.waitFor(`established CRD ${crd.metadata.name}`, async () => {
-      const got = await cluster.request<{ status?: { conditions?: { type: string; status: string }[] } }>(
-        'GET',
-        `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
-      );
-      return got.body.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
-        ? true
-        : undefined;
-    });
+    await until(
+      `established CRD ${crd.metadata.name}`,
+      () =>
+        cluster.request<{ status?: { conditions?: { type: string; status: string }[] } }>(
+          'GET',
+          `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`,
+        ),
+      (got) =>
+        got.body.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false,
+      POLL,
+    );
   }
 });
 
@@ -210,10 +218,12 @@ describe('deploy/helm/genops in a Kubernetes v1.37 API server, Pod Security "res
         r.out.match(/Warning: would violate PodSecurity \\"restricted:latest\\": runAsNonRoot != true/g),
       ).toHaveLength(2);
       // …and the server refuses the Pods themselves.
-      const failures = await cluster.waitFor('the ReplicaSets refused', async () => {
-        const found = await replicaFailures(cluster, namespace);
-        return found.length === 2 ? found : undefined;
-      });
+      const failures = await until(
+        'the ReplicaSets refused',
+        () => replicaFailures(cluster, namespace),
+        (found) => found.length === 2,
+        POLL,
+      );
       for (const failure of failures)
         expect(failure).toMatch(
           /^pods "genops-(collector|processor)-\w+-\w+" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true \(pod must not set securityContext.runAsNonRoot=false\), runAsUser=0 \(pod must not set runAsUser=0\)$/,

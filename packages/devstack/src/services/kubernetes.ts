@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { ensureControlPlane } from '../install/kube-apiserver.js';
 import { freePort } from '../processor-process.js';
 import type { Progress } from '../progress.js';
-import { startProcess, stopProcess, type RunningService, type ServiceSpec } from '../supervisor.js';
+import {
+  logTail,
+  ServiceStartError,
+  startProcess,
+  stopProcess,
+  type RunningService,
+  type ServiceSpec,
+} from '../supervisor.js';
 
 export interface KubeResponse<T = unknown> {
   status: number;
@@ -88,17 +95,6 @@ export class KubeCluster {
     });
   }
 
-  /** Polls `check` until it returns a value, or throws naming `what` after `timeoutMs`. */
-  async waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check().catch(() => undefined);
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`kubernetes: no ${what} after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
   /** Stops the controller manager, the API server and etcd (in that order), and removes the state folder. */
   async stop(): Promise<void> {
     for (const service of [...this.services].reverse()) await stopProcess(service);
@@ -125,8 +121,11 @@ async function started(service: ServiceSpec, ready: () => Promise<boolean>): Pro
   while (!(await ready().catch(() => false))) {
     if (Date.now() > deadline) {
       await stopProcess(running);
-      const log = readFileSync(service.logFile, 'utf8').split('\n').slice(-30).join('\n');
-      throw new Error(`kubernetes: ${service.name} not ready after ${service.startTimeoutS}s\n${log}`);
+      throw new ServiceStartError(
+        service.name,
+        `not ready after ${service.startTimeoutS}s`,
+        logTail(service.logFile),
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

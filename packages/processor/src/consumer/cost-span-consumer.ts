@@ -49,7 +49,11 @@ const BATCH_LIMITS = {
 } as const;
 /** How often the lag behind each partition's end is asked for (one ListOffsets request). */
 const LAG_EVERY_MS = 1000;
-const CLIENT_ID = 'genops-processor';
+/** What every client of the processor (consumer, producer, admin) connects with. */
+const clientOptions = (config: ProcessorConfig) => ({
+  clientId: 'genops-processor',
+  bootstrapBrokers: config.kafkaBrokers,
+});
 
 export class CostSpanConsumer {
   private consumer: Consumer;
@@ -75,9 +79,8 @@ export class CostSpanConsumer {
     /** How spans of other instrumentations are priced and attributed (the processor's reloadable catalog, rules). */
     private readonly decodeOptions: () => DecodeOptions = () => ({}),
   ) {
-    const base = { clientId: CLIENT_ID, bootstrapBrokers: config.kafkaBrokers };
     this.producer = new Producer({
-      ...base,
+      ...clientOptions(config),
       acks: ProduceAcks.ALL,
       autocreateTopics: true,
       serializers: {
@@ -87,7 +90,7 @@ export class CostSpanConsumer {
         headerValue: stringSerializer,
       },
     });
-    this.admin = new Admin(base);
+    this.admin = new Admin(clientOptions(config));
     this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
     this.health = new ConsumerHealth(config.readyMaxLag);
     this.consumer = this.newConsumer();
@@ -95,8 +98,7 @@ export class CostSpanConsumer {
 
   private newConsumer(): Consumer {
     const consumer = new Consumer({
-      clientId: CLIENT_ID,
-      bootstrapBrokers: this.config.kafkaBrokers,
+      ...clientOptions(this.config),
       groupId: this.config.groupId,
       sessionTimeout: this.config.sessionTimeoutMs,
       rebalanceTimeout: Math.max(60_000, this.config.sessionTimeoutMs),
