@@ -289,6 +289,70 @@ describe('the collector pipeline', () => {
       expect(found.series[0]!.headers['dd-api-key']).toBe(FAKE_DATADOG_KEY);
       expect(found.traces[0]!.headers['dd-api-key']).toBe(FAKE_DATADOG_KEY);
     });
+    // The Datadog exporter drops the first point of a cumulative histogram series; cumulativetodelta/datadog keeps
+    // it when the series started after the collector. One export is all a series gets when its calls fit in one
+    // SDK interval.
+    it('received a cumulative histogram and counter exported once, with their count and sum', async () => {
+      const name = `genops.test.one_export_${Date.now()}`;
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      const point = { startTimeUnixNano: String(nowNs - 2_000_000_000n), timeUnixNano: String(nowNs) };
+      const body = {
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'one-export' } }] },
+            scopeMetrics: [
+              {
+                metrics: [
+                  {
+                    name: `${name}.duration`,
+                    histogram: {
+                      aggregationTemporality: 2,
+                      dataPoints: [
+                        {
+                          ...point,
+                          count: '3',
+                          sum: 4.5,
+                          explicitBounds: [1, 2],
+                          bucketCounts: ['1', '1', '1'],
+                        },
+                      ],
+                    },
+                  },
+                  {
+                    name: `${name}.calls`,
+                    sum: {
+                      aggregationTemporality: 2,
+                      isMonotonic: true,
+                      dataPoints: [{ ...point, asInt: '7' }],
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+      const res = await fetch(`${endpoints.otlpHttp}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      const received = await waitFor('both metrics at the Datadog intake', async () => {
+        const metrics = (await datadogRecords(endpoints.fakeIntakeUrl))
+          .flatMap((r) => r.metrics ?? [])
+          .filter((m) => m.name.startsWith(name));
+        return metrics.length >= 2 ? metrics : undefined;
+      });
+      expect(
+        received
+          .map((m) => [m.name, m.kind, m.count, m.sum])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual([
+        [`${name}.calls`, 'count', 0, 7],
+        [`${name}.duration`, 'distribution', 3, 4.5],
+      ]);
+    });
   });
 
   describe('Kafka topic genops.cost-spans', () => {

@@ -71,14 +71,13 @@ export async function prepareKafka(
   writeFileSync(join(dir, 'log4j2.yaml'), LOG4J2);
   const classpath = `${libs}/*`;
   if (!existsSync(join(dataDir, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
     await runCommand(java, [
       '-cp',
       classpath,
       'kafka.tools.StorageTool',
       'format',
       '-t',
-      clusterId,
+      kafkaClusterId(),
       '-c',
       properties,
     ]);
@@ -130,5 +129,16 @@ export async function createStackTopics(brokers: string): Promise<void> {
     } finally {
       await admin.close().catch(() => {});
     }
+  }
+}
+
+/**
+ * A random cluster id as Kafka makes one (`Uuid.randomUuid()`): 16 bytes in base64url, never starting with `-`,
+ * which the storage tool would read as an option (1 start in 64 failed with its usage text).
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
