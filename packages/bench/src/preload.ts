@@ -101,8 +101,8 @@ function reservationsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): str
       ? `'team-' || printf('%02d', i % ${o.teams})`
       : `'team-' || lpad((i % ${o.teams})::text, 2, '0')`;
   // Long-running calls: they stay live for the whole benchmark.
-  return `${rows} INSERT INTO reservations (id, team, amount_nano, created_ms, expires_ms, status, model)
-    SELECT 'preloaded-' || i, ${team}, 100000, ${o.nowMs}, ${o.nowMs + 3 * 3_600_000}, 'active', ${pick(MODELS, 'i')} ${from}`;
+  return `${rows} INSERT INTO reservations (id, budget_key, team, amount_nano, created_ms, expires_ms, status, model)
+    SELECT 'preloaded-' || i, 'team=' || ${team}, ${team}, 100000, ${o.nowMs}, ${o.nowMs + 3 * 3_600_000}, 'active', ${pick(MODELS, 'i')} ${from}`;
 }
 
 function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {

@@ -40,7 +40,7 @@ describe('preloadLedger', () => {
       // The counters putBudget counted equal what a recount finds in the raw rows.
       const recount = await ledger.recount(nowMs);
       expect(recount).toHaveLength(5);
-      for (const r of recount) expect(r.after, r.team).toEqual(r.before);
+      for (const r of recount) expect(r.after, r.key).toEqual(r.before);
     } finally {
       await ledger.close();
     }

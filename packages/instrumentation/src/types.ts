@@ -6,7 +6,7 @@ export type { TokenUsage };
 
 /** Who a call is for. Every field is optional; unset fields fall back to wrap defaults, then GENOPS_* env. */
 export interface GenOpsAttribution {
-  /** Team that owns the spend (budgets are per team). Env: GENOPS_TEAM. */
+  /** Team that owns the spend. Env: GENOPS_TEAM. */
   team?: string;
   /** Project within the team. Env: GENOPS_PROJECT. */
   project?: string;

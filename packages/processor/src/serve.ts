@@ -46,7 +46,7 @@ function startBudgetAlerts(
 ) {
   const sinks: AlertSink[] = [
     { name: 'log', send: async (alert) => void log.warn({ alert }, alert.message) },
-    { name: 'kafka', send: (alert) => publish(config.alertsTopic, alert.team, alert) },
+    { name: 'kafka', send: (alert) => publish(config.alertsTopic, alert.budget, alert) },
     ...(config.alertWebhookUrl ? [new WebhookSink(config.alertWebhookUrl)] : []),
   ];
   const alerter = new BudgetAlerter(budgets, ledger, sinks, (sink, error) =>
@@ -59,8 +59,9 @@ function startBudgetAlerts(
   return {
     check(events: CostEvent[]) {
       if (stopped) return;
-      const checked: Promise<void> = alerter
-        .check(events.map((e) => e.team))
+      const checked: Promise<void> = budgets
+        .coveringKeys(events)
+        .then((keys) => alerter.check(keys))
         .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
         .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`))
         .finally(() => pending.delete(checked));

@@ -5,10 +5,10 @@ import { safely } from '../telemetry/safely.js';
 import type { CallRecorder } from '../telemetry/call-recorder.js';
 import { CallBlockedError } from '../errors.js';
 import type { BudgetGuard } from './budget-guard.js';
-import type { Admitted, ChatAdmission } from './guard-types.js';
+import type { Admitted, CallScope, ChatAdmission } from './guard-types.js';
 
-/** A chat call as BudgetGuard sees it (the team and project come from the span's attribution). */
-export type ChatRequest = Omit<ChatAdmission, 'team' | 'project'>;
+/** A chat call as BudgetGuard sees it (who it is for comes from the span's attribution). */
+export type ChatRequest = Omit<ChatAdmission, keyof CallScope>;
 
 export async function admitCall(
   guard: BudgetGuard,
@@ -17,11 +17,7 @@ export async function admitCall(
 ): Promise<Admitted> {
   let admitted: Admitted;
   try {
-    admitted = await guard.admitChat({
-      team: recorder.team ?? 'unattributed',
-      ...(recorder.project ? { project: recorder.project } : {}),
-      ...chat(),
-    });
+    admitted = await guard.admitChat({ ...recorder.scope, ...chat() });
   } catch (error) {
     if (error instanceof CallBlockedError) recorder.setBudgetDecision('BLOCKED', error.reasonCode);
     recorder.end(error);

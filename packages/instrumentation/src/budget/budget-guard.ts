@@ -11,6 +11,7 @@ import type {
   Admitted,
   BudgetGuardOptions,
   CallEstimate,
+  CallScope,
   ChatAdmission,
   ChatParams,
   ReservationAnswer,
@@ -78,27 +79,28 @@ export class BudgetGuard {
   }
 
   /**
-   * Throws the BLOCKED answer as BudgetExceededError, remembered for the team for `blockedCacheMs` — unless a policy
-   * refused it: that concerns the call (its model, its cost), not the team's other calls.
+   * Throws the BLOCKED answer as BudgetExceededError, remembered for calls of the same scope and model for
+   * `blockedCacheMs` (a customer's exhausted budget does not stop the team's other customers) — unless a policy
+   * refused it: that concerns the call (its model, its cost), not the scope's other calls.
    */
-  private blockedBy(team: string, reasonCode: string, reason: string): never {
-    const error = new BudgetExceededError(team, reasonCode, reason);
+  private blockedBy(call: CallScope & { model: string }, reasonCode: string, reason: string): never {
+    const error = new BudgetExceededError(call.team, reasonCode, reason);
     if (!POLICY_REFUSALS.has(reasonCode))
-      this.blocked.set(team, { until: Date.now() + this.blockedCacheMs, error });
+      this.blocked.set(scopeId(call), { until: Date.now() + this.blockedCacheMs, error });
     throw error;
   }
 
-  private throwIfBlockedRecently(team: string): void {
-    const cached = this.blocked.get(team);
+  private throwIfBlockedRecently(call: CallScope & { model: string }): void {
+    const cached = this.blocked.get(scopeId(call));
     if (cached && cached.until > Date.now()) throw cached.error;
   }
 
   /** Reserves the estimate, or throws a CallBlockedError (BudgetExceededError, GuardRejectedError, ProcessorUnavailableError). */
   async admit(request: AdmitRequest): Promise<Admitted> {
-    this.throwIfBlockedRecently(request.team);
+    this.throwIfBlockedRecently(request);
     const answer = await this.processor.reserve(request);
     if (answer.decision === 'BLOCKED')
-      this.blockedBy(request.team, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
+      this.blockedBy(request, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
     return admittedFrom(answer);
   }
 
@@ -109,13 +111,13 @@ export class BudgetGuard {
    * at what the headroom pays for, or blocked (OUTPUT_FLOOR_UNAFFORDABLE) when that is under `outputFloorTokens`.
    */
   async admitChat(call: ChatAdmission): Promise<Admitted> {
-    this.throwIfBlockedRecently(call.team);
+    this.throwIfBlockedRecently(call);
     const priceModel = call.priceModel ?? call.model;
     // Counted once (a tokenizer's count is not free): every reservation of the call prices the same prompt.
     const promptTokens = await this.countPromptTokens({ model: priceModel, messages: call.messages });
     const chat: ChatContext = { call, priceModel, promptTokens };
     const requested = validCap(call.maxOutputTokens) ?? this.defaultMaxOutputTokens;
-    const known = this.policies.get(call.team);
+    const known = this.policies.get(scopeId(call));
     const maxOut = this.capByPolicy(chat, known, requested);
     if (maxOut < Math.min(requested, this.outputFloorTokens)) return this.tooExpensive(chat, known, maxOut);
     const wanted = call.stream ? Math.min(maxOut, this.streamIncrementTokens) : maxOut;
@@ -133,18 +135,18 @@ export class BudgetGuard {
     // Estimated above the policy's maximum before the guard knew it: again, capped by it now.
     if (answer.reasonCode === 'CALL_TOO_EXPENSIVE' && !known && answer.policy) return this.admitChat(call);
     if (POLICY_REFUSALS.has(answer.reasonCode ?? ''))
-      return this.blockedBy(call.team, answer.reasonCode!, answer.reason ?? 'refused by policy');
+      return this.blockedBy(call, answer.reasonCode!, answer.reason ?? 'refused by policy');
     return this.admitAtHeadroom(chat, answer, hard, wanted);
   }
 
-  /** `cap` lowered to what the team's policy allows: its maxOutputTokens, and what its maxCallCostUsd pays for. */
+  /** `cap` lowered to what the call's policy allows: its maxOutputTokens, and what its maxCallCostUsd pays for. */
   private capByPolicy(chat: ChatContext, policy: CallPolicy | undefined, cap: number): number {
     return Math.min(cap, policyCap(policy, this.catalog, chat.priceModel, chat.promptTokens) ?? Infinity);
   }
 
   private tooExpensive(chat: ChatContext, policy: CallPolicy | undefined, outputTokens: number): never {
     return this.blockedBy(
-      chat.call.team,
+      chat.call,
       'CALL_TOO_EXPENSIVE',
       `team ${chat.call.team}'s policy (maxCallCostUsd ${policy?.maxCallCostUsd}, maxOutputTokens ${policy?.maxOutputTokens}) leaves ${outputTokens} output tokens of ${chat.call.model}, under the floor of ${this.outputFloorTokens}`,
     );
@@ -157,14 +159,13 @@ export class BudgetGuard {
   ): Promise<{ answer: ReservationAnswer; hard: boolean }> {
     const estimate = this.estimator.estimateAt(priceModel, promptTokens, outputTokens);
     const answer = await this.processor.reserve({
-      team: call.team,
-      ...(call.project ? { project: call.project } : {}),
+      ...callScope(call),
       model: call.model,
       estimatedCostUsd: estimate.usd,
       ...(estimate.basis ? { estimateBasis: estimate.basis } : {}),
     });
-    this.policies.remember(call.team, answer.policy);
-    return { answer, hard: answer.budget?.enforcement === 'hard' && !estimate.basis };
+    this.policies.remember(scopeId(call), answer.policy);
+    return { answer, hard: hardBudgets(answer).length > 0 && !estimate.basis };
   }
 
   /** An admitted call under a hard budget: capped at `cap`; a stream held to a reservation of `outputTokens` so far. */
@@ -203,28 +204,23 @@ export class BudgetGuard {
     wanted: number,
   ): Promise<Admitted> {
     const { call } = chat;
-    const budget = answer.budget;
+    const headroom = hardHeadroomUsd(answer);
     const affordable =
-      hard && budget
-        ? affordableOutputTokens(
-            this.catalog,
-            chat.priceModel,
-            chat.promptTokens,
-            budget.limitUsd - budget.spentUsd - budget.reservedUsd,
-          )
+      hard && headroom !== undefined
+        ? affordableOutputTokens(this.catalog, chat.priceModel, chat.promptTokens, headroom)
         : undefined;
     if (!affordable)
-      return this.blockedBy(call.team, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
+      return this.blockedBy(call, answer.reasonCode ?? 'BUDGET_EXCEEDED', answer.reason ?? 'blocked');
     if (affordable < this.outputFloorTokens)
       return this.blockedBy(
-        call.team,
+        call,
         'OUTPUT_FLOOR_UNAFFORDABLE',
-        `what is left of team ${call.team}'s hard budget pays for ${affordable} output tokens of ${call.model}, under the floor of ${this.outputFloorTokens} (outputFloorTokens): ${answer.reason ?? ''}`,
+        `what is left of the hard budgets covering team ${call.team}'s call pays for ${affordable} output tokens of ${call.model}, under the floor of ${this.outputFloorTokens} (outputFloorTokens): ${answer.reason ?? ''}`,
       );
     const second = await this.reserveChat(chat, Math.min(affordable, wanted));
     if (second.answer.decision === 'BLOCKED')
       return this.blockedBy(
-        call.team,
+        call,
         second.answer.reasonCode ?? 'BUDGET_EXCEEDED',
         second.answer.reason ?? 'blocked',
       );
@@ -260,4 +256,32 @@ function admittedFrom(answer: ReservationAnswer): Admitted {
     ...(answer.reservationId ? { reservationId: answer.reservationId } : {}),
     ...(answer.reasonCode ? { reasonCode: answer.reasonCode } : {}),
   };
+}
+
+/** The scope fields of a call (what the processor's budgets are chosen by), without its other fields. */
+function callScope(call: CallScope): CallScope {
+  return {
+    team: call.team,
+    ...(call.project ? { project: call.project } : {}),
+    ...(call.customer ? { customer: call.customer } : {}),
+    ...(call.feature ? { feature: call.feature } : {}),
+    ...(call.environment ? { environment: call.environment } : {}),
+  };
+}
+
+/** One key per scope and model: what a BLOCKED answer and a policy are remembered by. */
+function scopeId(call: CallScope & { model: string }): string {
+  return JSON.stringify([call.team, call.project, call.customer, call.feature, call.environment, call.model]);
+}
+
+/** The hard budgets covering a call, as the processor answered (every one, when several cover it). */
+function hardBudgets(answer: ReservationAnswer): NonNullable<ReservationAnswer['budget']>[] {
+  const all = answer.budgets ?? (answer.budget ? [answer.budget] : []);
+  return all.filter((b) => b.enforcement === 'hard');
+}
+
+/** What the tightest hard budget covering a call has left, USD; undefined when none is hard. */
+function hardHeadroomUsd(answer: ReservationAnswer): number | undefined {
+  const left = hardBudgets(answer).map((b) => b.limitUsd - b.spentUsd - b.reservedUsd);
+  return left.length ? Math.min(...left) : undefined;
 }

@@ -66,9 +66,16 @@ export interface CallEstimate {
   basis?: string;
 }
 
-export interface AdmitRequest {
+/** Who a call is for, as budgets' scopes see it (a budget may cover a customer, a feature, an environment). */
+export interface CallScope {
   team: string;
   project?: string;
+  customer?: string;
+  feature?: string;
+  environment?: string;
+}
+
+export interface AdmitRequest extends CallScope {
   model: string;
   estimatedCostUsd: number;
   /** Why the estimate is what it is, when not a catalog price (shown in the processor's reason). */
@@ -101,9 +108,7 @@ export interface StreamReservation {
 }
 
 /** A chat call to admit: what it sends, priced under `priceModel` (the catalog's id) when given. */
-export interface ChatAdmission {
-  team: string;
-  project?: string;
+export interface ChatAdmission extends CallScope {
   model: string;
   priceModel?: string;
   messages: { role?: unknown; content?: unknown }[];
@@ -114,13 +119,24 @@ export interface ChatAdmission {
 }
 
 /** The processor's answer to a reservation. */
+/** A budget's counters as the processor answers them. */
+export interface BudgetCounters {
+  enforcement: string;
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+}
+
 export interface ReservationAnswer {
   decision: BudgetDecision;
   reservationId?: string;
   reasonCode?: string;
   reason?: string;
-  budget?: { enforcement: string; limitUsd: number; spentUsd: number; reservedUsd: number };
-  /** The team's policy, when it has one (call-policy.ts). */
+  /** The budget that decided: the one that blocked, else the one nearest its limit. */
+  budget?: BudgetCounters;
+  /** Every budget covering the call, when several do (a team's, its model's, its customer's, the organisation's). */
+  budgets?: BudgetCounters[];
+  /** The tightest policy of the budgets covering the call (call-policy.ts). */
   policy?: CallPolicy;
 }
 

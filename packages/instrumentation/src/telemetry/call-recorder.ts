@@ -12,6 +12,7 @@ import * as A from '@genops/semconv';
 import type { PriceCatalog } from '@genops/pricing';
 import { usdToNanoUsd, nanoUsdToUsd } from '@genops/pricing';
 import type { GenOpsAttribution, LLMCall, LLMCallMeta, LLMResponseInfo, TokenUsage } from '../types.js';
+import type { CallScope } from '../budget/guard-types.js';
 import { instrumentsFor } from './instruments.js';
 import {
   attributionAttributes,
@@ -103,7 +104,19 @@ export class CallRecorder implements LLMCall {
     this.response = { ...this.response, ...info };
   }
 
-  /** Team and project the call is attributed to (for budget checks). */
+  /** Who the call is for, as budgets see it: team (else `unattributed`), project, customer, feature, environment. */
+  get scope(): CallScope {
+    const { team, project, customerId, feature, environment } = this.attribution;
+    return {
+      team: team ?? 'unattributed',
+      ...(project ? { project } : {}),
+      ...(customerId ? { customer: customerId } : {}),
+      ...(feature ? { feature } : {}),
+      ...(environment ? { environment } : {}),
+    };
+  }
+
+  /** Team and project the call is attributed to. */
   get team(): string | undefined {
     return this.attribution.team;
   }

@@ -19,5 +19,15 @@ export {
 } from './schemas.js';
 export { AlertHistory } from './budget-routes.js';
 export { BudgetPolicy, policySummary } from '../budget/budget-spec.js';
+export {
+  EACH,
+  ORG_KEY,
+  parseScopeKey,
+  scopeKey,
+  scopeLabel,
+  SCOPE_DIMENSIONS,
+  type Scope,
+  type ScopeDimension,
+} from '../budget/budget-scope.js';
 export { LiveReservations, DecisionLog, DecisionRecord } from './enforcement-routes.js';
 export { Session, Prices, PriceEntry } from './system-routes.js';

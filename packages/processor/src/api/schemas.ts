@@ -60,6 +60,10 @@ export const BudgetState = z.enum(['OK', 'WARNING', 'CRITICAL', 'EXCEEDED']);
 
 /** A budget with its counters in the current period. */
 export const BudgetStatus = BudgetFields.extend({
+  /** The scope's key: the budget's identity (`team=search`, `customer=*`, `org`), or a template's counter's. */
+  key: z.string(),
+  /** The template a counter belongs to (a template's counter for one value only). */
+  template: z.string().optional(),
   timezone: z.string(),
   thresholds: z.array(z.number()),
   enforcement: z.enum(['soft', 'hard']),
@@ -79,8 +83,11 @@ export const BudgetStatus = BudgetFields.extend({
 
 export const BudgetList = z.object({ budgets: z.array(BudgetStatus) });
 
-/** The PUT body: the budget's fields; `team`, when given, must match the path. */
-export const BudgetBody = BudgetFields.partial({ team: true }).strict();
+/** The PUT body: the budget's fields; its scope, when given, must be the path's. */
+export const BudgetBody = BudgetFields.strict();
+
+/** A template's counters: how many values it has counted, and those nearest their limit. */
+export const TemplateCounters = z.object({ count: z.number().int(), top: z.array(BudgetStatus) });
 
 export const ReasonCode = z.enum([
   'NO_BUDGET',
@@ -96,8 +103,11 @@ export const ReservationResult = z.object({
   reasonCode: ReasonCode.optional(),
   reason: z.string().optional(),
   reservationId: z.string().optional(),
+  /** The budget that decided: the one that blocked, else the one nearest its limit. */
   budget: BudgetStatus.optional(),
-  /** The team's policy, when it has one: the caller caps the call's output by it. */
+  /** Every budget covering the call, when more than one does. */
+  budgets: z.array(BudgetStatus).optional(),
+  /** The tightest policy of the budgets covering the call: the caller caps the call's output by it. */
   policy: BudgetPolicy.optional(),
 });
 

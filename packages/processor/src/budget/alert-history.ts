@@ -1,7 +1,8 @@
 // A budget's alert history: what fired, when, and where it was delivered (the console's budget page).
 
 export interface FiredAlert {
-  team: string;
+  /** The budget's key (a template's counter's for one value). */
+  budgetKey: string;
   periodStartMs: number;
   key: string;
   firedMs: number;
@@ -10,6 +11,6 @@ export interface FiredAlert {
 }
 
 export interface AlertHistoryStore {
-  /** The team's alerts, newest first, at most `limit`. */
-  alertHistory(team: string, limit: number): Promise<FiredAlert[]>;
+  /** A budget's alerts, newest first, at most `limit`. */
+  alertHistory(budgetKey: string, limit: number): Promise<FiredAlert[]>;
 }

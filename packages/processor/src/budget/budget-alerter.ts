@@ -1,17 +1,23 @@
-// Budget alerts: each threshold fires once per team and period (remembered in the ledger across restarts),
+// Budget alerts: each threshold fires once per budget and period (a template's: once per value's counter) (remembered in the ledger across restarts),
 // plus a forecast alert when the burn rate will cross the limit before the period ends. Delivery is at least
 // once, through an outbox: the decision and the queued delivery for every sink (the log, the alerts topic, a
 // Slack-compatible webhook) commit together, and a delivery leaves the queue only once its sink took it. Every
 // alert carries a stable id, so receivers can drop repeats. Delivery never blocks consumption.
+import { parseScopeKey, scopeLabel } from './budget-scope.js';
 import { windowMs } from './budget-spec.js';
 import type { BudgetService } from './budget-service.js';
 import type { BudgetStore } from './budget-store.js';
 import type { BudgetStatus } from './decision.js';
 
 export interface BudgetAlert {
-  /** Stable across retries and restarts: team, period start and what fired. */
+  /** Stable across retries and restarts: budget, period start and what fired. */
   id: string;
   kind: 'threshold' | 'forecast';
+  /** The budget's key (`team=search`, `customer=acme` for a template's counter). */
+  budget: string;
+  /** Its scope in words (`team search`, `customer acme`). */
+  scope: string;
+  /** The budget's team ('' for one that names none: the organisation, a customer's). */
   team: string;
   /** The crossed threshold (kind threshold). */
   threshold?: number;
@@ -64,7 +70,7 @@ export class BudgetAlerter {
   /** Records what fired and queues it for every sink, in one transaction per alert (`dispatch` delivers). */
   private fire(alert: BudgetAlert, periodStartMs: number, key: string, now: number): Promise<boolean> {
     return this.store.recordAlert({
-      team: alert.team,
+      budgetKey: alert.budget,
       periodStartMs,
       key,
       nowMs: now,
@@ -74,16 +80,19 @@ export class BudgetAlerter {
     });
   }
 
-  /** Checks the given teams; returns the alerts that fired now (delivery continues in the background). */
-  async check(teams: Iterable<string>): Promise<BudgetAlert[]> {
+  /** Checks the given budgets (by key); returns the alerts that fired now (delivery continues in the background). */
+  async check(keys: Iterable<string>): Promise<BudgetAlert[]> {
     const fired: BudgetAlert[] = [];
-    for (const team of new Set(teams)) {
-      const status = await this.budgets.status(team);
+    for (const budget of new Set(keys)) {
+      const status = await this.budgets.status(budget);
       if (!status) continue;
       const now = this.clock();
       const periodStartMs = periodKey(status, now);
+      const scope = scopeLabel(parseScopeKey(budget) ?? {});
       const base = {
-        team,
+        budget,
+        scope,
+        team: status.team ?? '',
         utilization: status.utilization,
         spentUsd: status.spentUsd,
         limitUsd: status.limitUsd,
@@ -94,7 +103,7 @@ export class BudgetAlerter {
         enforcement: status.enforcement,
         firedAt: new Date(now).toISOString(),
       };
-      const id = (key: string) => `${team}/${new Date(periodStartMs).toISOString()}/${key}`;
+      const id = (key: string) => `${budget}/${new Date(periodStartMs).toISOString()}/${key}`;
       for (const threshold of [...status.thresholds].sort((a, b) => a - b)) {
         if (status.utilization < threshold) break;
         const key = `threshold:${threshold}`;
@@ -103,7 +112,7 @@ export class BudgetAlerter {
           id: id(key),
           kind: 'threshold',
           threshold,
-          message: `GenOps budget: team ${team} has used ${pct(status.utilization)} of its ${status.period} budget (${status.spentUsd} of ${status.limitUsd} USD), crossing ${pct(threshold)}`,
+          message: `GenOps budget: ${scope} has used ${pct(status.utilization)} of its ${status.period} budget (${status.spentUsd} of ${status.limitUsd} USD), crossing ${pct(threshold)}`,
         };
         if (await this.fire(alert, periodStartMs, key, now)) fired.push(alert);
       }
@@ -112,7 +121,7 @@ export class BudgetAlerter {
           ...base,
           id: id('forecast'),
           kind: 'forecast',
-          message: `GenOps budget: team ${team} is on course to spend ${status.forecastUsd} USD this ${status.period} period against a limit of ${status.limitUsd} USD`,
+          message: `GenOps budget: ${scope} is on course to spend ${status.forecastUsd} USD this ${status.period} period against a limit of ${status.limitUsd} USD`,
         };
         if (await this.fire(alert, periodStartMs, 'forecast', now)) fired.push(alert);
       }

@@ -1,11 +1,11 @@
-// Per-team budget counters: the pure arithmetic both ledgers run inside their transactions, so admission reads
-// and writes one row instead of summing the period's spend.
+// Budget counters: the pure arithmetic both ledgers run inside their transactions, so admission reads and writes
+// one row per budget covering the call instead of summing the period's spend.
 //
-// A team with a budget has one counter row holding the bounds it counts, `[periodStart, periodEnd)`, the spend
-// of the team's events inside them and the sum of its reservations still in the ledger. The invariant, checked
-// by the property tests and restored by `genops budgets recount`:
-//   spent    = SUM(cost_events.cost_nano   WHERE team AND periodStart <= event_time < periodEnd)
-//   reserved = SUM(reservations.amount_nano WHERE team)
+// Each budget (and each value of a template's `*`) has one counter row, keyed by its scope's key, holding the bounds
+// it counts, `[periodStart, periodEnd)`, the spend of the events its scope covers inside them and the sum of the
+// reservations held against it. The invariant, checked by the property tests and restored by `genops budgets recount`:
+//   spent    = SUM(cost_events.cost_nano   WHERE the scope covers the event AND periodStart <= event_time < periodEnd)
+//   reserved = SUM(reservations.amount_nano WHERE budget_key = the row's key)
 // Calendar periods roll over, and rolling windows slide, only while the row is locked; a rolling window
 // subtracts just the events that left it, so every admission costs O(1) amortised.
 import { limitNano } from './budget-limit.js';
@@ -85,36 +85,39 @@ export function admits(
   return spec.enforcement !== 'hard' || spentNano + reservedNano + estimateNano <= limitNano(spec);
 }
 
-/** Changes one ingest transaction makes to a team's row. */
+/** Changes one ingest transaction makes to a budget's row. */
 export interface CounterDelta {
-  team: string;
+  key: string;
   spentNano: bigint;
   /** Reservations the batch settled (their amount leaves `reserved`). */
   settledNano: bigint;
 }
 
+export const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * What a batch adds to each counter row: the cost of fresh events inside the row's bounds, and the amounts of
- * the reservations they settled. Sorted by team, the order in which rows are locked (no deadlocks).
+ * What a batch adds to each counter row: the cost of fresh events inside the bounds of each row covering them, and
+ * the amounts of the reservations they settled. Sorted by key, the order in which rows are locked (no deadlocks).
  */
 export function counterDeltas(
-  events: readonly { team: string; eventTimeMs: number; costNano: bigint }[],
+  events: readonly { keys: readonly string[]; eventTimeMs: number; costNano: bigint }[],
   bounds: ReadonlyMap<string, { periodStartMs: number; periodEndMs: number }>,
-  settled: readonly { team: string; amountNano: bigint }[],
+  settled: readonly { key: string; amountNano: bigint }[],
 ): CounterDelta[] {
   const deltas = new Map<string, CounterDelta>();
-  const deltaOf = (team: string) => {
-    let d = deltas.get(team);
-    if (!d) deltas.set(team, (d = { team, spentNano: 0n, settledNano: 0n }));
+  const deltaOf = (key: string) => {
+    let d = deltas.get(key);
+    if (!d) deltas.set(key, (d = { key, spentNano: 0n, settledNano: 0n }));
     return d;
   };
-  for (const e of events) {
-    const b = bounds.get(e.team);
-    if (b && e.eventTimeMs >= b.periodStartMs && e.eventTimeMs < b.periodEndMs)
-      deltaOf(e.team).spentNano += e.costNano;
-  }
-  for (const s of settled) if (bounds.has(s.team)) deltaOf(s.team).settledNano += s.amountNano;
+  for (const e of events)
+    for (const key of e.keys) {
+      const b = bounds.get(key);
+      if (b && e.eventTimeMs >= b.periodStartMs && e.eventTimeMs < b.periodEndMs)
+        deltaOf(key).spentNano += e.costNano;
+    }
+  for (const s of settled) if (bounds.has(s.key)) deltaOf(s.key).settledNano += s.amountNano;
   return [...deltas.values()]
     .filter((d) => d.spentNano !== 0n || d.settledNano !== 0n)
-    .sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
+    .sort((a, b) => byKey(a.key, b.key));
 }

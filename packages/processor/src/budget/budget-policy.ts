@@ -12,9 +12,10 @@ export interface PolicyRefusal {
   reason: string;
 }
 
-/** One call as its policy sees it: the model as sent and as the price catalog names it, and its estimate. */
+/** One call as a budget's policy sees it: the model as sent and as the price catalog names it, and its estimate. */
 export interface PolicyCall {
-  team: string;
+  /** The budget whose policy it is, in words (`team search`, `customer acme`). */
+  budget: string;
   model: string;
   /** The catalog's id for the model, when it differs from the name sent. */
   catalogModel?: string;
@@ -32,6 +33,24 @@ function matches(globs: readonly string[], names: readonly string[]): string | u
   return undefined;
 }
 
+/**
+ * What BudgetGuard caps a call's output by when several budgets with policies cover it: the smallest maximum of
+ * each kind (the models were checked against each policy already).
+ */
+export function tightestPolicy(policies: readonly BudgetPolicy[]): BudgetPolicy | undefined {
+  if (policies.length <= 1) return policies[0];
+  const min = (values: (number | undefined)[]) => {
+    const set = values.filter((v): v is number => v !== undefined);
+    return set.length ? Math.min(...set) : undefined;
+  };
+  const maxCallCostUsd = min(policies.map((p) => p.maxCallCostUsd));
+  const maxOutputTokens = min(policies.map((p) => p.maxOutputTokens));
+  return {
+    ...(maxCallCostUsd !== undefined ? { maxCallCostUsd } : {}),
+    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
+  };
+}
+
 /** Why `call` breaks `policy`, or undefined when it keeps to it. */
 export function refusal(policy: BudgetPolicy | undefined, call: PolicyCall): PolicyRefusal | undefined {
   if (!policy) return undefined;
@@ -42,17 +61,17 @@ export function refusal(policy: BudgetPolicy | undefined, call: PolicyCall): Pol
   if (denied)
     return {
       reasonCode: 'MODEL_NOT_ALLOWED',
-      reason: `team ${call.team}'s policy denies model ${named} (deniedModels: ${denied})`,
+      reason: `${call.budget}'s policy denies model ${named} (deniedModels: ${denied})`,
     };
   if (policy.allowedModels && !matches(policy.allowedModels, names))
     return {
       reasonCode: 'MODEL_NOT_ALLOWED',
-      reason: `team ${call.team}'s policy allows only ${policy.allowedModels.join(', ')}: not model ${named}`,
+      reason: `${call.budget}'s policy allows only ${policy.allowedModels.join(', ')}: not model ${named}`,
     };
   if (policy.maxCallCostUsd !== undefined && call.estimateNano > usdToNanoUsd(policy.maxCallCostUsd))
     return {
       reasonCode: 'CALL_TOO_EXPENSIVE',
-      reason: `team ${call.team}'s policy allows a call up to ${policy.maxCallCostUsd} USD: this one is estimated at ${nanoToUsd(call.estimateNano)} USD (cap its output to fit)`,
+      reason: `${call.budget}'s policy allows a call up to ${policy.maxCallCostUsd} USD: this one is estimated at ${nanoToUsd(call.estimateNano)} USD (cap its output to fit)`,
     };
   return undefined;
 }

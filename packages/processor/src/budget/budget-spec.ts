@@ -1,5 +1,7 @@
-// A team's budget: the schema is the type; every failure names the field. Pure zod (the console imports it).
+// A budget: what it covers (its scope), its period, limit, thresholds, enforcement and policy. The schema is the type;
+// every failure names the field. Pure zod (the console imports it).
 import { z } from 'zod';
+import { EACH, SCOPE_DIMENSIONS, scopeKey, scopeOf, type Scope } from './budget-scope.js';
 
 /**
  * What a budget's calls may be, whatever is left of it: the models they may use (globs over the model id, as the
@@ -30,9 +32,23 @@ export function policySummary(policy: BudgetPolicy | undefined): string {
     .join('; ');
 }
 
-/** A budget's fields, as the API's PUT body takes them (the team comes from the path). */
+/** A dimension's value in a scope: a name, or `*` for each value (a template). */
+const ScopeValue = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((v) => v === EACH || !v.includes(EACH), 'must be a name, or * alone for each one');
+
+/** A budget's fields, as the API's PUT body takes them. */
 export const BudgetFields = z.object({
-  team: z.string().min(1).max(200),
+  team: ScopeValue.optional(),
+  project: ScopeValue.optional(),
+  customer: ScopeValue.optional(),
+  feature: ScopeValue.optional(),
+  environment: ScopeValue.optional(),
+  model: ScopeValue.optional(),
+  /** The whole organisation: every call (named, so that a budget missing its team is not one by mistake). */
+  org: z.literal(true).optional(),
   period: z.enum(['daily', 'weekly', 'monthly', 'rolling']),
   /** Rolling window length, e.g. "24h", "7d", "90m" (rolling budgets only). */
   window: z
@@ -58,6 +74,14 @@ export const BudgetFields = z.object({
 });
 
 export const BudgetSpecSchema = BudgetFields.strict()
+  .refine((b) => b.org === true || SCOPE_DIMENSIONS.some((d) => b[d] !== undefined), {
+    message: `a budget covers a ${SCOPE_DIMENSIONS.join(', ')} (any combination), or org: true for the whole organisation`,
+    path: ['team'],
+  })
+  .refine((b) => b.org !== true || SCOPE_DIMENSIONS.every((d) => b[d] === undefined), {
+    message: `org: true covers every call: it takes no ${SCOPE_DIMENSIONS.join(', ')}`,
+    path: ['org'],
+  })
   .refine((b) => b.period !== 'rolling' || b.window !== undefined, {
     message: 'rolling budgets need a window',
     path: ['window'],
@@ -68,6 +92,12 @@ export const BudgetSpecSchema = BudgetFields.strict()
   });
 
 export type BudgetSpec = z.infer<typeof BudgetSpecSchema>;
+
+/** What a budget covers. */
+export const specScope = (spec: BudgetSpec): Scope => scopeOf(spec);
+
+/** A budget's identity: its scope's key (`team=search`, `customer=*`, `org`). */
+export const specKey = (spec: BudgetSpec): string => scopeKey(scopeOf(spec));
 
 export function windowMs(window: string): number {
   const n = Number(window.slice(0, -1));

@@ -1,10 +1,14 @@
 // Persistence of budgets, their counters and reservations, in the ledger's database (both adapters implement it).
+import type { CoveringBudget, ScopeDefinition } from './budget-scope.js';
 import type { BudgetSpec } from './budget-spec.js';
 import type { Period } from './period.js';
 
 export interface ReservationRequest {
   id: string;
+  /** The call's team (a team-scoped token reaches the reservation by it). */
   team: string;
+  /** Every budget covering the call, in key order: the call is admitted only if each admits it. */
+  budgets: readonly CoveringBudget[];
   /** The model the call asks for ('' when unknown): shown with the reservations in flight. */
   model?: string;
   amountNano: bigint;
@@ -20,8 +24,12 @@ export interface ExtensionRequest {
   expiresMs: number;
 }
 
-/** A team's budget with its counters, rolled to the period containing the time asked about. */
+/** A budget (or a template's counter for one value) with its counters, rolled to the period containing the time asked about. */
 export interface BudgetCounters {
+  /** The scope's key: the budget's, or the template counter's (`customer=acme`). */
+  key: string;
+  /** The template this counter belongs to; '' for a budget of its own. */
+  templateKey: string;
   spec: BudgetSpec;
   period: Period;
   spentNano: bigint;
@@ -29,13 +37,15 @@ export interface BudgetCounters {
   reservedNano: bigint;
 }
 
-export interface ReserveOutcome extends BudgetCounters {
+/** Admitted by every budget covering the call, or not; each budget's counters before the admission. */
+export interface ReserveOutcome {
   admitted: boolean;
+  budgets: BudgetCounters[];
 }
 
-/** One team's counters before and after a recount. */
+/** One budget's counters before and after a recount. */
 export interface RecountResult {
-  team: string;
+  key: string;
   before: { spentNano: bigint; reservedNano: bigint };
   after: { spentNano: bigint; reservedNano: bigint };
 }
@@ -46,27 +56,34 @@ export interface BudgetStore {
    * the API, or the path of the budgets file that declares it.
    */
   putBudget(spec: BudgetSpec, nowMs: number, managedBy?: string): Promise<void>;
-  /** Who manages each budget: '' for the API, else the budgets file's path. */
+  /** Who manages each budget, by key: '' for the API, else the budgets file's path. */
   budgetManagers(): Promise<Map<string, string>>;
-  getBudget(team: string): Promise<BudgetSpec | undefined>;
+  getBudget(key: string): Promise<BudgetSpec | undefined>;
+  /** Every budget defined, templates included (not their counters), in key order. */
   listBudgets(): Promise<BudgetSpec[]>;
-  deleteBudget(team: string): Promise<boolean>;
-  /** The team's counters at `nowMs` (rolling the period over first when it has ended); undefined without a budget. */
-  counters(team: string, nowMs: number): Promise<BudgetCounters | undefined>;
-  /** Every budget's counters as of `nowMs`, in one read (a `/metrics` scrape, the budgets list). */
+  /** Every budget's key and scope: what decides which budgets cover a call. */
+  scopeDefinitions(): Promise<ScopeDefinition[]>;
+  /** Deletes a budget (a template with its counters). */
+  deleteBudget(key: string): Promise<boolean>;
+  /** A budget's counters at `nowMs` (rolling the period over first when it has ended); undefined without one. */
+  counters(key: string, nowMs: number): Promise<BudgetCounters | undefined>;
+  /** Every budget's counters as of `nowMs`, in one read (a `/metrics` scrape, the budgets list); templates at 0. */
   allCounters(nowMs: number): Promise<BudgetCounters[]>;
+  /** A template's counters nearest their limit first, at most `limit`, and how many it has. */
+  templateCounters(key: string, nowMs: number, limit: number): Promise<{ count: number; top: BudgetCounters[] }>;
   /**
-   * Admits and records the reservation when the team's budget can take it, atomically against every other
-   * writer (across processes): one conditional row update on the fast path. Undefined when the team has no budget.
+   * Admits and records the reservation when every budget covering the call can take it, atomically against every
+   * other writer (across processes): one conditional row update on the fast path (one budget). Undefined when no
+   * budget covers the call.
    */
   reserve(request: ReservationRequest): Promise<ReserveOutcome | undefined>;
   /**
-   * Adds `amountNano` to a live reservation when its team's budget can take it (the same admission as `reserve`,
-   * atomically), and moves its expiry to `expiresMs` when later. Undefined when no such reservation is live;
-   * `outcome` undefined when its team has no budget any more.
+   * Adds `amountNano` to a live reservation when every budget it is held against can take it (the same admission as
+   * `reserve`, atomically), and moves its expiry to `expiresMs` when later. Undefined when no such reservation is
+   * live; `outcome` undefined when none of its budgets exists any more.
    */
   extend(request: ExtensionRequest): Promise<{ team: string; outcome?: ReserveOutcome } | undefined>;
-  /** The team a reservation still in the ledger belongs to. */
+  /** The team of the call a reservation still in the ledger was made for. */
   reservationTeam(id: string): Promise<string | undefined>;
   /** Releases a reservation still in the ledger; false when there is none by that id. */
   release(id: string): Promise<boolean>;
@@ -77,8 +94,8 @@ export interface BudgetStore {
   expireReservations(untilMs: number, limit: number): Promise<number>;
   /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */
   reservationCount(): Promise<number>;
-  /** Rebuilds the counters of one team (or every team with a budget) from the raw rows. */
-  recount(nowMs: number, team?: string): Promise<RecountResult[]>;
+  /** Rebuilds the counters of one budget (or of every budget and template counter) from the raw rows. */
+  recount(nowMs: number, key?: string): Promise<RecountResult[]>;
   /**
    * Records that an alert fired for a team and period and queues it for every sink, in one transaction; false
    * when it had fired already (remembered across restarts).
@@ -94,7 +111,8 @@ export interface BudgetStore {
 
 /** An alert decided now, to record as fired and queue for each sink, atomically. */
 export interface AlertRecord {
-  team: string;
+  /** The budget's key (a template's counter's: each customer is alerted on its own). */
+  budgetKey: string;
   periodStartMs: number;
   key: string;
   nowMs: number;

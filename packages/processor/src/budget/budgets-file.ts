@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ConfigError } from '../errors.js';
-import { BudgetSpecSchema, type BudgetSpec } from './budget-spec.js';
+import { scopeLabel, teamKey } from './budget-scope.js';
+import { BudgetSpecSchema, specKey, specScope, type BudgetSpec } from './budget-spec.js';
 
 function lineOf(lines: LineCounter, node: Node | null | undefined): number {
   return node?.range ? lines.linePos(node.range[0]).line : 1;
@@ -18,7 +19,7 @@ function deepest(node: Node, path: readonly PropertyKey[]): Node {
   return node;
 }
 
-/** Parses `budgets: [ {team, period, limitUsd, …}, … ]`. */
+/** Parses `budgets: [ {team | project | customer | feature | environment | model | org, period, limitUsd, …}, … ]`. */
 export function parseBudgetsFile(text: string, path = 'budgets file'): BudgetSpec[] {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
@@ -40,11 +41,14 @@ export function parseBudgetsFile(text: string, path = 'budgets file'): BudgetSpe
         `${path}:${lineOf(lines, deepest(node, issue.path))}: budgets[${i}].${issue.path.join('.') || '(entry)'}: ${issue.message}`,
       );
     }
-    if (seen.has(parsed.data.team))
+    const key = specKey(parsed.data);
+    if (seen.has(key))
       throw new ConfigError(
-        `${path}:${lineOf(lines, node)}: budgets[${i}].team: "${parsed.data.team}" appears twice`,
+        parsed.data.team !== undefined && key === teamKey(parsed.data.team)
+          ? `${path}:${lineOf(lines, node)}: budgets[${i}].team: "${parsed.data.team}" appears twice`
+          : `${path}:${lineOf(lines, node)}: budgets[${i}]: the budget of ${scopeLabel(specScope(parsed.data))} appears twice`,
       );
-    seen.add(parsed.data.team);
+    seen.add(key);
     return parsed.data;
   });
 }

@@ -1,7 +1,8 @@
 // Budget arithmetic: admission decisions and status. Pure; money in nano-USD.
 import { nanoToUsd } from '../decode/cost-event.js';
 import { limitNano } from './budget-limit.js';
-import type { BudgetSpec } from './budget-spec.js';
+import { parseScopeKey, scopeLabel } from './budget-scope.js';
+import { specKey, specScope, type BudgetSpec } from './budget-spec.js';
 import type { Period } from './period.js';
 
 export type Decision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
@@ -16,9 +17,13 @@ export interface Admission {
     | 'THRESHOLD_CROSSED'
     | 'MODEL_NOT_ALLOWED'
     | 'CALL_TOO_EXPENSIVE';
-  /** Why, with the team, period and numbers. */
+  /** Why, with the budget's scope, period and numbers. */
   reason?: string;
 }
+
+/** A counter's scope in words: a template's counter names its value (`customer acme`). */
+export const counterLabel = (key: string, spec: BudgetSpec): string =>
+  scopeLabel(parseScopeKey(key) ?? specScope(spec));
 
 /**
  * Admits a call of `estimate` when spent + reserved + estimate ≤ limit under a hard budget; a soft budget
@@ -30,10 +35,11 @@ export function decide(
   spentNano: bigint,
   reservedNano: bigint,
   estimateNano: bigint,
+  label = scopeLabel(specScope(spec)),
 ): Admission {
   const limit = limitNano(spec);
   const projected = spentNano + reservedNano + estimateNano;
-  const numbers = `team ${spec.team}, ${spec.period} period ${new Date(period.startMs).toISOString()}–${new Date(period.endMs).toISOString()}: spent ${nanoToUsd(spentNano)} + reserved ${nanoToUsd(reservedNano)} + estimate ${nanoToUsd(estimateNano)} = ${nanoToUsd(projected)} USD against a limit of ${spec.limitUsd} USD`;
+  const numbers = `${label}, ${spec.period} period ${new Date(period.startMs).toISOString()}–${new Date(period.endMs).toISOString()}: spent ${nanoToUsd(spentNano)} + reserved ${nanoToUsd(reservedNano)} + estimate ${nanoToUsd(estimateNano)} = ${nanoToUsd(projected)} USD against a limit of ${spec.limitUsd} USD`;
   if (projected > limit) {
     return spec.enforcement === 'hard'
       ? { decision: 'BLOCKED', reasonCode: 'BUDGET_EXCEEDED', reason: numbers }
@@ -46,6 +52,10 @@ export function decide(
 }
 
 export interface BudgetStatus extends BudgetSpec {
+  /** The scope's key: the budget's identity (`team=search`, `customer=*`), or a template's counter's (`customer=acme`). */
+  key: string;
+  /** The template a counter belongs to (absent for a budget of its own). */
+  template?: string;
   spentUsd: number;
   reservedUsd: number;
   utilization: number;
@@ -75,6 +85,7 @@ export function budgetStatus(
   now: number,
   spentNano: bigint,
   reservedNano: bigint,
+  counter: { key: string; templateKey: string } = { key: specKey(spec), templateKey: '' },
 ): BudgetStatus {
   const limit = limitNano(spec);
   const utilization = Number((spentNano * 1_000_000n) / limit) / 1_000_000;
@@ -84,6 +95,10 @@ export function budgetStatus(
   const forecastNano = spec.period === 'rolling' ? spentNano : (spentNano * BigInt(length)) / BigInt(elapsed);
   return {
     ...spec,
+    // A template's counter is the template's spec for one value: the value shows in place of the `*`.
+    ...(counter.templateKey ? parseScopeKey(counter.key) : {}),
+    key: counter.key,
+    ...(counter.templateKey ? { template: counter.templateKey } : {}),
     spentUsd: nanoToUsd(spentNano),
     reservedUsd: nanoToUsd(reservedNano),
     utilization,

@@ -5,6 +5,10 @@ export const ReservationRequestSchema = z
   .object({
     team: z.string().min(1),
     project: z.string().optional(),
+    /** The customer, feature and environment the call is for: budgets of those scopes cover it too. */
+    customer: z.string().optional(),
+    feature: z.string().optional(),
+    environment: z.string().optional(),
     model: z.string().min(1),
     estimatedCostUsd: z.number().finite().min(0).max(100_000),
     ttlSeconds: z.number().int().min(1).max(86_400).default(300),

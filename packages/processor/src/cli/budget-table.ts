@@ -1,12 +1,16 @@
 // Renders budget statuses as an aligned table. Pure.
 import type { RecountResult } from '../budget/budget-store.js';
 import type { BudgetStatus } from '../budget/decision.js';
+import { parseScopeKey, scopeLabel } from '../budget/budget-scope.js';
 import { policySummary } from '../budget/budget-spec.js';
 import { renderTable } from './table.js';
 
+/** A budget's scope in words (`team search`, `each customer`, `organisation`). */
+const scopeOf = (key: string) => scopeLabel(parseScopeKey(key) ?? {});
+
 function budgetLine(b: BudgetStatus): string[] {
   return [
-    b.team,
+    scopeOf(b.key),
     b.period + (b.window ? ` ${b.window}` : ''),
     b.enforcement,
     b.spentUsd.toFixed(4),
@@ -22,7 +26,7 @@ function budgetLine(b: BudgetStatus): string[] {
   ];
 }
 
-/** What `genops budgets recount` changed, per team, in USD. */
+/** What `genops budgets recount` changed, per budget, in USD. */
 export function renderRecount(results: RecountResult[]): string {
   // Every nano-dollar shown: a repair tool must not round the difference away.
   const usd = (n: bigint) => {
@@ -30,7 +34,7 @@ export function renderRecount(results: RecountResult[]): string {
     return `${n < 0n ? '-' : ''}${abs / 1_000_000_000n}.${String(abs % 1_000_000_000n).padStart(9, '0')}`;
   };
   const rows = results.map((r) => [
-    r.team,
+    scopeOf(r.key),
     usd(r.before.spentNano),
     usd(r.after.spentNano),
     usd(r.before.reservedNano),
@@ -39,13 +43,13 @@ export function renderRecount(results: RecountResult[]): string {
       ? 'ok'
       : 'repaired',
   ]);
-  const header = ['team', 'spent before', 'spent after', 'reserved before', 'reserved after', 'counters'];
+  const header = ['budget', 'spent before', 'spent after', 'reserved before', 'reserved after', 'counters'];
   return renderTable(header, rows, (i) => i >= 1 && i <= 4);
 }
 
 export function renderBudgets(budgets: BudgetStatus[]): string {
   const header = [
-    'team',
+    'budget',
     'period',
     'enforcement',
     'spent',

@@ -1,14 +1,14 @@
-// The budget alert outbox, written once for both ledgers: an alert fired once per team, period and key, queued for
+// The budget alert outbox, written once for both ledgers: an alert fired once per budget, period and key, queued for
 // every sink in the transaction that fired it, claimed by one dispatcher at a time, deleted once delivered.
 import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
 import type { Script } from './script.js';
 
-/** Marks the alert fired (once per team, period and key) and queues it for every sink; false if it had fired. */
+/** Marks the alert fired (once per budget, period and key) and queues it for every sink; false if it had fired. */
 export function* recordAlert(a: AlertRecord): Script<boolean> {
   const fired = yield {
-    sql: `INSERT INTO budget_alerts_fired (team, period_start, alert_key, fired_ms, alert_id, sinks)
-      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING team`,
-    params: [a.team, a.periodStartMs, a.key, a.nowMs, a.id, a.sinks.join(',')],
+    sql: `INSERT INTO budget_alerts_fired (budget_key, period_start, alert_key, fired_ms, alert_id, sinks)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING budget_key`,
+    params: [a.budgetKey, a.periodStartMs, a.key, a.nowMs, a.id, a.sinks.join(',')],
   };
   if (!fired.length) return false;
   for (const sink of a.sinks) {

@@ -1,6 +1,8 @@
 // Budgets and their counters, written once for both ledgers: definitions, counters rolled to the period in force (read
-// without a lock, or locked for a write), recounts from the raw rows, and the spend an ingest adds.
+// without a lock, or locked for a write), recounts from the raw rows, and the spend an ingest adds to every budget
+// covering its events (a template's counter for a value made with its first spend).
 import {
+  byKey,
   counterBounds,
   counterDeltas,
   planRoll,
@@ -9,12 +11,21 @@ import {
   type CounterRow,
 } from '../budget/budget-counters.js';
 import { limitNano } from '../budget/budget-limit.js';
-import { BudgetSpecSchema, type BudgetSpec } from '../budget/budget-spec.js';
+import {
+  coveringBudgets,
+  isTemplate,
+  parseScopeKey,
+  scopedCall,
+  SCOPE_DIMENSIONS,
+  type CoveringBudget,
+  type ScopeDefinition,
+} from '../budget/budget-scope.js';
+import { BudgetSpecSchema, specKey, specScope, type BudgetSpec } from '../budget/budget-spec.js';
 import type { BudgetCounters, RecountResult } from '../budget/budget-store.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import { inList, type Dialect, type Row, type Script } from './script.js';
 
-export const COLUMNS = 'spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
+export const COLUMNS = 'template_key, spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
 
 // Parsed specs by their stored JSON: admission parses none on the hot path.
 const specs = new Map<string, BudgetSpec>();
@@ -40,160 +51,265 @@ export function counterRow(r: Row): CounterRow {
   };
 }
 
-function* setCounters(team: string, b: CounterBounds, spent: bigint, reserved: bigint): Script<void> {
+function* setCounters(key: string, b: CounterBounds, spent: bigint, reserved: bigint): Script<void> {
   yield {
-    sql: `UPDATE budgets SET period_start = $2, period_end = $3, window_ms = $4, spent_nano = $5, reserved_nano = $6 WHERE team = $1`,
-    params: [team, b.periodStartMs, b.periodEndMs, b.windowMs, spent, reserved],
+    sql: `UPDATE budgets SET period_start = $2, period_end = $3, window_ms = $4, spent_nano = $5, reserved_nano = $6 WHERE scope_key = $1`,
+    params: [key, b.periodStartMs, b.periodEndMs, b.windowMs, spent, reserved],
   };
 }
 
-function* sumSpend(team: string, fromMs: number, toMs: number): Script<bigint> {
+/** The spend in `[fromMs, toMs)` of the events a budget's scope covers (its key: `org`, `team=…&model=…`). */
+function* sumSpend(key: string, fromMs: number, toMs: number): Script<bigint> {
+  const scope = parseScopeKey(key) ?? {};
+  const dims = SCOPE_DIMENSIONS.filter((d) => scope[d] !== undefined);
   const rows = yield {
-    sql: 'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = $1 AND event_time >= $2 AND event_time < $3',
-    params: [team, fromMs, toMs],
+    sql: `SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE event_time >= $1 AND event_time < $2${dims
+      .map((d, i) => ` AND ${d} = $${i + 3}`)
+      .join('')}`,
+    params: [fromMs, toMs, ...dims.map((d) => scope[d])],
   };
   return big(rows[0]!.n);
 }
 
-/** Locks the team's row and rolls its counters to the period containing `nowMs`. */
-export function* rollCounters(team: string, nowMs: number): Script<BudgetCounters | undefined> {
-  const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE team = $1`, params: [team], lock: true };
+/** A row's counters rolled to `bounds`: its spend summed from the raw rows when the period moved on. */
+function* rolled(key: string, row: CounterRow, bounds: CounterBounds): Script<bigint> {
+  const plan = planRoll(row, bounds);
+  return plan.kind === 'keep' ? row.spentNano : rolledSpent(row, plan, yield* sumSpend(key, plan.fromMs, plan.toMs));
+}
+
+/** Locks a budget's row and rolls its counters to the period containing `nowMs`. */
+export function* rollCounters(key: string, nowMs: number): Script<BudgetCounters | undefined> {
+  const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE scope_key = $1`, params: [key], lock: true };
   if (!rows[0]) return undefined;
   const spec = specOf(String(rows[0].spec));
   const row = counterRow(rows[0]);
   const bounds = counterBounds(spec, nowMs);
-  const plan = planRoll(row, bounds);
-  let spentNano = row.spentNano;
-  if (plan.kind !== 'keep') {
-    spentNano = rolledSpent(row, plan, yield* sumSpend(team, plan.fromMs, plan.toMs));
-    yield* setCounters(team, bounds, spentNano, row.reservedNano);
-  }
-  return { spec, period: bounds.period, spentNano, reservedNano: row.reservedNano };
+  const spentNano = yield* rolled(key, row, bounds);
+  if (planRoll(row, bounds).kind !== 'keep') yield* setCounters(key, bounds, spentNano, row.reservedNano);
+  return { key, templateKey: String(rows[0].template_key), spec, period: bounds.period, spentNano, reservedNano: row.reservedNano };
+}
+
+/** Which counters a read takes: one budget, every budget defined (templates without counters), or a template's. */
+export type CounterSelection =
+  | { key: string }
+  | 'definitions'
+  | { template: string; limit: number; nowMs: number };
+
+function selection(which: CounterSelection): { sql: string; params: unknown[] } {
+  const select = `SELECT scope_key, ${COLUMNS} FROM budgets`;
+  if (which === 'definitions')
+    return { sql: `${select} WHERE template_key = '' ORDER BY scope_key`, params: [] };
+  if ('key' in which) return { sql: `${select} WHERE scope_key = $1`, params: [which.key] };
+  // A template's counters nearest their limit first (the limit is the template's, the same for each): those counting
+  // the current period (ingest and admission keep them there) before those left at an earlier one.
+  return {
+    sql: `${select} WHERE template_key = $1
+      ORDER BY CASE WHEN period_end > $3 THEN spent_nano + reserved_nano ELSE reserved_nano END DESC, scope_key LIMIT $2`,
+    params: [which.template, which.limit, which.nowMs],
+  };
 }
 
 /**
  * Budgets' counters as of `nowMs`, read without writing (no lock): a counter whose period has rolled is summed from
- * the raw rows for the period in force, as the next admission will roll it. One team, or every budget in one pass.
+ * the raw rows for the period in force, as the next admission will roll it. A template has no counters of its own.
  */
-export function* readCounters(nowMs: number, team?: string): Script<BudgetCounters[]> {
-  const rows = team
-    ? yield { sql: `SELECT team, ${COLUMNS} FROM budgets WHERE team = $1`, params: [team] }
-    : yield { sql: `SELECT team, ${COLUMNS} FROM budgets ORDER BY team`, params: [] };
+export function* readCounters(nowMs: number, which: CounterSelection): Script<BudgetCounters[]> {
+  const rows = yield selection(which);
   const out: BudgetCounters[] = [];
   for (const r of rows) {
+    const key = String(r.scope_key);
     const spec = specOf(String(r.spec));
     const row = counterRow(r);
     const bounds = counterBounds(spec, nowMs);
-    const plan = planRoll(row, bounds);
-    const spentNano =
-      plan.kind === 'keep'
-        ? row.spentNano
-        : rolledSpent(row, plan, yield* sumSpend(String(r.team), plan.fromMs, plan.toMs));
-    out.push({ spec, period: bounds.period, spentNano, reservedNano: row.reservedNano });
+    const template = isTemplate(parseScopeKey(key) ?? {});
+    const spentNano = template ? 0n : yield* rolled(key, row, bounds);
+    out.push({
+      key,
+      templateKey: String(r.template_key),
+      spec,
+      period: bounds.period,
+      spentNano,
+      reservedNano: template ? 0n : row.reservedNano,
+    });
   }
   return out;
 }
 
-/** Counts a team's current period and reservations from the raw rows. */
-function* recountTeam(team: string, nowMs: number): Script<RecountResult | undefined> {
-  const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE team = $1`, params: [team], lock: true };
+/** How many counters a template has made (one per value that spent or reserved). */
+export function* templateCounterCount(key: string): Script<number> {
+  const [row] = yield { sql: 'SELECT COUNT(*) AS n FROM budgets WHERE template_key = $1', params: [key] };
+  return Number(row!.n);
+}
+
+/** Counts a budget's current period and reservations from the raw rows. */
+function* recountKey(key: string, nowMs: number): Script<RecountResult | undefined> {
+  const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE scope_key = $1`, params: [key], lock: true };
   if (!rows[0]) return undefined;
   const before = counterRow(rows[0]);
   const bounds = counterBounds(specOf(String(rows[0].spec)), nowMs);
-  const spentNano = yield* sumSpend(team, bounds.periodStartMs, bounds.periodEndMs);
+  const spentNano = yield* sumSpend(key, bounds.periodStartMs, bounds.periodEndMs);
   const reserved = yield {
-    sql: 'SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = $1',
-    params: [team],
+    sql: 'SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE budget_key = $1',
+    params: [key],
   };
   const reservedNano = big(reserved[0]!.n);
-  yield* setCounters(team, bounds, spentNano, reservedNano);
+  yield* setCounters(key, bounds, spentNano, reservedNano);
   return {
-    team,
+    key,
     before: { spentNano: before.spentNano, reservedNano: before.reservedNano },
     after: { spentNano, reservedNano },
   };
 }
 
+/**
+ * Stores a budget under its scope's key and counts its current period from the raw rows. A budget for a scope a
+ * template had a counter for takes that row over; a changed template has each of its counters counted again.
+ */
 export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): Script<void> {
+  const key = specKey(spec);
   yield {
-    sql: `INSERT INTO budgets (team, spec, updated_ms, limit_nano, hard, managed_by) VALUES ($1, $2, $3, $4, $5, $6)
-      ON CONFLICT (team) DO UPDATE SET spec = excluded.spec, updated_ms = excluded.updated_ms,
+    sql: `INSERT INTO budgets (scope_key, template_key, spec, updated_ms, limit_nano, hard, managed_by)
+      VALUES ($1, '', $2, $3, $4, $5, $6)
+      ON CONFLICT (scope_key) DO UPDATE SET template_key = '', spec = excluded.spec, updated_ms = excluded.updated_ms,
         limit_nano = excluded.limit_nano, hard = excluded.hard, managed_by = excluded.managed_by`,
-    params: [
-      spec.team,
-      JSON.stringify(spec),
-      nowMs,
-      limitNano(spec),
-      spec.enforcement === 'hard' ? 1 : 0,
-      managedBy,
-    ],
+    params: [key, JSON.stringify(spec), nowMs, limitNano(spec), spec.enforcement === 'hard' ? 1 : 0, managedBy],
   };
-  yield* recountTeam(spec.team, nowMs);
+  if (!isTemplate(specScope(spec))) {
+    yield* recountKey(key, nowMs);
+    return;
+  }
+  // Bounds of 0 make the next look at each counter sum its period from the raw rows (its reservations stay).
+  yield {
+    sql: `UPDATE budgets SET spec = $2, updated_ms = $3, limit_nano = $4, hard = $5, managed_by = $6,
+        period_start = 0, period_end = 0, window_ms = 0
+      WHERE template_key = $1`,
+    params: [key, JSON.stringify(spec), nowMs, limitNano(spec), spec.enforcement === 'hard' ? 1 : 0, managedBy],
+  };
 }
 
-export function* recount(nowMs: number, team?: string): Script<RecountResult[]> {
-  const teams = team
-    ? [team]
-    : (yield { sql: 'SELECT team FROM budgets ORDER BY team', params: [] }).map((r) => String(r.team));
+/** Rebuilds the counters of one budget, or of every budget and template counter, from the raw rows. */
+export function* recount(nowMs: number, key?: string): Script<RecountResult[]> {
+  const keys = key
+    ? [key]
+    : (yield { sql: 'SELECT scope_key FROM budgets ORDER BY scope_key', params: [] })
+        .map((r) => String(r.scope_key))
+        .filter((k) => !isTemplate(parseScopeKey(k) ?? {}));
   const results: RecountResult[] = [];
-  for (const t of teams) {
-    const result = yield* recountTeam(t, nowMs);
+  for (const k of keys) {
+    const result = yield* recountKey(k, nowMs);
     if (result) results.push(result);
   }
   return results;
 }
 
-/** Inside an ingest transaction, after the fresh events are inserted: settle their reservations, count their spend. */
-export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect): Script<void> {
+/** Every budget defined, as scopes: what decides which counters a call or an event has. */
+export function* scopeDefinitions(): Script<ScopeDefinition[]> {
+  const rows = yield { sql: `SELECT scope_key FROM budgets WHERE template_key = '' ORDER BY scope_key`, params: [] };
+  return rows.flatMap((r) => {
+    const scope = parseScopeKey(String(r.scope_key));
+    return scope ? [{ key: String(r.scope_key), scope }] : [];
+  });
+}
+
+/**
+ * Makes the counters of templates that `covering` names and that do not exist yet, as copies of their template with
+ * bounds of 0: the first look at each (under its lock) sums its period from the raw rows.
+ */
+export function* makeTemplateCounters(covering: readonly CoveringBudget[], nowMs: number): Script<void> {
+  for (const c of covering) {
+    if (!c.templateKey) continue;
+    yield {
+      sql: `INSERT INTO budgets (scope_key, template_key, spec, updated_ms, limit_nano, hard, managed_by,
+          period_start, period_end, window_ms, spent_nano, reserved_nano)
+        SELECT $1, scope_key, spec, $3, limit_nano, hard, managed_by, 0, 0, 0, 0, 0 FROM budgets
+          WHERE scope_key = $2 AND template_key = ''
+        ON CONFLICT (scope_key) DO NOTHING`,
+      params: [c.key, c.templateKey, nowMs],
+    };
+  }
+}
+
+/**
+ * Inside an ingest transaction, after the fresh events are inserted: settle their reservations, and add their spend
+ * to every budget covering them (templates' counters made as needed, counted from the raw rows). Rows are locked in
+ * key order, as every writer locks them. A row still counting an earlier period takes no spend outside it: the next
+ * look at it sums its new period from the raw rows.
+ */
+export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect, nowMs: number): Script<void> {
   const ids = fresh.filter((e) => e.reservationId).map((e) => e.reservationId);
-  const settled: { team: string; amountNano: bigint }[] = [];
+  const settled: { key: string; amountNano: bigint }[] = [];
   if (ids.length) {
     const where = inList(dialect, 'id', ids);
     const rows = yield {
-      sql: `DELETE FROM reservations WHERE ${where.sql} RETURNING team, amount_nano`,
+      sql: `DELETE FROM reservations WHERE ${where.sql} RETURNING budget_key, amount_nano`,
       params: [where.param],
     };
-    for (const r of rows) settled.push({ team: String(r.team), amountNano: big(r.amount_nano) });
+    for (const r of rows) settled.push({ key: String(r.budget_key), amountNano: big(r.amount_nano) });
   }
-  const teams = [...new Set([...fresh.map((e) => e.team), ...settled.map((s) => s.team)])];
-  if (!teams.length) return;
-  const where = inList(dialect, 'team', teams);
-  // Locked in team order, as every writer does, so concurrent ingests never deadlock on counter rows.
+  const definitions = fresh.length ? yield* scopeDefinitions() : [];
+  const covered = new Map<string, CoveringBudget>();
+  const events = fresh.map((e) => {
+    const covering = coveringBudgets(definitions, scopedCall(e));
+    for (const c of covering) covered.set(c.key, c);
+    return { keys: covering.map((c) => c.key), eventTimeMs: e.eventTimeMs, costNano: e.costNano };
+  });
+  const keys = [...new Set([...covered.keys(), ...settled.map((s) => s.key)])].sort(byKey);
+  if (!keys.length) return;
+  yield* makeTemplateCounters(
+    keys.flatMap((k) => covered.get(k) ?? []),
+    nowMs,
+  );
+  const where = inList(dialect, 'scope_key', keys);
   const rows = yield {
-    sql: `SELECT team, period_start, period_end FROM budgets WHERE ${where.sql} ORDER BY team`,
+    sql: `SELECT scope_key, ${COLUMNS} FROM budgets WHERE ${where.sql} ORDER BY scope_key`,
     params: [where.param],
     lock: true,
   };
-  const bounds = new Map(
-    rows.map((r) => [
-      String(r.team),
-      { periodStartMs: Number(r.period_start), periodEndMs: Number(r.period_end) },
-    ]),
-  );
-  for (const d of counterDeltas(fresh, bounds, settled)) {
+  const bounds = new Map<string, { periodStartMs: number; periodEndMs: number }>();
+  for (const r of rows) {
+    const key = String(r.scope_key);
+    const row = counterRow(r);
+    if (row.periodStartMs === 0 && row.periodEndMs === 0) {
+      // A template's counter made just now (or reset by a change of its template): counted from the raw rows, this
+      // batch's events with them, so only its settlements are left to apply.
+      const next = counterBounds(specOf(String(r.spec)), nowMs);
+      yield* setCounters(key, next, yield* sumSpend(key, next.periodStartMs, next.periodEndMs), row.reservedNano);
+      bounds.set(key, { periodStartMs: 0, periodEndMs: 0 });
+    } else bounds.set(key, { periodStartMs: row.periodStartMs, periodEndMs: row.periodEndMs });
+  }
+  for (const d of counterDeltas(events, bounds, settled)) {
     yield {
-      sql: 'UPDATE budgets SET spent_nano = spent_nano + $2, reserved_nano = reserved_nano - $3 WHERE team = $1',
-      params: [d.team, d.spentNano, d.settledNano],
+      sql: 'UPDATE budgets SET spent_nano = spent_nano + $2, reserved_nano = reserved_nano - $3 WHERE scope_key = $1',
+      params: [d.key, d.spentNano, d.settledNano],
     };
   }
 }
 
-export function* getBudget(team: string): Script<BudgetSpec | undefined> {
-  const [row] = yield { sql: 'SELECT spec FROM budgets WHERE team = $1', params: [team] };
-  return row ? (JSON.parse(String(row.spec)) as BudgetSpec) : undefined;
+export function* getBudget(key: string): Script<BudgetSpec | undefined> {
+  const [row] = yield {
+    sql: `SELECT spec FROM budgets WHERE scope_key = $1 AND template_key = ''`,
+    params: [key],
+  };
+  return row ? specOf(String(row.spec)) : undefined;
 }
 
+/** Every budget defined (templates included, their counters not), in key order. */
 export function* listBudgets(): Script<BudgetSpec[]> {
-  const rows = yield { sql: 'SELECT spec FROM budgets ORDER BY team', params: [] };
-  return rows.map((r) => JSON.parse(String(r.spec)) as BudgetSpec);
+  const rows = yield { sql: `SELECT spec FROM budgets WHERE template_key = '' ORDER BY scope_key`, params: [] };
+  return rows.map((r) => specOf(String(r.spec)));
 }
 
-export function* deleteBudget(team: string): Script<boolean> {
-  return (yield { sql: 'DELETE FROM budgets WHERE team = $1 RETURNING team', params: [team] }).length === 1;
+/** Deletes a budget (a template with its counters); false when there is none by that key. */
+export function* deleteBudget(key: string): Script<boolean> {
+  const rows = yield {
+    sql: `DELETE FROM budgets WHERE (scope_key = $1 AND template_key = '') OR template_key = $1 RETURNING template_key`,
+    params: [key],
+  };
+  return rows.some((r) => r.template_key === '');
 }
 
-/** Who manages each budget (a budgets file, or '' for the API). */
+/** Who manages each budget (a budgets file, or '' for the API), by key. */
 export function* budgetManagers(): Script<Map<string, string>> {
-  const rows = yield { sql: 'SELECT team, managed_by FROM budgets', params: [] };
-  return new Map(rows.map((r) => [String(r.team), String(r.managed_by)]));
+  const rows = yield { sql: `SELECT scope_key, managed_by FROM budgets WHERE template_key = ''`, params: [] };
+  return new Map(rows.map((r) => [String(r.scope_key), String(r.managed_by)]));
 }

@@ -63,6 +63,6 @@ export function* insertEvents(
     onConflict: 'ON CONFLICT (generation_id) DO NOTHING',
   };
   // Last before COMMIT: the counter rows stay locked for as short a time as possible.
-  yield* countIngested(inserted, dialect);
+  yield* countIngested(inserted, dialect, nowMs);
   return { inserted: inserted.length, duplicates: events.length - inserted.length };
 }

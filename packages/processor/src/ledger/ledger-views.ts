@@ -6,14 +6,14 @@ import type { CostLedger } from './cost-ledger.js';
 
 const list = (csv: unknown) => String(csv).split(',').filter(Boolean);
 
-function* alertHistory(team: string, limit: number): Script<FiredAlert[]> {
+function* alertHistory(budgetKey: string, limit: number): Script<FiredAlert[]> {
   const rows = yield {
-    sql: `SELECT team, period_start, alert_key, fired_ms, sinks, delivered FROM budget_alerts_fired
-      WHERE team = $1 ORDER BY fired_ms DESC, alert_key LIMIT $2`,
-    params: [team, limit],
+    sql: `SELECT budget_key, period_start, alert_key, fired_ms, sinks, delivered FROM budget_alerts_fired
+      WHERE budget_key = $1 ORDER BY fired_ms DESC, alert_key LIMIT $2`,
+    params: [budgetKey, limit],
   };
   return rows.map((r) => ({
-    team: String(r.team),
+    budgetKey: String(r.budget_key),
     periodStartMs: Number(r.period_start),
     key: String(r.alert_key),
     firedMs: Number(r.fired_ms),
@@ -27,13 +27,15 @@ function* liveReservations(
   limit: number,
 ): Script<{ total: number; reservations: LiveReservation[] }> {
   const where = teams ? `WHERE team IN (${teams.map((_, i) => `$${i + 1}`).join(', ') || "''"})` : '';
+  // One row per call, however many budgets its reservation is held against (each row holds the same amount).
   const [count] = yield {
-    sql: `SELECT COUNT(*) AS n FROM reservations ${where}`,
+    sql: `SELECT COUNT(DISTINCT id) AS n FROM reservations ${where}`,
     params: [...(teams ?? [])],
   };
   const rows = yield {
-    sql: `SELECT id, team, model, amount_nano, created_ms, expires_ms FROM reservations ${where}
-      ORDER BY created_ms, id LIMIT $${(teams?.length ?? 0) + 1}`,
+    sql: `SELECT id, MIN(team) AS team, MIN(model) AS model, MIN(amount_nano) AS amount_nano,
+        MIN(created_ms) AS created_ms, MIN(expires_ms) AS expires_ms
+      FROM reservations ${where} GROUP BY id ORDER BY MIN(created_ms), id LIMIT $${(teams?.length ?? 0) + 1}`,
     params: [...(teams ?? []), limit],
   };
   return {
@@ -53,8 +55,8 @@ function* liveReservations(
 export class LedgerViews implements AlertHistoryStore, LiveReservationStore {
   constructor(private readonly ledger: Pick<CostLedger, 'read'>) {}
 
-  alertHistory(team: string, limit: number): Promise<FiredAlert[]> {
-    return this.ledger.read(alertHistory(team, limit));
+  alertHistory(budgetKey: string, limit: number): Promise<FiredAlert[]> {
+    return this.ledger.read(alertHistory(budgetKey, limit));
   }
 
   liveReservations(options: { teams?: ReadonlySet<string> | undefined; limit: number }) {

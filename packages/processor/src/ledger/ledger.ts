@@ -2,6 +2,7 @@
 // (its statements in budget-, reservation-, event-, alert- and reconciliation-scripts.ts) in a write transaction or on
 // a read snapshot. Budgets, reservations and the reconciliation queue live in the database of the spend they govern.
 import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
+import type { ScopeDefinition } from '../budget/budget-scope.js';
 import type { BudgetSpec } from '../budget/budget-spec.js';
 import type {
   BudgetCounters,
@@ -67,25 +68,44 @@ export class Ledger implements CostLedger {
     return this.driver.read(budgets.budgetManagers());
   }
 
-  getBudget(team: string): Promise<BudgetSpec | undefined> {
-    return this.driver.read(budgets.getBudget(team));
+  getBudget(key: string): Promise<BudgetSpec | undefined> {
+    return this.driver.read(budgets.getBudget(key));
   }
 
   listBudgets(): Promise<BudgetSpec[]> {
     return this.driver.read(budgets.listBudgets());
   }
 
-  deleteBudget(team: string): Promise<boolean> {
-    return this.driver.write(budgets.deleteBudget(team));
+  scopeDefinitions(): Promise<ScopeDefinition[]> {
+    return this.driver.read(budgets.scopeDefinitions());
+  }
+
+  deleteBudget(key: string): Promise<boolean> {
+    return this.driver.write(budgets.deleteBudget(key));
   }
 
   /** Read without writing: no lock, however the period rolled (the next admission persists the roll). */
-  async counters(team: string, nowMs: number): Promise<BudgetCounters | undefined> {
-    return (await this.driver.read(budgets.readCounters(nowMs, team)))[0];
+  async counters(key: string, nowMs: number): Promise<BudgetCounters | undefined> {
+    return (await this.driver.read(budgets.readCounters(nowMs, { key })))[0];
   }
 
   allCounters(nowMs: number): Promise<BudgetCounters[]> {
-    return this.driver.read(budgets.readCounters(nowMs));
+    return this.driver.read(budgets.readCounters(nowMs, 'definitions'));
+  }
+
+  templateCounters(
+    key: string,
+    nowMs: number,
+    limit: number,
+  ): Promise<{ count: number; top: BudgetCounters[] }> {
+    return this.driver.read(
+      (function* () {
+        return {
+          count: yield* budgets.templateCounterCount(key),
+          top: yield* budgets.readCounters(nowMs, { template: key, limit, nowMs }),
+        };
+      })(),
+    );
   }
 
   async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
@@ -120,8 +140,8 @@ export class Ledger implements CostLedger {
     return this.driver.read(reservations.reservationCount());
   }
 
-  recount(nowMs: number, team?: string): Promise<RecountResult[]> {
-    return this.driver.write(budgets.recount(nowMs, team));
+  recount(nowMs: number, key?: string): Promise<RecountResult[]> {
+    return this.driver.write(budgets.recount(nowMs, key));
   }
 
   recordAlert(alert: AlertRecord): Promise<boolean> {

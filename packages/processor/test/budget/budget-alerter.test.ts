@@ -9,6 +9,7 @@ import { BudgetService } from '../../src/budget/budget-service.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ProcessorMetrics } from '../../src/metrics.js';
 import { event } from '../support/ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
@@ -29,11 +30,11 @@ describe('BudgetAlerter', () => {
       );
 
       await ledger.insertEvents([event({ team: 'search', costUsd: 8.5, endMs: NOW - 1000 })]);
-      expect((await alerter.check(['search'])).map((a) => [a.kind, a.threshold])).toEqual([
+      expect((await alerter.check([teamKey('search')])).map((a) => [a.kind, a.threshold])).toEqual([
         ['threshold', 0.8],
         ['forecast', undefined],
       ]);
-      expect(await alerter.check(['search'])).toEqual([]);
+      expect(await alerter.check([teamKey('search')])).toEqual([]);
       await alerter.dispatch();
 
       await ledger.close();
@@ -45,12 +46,12 @@ describe('BudgetAlerter', () => {
         () => {},
         () => NOW,
       );
-      expect(await again.check(['search'])).toEqual([]);
+      expect(await again.check([teamKey('search')])).toEqual([]);
       await reopened.insertEvents([event({ team: 'search', costUsd: 0.6, endMs: NOW - 500 })]);
-      expect((await again.check(['search'])).map((a) => a.threshold)).toEqual([0.9]);
+      expect((await again.check([teamKey('search')])).map((a) => a.threshold)).toEqual([0.9]);
       expect(sent.map((a) => a.id).sort()).toEqual([
-        'search/2026-01-10T00:00:00.000Z/forecast',
-        'search/2026-01-10T00:00:00.000Z/threshold:0.8',
+        'team=search/2026-01-10T00:00:00.000Z/forecast',
+        'team=search/2026-01-10T00:00:00.000Z/threshold:0.8',
       ]);
       expect(sent.find((a) => a.kind === 'threshold')!.message).toBe(
         'GenOps budget: team search has used 85% of its daily budget (8.5 of 10 USD), crossing 80%',
@@ -87,9 +88,9 @@ describe('BudgetAlerter', () => {
       );
       // Half the limit at noon: the threshold fires, the forecast (exactly the limit) does not.
       await ledger.insertEvents([event({ team: 'ads', costUsd: 5, endMs: NOW - 1000 })]);
-      const [fired] = await alerter.check(['ads']);
+      const [fired] = await alerter.check([teamKey('ads')]);
       await alerter.dispatch();
-      expect(fired!.id).toBe('ads/2026-01-10T00:00:00.000Z/threshold:0.5');
+      expect(fired!.id).toBe('team=ads/2026-01-10T00:00:00.000Z/threshold:0.5');
       expect(logged.map((a) => a.id)).toEqual([fired!.id]);
       expect(errors).toEqual(['webhook: Error: connection refused']);
       expect(delivered).toEqual([]);

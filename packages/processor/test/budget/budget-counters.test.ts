@@ -11,6 +11,7 @@ import {
   type CounterHarness,
 } from '../support/budget-counter-property.js';
 import { event } from '../support/ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const sqlite: CounterHarness = {
   async open(count) {
@@ -68,7 +69,7 @@ describe('budget counters read (SQLite)', () => {
       event({ team: 'a', costUsd: 0.25, endMs: APRIL - 3_600_000 }), // April 2nd, 11:00
       event({ team: 'b', costUsd: 2, endMs: MARCH }),
     ]);
-    const counted = await ledger.counters('a', MARCH);
+    const counted = await ledger.counters(teamKey('a'), MARCH);
     expect(counted?.spentNano).toBe(1_500_000_000n);
 
     // Another process holds the write lock: reading still works (it takes none).
@@ -76,7 +77,7 @@ describe('budget counters read (SQLite)', () => {
     writer.exec('BEGIN IMMEDIATE');
     try {
       // April: the stored counters are March's; the read sums April's raw rows (0.25 USD for a) and writes nothing.
-      expect((await ledger.counters('a', APRIL))?.spentNano).toBe(250_000_000n);
+      expect((await ledger.counters(teamKey('a'), APRIL))?.spentNano).toBe(250_000_000n);
       expect(
         (await ledger.allCounters(APRIL)).map((c) => [
           c.spec.team,
@@ -92,7 +93,7 @@ describe('budget counters read (SQLite)', () => {
       writer.close();
     }
     const stored = new Database(path, { readonly: true });
-    expect(stored.prepare("SELECT period_start FROM budgets WHERE team = 'a'").get()).toEqual({
+    expect(stored.prepare("SELECT period_start FROM budgets WHERE scope_key = 'team=a'").get()).toEqual({
       period_start: Date.parse('2026-03-01T00:00:00Z'),
     });
     stored.close();

@@ -11,10 +11,11 @@ import { canonicalModel } from '../../src/decode/ingest-pricing.js';
 import type { DecisionEntry } from '../../src/enforcement/decision-log.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import type { CostLedger } from '../../src/ledger/cost-ledger.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 describe('refusal', () => {
   const call = (model: string, estimateNano = 1_000n, catalogModel?: string) => ({
-    team: 'search',
+    budget: 'team search',
     model,
     estimateNano,
     ...(catalogModel ? { catalogModel } : {}),
@@ -101,11 +102,11 @@ describe('BudgetService with policies', () => {
       decision: 'BLOCKED',
       reasonCode: 'MODEL_NOT_ALLOWED',
     });
-    expect((await budgets.status('search'))!.reservedUsd).toBe(0);
+    expect((await budgets.status(teamKey('search')))!.reservedUsd).toBe(0);
     // An allowed model is admitted, and the answer names the policy for the guard to cap by.
     const allowed = await reserve('search', 'openai/gpt-4o-mini');
     expect(allowed).toMatchObject({ decision: 'ALLOWED', policy: { allowedModels: ['openai/*'] } });
-    expect((await budgets.status('search'))!.reservedUsd).toBe(0.01);
+    expect((await budgets.status(teamKey('search')))!.reservedUsd).toBe(0.01);
   });
 
   it('blocks a call estimated above maxCallCostUsd with CALL_TOO_EXPENSIVE', async () => {

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { event } from '../support/ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'genops.js');
@@ -29,13 +30,14 @@ describe('genops budgets recount', () => {
       await ledger.reserve({
         id: 'r1',
         team: 'search',
+        budgets: [{ key: teamKey('search'), templateKey: '' }],
         amountNano: 300_000_000n,
         nowMs: now,
         expiresMs: now + 60_000,
       });
       await ledger.close();
       const db = new Database(path);
-      db.prepare("UPDATE budgets SET spent_nano = 7, reserved_nano = 9 WHERE team = 'search'").run();
+      db.prepare("UPDATE budgets SET spent_nano = 7, reserved_nano = 9 WHERE scope_key = 'team=search'").run();
       db.close();
 
       const { stdout } = await run(process.execPath, [
@@ -46,14 +48,14 @@ describe('genops budgets recount', () => {
         `sqlite:${path}`,
       ]);
       expect(stdout.split('\n')).toEqual([
-        'team    spent before  spent after  reserved before  reserved after  counters',
-        '------  ------------  -----------  ---------------  --------------  --------',
-        'growth   0.000000000  0.000000000      0.000000000     0.000000000  ok      ',
-        'search   0.000000007  0.750000000      0.000000009     0.300000000  repaired',
+        'budget       spent before  spent after  reserved before  reserved after  counters',
+        '-----------  ------------  -----------  ---------------  --------------  --------',
+        'team growth   0.000000000  0.000000000      0.000000000     0.000000000  ok      ',
+        'team search   0.000000007  0.750000000      0.000000009     0.300000000  repaired',
         '',
       ]);
       const reopened = await openLedger(`sqlite:${path}`);
-      const counters = await reopened.counters('search', Date.now());
+      const counters = await reopened.counters(teamKey('search'), Date.now());
       expect({ spent: counters!.spentNano, reserved: counters!.reservedNano }).toEqual({
         spent: 750_000_000n,
         reserved: 300_000_000n,

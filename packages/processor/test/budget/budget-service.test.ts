@@ -8,6 +8,7 @@ import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ProcessorMetrics } from '../../src/metrics.js';
 import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { event } from '../support/ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 let ledger: CostLedger;
 let now: number;
@@ -57,7 +58,7 @@ describe('BudgetService', () => {
       );
       expect(decisions.filter((d) => d !== 'BLOCKED')).toHaveLength(10);
       expect(decisions.filter((d) => d === 'BLOCKED')).toHaveLength(40);
-      expect(await budgets.status('search')).toMatchObject({ reservedUsd: 1, spentUsd: 0, state: 'OK' });
+      expect(await budgets.status(teamKey('search'))).toMatchObject({ reservedUsd: 1, spentUsd: 0, state: 'OK' });
     });
   });
 
@@ -75,7 +76,7 @@ describe('BudgetService', () => {
           reservationId: r.reservationId!,
         })),
       );
-      const status = (await budgets.status('search'))!;
+      const status = (await budgets.status(teamKey('search')))!;
       expect(status.reservedUsd).toBe(0);
       expect(status.spentUsd).toBeLessThanOrEqual(1);
       expect(status.spentUsd).toBe(0.83);
@@ -92,7 +93,7 @@ describe('BudgetService', () => {
       await ledger.insertEvents([
         { ...event({ team: 'search', costUsd: 0.25, endMs: now }), reservationId: r.reservationId! },
       ]);
-      expect(await budgets.status('search')).toMatchObject({
+      expect(await budgets.status(teamKey('search'))).toMatchObject({
         spentUsd: 0.25,
         reservedUsd: 0,
         utilization: 0.25,
@@ -126,7 +127,7 @@ describe('BudgetService', () => {
           reservationId: r.reservationId!,
         },
       ]);
-      expect(await budgets.status('search')).toMatchObject({ spentUsd: 0.85, reservedUsd: 0 });
+      expect(await budgets.status(teamKey('search'))).toMatchObject({ spentUsd: 0.85, reservedUsd: 0 });
       expect((await reserve('search', 0.2)).decision).toBe('BLOCKED');
       expect((await reserve('search', 0.15)).decision).toBe('WARNING');
     });
@@ -135,7 +136,7 @@ describe('BudgetService', () => {
       await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
       const r = await reserve('search', 0.9);
       await budgets.release(r.reservationId!);
-      expect((await budgets.status('search'))!.reservedUsd).toBe(0);
+      expect((await budgets.status(teamKey('search')))!.reservedUsd).toBe(0);
       await expect(budgets.release(r.reservationId!)).rejects.toThrow(
         `no live reservation ${r.reservationId}`,
       );
@@ -167,9 +168,9 @@ describe('BudgetService', () => {
       await ledger.insertEvents([
         event({ team: 'eu', costUsd: 4, endMs: Date.parse('2026-01-02T00:00:00Z') }),
       ]);
-      expect((await budgets.status('eu'))!.spentUsd).toBe(4);
+      expect((await budgets.status(teamKey('eu')))!.spentUsd).toBe(4);
       await budgets.put('eu', { period: 'rolling', window: '6h', limitUsd: 10 });
-      expect((await budgets.status('eu'))!.spentUsd).toBe(0);
+      expect((await budgets.status(teamKey('eu')))!.spentUsd).toBe(0);
     });
   });
 
@@ -178,8 +179,9 @@ describe('BudgetService', () => {
       now = Date.parse('2026-01-10T12:00:00Z');
       await budgets.put('ops', { period: 'daily', limitUsd: 10 });
       await ledger.insertEvents([event({ team: 'ops', costUsd: 4.5, endMs: now - 1000 })]);
-      expect(await budgets.status('ops')).toEqual({
+      expect(await budgets.status(teamKey('ops'))).toEqual({
         team: 'ops',
+        key: 'team=ops',
         period: 'daily',
         timezone: 'UTC',
         limitUsd: 10,
@@ -206,8 +208,8 @@ describe('BudgetService', () => {
         event({ team: 'hardline', costUsd: 1.000000007, endMs: now - 1000 }),
         event({ team: 'softline', costUsd: 3, endMs: now - 1000 }),
       ]);
-      expect((await budgets.status('hardline'))!.overshootUsd).toBe(0.000000007);
-      expect((await budgets.status('softline'))!.overshootUsd).toBe(0);
+      expect((await budgets.status(teamKey('hardline')))!.overshootUsd).toBe(0.000000007);
+      expect((await budgets.status(teamKey('softline')))!.overshootUsd).toBe(0);
     });
   });
 
@@ -251,13 +253,13 @@ describe('BudgetService', () => {
         error: {
           code: 'MANAGED_BY_FILE',
           message:
-            "team search's budget is managed by the budgets file /etc/genops/budgets.yaml (GENOPS_BUDGETS_FILE): change it there, or remove it from the file to manage it through the API",
+            "the budget of team search is managed by the budgets file /etc/genops/budgets.yaml (GENOPS_BUDGETS_FILE): change it there, or remove it from the file to manage it through the API",
           details: { file: '/etc/genops/budgets.yaml' },
         },
       });
       const del = await api().request('/v1/budgets/search', { method: 'DELETE' });
       expect(del.status).toBe(409);
-      expect((await budgets.status('search'))!.limitUsd).toBe(5);
+      expect((await budgets.status(teamKey('search')))!.limitUsd).toBe(5);
     });
 
     it('applies the file declaratively: what it names is stored, what it dropped is removed, API budgets stay', async () => {
@@ -269,8 +271,8 @@ describe('BudgetService', () => {
       });
       // The file now also names ads (taken over) and no longer names support (removed).
       expect(await budgets.applyFile('/b.yaml', [spec('search', 6), spec('ads', 4)])).toEqual({
-        takenOver: ['ads'],
-        removed: ['support'],
+        takenOver: ['team=ads'],
+        removed: ['team=support'],
       });
       expect((await budgets.list()).map((b) => [b.team, b.limitUsd])).toEqual([
         ['ads', 4],

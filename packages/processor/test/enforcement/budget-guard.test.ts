@@ -19,6 +19,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '@genops/fakes';
 import type { BudgetService } from '../../src/budget/budget-service.js';
 import { startAdmissionServer, type AdmissionServer } from '../support/admission-server.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 let server: AdmissionServer;
 let url: string;
@@ -101,7 +102,7 @@ describe('BudgetGuard', () => {
       // Reserved until the cost span settles it (through Kafka, not in this test). deepseek-chat has no tokenizer
       // here: the estimate (27 letters / 4.6 → 6, + 4 for the message + 3 for the reply = 13) with its margin
       // (× 1.25 → 17, + 16 = 33) prompt tokens × 0.28 + 5 out × 0.42 USD per 1M = 11.34 USD per 1M.
-      expect((await budgets.status('roomy'))!.reservedUsd).toBe(0.00001134);
+      expect((await budgets.status(teamKey('roomy')))!.reservedUsd).toBe(0.00001134);
     });
 
     it('counts an OpenAI model’s prompt with OpenAI’s tokenizer, not the estimate', async () => {
@@ -118,8 +119,8 @@ describe('BudgetGuard', () => {
       await call('counted', new BudgetGuard({ url }));
       await call('estimated', new BudgetGuard({ url, tokenizers: false }));
       // o200k's chat count of MESSAGES is 13 tokens: 13 × 2.5 + 5 × 10 USD per 1M; the estimate with its margin 33.
-      expect((await budgets.status('counted'))!.reservedUsd).toBe(0.0000825);
-      expect((await budgets.status('estimated'))!.reservedUsd).toBe(0.0001325);
+      expect((await budgets.status(teamKey('counted')))!.reservedUsd).toBe(0.0000825);
+      expect((await budgets.status(teamKey('estimated')))!.reservedUsd).toBe(0.0001325);
     });
 
     it('keeps the SDK’s .withResponse(), which waits for the admission', async () => {
@@ -179,7 +180,7 @@ describe('BudgetGuard', () => {
         client(new BudgetGuard({ url })).chat.completions.create(deepseek(1000)),
       );
       expect(lastSent().max_tokens).toBe(100);
-      expect((await budgets.status('nearly'))!.reservedUsd).toBe((promptNano() + 100 * 420) / 1e9);
+      expect((await budgets.status(teamKey('nearly')))!.reservedUsd).toBe((promptNano() + 100 * 420) / 1e9);
       await until(
         'the span',
         () => capOnSpan(),
@@ -266,7 +267,7 @@ describe('BudgetGuard', () => {
         client(new BudgetGuard({ url })).chat.completions.create(deepseek),
       );
       expect(lastSent().max_tokens).toBe(100);
-      expect((await budgets.status('frugal'))!.reservedUsd).toBe((promptNano() + 100 * 420) / 1e9);
+      expect((await budgets.status(teamKey('frugal')))!.reservedUsd).toBe((promptNano() + 100 * 420) / 1e9);
       await budgets.put('stingy', {
         period: 'daily',
         limitUsd: 100,
@@ -319,7 +320,7 @@ describe('BudgetGuard', () => {
         100,
       ]);
       // Reserved: the prompt and five increments of 20 — never past the limit.
-      expect((await budgets.status('streamer'))!.reservedUsd).toBe((prompt + 100 * 420) / 1e9);
+      expect((await budgets.status(teamKey('streamer')))!.reservedUsd).toBe((prompt + 100 * 420) / 1e9);
       await until('the span', () => spans.getFinishedSpans().at(-1)?.attributes['error.type'], Boolean);
       const span = spans.getFinishedSpans().at(-1)!.attributes;
       // Recorded as consumed: the guard's prompt count and the 101 tokens that arrived (the last one was cut).
@@ -344,7 +345,7 @@ describe('BudgetGuard', () => {
         for await (const chunk of chunks) void chunk;
       });
       // 20, then the last 10 up to the cap of 30.
-      expect((await budgets.status('capped'))!.reservedUsd).toBe((prompt + 30 * 420) / 1e9);
+      expect((await budgets.status(teamKey('capped')))!.reservedUsd).toBe((prompt + 30 * 420) / 1e9);
     });
 
     it('lets a call opt out: withoutStreamCut runs the stream to its end past a refused extension', async () => {
@@ -389,7 +390,7 @@ describe('BudgetGuard', () => {
       // The guard releases in the background once the call has failed.
       await until(
         'the reservation to be released',
-        async () => (await budgets.status('failing'))!.reservedUsd,
+        async () => (await budgets.status(teamKey('failing')))!.reservedUsd,
         (r) => r === 0,
       );
     });
@@ -548,7 +549,7 @@ describe('BudgetGuard', () => {
         estimateBasis: estimate.basis!,
       });
       expect(admitted.decision).toBe('WARNING');
-      expect((await budgets.status('unpriced'))!.reservedUsd).toBe(0.25);
+      expect((await budgets.status(teamKey('unpriced')))!.reservedUsd).toBe(0.25);
       const blocked = (await guard
         .admit({
           team: 'unpriced',

@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { startProcessor, type RunningProcessor } from '../../src/serve.js';
 import { freshDatabase } from '../support/postgres.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const run = promisify(execFile);
 const { endpoints } = inject('stack');
@@ -115,7 +116,7 @@ async function spendHardBudget(
       'every call counted and every reservation settled',
       async () => ({
         rows: await ledger.aggregate({ ...day, groupBy: ['team'], filters: { team } }),
-        counters: (await ledger.counters(team, Date.now()))!,
+        counters: (await ledger.counters(teamKey(team), Date.now()))!,
       }),
       (s) => s.rows[0]?.requests === llmRequests + blocked && s.counters.reservedNano === 0n,
       { timeoutMs: 120_000, intervalMs: 250 },

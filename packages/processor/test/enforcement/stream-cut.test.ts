@@ -18,6 +18,7 @@ import {
 import { generateText, streamText, wrapLanguageModel } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdmissionServer, type AdmissionServer } from '../support/admission-server.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 let server: AdmissionServer;
 let anthropic: FakeAnthropic;
@@ -64,7 +65,7 @@ describe('a stream cut at its hard budget', () => {
     expect(words).toHaveLength(100);
     expect(error).toBeInstanceOf(StreamCutError);
     expect((error as StreamCutError).outputTokens).toBe(100);
-    expect((await server.budgets.status('claude-team'))!.overshootUsd).toBe(0);
+    expect((await server.budgets.status(teamKey('claude-team')))!.overshootUsd).toBe(0);
   });
 
   it('through the AI SDK middleware: the 100 tokens paid for, then StreamCutError from the stream', async () => {

@@ -11,6 +11,7 @@ import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ProcessorMetrics } from '../../src/metrics.js';
 import { event } from '../support/ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 let ledger: CostLedger;
@@ -195,13 +196,14 @@ describe('enforcement views', () => {
         () => {},
         () => NOW,
       );
-      await alerter.check(['growth']);
+      await alerter.check([teamKey('growth')]);
       await alerter.dispatch();
       expect(got.map((a) => a.kind)).toEqual(['threshold', 'forecast']);
       const history = await clientFor('growth-reader').call(ROUTES.getBudgetAlerts, {
         params: { team: 'growth' },
       });
       expect(history).toEqual({
+        budget: 'team=growth',
         team: 'growth',
         alerts: [
           {

@@ -11,6 +11,7 @@ import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ProcessorMetrics } from '../../src/metrics.js';
 import type { CostLedger } from '../../src/ledger/cost-ledger.js';
+import { specKey } from '../../src/budget/budget-spec.js';
 
 let ledger: CostLedger;
 let app: ReturnType<typeof createApp>;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 /** Everything a request could have changed. */
 async function snapshot(): Promise<string> {
   const budgets = await ledger.listBudgets();
-  const counters = await Promise.all(budgets.map((b) => ledger.counters(b.team, Date.now())));
+  const counters = await Promise.all(budgets.map((b) => ledger.counters(specKey(b), Date.now())));
   return JSON.stringify({
     budgets,
     counters: counters.map((c) => [String(c?.spentNano), String(c?.reservedNano)]),

@@ -6,7 +6,13 @@ import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
-import { expectIdentitiesKept, INTACT, PREVIOUS_RELEASE_ROWS } from './support/previous-release.js';
+import {
+  expectIdentitiesKept,
+  INTACT,
+  INTACT_AFTER,
+  PREVIOUS_RELEASE_MIGRATIONS,
+  PREVIOUS_RELEASE_ROWS,
+} from './support/previous-release.js';
 import { freshDatabase } from '../support/postgres.js';
 
 const { endpoints } = inject('stack');
@@ -72,7 +78,7 @@ describe('the PostgreSQL schema', () => {
       await client.query(
         'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
       );
-      const previous = migrations('postgres').slice(0, -1);
+      const previous = migrations('postgres').slice(0, PREVIOUS_RELEASE_MIGRATIONS);
       for (const [i, sql] of previous.entries()) {
         await client.query(sql);
         await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [i + 1]);
@@ -83,7 +89,7 @@ describe('the PostgreSQL schema', () => {
     const ledger = new PostgresLedger(url);
     await ledger.migrate();
     await withClient(url, async (client) => {
-      expect(await readAll(client, INTACT)).toEqual(before);
+      expect(await readAll(client, INTACT_AFTER)).toEqual(before);
       expect(before.events).toEqual([
         { n: 6, cost: 4_251_500, input: 1_710, output: 211, errors: 1, adjustments: 2 },
       ]);

@@ -64,7 +64,7 @@ describe('SQLite ledger shared by several processes', () => {
       const raw = db
         .prepare(`SELECT COUNT(*) AS n, SUM(amount_nano) AS sum FROM reservations WHERE team = 'shared'`)
         .get();
-      const counter = db.prepare(`SELECT reserved_nano FROM budgets WHERE team = 'shared'`).get();
+      const counter = db.prepare(`SELECT reserved_nano FROM budgets WHERE scope_key = 'team=shared'`).get();
       db.close();
       expect(raw).toEqual({ n: 300, sum: 1_500_000_000 });
       expect(counter).toEqual({ reserved_nano: 1_500_000_000 });

@@ -11,6 +11,7 @@ import { Repricer } from '../../src/prices/repricer.js';
 import { buildCostReport } from '../../src/report/cost-report.js';
 import { AS_SENT } from '../support/ledger-contract.js';
 import { otlpMessage, otlpSpan } from '../support/otlp.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const NOW = Date.parse('2026-06-10T12:00:00Z');
 const HOUR = 3_600_000;
@@ -69,7 +70,7 @@ describe('Repricer', () => {
         unpricedRequests: 2,
         unpricedTokens: 2032,
       });
-      expect((await budgets.status('search'))!.spentUsd).toBe(0);
+      expect((await budgets.status(teamKey('search')))!.spentUsd).toBe(0);
     });
 
     it('prices them when a price arrives: reports, unpriced counts and the budget catch up, exactly once', async () => {
@@ -83,7 +84,7 @@ describe('Repricer', () => {
         unpricedRequests: 0,
         unpricedTokens: 0,
       });
-      expect((await budgets.status('search'))!.spentUsd).toBe(0.0002892);
+      expect((await budgets.status(teamKey('search')))!.spentUsd).toBe(0.0002892);
       expect(await repricer.run()).toBe(0);
       expect(await totals()).toEqual({
         costUsd: 0.0002892,

@@ -9,6 +9,7 @@ import { currentPeriod } from '../../src/budget/period.js';
 import type { BudgetSpec } from '../../src/budget/budget-spec.js';
 import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { event } from './ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 /** Direct SQL over the shared database, independent of the adapters' counter code. */
 export interface RawRows {
@@ -199,8 +200,8 @@ export async function checkBudgetCounters(
       const model = new Model();
       try {
         for (const spec of Object.values(SPECS).map((s) => s[0]!)) {
-          await services[0]!.put(spec.team, spec);
-          model.specs.set(spec.team, spec);
+          await services[0]!.put(spec.team!, spec);
+          model.specs.set(spec.team!, spec);
         }
         for (const op of ops) {
           const budgets = 'via' in op ? services[op.via]! : services[0]!;
@@ -316,7 +317,7 @@ export async function checkBudgetCounters(
               break;
           }
           for (const [team, spec] of model.specs) {
-            const counters = (await ledgers[0]!.counters(team, now))!;
+            const counters = (await ledgers[0]!.counters(teamKey(team), now))!;
             const p = currentPeriod(spec, now);
             const rawSpent = await raw.spentNano(
               team,
@@ -382,7 +383,7 @@ export async function checkConcurrentCounters(harness: CounterHarness, processor
       now += 41 * 60_000;
     }
     for (const team of ['a', 'b']) {
-      const counters = (await ledgers[0]!.counters(team, now))!;
+      const counters = (await ledgers[0]!.counters(teamKey(team), now))!;
       const spec = counters.spec;
       const p = currentPeriod(spec, now);
       expect({ spent: counters.spentNano, reserved: counters.reservedNano }).toEqual({

@@ -6,6 +6,7 @@ import type { CostEvent } from '../../src/decode/cost-event.js';
 import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { adjustmentFor } from '../../src/reconcile/reconciliation-store.js';
 import { event } from './ledger-contract.js';
+import { teamKey } from '../../src/budget/budget-scope.js';
 
 const HOUR = 3_600_000;
 
@@ -130,8 +131,8 @@ export function reconciliationContract(name: string, open: () => Promise<CostLed
             costPerMillionTokens: 30.864175, // 0.001234567 USD over 40 tokens
           },
         ]);
-        expect((await ledger.counters('search', T + 10))!.spentNano).toBe(1_234_567n);
-        const [recount] = await ledger.recount(T + 10, 'search');
+        expect((await ledger.counters(teamKey('search'), T + 10))!.spentNano).toBe(1_234_567n);
+        const [recount] = await ledger.recount(T + 10, teamKey('search'));
         expect(recount!.after.spentNano).toBe(1_234_567n);
         expect(recount!.before.spentNano).toBe(1_234_567n);
       });

@@ -3,9 +3,10 @@ import { ROUTES } from '@genops/processor/api';
 import { useRoute } from '../../api/queries.js';
 import { DataState } from '../../components/data-state.js';
 import { formatTime } from '../../format.js';
+import { budgetName } from './budget-name.js';
 
-export function AlertHistory({ team }: { team: string }) {
-  const history = useRoute(ROUTES.getBudgetAlerts, { params: { team } });
+export function AlertHistory({ budgetKey }: { budgetKey: string }) {
+  const history = useRoute(ROUTES.getScopedBudgetAlerts, { params: { key: budgetKey } });
   const alerts = history.data?.alerts ?? [];
   return (
     <>
@@ -17,7 +18,7 @@ export function AlertHistory({ team }: { team: string }) {
         emptyText="No alert has fired for this budget."
       >
         <table>
-          <caption className="sr-only">Alerts of {team}</caption>
+          <caption className="sr-only">Alerts of {budgetName(budgetKey)}</caption>
           <thead>
             <tr>
               <th scope="col">Alert</th>

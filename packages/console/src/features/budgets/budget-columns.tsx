@@ -1,6 +1,7 @@
 // The budget table's columns: counters, state, forecast, when it runs out, its policy and when it resets.
 import { policySummary, type ROUTES, type RouteOutput } from '@genops/processor/api';
 import type { Column } from '../../components/data-table.js';
+import { budgetName } from './budget-name.js';
 import { formatDuration, formatPercent, formatTime, formatUsd } from '../../format.js';
 
 export type Budget = RouteOutput<typeof ROUTES.listBudgets>['budgets'][number];
@@ -17,7 +18,7 @@ const money = (
 });
 
 export const BUDGET_COLUMNS: Column<Budget>[] = [
-  { key: 'team', header: 'Team', value: (b) => b.team },
+  { key: 'key', header: 'Budget', value: (b) => budgetName(b.key) },
   { key: 'period', header: 'Period', value: (b) => b.period + (b.window ? ` ${b.window}` : '') },
   { key: 'enforcement', header: 'Enforcement', value: (b) => b.enforcement },
   money('spentUsd', 'Spent'),

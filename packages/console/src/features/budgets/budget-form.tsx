@@ -1,14 +1,41 @@
-// Create or edit a budget: the API validates, and its message appears beside the field it names.
+// Create or edit a budget of any scope: the API validates, and its message appears beside the field it names.
 import { useState } from 'react';
-import { ApiError, ROUTES, type RouteInput } from '@genops/processor/api';
+import {
+  ApiError,
+  ROUTES,
+  scopeKey,
+  SCOPE_DIMENSIONS,
+  type RouteInput,
+  type Scope,
+} from '@genops/processor/api';
 import { useChange } from '../../api/queries.js';
 import { errorText } from '../../components/data-state.js';
 import type { Budget } from './budget-columns.js';
+import { budgetName } from './budget-name.js';
 import { Field } from './field.js';
 import { PolicyFields, policyBody } from './policy-fields.js';
 
+const DIMENSION_LABELS: Record<(typeof SCOPE_DIMENSIONS)[number], string> = {
+  team: 'Team',
+  project: 'Project',
+  customer: 'Customer',
+  feature: 'Feature',
+  environment: 'Environment',
+  model: 'Model',
+};
+
+/** The scope the form names: the dimensions filled in (`*` for each value), and whether it is the organisation. */
+function scopeOfForm(form: FormData): { scope: Scope; org: boolean } {
+  const scope: Scope = {};
+  for (const d of SCOPE_DIMENSIONS) {
+    const value = String(form.get(d) ?? '').trim();
+    if (value) scope[d] = value;
+  }
+  return { scope, org: form.get('org') === 'on' };
+}
+
 /** The PUT body from the form, as typed: the API, not the page, decides what is valid. */
-function budgetBody(form: FormData): RouteInput<typeof ROUTES.putBudget>['body'] {
+function budgetBody(form: FormData): RouteInput<typeof ROUTES.putScopedBudget>['body'] {
   const limit = String(form.get('limitUsd'));
   return {
     period: String(form.get('period')) as Budget['period'],
@@ -24,23 +51,32 @@ function budgetBody(form: FormData): RouteInput<typeof ROUTES.putBudget>['body']
 }
 
 export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onDone: () => void }) {
-  const put = useChange(ROUTES.putBudget);
-  const remove = useChange(ROUTES.deleteBudget);
+  const put = useChange(ROUTES.putScopedBudget);
+  const remove = useChange(ROUTES.deleteScopedBudget);
   const [period, setPeriod] = useState(budget?.period ?? 'monthly');
+  const [unnamed, setUnnamed] = useState(false);
   const error = put.error ?? remove.error;
   const apiError = error instanceof ApiError ? error : undefined;
-  const title = budget ? `Edit budget of ${budget.team}` : 'New budget';
+  const title = budget ? `Edit budget of ${budgetName(budget.key)}` : 'New budget';
   const thresholds = (budget?.thresholds ?? [0.8, 0.9, 0.95, 1])
     .map((t) => Math.round(t * 1000) / 10)
     .join(', ');
   const submit = (form: FormData) => {
-    const team = String(form.get('team') ?? budget?.team ?? '').trim();
-    put.mutate({ params: { team }, body: budgetBody(form) }, { onSuccess: onDone });
+    if (budget) {
+      put.mutate({ params: { key: budget.key }, body: budgetBody(form) }, { onSuccess: onDone });
+      return;
+    }
+    const { scope, org } = scopeOfForm(form);
+    // Nothing named is not the organisation by accident: that takes its own box.
+    setUnnamed(!org && !Object.keys(scope).length);
+    if (!org && !Object.keys(scope).length) return;
+    const body = { ...budgetBody(form), ...scope, ...(org ? { org: true as const } : {}) };
+    put.mutate({ params: { key: scopeKey(scope) }, body }, { onSuccess: onDone });
   };
   const confirmDelete = () =>
     budget &&
-    window.confirm(`Delete the budget of ${budget.team}?`) &&
-    remove.mutate({ params: { team: budget.team } }, { onSuccess: onDone });
+    window.confirm(`Delete the budget of ${budgetName(budget.key)}?`) &&
+    remove.mutate({ params: { key: budget.key } }, { onSuccess: onDone });
   return (
     <form
       className="panel form"
@@ -49,9 +85,22 @@ export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onD
     >
       <h2>{title}</h2>
       {!budget && (
-        <Field name="team" label="Team" error={apiError}>
-          {(aria) => <input name="team" required {...aria} />}
-        </Field>
+        <fieldset>
+          <legend>Covers (any combination; * for each one, e.g. each customer)</legend>
+          {SCOPE_DIMENSIONS.map((d) => (
+            <Field key={d} name={d} label={DIMENSION_LABELS[d]} error={apiError}>
+              {(aria) => <input name={d} {...aria} />}
+            </Field>
+          ))}
+          <label>
+            <input type="checkbox" name="org" /> The whole organisation
+          </label>
+          {unnamed && (
+            <p className="field-error" role="alert">
+              Name what the budget covers, or choose the whole organisation.
+            </p>
+          )}
+        </fieldset>
       )}
       <Field name="period" label="Period" error={apiError}>
         {(aria) => (

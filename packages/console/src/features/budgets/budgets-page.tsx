@@ -1,7 +1,7 @@
-// Budgets: every budget with its counters, forecast, exhaustion and reset; create, edit and delete; each budget's
-// alert history.
+// Budgets of every scope (teams, team × model, customers, the organisation…) with their counters, forecast,
+// exhaustion and reset; create, edit and delete; each budget's alert history, and a template's counters.
 import { useState } from 'react';
-import { ROUTES } from '@genops/processor/api';
+import { ROUTES, scopeKey } from '@genops/processor/api';
 import { useRoute, useSessionInfo } from '../../api/queries.js';
 import { DataState } from '../../components/data-state.js';
 import { DataTable } from '../../components/data-table.js';
@@ -9,6 +9,7 @@ import { useUrlState } from '../../url-state.js';
 import { BUDGET_COLUMNS, type Budget } from './budget-columns.js';
 import { BudgetDetail } from './budget-detail.js';
 import { BudgetForm } from './budget-form.js';
+import { budgetName } from './budget-name.js';
 
 export function BudgetsPage() {
   const [params, update] = useUrlState();
@@ -16,7 +17,9 @@ export function BudgetsPage() {
   const session = useSessionInfo();
   const canEdit = session.data?.roles.includes('manage') ?? false;
   const [editing, setEditing] = useState<Budget | 'new' | undefined>();
-  const selected = params.get('team') ?? undefined;
+  // ?budget=<key>; ?team=<name> (the links of earlier releases) names a team's budget.
+  const team = params.get('team');
+  const selected = params.get('budget') ?? (team ? scopeKey({ team }) : undefined);
   return (
     <>
       <div className="section-head">
@@ -34,23 +37,23 @@ export function BudgetsPage() {
         query={budgets}
         label="budgets"
         empty={!budgets.data?.budgets.length}
-        emptyText="No budgets yet: create one to cap a team's spend."
+        emptyText="No budgets yet: create one to cap a team's, a customer's or the whole organisation's spend."
       >
         <DataTable
           caption="Budgets in their current period"
           columns={BUDGET_COLUMNS}
           rows={budgets.data?.budgets ?? []}
-          rowKey={(b) => b.team}
+          rowKey={(b) => b.key}
           sort={params.get('sort') ?? '-utilization'}
           onSort={(sort) => update({ sort })}
-          onRowActivate={(b) => update({ team: b.team })}
-          rowLabel={(b) => `Details of ${b.team}`}
+          onRowActivate={(b) => update({ budget: b.key, team: undefined })}
+          rowLabel={(b) => `Details of ${budgetName(b.key)}`}
         />
       </DataState>
       {selected && (
         <BudgetDetail
-          budget={budgets.data?.budgets.find((b) => b.team === selected)}
-          team={selected}
+          budget={budgets.data?.budgets.find((b) => b.key === selected)}
+          budgetKey={selected}
           canEdit={canEdit}
           onEdit={setEditing}
         />

@@ -4,6 +4,7 @@ import { ROUTES } from '@genops/processor/api';
 import { useRoute } from '../../api/queries.js';
 import { DataState } from '../../components/data-state.js';
 import { formatPercent, formatUsd } from '../../format.js';
+import { budgetName } from '../budgets/budget-name.js';
 
 export function ClosestBudgets() {
   const budgets = useRoute(ROUTES.listBudgets);
@@ -16,8 +17,8 @@ export function ClosestBudgets() {
       <DataState query={budgets} label="budgets" empty={!closest.length} emptyText="No budgets yet.">
         <ul className="bars">
           {closest.map((b) => (
-            <li key={b.team}>
-              <Link href={`/budgets?team=${encodeURIComponent(b.team)}`}>{b.team}</Link>{' '}
+            <li key={b.key}>
+              <Link href={`/budgets?budget=${encodeURIComponent(b.key)}`}>{budgetName(b.key)}</Link>{' '}
               <meter
                 min={0}
                 max={1}
@@ -25,7 +26,7 @@ export function ClosestBudgets() {
                 high={0.95}
                 optimum={0}
                 value={Math.min(1, b.utilization)}
-                aria-label={`${b.team} utilisation`}
+                aria-label={`${budgetName(b.key)} utilisation`}
               />{' '}
               {formatPercent(b.utilization)} of {formatUsd(b.limitUsd)}{' '}
               <span className={`badge ${b.state.toLowerCase()}`}>{b.state}</span>

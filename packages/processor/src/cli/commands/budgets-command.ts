@@ -1,6 +1,15 @@
-// `genops budgets list|status|set|recount`: team budgets on a running processor, and counters rebuilt from the rows.
+// `genops budgets list|status|set|delete|counters|recount`: budgets of any scope on a running processor, and counters
+// rebuilt from the rows. A budget is named by its team (`search`), by scope options (`--customer '*'`), or by its
+// key (`team=search&model=openai/gpt-4o`, `org`).
 import type { Command } from 'commander';
 import { ROUTES, type RouteInput } from '../../api/index.js';
+import {
+  parseScopeKey,
+  scopeKey,
+  SCOPE_DIMENSIONS,
+  teamKey,
+  type Scope,
+} from '../../budget/budget-scope.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { renderBudgets, renderRecount } from '../budget-table.js';
 import type { CliContext } from '../cli-context.js';
@@ -24,10 +33,39 @@ function policyOf(opts: PolicyOptions): { policy?: Record<string, unknown> } {
   return Object.keys(policy).length ? { policy } : {};
 }
 
+type ScopeOptions = Partial<Record<(typeof SCOPE_DIMENSIONS)[number], string>> & { org?: boolean };
+
+/** Adds --team, --project, --customer, --feature, --environment, --model and --org to a command. */
+function scopeOptions(command: Command): Command {
+  for (const d of SCOPE_DIMENSIONS) command.option(`--${d} <name>`, `the budget covers this ${d} ('*': each ${d})`);
+  return command.option('--org', 'the budget covers the whole organisation');
+}
+
+/**
+ * The key of the budget a command names: its scope options, else its argument — a key (`team=search&…`, `org`) or a
+ * team's name. Undefined when neither names one.
+ */
+export function budgetKeyOf(arg: string | undefined, opts: ScopeOptions): string | undefined {
+  const scope: Scope = {};
+  for (const d of SCOPE_DIMENSIONS) if (opts[d] !== undefined) scope[d] = opts[d];
+  if (opts.org || Object.keys(scope).length) {
+    if (arg !== undefined) throw new Error(`name the budget by its options or by ${arg}, not both`);
+    return scopeKey(scope);
+  }
+  if (arg === undefined) return undefined;
+  if (arg.includes('=') || arg === 'org') {
+    if (!parseScopeKey(arg)) throw new Error(`not a budget scope: ${arg} (e.g. team=search&model=openai/gpt-4o)`);
+    return arg;
+  }
+  return teamKey(arg);
+}
+
 export function addBudgetsCommand(program: Command, ctx: CliContext): void {
   const budgetsCommand = program
     .command('budgets')
-    .description('list, show and set team budgets on a running processor');
+    .description(
+      'list, show and set budgets (any scope: team, project, customer, feature, environment, model, org) on a running processor',
+    );
   budgetsCommand
     .command('list')
     .option('--json', 'print JSON')
@@ -35,15 +73,38 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
       const { budgets } = await ctx.client().call(ROUTES.listBudgets);
       ctx.stdout.write(opts.json ? `${JSON.stringify(budgets, null, 2)}\n` : renderBudgets(budgets));
     });
-  budgetsCommand
-    .command('status <team>')
+  scopeOptions(budgetsCommand.command('status [budget]'))
+    .description("a budget's status, by team, key or scope options")
     .option('--json', 'print JSON')
-    .action(async (team: string, opts: { json?: boolean }) => {
-      const status = await ctx.client().call(ROUTES.getBudget, { params: { team } });
+    .action(async (budget: string | undefined, opts: { json?: boolean } & ScopeOptions) => {
+      const key = budgetKeyOf(budget, opts);
+      if (!key) throw new Error('name a budget: a team, a key or scope options');
+      const status = await ctx.client().call(ROUTES.getScopedBudget, { params: { key } });
       ctx.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : renderBudgets([status]));
     });
-  budgetsCommand
-    .command('set <team>')
+  scopeOptions(budgetsCommand.command('counters [budget]'))
+    .description("a template's counters (each customer's under --customer '*'), nearest their limit first")
+    .option('--json', 'print JSON')
+    .action(async (budget: string | undefined, opts: { json?: boolean } & ScopeOptions) => {
+      const key = budgetKeyOf(budget, opts);
+      if (!key) throw new Error('name a template: a key or scope options with a *');
+      const counters = await ctx.client().call(ROUTES.getTemplateCounters, { params: { key } });
+      ctx.stdout.write(
+        opts.json
+          ? `${JSON.stringify(counters, null, 2)}\n`
+          : `${counters.count} counters; nearest their limit:\n${renderBudgets(counters.top)}`,
+      );
+    });
+  scopeOptions(budgetsCommand.command('delete [budget]'))
+    .description('delete a budget (a template with its counters)')
+    .action(async (budget: string | undefined, opts: ScopeOptions) => {
+      const key = budgetKeyOf(budget, opts);
+      if (!key) throw new Error('name a budget: a team, a key or scope options');
+      await ctx.client().call(ROUTES.deleteScopedBudget, { params: { key } });
+      ctx.stdout.write(`deleted the budget ${key}\n`);
+    });
+  scopeOptions(budgetsCommand.command('set [budget]'))
+    .description('create or change a budget: by team, key or scope options (--customer "*" for each customer)')
     .requiredOption('--limit <usd>', 'limit in USD per period', Number)
     .option('--period <period>', 'daily | weekly | monthly | rolling', 'monthly')
     .option('--window <window>', 'rolling window, e.g. 24h')
@@ -56,7 +117,7 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
     .option('--max-output-tokens <n>', 'policy: the most output tokens one call may ask for', Number)
     .action(
       async (
-        team: string,
+        budget: string | undefined,
         opts: {
           limit: number;
           period: string;
@@ -64,8 +125,11 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
           timezone: string;
           enforcement: string;
           thresholds?: string;
-        } & PolicyOptions,
+        } & PolicyOptions &
+          ScopeOptions,
       ) => {
+        const key = budgetKeyOf(budget, opts);
+        if (!key) throw new Error('name a budget: a team, a key or scope options');
         // Sent as given: the processor validates and names a bad field.
         const body = {
           period: opts.period,
@@ -75,23 +139,24 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
           ...(opts.window ? { window: opts.window } : {}),
           ...(opts.thresholds ? { thresholds: opts.thresholds.split(',').map(Number) } : {}),
           ...policyOf(opts),
-        } as RouteInput<typeof ROUTES.putBudget>['body'];
-        const status = await ctx.client().call(ROUTES.putBudget, { params: { team }, body });
+        } as RouteInput<typeof ROUTES.putScopedBudget>['body'];
+        const status = await ctx.client().call(ROUTES.putScopedBudget, { params: { key }, body });
         ctx.stdout.write(renderBudgets([status]));
       },
     );
 
-  budgetsCommand
-    .command('recount [team]')
+  scopeOptions(budgetsCommand.command('recount [budget]'))
     .description(
-      'rebuild budget counters (spent in the current period, reserved) from the raw ledger rows; opens the ledger itself',
+      'rebuild budget counters (spent in the current period, reserved) from the raw ledger rows: one budget (team, key or scope options) or all; opens the ledger itself',
     )
     .option('--ledger <url>', 'ledger URL (default: GENOPS_LEDGER_URL, else sqlite:./genops.db)')
-    .action(async (team: string | undefined, opts: { ledger?: string }) => {
+    .action(async (budget: string | undefined, opts: { ledger?: string } & ScopeOptions) => {
+      const key = budgetKeyOf(budget, opts);
       const ledger = await openLedger(opts.ledger ?? ctx.env.GENOPS_LEDGER_URL ?? 'sqlite:./genops.db');
       try {
-        const results = await ledger.recount(Date.now(), team);
-        if (team && results.length === 0) throw new Error(`team ${team} has no budget`);
+        const results = await ledger.recount(Date.now(), key);
+        if (key && results.length === 0)
+          throw new Error(key === teamKey(budget ?? '') ? `team ${budget} has no budget` : `no budget ${key}`);
         ctx.stdout.write(renderRecount(results));
       } finally {
         await ledger.close();

@@ -154,4 +154,19 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
         WHEN span_id ~ '^rep-([0-9a-f]{2})+$' THEN '\\x01'::bytea || decode(substr(span_id, 5), 'hex')
         WHEN span_id LIKE 'adj-%' THEN '\\x02'::bytea || convert_to(substr(span_id, 5), 'UTF8')
         ELSE '\\x03'::bytea || convert_to(span_id, 'UTF8') END;`,
+  // 13. Budgets on any scope (budget/budget-scope.ts): a budget row is keyed by its scope's key (a team's budget by
+  // `team=<name>`), a template's counter per value names its template; a reservation holds one row per budget that
+  // admitted it, so its release, settlement and expiry lower each one; a fired alert names its budget's key. Counters
+  // of "each customer" templates are counted from the raw rows by customer.
+  `ALTER TABLE budgets RENAME COLUMN team TO scope_key;
+    UPDATE budgets SET scope_key = 'team=' || replace(replace(replace(scope_key, '%', '%25'), '&', '%26'), '=', '%3D');
+    ALTER TABLE budgets ADD COLUMN template_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX budgets_template ON budgets (template_key, scope_key);
+    ALTER TABLE reservations ADD COLUMN budget_key TEXT NOT NULL DEFAULT '';
+    UPDATE reservations SET budget_key = 'team=' || replace(replace(replace(team, '%', '%25'), '&', '%26'), '=', '%3D');
+    ALTER TABLE reservations DROP CONSTRAINT reservations_pkey, ADD PRIMARY KEY (id, budget_key);
+    CREATE INDEX reservations_budget ON reservations (budget_key);
+    ALTER TABLE budget_alerts_fired RENAME COLUMN team TO budget_key;
+    UPDATE budget_alerts_fired SET budget_key = 'team=' || replace(replace(replace(budget_key, '%', '%25'), '&', '%26'), '=', '%3D');
+    CREATE INDEX cost_events_customer_time ON cost_events (customer, event_time);`,
 ];

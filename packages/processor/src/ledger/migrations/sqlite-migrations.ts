@@ -182,4 +182,29 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ALTER TABLE reconciliations_v12 RENAME TO reconciliations;
     CREATE INDEX reconciliations_due ON reconciliations (status, next_attempt_ms);
     CREATE INDEX reconciliations_time ON reconciliations (event_time);`,
+  // 13. Budgets on any scope (budget/budget-scope.ts): a budget row is keyed by its scope's key (a team's budget by
+  // `team=<name>`), a template's counter per value names its template; a reservation holds one row per budget that
+  // admitted it, so its release, settlement and expiry lower each one; a fired alert names its budget's key. Counters
+  // of "each customer" templates are counted from the raw rows by customer.
+  `ALTER TABLE budgets RENAME COLUMN team TO scope_key;
+    UPDATE budgets SET scope_key = 'team=' || replace(replace(replace(scope_key, '%', '%25'), '&', '%26'), '=', '%3D');
+    ALTER TABLE budgets ADD COLUMN template_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX budgets_template ON budgets (template_key, scope_key);
+    CREATE TABLE reservations_v13 (
+      id TEXT NOT NULL, budget_key TEXT NOT NULL, team TEXT NOT NULL, amount_nano INTEGER NOT NULL,
+      created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, status TEXT NOT NULL, model TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (id, budget_key)
+    );
+    INSERT INTO reservations_v13 (id, budget_key, team, amount_nano, created_ms, expires_ms, status, model)
+      SELECT id, 'team=' || replace(replace(replace(team, '%', '%25'), '&', '%26'), '=', '%3D'), team, amount_nano, created_ms, expires_ms, status, model
+      FROM reservations;
+    DROP TABLE reservations;
+    ALTER TABLE reservations_v13 RENAME TO reservations;
+    CREATE INDEX reservations_team ON reservations (team, status, expires_ms);
+    CREATE INDEX reservations_expiry ON reservations (expires_ms);
+    CREATE INDEX reservations_created ON reservations (created_ms);
+    CREATE INDEX reservations_budget ON reservations (budget_key);
+    ALTER TABLE budget_alerts_fired RENAME COLUMN team TO budget_key;
+    UPDATE budget_alerts_fired SET budget_key = 'team=' || replace(replace(replace(budget_key, '%', '%25'), '&', '%26'), '=', '%3D');
+    CREATE INDEX cost_events_customer_time ON cost_events (customer, event_time);`,
 ];

@@ -1,12 +1,15 @@
-// A ledger as the previous release left it: the schema of every migration but the last, with rows in each table,
-// and the queries that show every row and total — the same before and after the upgrade — and the identities the
-// upgrade must keep (migration 12 stores them as bytes).
+// A ledger as an earlier release left it (migrations 1–11), with rows in each table, the queries that show every row
+// and total — the same before and after the upgrade — and the identities the upgrade must keep (migration 12 stores
+// them as bytes; migration 13 keys budgets, reservations and fired alerts by scope: `team=growth`).
 import { expect } from 'vitest';
 import type { CostLedger } from '../../../src/ledger/cost-ledger.js';
 import { eventFromRow } from '../../../src/ledger/event-columns.js';
 import type { Script } from '../../../src/ledger/script.js';
 import { unpricedCalls } from '../../../src/prices/repricer.js';
 import { event } from '../../support/ledger-contract.js';
+
+/** The migrations the earlier release had applied. */
+export const PREVIOUS_RELEASE_MIGRATIONS = 11;
 
 /** Rows written in the previous release's schema (migrations 1–11), one statement each, in both dialects. */
 export const PREVIOUS_RELEASE_ROWS: readonly string[] = [
@@ -59,7 +62,7 @@ export const PREVIOUS_RELEASE_ROWS: readonly string[] = [
       0, 1750000, 0, 'openai', 1772359900000, '')`,
 ];
 
-/** What must read the same before and after: every table's rows and totals. */
+/** What must read the same before and after: every table's rows and totals (`AFTER` reads the new columns). */
 export const INTACT: Record<string, string> = {
   events: `SELECT COUNT(*) AS n, SUM(cost_nano) AS cost, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
              SUM(is_error) AS errors, SUM(is_adjustment) AS adjustments FROM cost_events`,
@@ -71,6 +74,16 @@ export const INTACT: Record<string, string> = {
   fired: `SELECT team, period_start, alert_key FROM budget_alerts_fired`,
   outbox: `SELECT id, sink, alert, attempts FROM budget_alert_outbox`,
   reconciliations: `SELECT generation_id, status, recorded_nano, billed_nano FROM reconciliations`,
+};
+
+/** INTACT after the upgrade: a team's budget keyed `team=<name>`, its reservation and fired alert naming that key. */
+export const INTACT_AFTER: Record<string, string> = {
+  ...INTACT,
+  budgets: `SELECT substr(scope_key, 6) AS team, spec, limit_nano, hard, spent_nano, reserved_nano, period_start,
+    period_end FROM budgets WHERE scope_key = 'team=' || substr(scope_key, 6) AND template_key = ''`,
+  reservations: `SELECT id, team, amount_nano, status FROM reservations WHERE budget_key = 'team=' || team`,
+  fired: `SELECT substr(budget_key, 6) AS team, period_start, alert_key FROM budget_alerts_fired
+    WHERE budget_key LIKE 'team=%'`,
 };
 
 /** Every event's identity in the rows above: text ids, a reconciliation and a re-pricing adjustment, hex OTLP ids. */
