@@ -58,7 +58,13 @@ describe('faults', () => {
           30_000,
         );
         expect(failed).toBe('1');
-        expect(processor.output.join('')).toContain(`price sync from openrouter failed`);
+        // Logged as the metric counts it; the line may reach the process's stdout a moment after the scrape.
+        await until(
+          'the failed sync in the log',
+          async () => processor.output.join(''),
+          (out) => out.includes('price sync from openrouter failed'),
+          10_000,
+        );
         const prices = (await (await fetch(`${processor.url}/v1/prices`)).json()) as { version: string };
         expect(prices.version).toBe(BUNDLED_PRICES.version);
         expect((await fetch(`${processor.url}/readyz`)).status).toBe(200);

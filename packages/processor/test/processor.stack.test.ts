@@ -147,7 +147,7 @@ describe('processor (real Kafka)', () => {
       const { stdout } = await execFileAsync(process.execPath, [cli, 'budgets', 'status', team], { env });
       const [header, , row] = stdout.trimEnd().split('\n');
       expect(header!.split(/\s{2,}/)).toEqual([
-        'team',
+        'budget',
         'period',
         'enforcement',
         'spent',
@@ -160,7 +160,7 @@ describe('processor (real Kafka)', () => {
         'policy',
       ]);
       expect(row!.split(/\s{2,}/).slice(0, 7)).toEqual([
-        team,
+        `team ${team}`,
         'daily',
         'hard',
         '0.0013',

@@ -88,8 +88,8 @@ export interface BudgetStore {
   /** Releases a reservation still in the ledger; false when there is none by that id. */
   release(id: string): Promise<boolean>;
   /**
-   * Removes up to `limit` reservations that expired at or before `untilMs` from the ledger, and their amounts from
-   * the counters, in one short transaction. Returns how many it removed.
+   * Removes the reservations of up to `limit` rows that expired at or before `untilMs` from the ledger, and their
+   * amounts from the counters, in one short transaction. Returns how many calls' reservations it removed.
    */
   expireReservations(untilMs: number, limit: number): Promise<number>;
   /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */

@@ -157,7 +157,8 @@ export function* release(id: string): Script<boolean> {
 }
 
 /**
- * Expires up to `limit` reservation rows. On PostgreSQL one statement (run without BEGIN … COMMIT), so the counter
+ * Expires the reservations of up to `limit` expired rows (every row of each: all its budgets), and returns how many
+ * calls' reservations that was. On PostgreSQL one statement (run without BEGIN … COMMIT), so the counter
  * rows stay locked only while it runs: expired rows are deleted (SKIP LOCKED: processors sweeping at once take
  * different rows), their amounts summed per budget, the budgets' rows locked in key order (as every writer locks
  * them) and their reserved counters lowered. A transaction of one UPDATE per budget would hold every budget's row
@@ -165,9 +166,9 @@ export function* release(id: string): Script<boolean> {
  * statements in turn.
  */
 export function* expireReservations(dialect: Dialect, untilMs: number, limit: number): Script<number> {
-  const expired = `DELETE FROM reservations WHERE (id, budget_key) IN (
-      SELECT id, budget_key FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2${skipLocked(dialect)})
-    RETURNING budget_key, amount_nano`;
+  const expired = `DELETE FROM reservations WHERE id IN (
+      SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2${skipLocked(dialect)})
+    RETURNING id, budget_key, amount_nano`;
   if (dialect === 'postgres') {
     const [row] = yield {
       sql: `WITH expired AS (${expired}),
@@ -177,14 +178,14 @@ export function* expireReservations(dialect: Dialect, untilMs: number, limit: nu
         updated AS (
           UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
           WHERE b.scope_key = sums.budget_key AND locked.scope_key = b.scope_key RETURNING 1)
-        SELECT COUNT(*) AS n FROM expired`,
+        SELECT COUNT(DISTINCT id) AS n FROM expired`,
       params: [untilMs, limit],
     };
     return Number(row!.n);
   }
   const rows = yield { sql: expired, params: [untilMs, limit] };
   yield* releaseAmounts(rows);
-  return rows.length;
+  return new Set(rows.map((r) => r.id)).size;
 }
 
 /** The team of the call a reservation still in the ledger was made for. */

@@ -52,7 +52,7 @@ describe('budget alert outbox', () => {
           (row) => (row?.attempts ?? 0) >= 1,
         );
         db.close();
-        expect(queued!.id).toMatch(/^ads\/.*\/threshold:0\.5$/);
+        expect(queued!.id).toMatch(/^team=ads\/.*\/threshold:0\.5$/);
         await first.kill();
 
         const received: { text: string; alert: { id: string } }[] = [];

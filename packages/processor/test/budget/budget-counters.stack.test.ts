@@ -29,13 +29,15 @@ const postgres: CounterHarness = {
       ledgers,
       reopen,
       raw: {
-        spentNano: (team, from, to) =>
-          one(
-            'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = $1 AND event_time >= $2 AND event_time < $3',
-            [team, from, to],
-          ),
-        reservedNano: (team) =>
-          one('SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = $1', [team]),
+        spentNano: (where, from, to) => {
+          const dims = (['team', 'customer'] as const).filter((d) => where[d] !== undefined);
+          return one(
+            `SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE event_time >= $1 AND event_time < $2${dims.map((d, i) => ` AND ${d} = $${i + 3}`).join('')}`,
+            [from, to, ...dims.map((d) => where[d])],
+          );
+        },
+        reservedNano: (key) =>
+          one('SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE budget_key = $1', [key]),
       },
     };
   },

@@ -20,16 +20,19 @@ const sqlite: CounterHarness = {
     const ledgers = [];
     for (let i = 0; i < count; i++) ledgers.push(await reopen());
     const db = new Database(path, { readonly: true }).defaultSafeIntegers(true);
-    const spent = db.prepare(
-      'SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE team = ? AND event_time >= ? AND event_time < ?',
+    const reserved = db.prepare(
+      'SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE budget_key = ?',
     );
-    const reserved = db.prepare('SELECT COALESCE(SUM(amount_nano), 0) AS n FROM reservations WHERE team = ?');
     return {
       ledgers,
       reopen,
       raw: {
-        spentNano: async (team, from, to) => (spent.get(team, from, to) as { n: bigint }).n,
-        reservedNano: async (team) => (reserved.get(team) as { n: bigint }).n,
+        spentNano: async (where, from, to) => {
+          const dims = (['team', 'customer'] as const).filter((d) => where[d] !== undefined);
+          const sql = `SELECT COALESCE(SUM(cost_nano), 0) AS n FROM cost_events WHERE event_time >= ? AND event_time < ?${dims.map((d) => ` AND ${d} = ?`).join('')}`;
+          return (db.prepare(sql).get(from, to, ...dims.map((d) => where[d])) as { n: bigint }).n;
+        },
+        reservedNano: async (key) => (reserved.get(key) as { n: bigint }).n,
       },
     };
   },
