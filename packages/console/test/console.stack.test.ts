@@ -123,6 +123,55 @@ describe('the console', () => {
       await close();
     });
 
+    it('creates an “each customer” budget and shows each customer’s counter, nearest the limit first', async () => {
+      const { page, close } = await signedIn(TOKENS.admin);
+      await page.goto(`${server.url}/budgets`);
+      await page.getByRole('button', { name: 'New budget' }).click();
+      const form = page.getByRole('form', { name: 'New budget' });
+      await form.getByRole('button', { name: 'Save budget' }).click();
+      await expect
+        .poll(() => form.getByRole('alert').textContent())
+        .toBe('Name what the budget covers, or choose the whole organisation.');
+      await form.getByLabel('Customer').fill('*');
+      await form.getByLabel('Limit (USD)').fill('5');
+      await form.getByLabel('Enforcement').selectOption('hard');
+      await form.getByRole('button', { name: 'Save budget' }).click();
+      await form.waitFor({ state: 'detached' });
+      const template = await json<{ key: string; customer: string; limitUsd: number }>(
+        await server.api(`/v1/budget-scopes/${encodeURIComponent('customer=*')}`),
+      );
+      expect(template).toMatchObject({ key: 'customer=*', customer: '*', limitUsd: 5 });
+
+      // A customer's first call makes its counter, counted from the month's rows.
+      const admitted = await json<{ budgets: { key: string; spentUsd: number }[] }>(
+        await server.api('/v1/reservations', {
+          method: 'POST',
+          body: JSON.stringify({
+            team: 'team-01',
+            customer: 'customer-1',
+            model: 'openai/gpt-4o',
+            estimatedCostUsd: 0.01,
+          }),
+        }),
+      );
+      const counter = admitted.budgets.find((b) => b.key === 'customer=customer-1')!;
+      await page.getByRole('button', { name: 'Details of each customer' }).click();
+      const counters = page.getByRole('table', {
+        name: 'Counters of each customer, nearest their limit first',
+      });
+      await expect
+        .poll(() => counters.getByRole('row').nth(1).getByRole('cell').first().textContent())
+        .toBe('customer customer-1');
+      expect(await counters.getByRole('row').nth(1).getByRole('cell').nth(3).textContent()).toBe(
+        usd(counter.spentUsd),
+      );
+      expect(
+        await page.getByRole('heading', { name: 'Nearest their limit (1 counted this far)' }).count(),
+      ).toBe(1);
+      await server.api(`/v1/budget-scopes/${encodeURIComponent('customer=*')}`, { method: 'DELETE' });
+      await close();
+    });
+
     it('shows a hard-blocked call in the decisions with its reason code', async () => {
       const blocked = await json<{ decision: string }>(
         await server.api('/v1/reservations', {

@@ -1,6 +1,6 @@
 // The processor's own Prometheus metrics (`GET /metrics`).
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { BudgetStatus } from './budget/decision.js';
+import type { BudgetGauge } from './budget/budget-service.js';
 
 const STATES = ['OK', 'WARNING', 'CRITICAL', 'EXCEEDED'] as const;
 
@@ -89,21 +89,31 @@ export class ProcessorMetrics {
     registers: [this.registry],
   });
 
-  /** Budget gauges read fresh from the ledger at every scrape. */
-  observeBudgets(list: () => Promise<BudgetStatus[]>): void {
-    let current: Promise<BudgetStatus[]> | undefined;
+  /**
+   * Budget gauges read fresh from the ledger at every scrape, one series per budget defined: `budget` is its scope's
+   * key, `scope` the same in words, `team` its team ('' when it names none). A template ("each customer") shows its
+   * counter nearest the limit and how many it has — never one series per customer.
+   */
+  observeBudgets(list: () => Promise<BudgetGauge[]>): void {
+    let current: Promise<BudgetGauge[]> | undefined;
     const statuses = () => (current ??= list().finally(() => setTimeout(() => (current = undefined), 0)));
-    const gauge = (name: string, help: string, read: (s: BudgetStatus) => number) =>
+    const labels = (s: BudgetGauge) => ({ budget: s.key, scope: s.scope, team: s.team ?? '' });
+    const gauge = (name: string, help: string, read: (s: BudgetGauge) => number) =>
       new Gauge({
         name,
         help,
-        labelNames: ['team'] as const,
+        labelNames: ['budget', 'scope', 'team'] as const,
         registers: [this.registry],
         async collect() {
           this.reset();
-          for (const s of await statuses()) this.set({ team: s.team }, read(s));
+          for (const s of await statuses()) this.set(labels(s), read(s));
         },
       });
+    gauge(
+      'genops_budget_counters',
+      'Counters a template keeps (one per value that spent: each customer), 1 for any other budget',
+      (s) => s.counters,
+    );
     gauge('genops_budget_utilization', 'Spent / limit in the current period', (s) => s.utilization);
     gauge('genops_budget_spent_usd', 'Spent in the current period, USD', (s) => s.spentUsd);
     gauge('genops_budget_reserved_usd', 'Live reservations, USD', (s) => s.reservedUsd);
@@ -120,13 +130,13 @@ export class ProcessorMetrics {
     );
     new Gauge({
       name: 'genops_budget_state',
-      help: '1 for the budget state the team is in (OK, WARNING, CRITICAL, EXCEEDED)',
-      labelNames: ['team', 'state'] as const,
+      help: '1 for the state the budget is in (OK, WARNING, CRITICAL, EXCEEDED)',
+      labelNames: ['budget', 'scope', 'team', 'state'] as const,
       registers: [this.registry],
       async collect() {
         this.reset();
         for (const s of await statuses())
-          for (const state of STATES) this.set({ team: s.team, state }, s.state === state ? 1 : 0);
+          for (const state of STATES) this.set({ ...labels(s), state }, s.state === state ? 1 : 0);
       },
     });
   }

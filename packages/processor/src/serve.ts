@@ -148,7 +148,7 @@ export async function startProcessor(
   const decisions = new DecisionLog(config.decisionLogSize);
   const catalog: CatalogRef = { current: () => undefined }; // the price authority's, once started below
   const budgets = await openBudgets(config, fileBudgets, ledger, metrics, decisions, log, catalog);
-  metrics.observeBudgets(() => budgets.list());
+  metrics.observeBudgets(() => budgets.gauges());
   const alerts = startBudgetAlerts(config, budgets, ledger, metrics, log, (topic, key, value) =>
     consumer.publish(topic, key, value),
   );

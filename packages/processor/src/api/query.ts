@@ -42,7 +42,9 @@ export const KeyParam = z.object({
   key: z
     .string()
     .min(1)
-    .meta({ description: 'a budget scope’s key, URL-encoded: team=search&model=openai/gpt-4o, customer=*, org' }),
+    .meta({
+      description: 'a budget scope’s key, URL-encoded: team=search&model=openai/gpt-4o, customer=*, org',
+    }),
 });
 
 /** `limit` as a query string: a positive integer up to `max`. */

@@ -41,6 +41,13 @@ export interface ReservationResult extends Admission {
   policy?: BudgetPolicy;
 }
 
+/** A budget as the metrics show it: its scope in words, and for a template its counter nearest the limit. */
+export interface BudgetGauge extends BudgetStatus {
+  scope: string;
+  /** How many counters it keeps: 1, or a template's count. */
+  counters: number;
+}
+
 /** A template with the counters it has made: how many, and those nearest their limit. */
 export interface TemplateCounters {
   count: number;
@@ -128,7 +135,9 @@ export class BudgetService {
     const takenOver = specs.map(specKey).filter((key) => managers.get(key) === '');
     for (const spec of specs) await this.store.putBudget(spec, this.clock(), path);
     const named = new Set(specs.map(specKey));
-    const removed = [...managers].filter(([key, file]) => file === path && !named.has(key)).map(([key]) => key);
+    const removed = [...managers]
+      .filter(([key, file]) => file === path && !named.has(key))
+      .map(([key]) => key);
     for (const key of removed) await this.store.deleteBudget(key);
     this.definitions = undefined;
     return { takenOver, removed };
@@ -182,6 +191,26 @@ export class BudgetService {
   async list(): Promise<BudgetStatus[]> {
     const now = this.clock();
     return (await this.store.allCounters(now)).map((c) => statusOf(c, now));
+  }
+
+  /**
+   * Every budget for the metrics: one per budget defined, however many customers a template counts — a template
+   * shows its counter nearest the limit (under the template's key) and how many it has.
+   */
+  async gauges(): Promise<BudgetGauge[]> {
+    const now = this.clock();
+    const out: BudgetGauge[] = [];
+    for (const status of await this.list()) {
+      const scope = scopeLabel(parseScopeKey(status.key) ?? {});
+      if (!status.key.includes('*')) {
+        out.push({ ...status, scope, counters: 1 });
+        continue;
+      }
+      const { count, top } = await this.store.templateCounters(status.key, now, 1);
+      const nearest = top[0] ? statusOf(top[0], now) : status;
+      out.push({ ...nearest, key: status.key, scope, counters: count });
+    }
+    return out;
   }
 
   /** A template's counters: how many it has made, and the values nearest their limit. */
@@ -293,7 +322,14 @@ export class BudgetService {
     let admission: Admission = { decision: 'ALLOWED' };
     let decisive = 0;
     const all = budgets.map((c, i) => {
-      const decided = decide(c.spec, c.period, c.spentNano, c.reservedNano, amountNano, counterLabel(c.key, c.spec));
+      const decided = decide(
+        c.spec,
+        c.period,
+        c.spentNano,
+        c.reservedNano,
+        amountNano,
+        counterLabel(c.key, c.spec),
+      );
       const status = statusOf(c, now, admitted ? amountNano : 0n);
       const r = rank(decided) * 10 + Math.min(9, Math.floor(status.utilization * 5));
       if (r > best) [best, admission, decisive] = [r, decided, i];

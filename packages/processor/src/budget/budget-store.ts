@@ -70,7 +70,11 @@ export interface BudgetStore {
   /** Every budget's counters as of `nowMs`, in one read (a `/metrics` scrape, the budgets list); templates at 0. */
   allCounters(nowMs: number): Promise<BudgetCounters[]>;
   /** A template's counters nearest their limit first, at most `limit`, and how many it has. */
-  templateCounters(key: string, nowMs: number, limit: number): Promise<{ count: number; top: BudgetCounters[] }>;
+  templateCounters(
+    key: string,
+    nowMs: number,
+    limit: number,
+  ): Promise<{ count: number; top: BudgetCounters[] }>;
   /**
    * Admits and records the reservation when every budget covering the call can take it, atomically against every
    * other writer (across processes): one conditional row update on the fast path (one budget). Undefined when no

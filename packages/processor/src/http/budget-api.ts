@@ -15,7 +15,11 @@ const noBudget = (what: string) => new GenOpsError('NOT_FOUND', `${what} has no 
 /** The scope a key names, or a 400 naming the parameter. */
 function scopeOfKey(key: string): Scope {
   const scope = parseScopeKey(key);
-  if (!scope) throw new ValidationError('key', `not a budget scope: ${key} (e.g. team=search&model=openai/gpt-4o, customer=*, org)`);
+  if (!scope)
+    throw new ValidationError(
+      'key',
+      `not a budget scope: ${key} (e.g. team=search&model=openai/gpt-4o, customer=*, org)`,
+    );
   return scope;
 }
 

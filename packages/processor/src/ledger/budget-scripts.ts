@@ -74,26 +74,37 @@ function* sumSpend(key: string, fromMs: number, toMs: number): Script<bigint> {
 /** A row's counters rolled to `bounds`: its spend summed from the raw rows when the period moved on. */
 function* rolled(key: string, row: CounterRow, bounds: CounterBounds): Script<bigint> {
   const plan = planRoll(row, bounds);
-  return plan.kind === 'keep' ? row.spentNano : rolledSpent(row, plan, yield* sumSpend(key, plan.fromMs, plan.toMs));
+  return plan.kind === 'keep'
+    ? row.spentNano
+    : rolledSpent(row, plan, yield* sumSpend(key, plan.fromMs, plan.toMs));
 }
 
 /** Locks a budget's row and rolls its counters to the period containing `nowMs`. */
 export function* rollCounters(key: string, nowMs: number): Script<BudgetCounters | undefined> {
-  const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE scope_key = $1`, params: [key], lock: true };
+  const rows = yield {
+    sql: `SELECT ${COLUMNS} FROM budgets WHERE scope_key = $1`,
+    params: [key],
+    lock: true,
+  };
   if (!rows[0]) return undefined;
   const spec = specOf(String(rows[0].spec));
   const row = counterRow(rows[0]);
   const bounds = counterBounds(spec, nowMs);
   const spentNano = yield* rolled(key, row, bounds);
   if (planRoll(row, bounds).kind !== 'keep') yield* setCounters(key, bounds, spentNano, row.reservedNano);
-  return { key, templateKey: String(rows[0].template_key), spec, period: bounds.period, spentNano, reservedNano: row.reservedNano };
+  return {
+    key,
+    templateKey: String(rows[0].template_key),
+    spec,
+    period: bounds.period,
+    spentNano,
+    reservedNano: row.reservedNano,
+  };
 }
 
 /** Which counters a read takes: one budget, every budget defined (templates without counters), or a template's. */
 export type CounterSelection =
-  | { key: string }
-  | 'definitions'
-  | { template: string; limit: number; nowMs: number };
+  { key: string } | 'definitions' | { template: string; limit: number; nowMs: number };
 
 function selection(which: CounterSelection): { sql: string; params: unknown[] } {
   const select = `SELECT scope_key, ${COLUMNS} FROM budgets`;
@@ -143,7 +154,11 @@ export function* templateCounterCount(key: string): Script<number> {
 
 /** Counts a budget's current period and reservations from the raw rows. */
 function* recountKey(key: string, nowMs: number): Script<RecountResult | undefined> {
-  const rows = yield { sql: `SELECT ${COLUMNS} FROM budgets WHERE scope_key = $1`, params: [key], lock: true };
+  const rows = yield {
+    sql: `SELECT ${COLUMNS} FROM budgets WHERE scope_key = $1`,
+    params: [key],
+    lock: true,
+  };
   if (!rows[0]) return undefined;
   const before = counterRow(rows[0]);
   const bounds = counterBounds(specOf(String(rows[0].spec)), nowMs);
@@ -172,7 +187,14 @@ export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): 
       VALUES ($1, '', $2, $3, $4, $5, $6)
       ON CONFLICT (scope_key) DO UPDATE SET template_key = '', spec = excluded.spec, updated_ms = excluded.updated_ms,
         limit_nano = excluded.limit_nano, hard = excluded.hard, managed_by = excluded.managed_by`,
-    params: [key, JSON.stringify(spec), nowMs, limitNano(spec), spec.enforcement === 'hard' ? 1 : 0, managedBy],
+    params: [
+      key,
+      JSON.stringify(spec),
+      nowMs,
+      limitNano(spec),
+      spec.enforcement === 'hard' ? 1 : 0,
+      managedBy,
+    ],
   };
   if (!isTemplate(specScope(spec))) {
     yield* recountKey(key, nowMs);
@@ -183,7 +205,14 @@ export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): 
     sql: `UPDATE budgets SET spec = $2, updated_ms = $3, limit_nano = $4, hard = $5, managed_by = $6,
         period_start = 0, period_end = 0, window_ms = 0
       WHERE template_key = $1`,
-    params: [key, JSON.stringify(spec), nowMs, limitNano(spec), spec.enforcement === 'hard' ? 1 : 0, managedBy],
+    params: [
+      key,
+      JSON.stringify(spec),
+      nowMs,
+      limitNano(spec),
+      spec.enforcement === 'hard' ? 1 : 0,
+      managedBy,
+    ],
   };
 }
 
@@ -204,7 +233,10 @@ export function* recount(nowMs: number, key?: string): Script<RecountResult[]> {
 
 /** Every budget defined, as scopes: what decides which counters a call or an event has. */
 export function* scopeDefinitions(): Script<ScopeDefinition[]> {
-  const rows = yield { sql: `SELECT scope_key FROM budgets WHERE template_key = '' ORDER BY scope_key`, params: [] };
+  const rows = yield {
+    sql: `SELECT scope_key FROM budgets WHERE template_key = '' ORDER BY scope_key`,
+    params: [],
+  };
   return rows.flatMap((r) => {
     const scope = parseScopeKey(String(r.scope_key));
     return scope ? [{ key: String(r.scope_key), scope }] : [];
@@ -273,7 +305,12 @@ export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect, no
       // A template's counter made just now (or reset by a change of its template): counted from the raw rows, this
       // batch's events with them, so only its settlements are left to apply.
       const next = counterBounds(specOf(String(r.spec)), nowMs);
-      yield* setCounters(key, next, yield* sumSpend(key, next.periodStartMs, next.periodEndMs), row.reservedNano);
+      yield* setCounters(
+        key,
+        next,
+        yield* sumSpend(key, next.periodStartMs, next.periodEndMs),
+        row.reservedNano,
+      );
       bounds.set(key, { periodStartMs: 0, periodEndMs: 0 });
     } else bounds.set(key, { periodStartMs: row.periodStartMs, periodEndMs: row.periodEndMs });
   }
@@ -295,7 +332,10 @@ export function* getBudget(key: string): Script<BudgetSpec | undefined> {
 
 /** Every budget defined (templates included, their counters not), in key order. */
 export function* listBudgets(): Script<BudgetSpec[]> {
-  const rows = yield { sql: `SELECT spec FROM budgets WHERE template_key = '' ORDER BY scope_key`, params: [] };
+  const rows = yield {
+    sql: `SELECT spec FROM budgets WHERE template_key = '' ORDER BY scope_key`,
+    params: [],
+  };
   return rows.map((r) => specOf(String(r.spec)));
 }
 

@@ -136,16 +136,34 @@ describe('BudgetAlerter', () => {
 });
 
 describe('ProcessorMetrics budget gauges', () => {
-  it('export utilisation and state per team', async () => {
+  it('export one series per budget defined: a template shows its counter nearest the limit, never one per customer', async () => {
     const ledger = await openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-gauge-')), 'l.db')}`);
     const budgets = new BudgetService(ledger, () => NOW);
     await budgets.put('ops', { period: 'daily', limitUsd: 10 });
-    await ledger.insertEvents([event({ team: 'ops', costUsd: 9.6, endMs: NOW - 1000 })]);
+    await budgets.putScoped({ org: true, period: 'daily', limitUsd: 100 });
+    await budgets.putScoped({ customer: '*', period: 'daily', limitUsd: 5 });
+    await ledger.insertEvents([
+      event({ team: 'ops', costUsd: 9.6, endMs: NOW - 1000 }),
+      event({ team: 'ads', customer: 'acme', costUsd: 4.5, endMs: NOW - 1000 }),
+      event({ team: 'ads', customer: 'globex', costUsd: 0.5, endMs: NOW - 1000 }),
+    ]);
     const metrics = new ProcessorMetrics();
-    metrics.observeBudgets(() => budgets.list());
+    metrics.observeBudgets(() => budgets.gauges());
     const text = await metrics.registry.metrics();
-    expect(text).toContain('genops_budget_utilization{team="ops"} 0.96');
-    expect(text).toContain('genops_budget_state{team="ops",state="CRITICAL"} 1');
-    expect(text).toContain('genops_budget_state{team="ops",state="OK"} 0');
+    const series = (name: string) => text.split('\n').filter((l) => l.startsWith(`${name}{`));
+    expect(series('genops_budget_utilization')).toEqual([
+      'genops_budget_utilization{budget="customer=*",scope="each customer",team=""} 0.9',
+      'genops_budget_utilization{budget="org",scope="organisation",team=""} 0.146',
+      'genops_budget_utilization{budget="team=ops",scope="team ops",team="ops"} 0.96',
+    ]);
+    expect(series('genops_budget_counters')).toEqual([
+      'genops_budget_counters{budget="customer=*",scope="each customer",team=""} 2',
+      'genops_budget_counters{budget="org",scope="organisation",team=""} 1',
+      'genops_budget_counters{budget="team=ops",scope="team ops",team="ops"} 1',
+    ]);
+    expect(text).toContain(
+      'genops_budget_state{budget="team=ops",scope="team ops",team="ops",state="CRITICAL"} 1',
+    );
+    expect(text).toContain('genops_budget_state{budget="team=ops",scope="team ops",team="ops",state="OK"} 0');
   });
 });

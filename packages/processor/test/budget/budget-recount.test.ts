@@ -37,7 +37,9 @@ describe('genops budgets recount', () => {
       });
       await ledger.close();
       const db = new Database(path);
-      db.prepare("UPDATE budgets SET spent_nano = 7, reserved_nano = 9 WHERE scope_key = 'team=search'").run();
+      db.prepare(
+        "UPDATE budgets SET spent_nano = 7, reserved_nano = 9 WHERE scope_key = 'team=search'",
+      ).run();
       db.close();
 
       const { stdout } = await run(process.execPath, [

@@ -47,7 +47,9 @@ describe('coveringKey', () => {
 
   it('covers a call when every dimension it names has the call’s value', () => {
     expect(coveringKey({}, call)).toBe('org');
-    expect(coveringKey({ team: 'search', model: 'openai/gpt-4o' }, call)).toBe('team=search&model=openai/gpt-4o');
+    expect(coveringKey({ team: 'search', model: 'openai/gpt-4o' }, call)).toBe(
+      'team=search&model=openai/gpt-4o',
+    );
     expect(coveringKey({ team: 'search', model: 'openai/gpt-4o-mini' }, call)).toBeUndefined();
     expect(coveringKey({ project: 'web' }, call)).toBeUndefined();
   });

@@ -58,7 +58,11 @@ describe('BudgetService', () => {
       );
       expect(decisions.filter((d) => d !== 'BLOCKED')).toHaveLength(10);
       expect(decisions.filter((d) => d === 'BLOCKED')).toHaveLength(40);
-      expect(await budgets.status(teamKey('search'))).toMatchObject({ reservedUsd: 1, spentUsd: 0, state: 'OK' });
+      expect(await budgets.status(teamKey('search'))).toMatchObject({
+        reservedUsd: 1,
+        spentUsd: 0,
+        state: 'OK',
+      });
     });
   });
 
@@ -253,7 +257,7 @@ describe('BudgetService', () => {
         error: {
           code: 'MANAGED_BY_FILE',
           message:
-            "the budget of team search is managed by the budgets file /etc/genops/budgets.yaml (GENOPS_BUDGETS_FILE): change it there, or remove it from the file to manage it through the API",
+            'the budget of team search is managed by the budgets file /etc/genops/budgets.yaml (GENOPS_BUDGETS_FILE): change it there, or remove it from the file to manage it through the API',
           details: { file: '/etc/genops/budgets.yaml' },
         },
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBudgetsFile } from '../../src/budget/budgets-file.js';
+import { specKey } from '../../src/budget/budget-spec.js';
 
 describe('parseBudgetsFile', () => {
   it('reads budgets with defaults applied', () => {
@@ -57,5 +58,31 @@ describe('parseBudgetsFile', () => {
     const text =
       'budgets:\n  - {team: a, period: daily, limitUsd: 1}\n  - {team: a, period: weekly, limitUsd: 2}\n';
     expect(() => parseBudgetsFile(text, 'b.yaml')).toThrow('b.yaml:3: budgets[1].team: "a" appears twice');
+  });
+
+  it('reads budgets of any scope: the organisation, a template, a team × model', () => {
+    const text = [
+      'budgets:',
+      '  - { org: true, period: monthly, limitUsd: 5000, enforcement: hard }',
+      "  - { customer: '*', period: monthly, limitUsd: 5 }",
+      '  - { team: search, model: openai/gpt-4o, period: daily, limitUsd: 20 }',
+      '',
+    ].join('\n');
+    expect(parseBudgetsFile(text, 'b.yaml').map((b) => [specKey(b), b.limitUsd])).toEqual([
+      ['org', 5000],
+      ['customer=*', 5],
+      ['team=search&model=openai/gpt-4o', 20],
+    ]);
+  });
+
+  it('refuses a budget that names no scope, and one scope listed twice, naming the line', () => {
+    expect(() => parseBudgetsFile('budgets:\n  - {period: daily, limitUsd: 1}\n', 'b.yaml')).toThrow(
+      'b.yaml:2: budgets[0].team: a budget covers a team, project, customer, feature, environment, model (any combination), or org: true for the whole organisation',
+    );
+    const twice =
+      "budgets:\n  - {customer: '*', period: daily, limitUsd: 1}\n  - {customer: '*', period: weekly, limitUsd: 2}\n";
+    expect(() => parseBudgetsFile(twice, 'b.yaml')).toThrow(
+      'b.yaml:3: budgets[1]: the budget of each customer appears twice',
+    );
   });
 });

@@ -53,7 +53,12 @@ function TemplateCounters({ budgetKey }: { budgetKey: string }) {
         Nearest their limit
         {counters.data ? ` (${counters.data.count} counted this far)` : ''}
       </h3>
-      <DataState query={counters} label="counters" empty={!top.length} emptyText="Nothing spent under it yet.">
+      <DataState
+        query={counters}
+        label="counters"
+        empty={!top.length}
+        emptyText="Nothing spent under it yet."
+      >
         <DataTable
           caption={`Counters of ${budgetName(budgetKey)}, nearest their limit first`}
           columns={BUDGET_COLUMNS}

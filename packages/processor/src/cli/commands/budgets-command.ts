@@ -3,13 +3,7 @@
 // key (`team=search&model=openai/gpt-4o`, `org`).
 import type { Command } from 'commander';
 import { ROUTES, type RouteInput } from '../../api/index.js';
-import {
-  parseScopeKey,
-  scopeKey,
-  SCOPE_DIMENSIONS,
-  teamKey,
-  type Scope,
-} from '../../budget/budget-scope.js';
+import { parseScopeKey, scopeKey, SCOPE_DIMENSIONS, teamKey, type Scope } from '../../budget/budget-scope.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { renderBudgets, renderRecount } from '../budget-table.js';
 import type { CliContext } from '../cli-context.js';
@@ -37,7 +31,8 @@ type ScopeOptions = Partial<Record<(typeof SCOPE_DIMENSIONS)[number], string>> &
 
 /** Adds --team, --project, --customer, --feature, --environment, --model and --org to a command. */
 function scopeOptions(command: Command): Command {
-  for (const d of SCOPE_DIMENSIONS) command.option(`--${d} <name>`, `the budget covers this ${d} ('*': each ${d})`);
+  for (const d of SCOPE_DIMENSIONS)
+    command.option(`--${d} <name>`, `the budget covers this ${d} ('*': each ${d})`);
   return command.option('--org', 'the budget covers the whole organisation');
 }
 
@@ -54,7 +49,8 @@ export function budgetKeyOf(arg: string | undefined, opts: ScopeOptions): string
   }
   if (arg === undefined) return undefined;
   if (arg.includes('=') || arg === 'org') {
-    if (!parseScopeKey(arg)) throw new Error(`not a budget scope: ${arg} (e.g. team=search&model=openai/gpt-4o)`);
+    if (!parseScopeKey(arg))
+      throw new Error(`not a budget scope: ${arg} (e.g. team=search&model=openai/gpt-4o)`);
     return arg;
   }
   return teamKey(arg);
@@ -104,7 +100,9 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
       ctx.stdout.write(`deleted the budget ${key}\n`);
     });
   scopeOptions(budgetsCommand.command('set [budget]'))
-    .description('create or change a budget: by team, key or scope options (--customer "*" for each customer)')
+    .description(
+      'create or change a budget: by team, key or scope options (--customer "*" for each customer)',
+    )
     .requiredOption('--limit <usd>', 'limit in USD per period', Number)
     .option('--period <period>', 'daily | weekly | monthly | rolling', 'monthly')
     .option('--window <window>', 'rolling window, e.g. 24h')
@@ -156,7 +154,9 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
       try {
         const results = await ledger.recount(Date.now(), key);
         if (key && results.length === 0)
-          throw new Error(key === teamKey(budget ?? '') ? `team ${budget} has no budget` : `no budget ${key}`);
+          throw new Error(
+            key === teamKey(budget ?? '') ? `team ${budget} has no budget` : `no budget ${key}`,
+          );
         ctx.stdout.write(renderRecount(results));
       } finally {
         await ledger.close();
