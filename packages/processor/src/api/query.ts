@@ -39,12 +39,9 @@ export const RangeOnlyQuery = z.object(RangeQuery).strict();
 export const TeamParam = z.object({ team: z.string().min(1).meta({ description: 'the team' }) });
 
 export const KeyParam = z.object({
-  key: z
-    .string()
-    .min(1)
-    .meta({
-      description: 'a budget scope’s key, URL-encoded: team=search&model=openai/gpt-4o, customer=*, org',
-    }),
+  key: z.string().min(1).meta({
+    description: 'a budget scope’s key, URL-encoded: team=search&model=openai/gpt-4o, customer=*, org',
+  }),
 });
 
 /** `limit` as a query string: a positive integer up to `max`. */
