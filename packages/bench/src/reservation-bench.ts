@@ -23,16 +23,39 @@ const ONLY = process.env.BENCH_ONLY; // sqlite | postgres
 const TEAMS = 50;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
-// One body per team, cycled; short-lived like calls are, so expired reservations are swept while the load runs
-// and the table stays bounded.
-const RESERVATION_BODIES = Array.from({ length: TEAMS }, (_, t) =>
+// One body per team (and customer), cycled; short-lived like calls are, so expired reservations are swept while the
+// load runs and the table stays bounded.
+const RESERVATION_BODIES = Array.from({ length: TEAMS * 4 }, (_, i) =>
   JSON.stringify({
-    team: teamName((t * 7) % TEAMS),
+    team: teamName((i * 7) % TEAMS),
+    customer: `customer-${i % 97}`,
     model: 'deepseek/deepseek-chat',
     estimatedCostUsd: 0.0001,
     ttlSeconds: 5,
   }),
 );
+
+/**
+ * The budgets of the four-budget phase, beside each team's: the organisation's, a team × model budget per team, and
+ * "each customer" — every call then has four budgets covering it, all hard, all admitting.
+ */
+async function addScopedBudgets(url: string): Promise<void> {
+  const put = async (key: string, body: object) => {
+    const res = await fetch(`${url}/v1/budget-scopes/${encodeURIComponent(key)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ period: 'monthly', enforcement: 'hard', limitUsd: 1_000_000, ...body }),
+    });
+    if (!res.ok) throw new Error(`PUT budget ${key}: HTTP ${res.status} ${await res.text()}`);
+  };
+  await put('org', { org: true });
+  await put('customer=*', { customer: '*' });
+  for (let t = 0; t < TEAMS; t++)
+    await put(`team=${teamName(t)}&model=deepseek/deepseek-chat`, {
+      team: teamName(t),
+      model: 'deepseek/deepseek-chat',
+    });
+}
 
 const targets = (urls: string[], kind: 'health' | 'reserve'): LoadTarget[] =>
   urls.map((url) =>
@@ -55,7 +78,10 @@ async function startServers(
   return servers;
 }
 
-/** Baseline and reservations at each rate, in one run against the same servers. */
+/**
+ * Baseline and reservations at each rate, in one run against the same servers: each call under its team's budget
+ * alone, then — the organisation's, a team × model and "each customer" budgets added — under four at once.
+ */
 async function measure(
   label: string,
   urls: string[],
@@ -65,13 +91,24 @@ async function measure(
   await fixedRate(vegeta, targets(urls, 'health'), 500, 2); // warm-up
   await fixedRate(vegeta, targets(urls, 'reserve'), 500, 2);
   console.log(`${label} — live reservations in the ledger before: ${(await count()).toLocaleString('en')}`);
+  const single = new Map<number, number>();
   for (const { rate, targetMs } of rates) {
     const health = await fixedRate(vegeta, targets(urls, 'health'), rate, SECONDS);
     const reserve = await fixedRate(vegeta, targets(urls, 'reserve'), rate, SECONDS);
+    single.set(rate, reserve.p99Ms);
     console.log(describeLoad('GET /healthz (baseline)', health));
     console.log(describeLoad('POST /v1/reservations', reserve, targetMs));
     console.log(
       `  ${'ratio to baseline'.padEnd(26)} p50 ${(reserve.p50Ms / health.p50Ms).toFixed(2)}x   p99 ${(reserve.p99Ms / health.p99Ms).toFixed(2)}x`,
+    );
+  }
+  await addScopedBudgets(urls[0]!);
+  await fixedRate(vegeta, targets(urls, 'reserve'), 500, 2); // each customer's counter made, as in service
+  for (const { rate, targetMs } of rates) {
+    const four = await fixedRate(vegeta, targets(urls, 'reserve'), rate, SECONDS);
+    console.log(describeLoad('  … four budgets a call', four, targetMs));
+    console.log(
+      `  ${'four budgets / one'.padEnd(26)} p99 ${(four.p99Ms / single.get(rate)!).toFixed(2)}x (organisation, team, team × model, each customer)`,
     );
   }
   console.log(
@@ -146,7 +183,7 @@ async function benchSqlite(
   servers.push(...sqliteServers);
   const sqliteDb = new Database(path, { readonly: true });
   const sqliteCount = async () =>
-    (sqliteDb.prepare('SELECT COUNT(*) AS n FROM reservations').get() as { n: number }).n;
+    (sqliteDb.prepare('SELECT COUNT(DISTINCT id) AS n FROM reservations').get() as { n: number }).n;
   await measure(
     'SQLite, one processor',
     sqliteServers.map((s) => s.url),
@@ -205,7 +242,7 @@ async function benchPostgres(
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
   const pgCount = async () =>
-    Number((await client.query('SELECT COUNT(*) AS n FROM reservations')).rows[0].n);
+    Number((await client.query('SELECT COUNT(DISTINCT id) AS n FROM reservations')).rows[0].n);
   await measure(
     'PostgreSQL, two processors sharing the ledger',
     pgServers.map((s) => s.url),

@@ -38,7 +38,8 @@ export function* reserveFast(
   r: ReservationRequest,
   dialect: Dialect,
 ): Script<ReserveOutcome | typeof LOCKED_LOOK | undefined> {
-  if (r.budgets.length !== 1 || r.budgets[0]!.templateKey) return LOCKED_LOOK;
+  if (r.budgets.length > 1 || r.budgets[0]?.templateKey)
+    return dialect === 'postgres' ? yield* reserveAllAtOnce(r) : LOCKED_LOOK;
   const key = r.budgets[0]!.key;
   const fastParams = [r.amountNano, key, r.nowMs];
   if (dialect === 'sqlite') {
@@ -59,6 +60,59 @@ export function* reserveFast(
   if (!row) return undefined;
   if (row.admitted === true) return fastOutcome(row, key, r);
   return blockedOutcome(row, key, r) ?? LOCKED_LOOK;
+}
+
+/**
+ * A call several budgets cover, on PostgreSQL, in one statement (one round trip, no BEGIN … COMMIT): their rows are
+ * locked in key order, and reserved against only if every one counts the current calendar period and can take the
+ * call; the rows as locked (before the admission) come back either way. The organisation's row, which every call
+ * locks, is held only while the statement runs. A missing template counter, a rolled period or a rolling window
+ * answer LOCKED_LOOK.
+ */
+function* reserveAllAtOnce(r: ReservationRequest): Script<ReserveOutcome | typeof LOCKED_LOOK> {
+  const keys = [...r.budgets].map((b) => b.key).sort(byKey);
+  const rows = yield {
+    sql: `WITH locked AS (
+        SELECT scope_key, ${COLUMNS}, limit_nano, hard FROM budgets
+        WHERE scope_key = ANY($2::text[]) ORDER BY scope_key FOR UPDATE),
+      decided AS (
+        SELECT COUNT(*) = $8 AND COALESCE(bool_and(window_ms = 0 AND period_start <= $3 AND period_end > $3
+          AND (hard = 0 OR spent_nano + reserved_nano + $1 <= limit_nano)), false) AS admit FROM locked),
+      updated AS (
+        UPDATE budgets b SET reserved_nano = b.reserved_nano + $1 FROM decided
+        WHERE decided.admit AND b.scope_key = ANY($2::text[]) RETURNING b.scope_key),
+      inserted AS (
+        INSERT INTO reservations (id, budget_key, team, amount_nano, created_ms, expires_ms, status, model)
+        SELECT $4::text, scope_key, $6::text, $1, $3, $5::bigint, 'active', $7::text FROM updated)
+      SELECT decided.admit AS admitted, locked.* FROM locked, decided ORDER BY scope_key`,
+    params: [r.amountNano, keys, r.nowMs, r.id, r.expiresMs, r.team, r.model ?? '', keys.length],
+  };
+  if (rows.length !== keys.length) return LOCKED_LOOK;
+  const budgets = rows.map((row) => {
+    const spec = specOf(String(row.spec));
+    return {
+      key: String(row.scope_key),
+      row: counterRow(row),
+      spec,
+      bounds: counterBounds(spec, r.nowMs),
+      templateKey: String(row.template_key),
+    };
+  });
+  const admitted = rows[0]!.admitted === true;
+  // Not admitted: exact when every row counts the current period (they were locked); else a locked look decides.
+  if (!admitted && budgets.some((b) => b.row.windowMs > 0 || planRoll(b.row, b.bounds).kind !== 'keep'))
+    return LOCKED_LOOK;
+  return {
+    admitted,
+    budgets: budgets.map((b) => ({
+      key: b.key,
+      templateKey: b.templateKey,
+      spec: b.spec,
+      period: b.bounds.period,
+      spentNano: b.row.spentNano,
+      reservedNano: b.row.reservedNano,
+    })),
+  };
 }
 
 /** The outcome of a fast-path row (values after the update) as counters before the admission. */

@@ -4,6 +4,7 @@ import { openLedger } from '../../src/ledger/open-ledger.js';
 import {
   checkBudgetCounters,
   checkConcurrentCounters,
+  checkExactAdmission,
   type CounterHarness,
 } from '../support/budget-counter-property.js';
 import { freshDatabase } from '../support/postgres.js';
@@ -47,6 +48,12 @@ describe('budget counters (PostgreSQL, two processors)', () => {
   describe('when reservations, spans, releases, expiries, rollovers and restarts interleave at random', () => {
     it('always equal the raw rows, and every decision equals the model’s', async () => {
       await checkBudgetCounters(postgres, 2, 25);
+    });
+  });
+
+  describe('when forty calls under the organisation’s and their team’s hard budgets arrive at once', () => {
+    it('admits exactly what the tightest budgets fit, atomically across every processor', async () => {
+      await checkExactAdmission(postgres, 3);
     });
   });
 

@@ -8,6 +8,7 @@ import { BudgetSpecSchema } from '../../src/budget/budget-spec.js';
 import {
   checkBudgetCounters,
   checkConcurrentCounters,
+  checkExactAdmission,
   type CounterHarness,
 } from '../support/budget-counter-property.js';
 import { event } from '../support/ledger-contract.js';
@@ -43,6 +44,12 @@ describe('budget counters (SQLite)', () => {
     it('always equal the raw rows, and every decision equals the model’s', async () => {
       await checkBudgetCounters(sqlite, 2, 60);
     }, 120_000);
+  });
+
+  describe('when forty calls under the organisation’s and their team’s hard budgets arrive at once', () => {
+    it('admits exactly what the tightest budgets fit, atomically across every processor', async () => {
+      await checkExactAdmission(sqlite, 2);
+    });
   });
 
   describe('when two connections on one database file write at once', () => {

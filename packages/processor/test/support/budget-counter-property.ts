@@ -508,3 +508,36 @@ export async function checkConcurrentCounters(harness: CounterHarness, processor
     for (const l of ledgers) await l.close();
   }
 }
+
+/**
+ * Several budgets at once under concurrency: the organisation's hard budget fits exactly 10 calls, each of two teams'
+ * fits 6. Forty reservations at once from every processor, for both teams: exactly 10 are admitted, neither team
+ * more than 6, and every counter equals the reservation rows held against it.
+ */
+export async function checkExactAdmission(harness: CounterHarness, processors: number): Promise<void> {
+  const { ledgers, raw } = await harness.open(processors);
+  const services = ledgers.map((l) => new BudgetService(l, () => T0));
+  const hard = { period: 'daily', timezone: 'UTC', enforcement: 'hard' } as const;
+  try {
+    await services[0]!.putScoped({ org: true, ...hard, limitUsd: 0.01 });
+    for (const team of ['a', 'b']) await services[0]!.put(team, { ...hard, limitUsd: 0.006 });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        services[i % processors]!.reserve({ team: i % 2 ? 'a' : 'b', model: 'm', estimatedCostUsd: 0.001 }),
+      ),
+    );
+    const admitted = results
+      .map((r, i) => (r.reservationId ? (i % 2 ? 'a' : 'b') : undefined))
+      .filter(Boolean);
+    expect(admitted).toHaveLength(10);
+    expect(admitted.filter((t) => t === 'a').length).toBeLessThanOrEqual(6);
+    expect(admitted.filter((t) => t === 'b').length).toBeLessThanOrEqual(6);
+    for (const key of ['org', 'team=a', 'team=b']) {
+      const counters = (await ledgers[0]!.counters(key, T0))!;
+      expect(counters.reservedNano, key).toBe(await raw.reservedNano(key));
+    }
+    expect((await ledgers[0]!.counters('org', T0))!.reservedNano).toBe(10n * MILLI);
+  } finally {
+    for (const l of ledgers) await l.close();
+  }
+}
