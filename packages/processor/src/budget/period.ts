@@ -84,8 +84,22 @@ export interface Period {
   endMs: number;
 }
 
+// The last calendar period worked out per kind and time zone: every instant inside it has the same one, and the time
+// zone arithmetic (Intl) is the costliest part of an admission covering several budgets.
+const lastPeriods = new Map<string, Period>();
+
 export function currentPeriod(spec: BudgetSpec, now: number): Period {
   if (spec.period === 'rolling') return { startMs: now - windowMs(spec.window!), endMs: now };
+  const key = `${spec.period} ${spec.timezone}`;
+  const last = lastPeriods.get(key);
+  if (last && now >= last.startMs && now < last.endMs) return { ...last };
+  const period = calendarPeriod(spec, now);
+  if (lastPeriods.size > 1000) lastPeriods.clear();
+  lastPeriods.set(key, period);
+  return { ...period };
+}
+
+function calendarPeriod(spec: BudgetSpec, now: number): Period {
   const tz = spec.timezone;
   const d = localDate(tz, now);
   if (spec.period === 'daily') {

@@ -1,10 +1,8 @@
 // Budgets and their counters, written once for both ledgers: definitions, counters rolled to the period in force (read
-// without a lock, or locked for a write), recounts from the raw rows, and the spend an ingest adds to every budget
-// covering its events (a template's counter for a value made with its first spend).
+// without a lock, or locked for a write), recounts from the raw rows, templates' counters made with their first
+// spend. (The spend an ingest adds: spend-scripts.ts.)
 import {
-  byKey,
   counterBounds,
-  counterDeltas,
   planRoll,
   rolledSpent,
   type CounterBounds,
@@ -12,18 +10,15 @@ import {
 } from '../budget/budget-counters.js';
 import { limitNano } from '../budget/budget-limit.js';
 import {
-  coveringBudgets,
   isTemplate,
   parseScopeKey,
-  scopedCall,
   SCOPE_DIMENSIONS,
   type CoveringBudget,
   type ScopeDefinition,
 } from '../budget/budget-scope.js';
 import { BudgetSpecSchema, specKey, specScope, type BudgetSpec } from '../budget/budget-spec.js';
 import type { BudgetCounters, RecountResult } from '../budget/budget-store.js';
-import type { CostEvent } from '../decode/cost-event.js';
-import { inList, type Dialect, type Row, type Script } from './script.js';
+import type { Row, Script } from './script.js';
 
 export const COLUMNS = 'template_key, spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
 
@@ -51,7 +46,7 @@ export function counterRow(r: Row): CounterRow {
   };
 }
 
-function* setCounters(key: string, b: CounterBounds, spent: bigint, reserved: bigint): Script<void> {
+export function* setCounters(key: string, b: CounterBounds, spent: bigint, reserved: bigint): Script<void> {
   yield {
     sql: `UPDATE budgets SET period_start = $2, period_end = $3, window_ms = $4, spent_nano = $5, reserved_nano = $6 WHERE scope_key = $1`,
     params: [key, b.periodStartMs, b.periodEndMs, b.windowMs, spent, reserved],
@@ -59,7 +54,7 @@ function* setCounters(key: string, b: CounterBounds, spent: bigint, reserved: bi
 }
 
 /** The spend in `[fromMs, toMs)` of the events a budget's scope covers (its key: `org`, `team=…&model=…`). */
-function* sumSpend(key: string, fromMs: number, toMs: number): Script<bigint> {
+export function* sumSpend(key: string, fromMs: number, toMs: number): Script<bigint> {
   const scope = parseScopeKey(key) ?? {};
   const dims = SCOPE_DIMENSIONS.filter((d) => scope[d] !== undefined);
   const rows = yield {
@@ -257,67 +252,6 @@ export function* makeTemplateCounters(covering: readonly CoveringBudget[], nowMs
           WHERE scope_key = $2 AND template_key = ''
         ON CONFLICT (scope_key) DO NOTHING`,
       params: [c.key, c.templateKey, nowMs],
-    };
-  }
-}
-
-/**
- * Inside an ingest transaction, after the fresh events are inserted: settle their reservations, and add their spend
- * to every budget covering them (templates' counters made as needed, counted from the raw rows). Rows are locked in
- * key order, as every writer locks them. A row still counting an earlier period takes no spend outside it: the next
- * look at it sums its new period from the raw rows.
- */
-export function* countIngested(fresh: readonly CostEvent[], dialect: Dialect, nowMs: number): Script<void> {
-  const ids = fresh.filter((e) => e.reservationId).map((e) => e.reservationId);
-  const settled: { key: string; amountNano: bigint }[] = [];
-  if (ids.length) {
-    const where = inList(dialect, 'id', ids);
-    const rows = yield {
-      sql: `DELETE FROM reservations WHERE ${where.sql} RETURNING budget_key, amount_nano`,
-      params: [where.param],
-    };
-    for (const r of rows) settled.push({ key: String(r.budget_key), amountNano: big(r.amount_nano) });
-  }
-  const definitions = fresh.length ? yield* scopeDefinitions() : [];
-  const covered = new Map<string, CoveringBudget>();
-  const events = fresh.map((e) => {
-    const covering = coveringBudgets(definitions, scopedCall(e));
-    for (const c of covering) covered.set(c.key, c);
-    return { keys: covering.map((c) => c.key), eventTimeMs: e.eventTimeMs, costNano: e.costNano };
-  });
-  const keys = [...new Set([...covered.keys(), ...settled.map((s) => s.key)])].sort(byKey);
-  if (!keys.length) return;
-  yield* makeTemplateCounters(
-    keys.flatMap((k) => covered.get(k) ?? []),
-    nowMs,
-  );
-  const where = inList(dialect, 'scope_key', keys);
-  const rows = yield {
-    sql: `SELECT scope_key, ${COLUMNS} FROM budgets WHERE ${where.sql} ORDER BY scope_key`,
-    params: [where.param],
-    lock: true,
-  };
-  const bounds = new Map<string, { periodStartMs: number; periodEndMs: number }>();
-  for (const r of rows) {
-    const key = String(r.scope_key);
-    const row = counterRow(r);
-    if (row.periodStartMs === 0 && row.periodEndMs === 0) {
-      // A template's counter made just now (or reset by a change of its template): counted from the raw rows, this
-      // batch's events with them, so only its settlements are left to apply.
-      const next = counterBounds(specOf(String(r.spec)), nowMs);
-      yield* setCounters(
-        key,
-        next,
-        yield* sumSpend(key, next.periodStartMs, next.periodEndMs),
-        row.reservedNano,
-      );
-      bounds.set(key, { periodStartMs: 0, periodEndMs: 0 });
-    } else bounds.set(key, { periodStartMs: row.periodStartMs, periodEndMs: row.periodEndMs });
-  }
-  for (const d of counterDeltas(events, bounds, settled)) {
-    yield {
-      sql: 'UPDATE budgets SET spent_nano = spent_nano + $2, reserved_nano = reserved_nano - $3 WHERE scope_key = $1',
-      params: [d.key, d.spentNano, d.settledNano],
     };
   }
 }

@@ -2,7 +2,7 @@
 // reconcile and the budget counters, in the one transaction that makes them durable.
 import type { CostEvent } from '../decode/cost-event.js';
 import { idText } from '../decode/event-id.js';
-import { countIngested } from './budget-scripts.js';
+import { countIngested } from './spend-scripts.js';
 import type { InsertResult } from './cost-ledger.js';
 import { EVENT_COLUMNS } from './event-columns.js';
 import { RECONCILIATION_COLUMNS, reconciliationRow, toReconcile } from './reconciliation-scripts.js';
