@@ -36,9 +36,14 @@ function eventColumns(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string
   const pad2 = (expr: string) =>
     dialect === 'sqlite' ? `printf('%02d', ${expr})` : `lpad((${expr})::text, 2, '0')`;
   const span = 30 * DAY_MS;
+  // Ids as the ledger stores a hex id (decode/event-id.ts): a tag byte 0, then the id's bytes.
+  const id = (expr: string, width: number) =>
+    dialect === 'sqlite'
+      ? `unhex('00' || ${hex(expr, width)})`
+      : `'\\x00'::bytea || decode(${hex(expr, width)}, 'hex')`;
   return [
-    hex('i', 32),
-    hex('i + 1', 16),
+    id('i', 32),
+    id('i + 1', 16),
     `${o.nowMs - span} + (i * ${Math.floor(span / o.events)})`,
     `'team-' || ${pad2(`i % ${o.teams}`)}`,
     `'project-' || (i % 7)`,

@@ -104,7 +104,8 @@ async function measure(
   }
   await addScopedBudgets(urls[0]!);
   await fixedRate(vegeta, targets(urls, 'reserve'), 500, 2); // each customer's counter made, as in service
-  for (const { rate, targetMs } of rates) {
+  // At the first rate (the 1,000 req/s): past saturation a processor takes minutes to drain what queued.
+  for (const { rate, targetMs } of rates.slice(0, 1)) {
     const four = await fixedRate(vegeta, targets(urls, 'reserve'), rate, SECONDS);
     console.log(describeLoad('  … four budgets a call', four, targetMs));
     console.log(
