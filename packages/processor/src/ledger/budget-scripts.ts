@@ -177,19 +177,21 @@ function* recountKey(key: string, nowMs: number): Script<RecountResult | undefin
  */
 export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): Script<void> {
   const key = specKey(spec);
+  // $1 key, $2 spec, $3 updated, $4 limit, $5 hard, $6 managed by: the budget's row, and its template counters'.
+  const params = [
+    key,
+    JSON.stringify(spec),
+    nowMs,
+    limitNano(spec),
+    spec.enforcement === 'hard' ? 1 : 0,
+    managedBy,
+  ];
   yield {
     sql: `INSERT INTO budgets (scope_key, template_key, spec, updated_ms, limit_nano, hard, managed_by)
       VALUES ($1, '', $2, $3, $4, $5, $6)
       ON CONFLICT (scope_key) DO UPDATE SET template_key = '', spec = excluded.spec, updated_ms = excluded.updated_ms,
         limit_nano = excluded.limit_nano, hard = excluded.hard, managed_by = excluded.managed_by`,
-    params: [
-      key,
-      JSON.stringify(spec),
-      nowMs,
-      limitNano(spec),
-      spec.enforcement === 'hard' ? 1 : 0,
-      managedBy,
-    ],
+    params,
   };
   if (!isTemplate(specScope(spec))) {
     yield* recountKey(key, nowMs);
@@ -200,14 +202,7 @@ export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): 
     sql: `UPDATE budgets SET spec = $2, updated_ms = $3, limit_nano = $4, hard = $5, managed_by = $6,
         period_start = 0, period_end = 0, window_ms = 0
       WHERE template_key = $1`,
-    params: [
-      key,
-      JSON.stringify(spec),
-      nowMs,
-      limitNano(spec),
-      spec.enforcement === 'hard' ? 1 : 0,
-      managedBy,
-    ],
+    params,
   };
 }
 

@@ -50,6 +50,15 @@ function budgetBody(form: FormData): RouteInput<typeof ROUTES.putScopedBudget>['
   };
 }
 
+/** The PUT the form asks for; undefined for a new budget naming nothing (not the organisation by accident). */
+function budgetChange(form: FormData, budget: Budget | undefined) {
+  if (budget) return { params: { key: budget.key }, body: budgetBody(form) };
+  const { scope, org } = scopeOfForm(form);
+  if (!org && !Object.keys(scope).length) return undefined;
+  const body = { ...budgetBody(form), ...scope, ...(org ? { org: true as const } : {}) };
+  return { params: { key: scopeKey(scope) }, body };
+}
+
 export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onDone: () => void }) {
   const put = useChange(ROUTES.putScopedBudget);
   const remove = useChange(ROUTES.deleteScopedBudget);
@@ -62,16 +71,9 @@ export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onD
     .map((t) => Math.round(t * 1000) / 10)
     .join(', ');
   const submit = (form: FormData) => {
-    if (budget) {
-      put.mutate({ params: { key: budget.key }, body: budgetBody(form) }, { onSuccess: onDone });
-      return;
-    }
-    const { scope, org } = scopeOfForm(form);
-    // Nothing named is not the organisation by accident: that takes its own box.
-    setUnnamed(!org && !Object.keys(scope).length);
-    if (!org && !Object.keys(scope).length) return;
-    const body = { ...budgetBody(form), ...scope, ...(org ? { org: true as const } : {}) };
-    put.mutate({ params: { key: scopeKey(scope) }, body }, { onSuccess: onDone });
+    const change = budgetChange(form, budget);
+    setUnnamed(!change);
+    if (change) put.mutate(change, { onSuccess: onDone });
   };
   const confirmDelete = () =>
     budget &&
@@ -84,24 +86,7 @@ export function BudgetForm({ budget, onDone }: { budget: Budget | undefined; onD
       onSubmit={(e) => (e.preventDefault(), submit(new FormData(e.currentTarget)))}
     >
       <h2>{title}</h2>
-      {!budget && (
-        <fieldset>
-          <legend>Covers (any combination; * for each one, e.g. each customer)</legend>
-          {SCOPE_DIMENSIONS.map((d) => (
-            <Field key={d} name={d} label={DIMENSION_LABELS[d]} error={apiError}>
-              {(aria) => <input name={d} {...aria} />}
-            </Field>
-          ))}
-          <label>
-            <input type="checkbox" name="org" /> The whole organisation
-          </label>
-          {unnamed && (
-            <p className="field-error" role="alert">
-              Name what the budget covers, or choose the whole organisation.
-            </p>
-          )}
-        </fieldset>
-      )}
+      {!budget && <ScopeFields error={apiError} unnamed={unnamed} />}
       <Field name="period" label="Period" error={apiError}>
         {(aria) => (
           <select
@@ -175,5 +160,27 @@ function FormActions({
         </button>
       )}
     </div>
+  );
+}
+
+/** What a new budget covers: any combination of the dimensions (* for each value), or the whole organisation. */
+function ScopeFields({ error, unnamed }: { error: ApiError | undefined; unnamed: boolean }) {
+  return (
+    <fieldset>
+      <legend>Covers (any combination; * for each one, e.g. each customer)</legend>
+      {SCOPE_DIMENSIONS.map((d) => (
+        <Field key={d} name={d} label={DIMENSION_LABELS[d]} error={error}>
+          {(aria) => <input name={d} {...aria} />}
+        </Field>
+      ))}
+      <label>
+        <input type="checkbox" name="org" /> The whole organisation
+      </label>
+      {unnamed && (
+        <p className="field-error" role="alert">
+          Name what the budget covers, or choose the whole organisation.
+        </p>
+      )}
+    </fieldset>
   );
 }

@@ -99,7 +99,32 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
       await ctx.client().call(ROUTES.deleteScopedBudget, { params: { key } });
       ctx.stdout.write(`deleted the budget ${key}\n`);
     });
-  scopeOptions(budgetsCommand.command('set [budget]'))
+  addSetCommand(budgetsCommand, ctx);
+
+  scopeOptions(budgetsCommand.command('recount [budget]'))
+    .description(
+      'rebuild budget counters (spent in the current period, reserved) from the raw ledger rows: one budget (team, key or scope options) or all; opens the ledger itself',
+    )
+    .option('--ledger <url>', 'ledger URL (default: GENOPS_LEDGER_URL, else sqlite:./genops.db)')
+    .action(async (budget: string | undefined, opts: { ledger?: string } & ScopeOptions) => {
+      const key = budgetKeyOf(budget, opts);
+      const ledger = await openLedger(opts.ledger ?? ctx.env.GENOPS_LEDGER_URL ?? 'sqlite:./genops.db');
+      try {
+        const results = await ledger.recount(Date.now(), key);
+        if (key && results.length === 0)
+          throw new Error(
+            key === teamKey(budget ?? '') ? `team ${budget} has no budget` : `no budget ${key}`,
+          );
+        ctx.stdout.write(renderRecount(results));
+      } finally {
+        await ledger.close();
+      }
+    });
+}
+
+/** `genops budgets set`: create or change a budget of any scope. */
+function addSetCommand(budgets: Command, ctx: CliContext): void {
+  scopeOptions(budgets.command('set [budget]'))
     .description(
       'create or change a budget: by team, key or scope options (--customer "*" for each customer)',
     )
@@ -142,24 +167,4 @@ export function addBudgetsCommand(program: Command, ctx: CliContext): void {
         ctx.stdout.write(renderBudgets([status]));
       },
     );
-
-  scopeOptions(budgetsCommand.command('recount [budget]'))
-    .description(
-      'rebuild budget counters (spent in the current period, reserved) from the raw ledger rows: one budget (team, key or scope options) or all; opens the ledger itself',
-    )
-    .option('--ledger <url>', 'ledger URL (default: GENOPS_LEDGER_URL, else sqlite:./genops.db)')
-    .action(async (budget: string | undefined, opts: { ledger?: string } & ScopeOptions) => {
-      const key = budgetKeyOf(budget, opts);
-      const ledger = await openLedger(opts.ledger ?? ctx.env.GENOPS_LEDGER_URL ?? 'sqlite:./genops.db');
-      try {
-        const results = await ledger.recount(Date.now(), key);
-        if (key && results.length === 0)
-          throw new Error(
-            key === teamKey(budget ?? '') ? `team ${budget} has no budget` : `no budget ${key}`,
-          );
-        ctx.stdout.write(renderRecount(results));
-      } finally {
-        await ledger.close();
-      }
-    });
 }
