@@ -98,19 +98,51 @@ export interface CoveringBudget {
   templateKey: string;
 }
 
+/** Budgets grouped by the dimensions they name: a call looks up each group's budgets by its own values. */
+interface CoverIndex {
+  groups: { fixed: ScopeDimension[]; each: ScopeDimension[]; byValues: Map<string, ScopeDefinition[]> }[];
+  own: Set<string>;
+}
+
+const SEPARATOR = '\u0000';
+const indexes = new WeakMap<readonly ScopeDefinition[], CoverIndex>();
+
+function coverIndex(definitions: readonly ScopeDefinition[]): CoverIndex {
+  let index = indexes.get(definitions);
+  if (index) return index;
+  const groups = new Map<string, CoverIndex['groups'][number]>();
+  for (const d of definitions) {
+    const fixed = SCOPE_DIMENSIONS.filter((dim) => d.scope[dim] !== undefined && d.scope[dim] !== EACH);
+    const each = templateDimensions(d.scope);
+    const shape = `${fixed.join(',')}|${each.join(',')}`;
+    let group = groups.get(shape);
+    if (!group) groups.set(shape, (group = { fixed, each, byValues: new Map() }));
+    const values = fixed.map((dim) => d.scope[dim]!).join(SEPARATOR);
+    group.byValues.set(values, [...(group.byValues.get(values) ?? []), d]);
+  }
+  const own = new Set(definitions.filter((d) => !isTemplate(d.scope)).map((d) => d.key));
+  index = { groups: [...groups.values()], own };
+  indexes.set(definitions, index);
+  return index;
+}
+
 /**
  * The counters covering `call`, in key order (the order rows are locked in): every budget whose scope covers it, and
  * for each template the counter of the call's value — unless a budget of that exact scope exists, which replaces it.
+ * One map lookup per group of budgets naming the same dimensions, however many budgets there are.
  */
 export function coveringBudgets(definitions: readonly ScopeDefinition[], call: ScopedCall): CoveringBudget[] {
-  const own = new Set(definitions.filter((d) => !isTemplate(d.scope)).map((d) => d.key));
+  const { groups, own } = coverIndex(definitions);
   const out = new Map<string, CoveringBudget>();
-  for (const d of definitions) {
-    const key = coveringKey(d.scope, call);
-    if (key === undefined || out.has(key)) continue;
-    const template = isTemplate(d.scope);
-    if (template && own.has(key)) continue;
-    out.set(key, { key, templateKey: template ? d.key : '' });
+  for (const group of groups) {
+    if (group.each.some((dim) => !call[dim])) continue;
+    const matched = group.byValues.get(group.fixed.map((dim) => call[dim]).join(SEPARATOR));
+    for (const d of matched ?? []) {
+      const template = group.each.length > 0;
+      const key = template ? coveringKey(d.scope, call)! : d.key;
+      if (out.has(key) || (template && own.has(key))) continue;
+      out.set(key, { key, templateKey: template ? d.key : '' });
+    }
   }
   return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
