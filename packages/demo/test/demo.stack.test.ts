@@ -26,7 +26,7 @@ describe('npm run demo', () => {
       expect(out).toMatch(new RegExp(`^${p.team}\\s+${p.model.replace(/[./]/g, '\\$&')}\\s`, 'm'));
     expect(out).toContain('Provider comparison (served provider × model)');
     // Hard means hard: growth's calls were capped to its budget, so it ends at or under its limit.
-    const growth = out.match(/^growth\s+daily\s+hard\s+\S+\s+\S+\s+\S+\s+([\d.]+)%/m);
+    const growth = out.match(/^team growth\s+daily\s+hard\s+\S+\s+\S+\s+\S+\s+([\d.]+)%/m);
     expect(growth, out).not.toBeNull();
     expect(Number(growth![1])).toBeLessThanOrEqual(100);
     expect(Number(growth![1])).toBeGreaterThan(80);
