@@ -21,6 +21,7 @@ export { AlertHistory } from './budget-routes.js';
 export { BudgetPolicy, policySummary } from '../budget/budget-spec.js';
 export {
   EACH,
+  isTemplateKey,
   ORG_KEY,
   parseScopeKey,
   scopeKey,

@@ -3,7 +3,7 @@
 // once, through an outbox: the decision and the queued delivery for every sink (the log, the alerts topic, a
 // Slack-compatible webhook) commit together, and a delivery leaves the queue only once its sink took it. Every
 // alert carries a stable id, so receivers can drop repeats. Delivery never blocks consumption.
-import { parseScopeKey, scopeLabel } from './budget-scope.js';
+import { keyLabel } from './budget-scope.js';
 import { windowMs } from './budget-spec.js';
 import type { BudgetService } from './budget-service.js';
 import type { BudgetStore } from './budget-store.js';
@@ -88,7 +88,7 @@ export class BudgetAlerter {
       if (!status) continue;
       const now = this.clock();
       const periodStartMs = periodKey(status, now);
-      const scope = scopeLabel(parseScopeKey(budget) ?? {});
+      const scope = keyLabel(budget);
       const base = {
         budget,
         scope,

@@ -55,6 +55,9 @@ export function templateDimensions(scope: Scope): ScopeDimension[] {
 
 export const isTemplate = (scope: Scope): boolean => templateDimensions(scope).length > 0;
 
+/** Whether a key is a template's (`customer=*`), not a budget's or a template counter's. */
+export const isTemplateKey = (key: string): boolean => isTemplate(parseScopeKey(key) ?? {});
+
 /**
  * The key of the counter `scope` keeps for `call`: the scope's own key when every dimension it names has the call's
  * value, a template's with the call's values for its `*`s (a call without one is not covered), else undefined.
@@ -78,6 +81,9 @@ export function scopeLabel(scope: Scope): string {
   );
   return parts.length ? parts.join(' · ') : 'organisation';
 }
+
+/** A key's scope in words (`team search`, `customer acme`, `organisation`). */
+export const keyLabel = (key: string): string => scopeLabel(parseScopeKey(key) ?? {});
 
 /** The scope named by a budget's fields (its dimensions; none for the organisation). */
 export function scopeOf(fields: Scope): Scope {

@@ -2,7 +2,15 @@
 // through ReservationService (reservation-service.ts).
 import { z } from 'zod';
 import { ValidationError, GenOpsError } from '../errors.js';
-import { isTemplate, parseScopeKey, scopeLabel, SCOPE_DIMENSIONS, type ScopedCall } from './budget-scope.js';
+import {
+  isTemplate,
+  isTemplateKey,
+  keyLabel,
+  ORG_KEY,
+  parseScopeKey,
+  SCOPE_DIMENSIONS,
+  type ScopedCall,
+} from './budget-scope.js';
 import { BudgetSpecSchema, specKey, type BudgetSpec } from './budget-spec.js';
 import { statusOf } from './covering-decision.js';
 import type { DecisionEntry } from '../enforcement/decision-log.js';
@@ -61,7 +69,7 @@ export class BudgetService {
     if (file) {
       throw new GenOpsError(
         'MANAGED_BY_FILE',
-        `the budget of ${scopeLabel(parseScopeKey(key) ?? {})} is managed by the budgets file ${file} (GENOPS_BUDGETS_FILE): ${change} it there, or remove it from the file to manage it through the API`,
+        `the budget of ${keyLabel(key)} is managed by the budgets file ${file} (GENOPS_BUDGETS_FILE): ${change} it there, or remove it from the file to manage it through the API`,
         409,
         { file },
       );
@@ -108,7 +116,7 @@ export class BudgetService {
       const scope = parseScopeKey(key);
       if (!scope) throw new ValidationError('key', `not a budget scope: ${key}`);
       const named = SCOPE_DIMENSIONS.some((d) => given[d] !== undefined) || given.org !== undefined;
-      if (!named) given = { ...given, ...scope, ...(key === 'org' ? { org: true } : {}) };
+      if (!named) given = { ...given, ...scope, ...(key === ORG_KEY ? { org: true } : {}) };
     }
     const parsed = BudgetSpecSchema.safeParse(given);
     if (!parsed.success) throw firstIssue(parsed.error);
@@ -142,8 +150,8 @@ export class BudgetService {
     const now = this.clock();
     const out: BudgetGauge[] = [];
     for (const status of await this.list()) {
-      const scope = scopeLabel(parseScopeKey(status.key) ?? {});
-      if (!status.key.includes('*')) {
+      const scope = keyLabel(status.key);
+      if (!isTemplateKey(status.key)) {
         out.push({ ...status, scope, counters: 1 });
         continue;
       }

@@ -2,7 +2,7 @@
 import { nanoToUsd } from '../decode/cost-event.js';
 import { limitNano } from './budget-limit.js';
 import { parseScopeKey, scopeLabel } from './budget-scope.js';
-import { specKey, specScope, type BudgetSpec } from './budget-spec.js';
+import { specScope, type BudgetSpec } from './budget-spec.js';
 import type { Period } from './period.js';
 
 export type Decision = 'ALLOWED' | 'WARNING' | 'BLOCKED';
@@ -85,7 +85,7 @@ export function budgetStatus(
   now: number,
   spentNano: bigint,
   reservedNano: bigint,
-  counter: { key: string; templateKey: string } = { key: specKey(spec), templateKey: '' },
+  counter: { key: string; templateKey: string },
 ): BudgetStatus {
   const limit = limitNano(spec);
   const utilization = Number((spentNano * 1_000_000n) / limit) / 1_000_000;

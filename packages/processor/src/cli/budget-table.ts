@@ -1,16 +1,13 @@
 // Renders budget statuses as an aligned table. Pure.
 import type { RecountResult } from '../budget/budget-store.js';
 import type { BudgetStatus } from '../budget/decision.js';
-import { parseScopeKey, scopeLabel } from '../budget/budget-scope.js';
+import { keyLabel } from '../budget/budget-scope.js';
 import { policySummary } from '../budget/budget-spec.js';
 import { renderTable } from './table.js';
 
-/** A budget's scope in words (`team search`, `each customer`, `organisation`). */
-const scopeOf = (key: string) => scopeLabel(parseScopeKey(key) ?? {});
-
 function budgetLine(b: BudgetStatus): string[] {
   return [
-    scopeOf(b.key),
+    keyLabel(b.key),
     b.period + (b.window ? ` ${b.window}` : ''),
     b.enforcement,
     b.spentUsd.toFixed(4),
@@ -34,7 +31,7 @@ export function renderRecount(results: RecountResult[]): string {
     return `${n < 0n ? '-' : ''}${abs / 1_000_000_000n}.${String(abs % 1_000_000_000n).padStart(9, '0')}`;
   };
   const rows = results.map((r) => [
-    scopeOf(r.key),
+    keyLabel(r.key),
     usd(r.before.spentNano),
     usd(r.after.spentNano),
     usd(r.before.reservedNano),

@@ -11,6 +11,7 @@ import {
 import { limitNano } from '../budget/budget-limit.js';
 import {
   isTemplate,
+  isTemplateKey,
   parseScopeKey,
   SCOPE_DIMENSIONS,
   type CoveringBudget,
@@ -127,7 +128,7 @@ export function* readCounters(nowMs: number, which: CounterSelection): Script<Bu
     const spec = specOf(String(r.spec));
     const row = counterRow(r);
     const bounds = counterBounds(spec, nowMs);
-    const template = isTemplate(parseScopeKey(key) ?? {});
+    const template = isTemplateKey(key);
     const spentNano = template ? 0n : yield* rolled(key, row, bounds);
     out.push({
       key,
@@ -212,7 +213,7 @@ export function* recount(nowMs: number, key?: string): Script<RecountResult[]> {
     ? [key]
     : (yield { sql: 'SELECT scope_key FROM budgets ORDER BY scope_key', params: [] })
         .map((r) => String(r.scope_key))
-        .filter((k) => !isTemplate(parseScopeKey(k) ?? {}));
+        .filter((k) => !isTemplateKey(k));
   const results: RecountResult[] = [];
   for (const k of keys) {
     const result = yield* recountKey(k, nowMs);

@@ -1,6 +1,6 @@
 // One budget: its numbers in words, an edit button for who may, its alert history, and a template's counters (each
 // customer's under "each customer"), nearest their limit first.
-import { policySummary, ROUTES } from '@genops/processor/api';
+import { isTemplateKey, policySummary, ROUTES } from '@genops/processor/api';
 import { useRoute } from '../../api/queries.js';
 import { DataState } from '../../components/data-state.js';
 import { DataTable } from '../../components/data-table.js';
@@ -30,7 +30,7 @@ export function BudgetDetail({ budgetKey, budget, canEdit, onEdit }: Props) {
       </div>
       {budget && (
         <p>
-          {budgetKey.includes('*')
+          {isTemplateKey(budgetKey)
             ? `Each value gets its own ${formatUsd(budget.limitUsd)}`
             : `${formatUsd(budget.spentUsd)} spent and ${formatUsd(budget.reservedUsd)} reserved of ${formatUsd(budget.limitUsd)}`}{' '}
           ({budget.period}, {budget.enforcement}), period {formatTime(budget.periodStart)} –{' '}
@@ -38,7 +38,7 @@ export function BudgetDetail({ budgetKey, budget, canEdit, onEdit }: Props) {
         </p>
       )}
       {budget?.policy && <p>Policy: {policySummary(budget.policy)}.</p>}
-      {budgetKey.includes('*') && <TemplateCounters budgetKey={budgetKey} />}
+      {isTemplateKey(budgetKey) && <TemplateCounters budgetKey={budgetKey} />}
       <AlertHistory budgetKey={budgetKey} />
     </section>
   );

@@ -3,7 +3,14 @@
 // key (`team=search&model=openai/gpt-4o`, `org`).
 import type { Command } from 'commander';
 import { ROUTES, type RouteInput } from '../../api/index.js';
-import { parseScopeKey, scopeKey, SCOPE_DIMENSIONS, teamKey, type Scope } from '../../budget/budget-scope.js';
+import {
+  ORG_KEY,
+  parseScopeKey,
+  scopeKey,
+  SCOPE_DIMENSIONS,
+  teamKey,
+  type Scope,
+} from '../../budget/budget-scope.js';
 import { openLedger } from '../../ledger/open-ledger.js';
 import { renderBudgets, renderRecount } from '../budget-table.js';
 import type { CliContext } from '../cli-context.js';
@@ -48,7 +55,7 @@ export function budgetKeyOf(arg: string | undefined, opts: ScopeOptions): string
     return scopeKey(scope);
   }
   if (arg === undefined) return undefined;
-  if (arg.includes('=') || arg === 'org') {
+  if (arg.includes('=') || arg === ORG_KEY) {
     if (!parseScopeKey(arg))
       throw new Error(`not a budget scope: ${arg} (e.g. team=search&model=openai/gpt-4o)`);
     return arg;
