@@ -77,11 +77,12 @@ function startBudgetAlerts(
       );
       beat.unref();
     },
-    /** Stops the retries and waits for the checks in flight; call once nothing writes any more. */
+    /** Stops the retries and waits for the checks and the delivery in flight; call once nothing writes any more. */
     async stop() {
       stopped = true;
       clearInterval(beat);
       await Promise.all(pending);
+      await alerter.settled();
     },
   };
 }

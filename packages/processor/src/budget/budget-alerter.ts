@@ -126,8 +126,14 @@ export class BudgetAlerter {
         if (await this.fire(alert, periodStartMs, 'forecast', now)) fired.push(alert);
       }
     }
-    if (fired.length) void this.dispatch();
+    // In the background: a failed round leaves its alerts queued for the retries (a closing ledger included).
+    if (fired.length) void this.dispatch().catch((error: unknown) => this.onSinkError('outbox', error));
     return fired;
+  }
+
+  /** Resolves once the delivery round in flight, if any, has ended: stopping waits for it before the ledger closes. */
+  async settled(): Promise<void> {
+    await this.dispatching?.catch(() => {});
   }
 
   /**
