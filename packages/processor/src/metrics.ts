@@ -14,7 +14,8 @@ export class ProcessorMetrics {
   });
   readonly messages = new Counter({
     name: 'genops_processor_messages_total',
-    help: 'Kafka messages consumed',
+    help: 'Kafka messages consumed, by encoding: otlp_proto, otlp_json, invalid (neither: dead-lettered)',
+    labelNames: ['encoding'] as const,
     registers: [this.registry],
   });
   readonly consumerLag = new Gauge({

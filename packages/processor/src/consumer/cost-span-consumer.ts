@@ -177,7 +177,8 @@ export class CostSpanConsumer {
           return;
         }
         const decoded = decodeBatch(batch, this.decodeOptions()); // the catalog in force for this batch
-        this.metrics.messages.inc(decoded.messages);
+        for (const [encoding, count] of Object.entries(decoded.encodings))
+          this.metrics.messages.inc({ encoding }, count);
         await writing;
         writing = this.writeBatch(decoded);
         // A failed write stops the wait for the next batch: the loop then throws it and restarts.

@@ -1,7 +1,7 @@
 // One batch of cost-topic messages decoded: the events to write, the dead letters (original bytes and why), and the
 // offset to commit per partition once the write is durable.
 import type { Message } from '@platformatic/kafka';
-import { decodeCostSpans, type DecodeOptions } from '../decode/decode-cost-spans.js';
+import { decodeCostSpans, type DecodeOptions, type MessageEncoding } from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
 
 /** Header names on dead-letter records. */
@@ -26,6 +26,8 @@ export interface NextOffset {
 
 export interface DecodedBatch {
   messages: number;
+  /** Messages per encoding (an upgrade from OTLP JSON to protobuf shows both until the last JSON message is read). */
+  encodings: Partial<Record<MessageEncoding, number>>;
   events: CostEvent[];
   deadLetters: DeadLetter[];
   commit: NextOffset[];
@@ -35,9 +37,11 @@ export function decodeBatch(messages: readonly CostMessage[], options: DecodeOpt
   const events: CostEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   const next = new Map<string, NextOffset>();
+  const encodings: DecodedBatch['encodings'] = {};
   for (const message of messages) {
     const value = message.value ?? Buffer.alloc(0);
     const decoded = decodeCostSpans(value, options);
+    encodings[decoded.encoding] = (encodings[decoded.encoding] ?? 0) + 1;
     events.push(...decoded.events);
     for (const failure of decoded.failures)
       deadLetters.push({
@@ -58,5 +62,5 @@ export function decodeBatch(messages: readonly CostMessage[], options: DecodeOpt
       leaderEpoch: message.leaderEpoch,
     });
   }
-  return { messages: messages.length, events, deadLetters, commit: [...next.values()] };
+  return { messages: messages.length, encodings, events, deadLetters, commit: [...next.values()] };
 }

@@ -21,7 +21,11 @@ export interface DecodeFailure {
   spanId?: string;
 }
 
+/** How a cost-topic message was written: the collector's `otlp_proto` (its default) or `otlp_json`. */
+export type MessageEncoding = 'otlp_proto' | 'otlp_json' | 'invalid';
+
 export interface DecodedMessage {
+  encoding: MessageEncoding;
   events: CostEvent[];
   failures: DecodeFailure[];
   /** LLM spans that are not one model call (an AI SDK loop, an OpenInference chain): not charged, not failed. */
@@ -213,17 +217,22 @@ const NO_RULES = AttributionRules.none();
 const NO_RECONCILIATION = () => false;
 
 /** The message as the OTLP JSON object it holds, whether it came as OTLP protobuf or OTLP JSON. */
-export function parseTraces(bytes: Buffer | string): { json: unknown } | { failure: DecodeFailure } {
+export function parseTraces(
+  bytes: Buffer | string,
+): { json: unknown; encoding: 'otlp_proto' | 'otlp_json' } | { failure: DecodeFailure } {
   let protoError: Error | undefined;
   if (mayBeOtlpProto(bytes)) {
     try {
-      return { json: otlpProtoToJson(bytes) };
+      return { json: otlpProtoToJson(bytes), encoding: 'otlp_proto' };
     } catch (error) {
       protoError = error as Error;
     }
   }
   try {
-    return { json: JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8')) };
+    return {
+      json: JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8')),
+      encoding: 'otlp_json',
+    };
   } catch (error) {
     const notJson = (error as Error).message;
     return {
@@ -245,11 +254,12 @@ export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions =
     reconcile: options.reconcile ?? NO_RECONCILIATION,
   };
   const parsed = parseTraces(bytes);
-  if ('failure' in parsed) return { events: [], failures: [parsed.failure], skipped: 0 };
-  const json = parsed.json;
+  if ('failure' in parsed) return { encoding: 'invalid', events: [], failures: [parsed.failure], skipped: 0 };
+  const { json, encoding } = parsed;
   const traces = TracesData.safeParse(json);
   if (!traces.success)
     return {
+      encoding,
       events: [],
       failures: [{ code: 'NOT_OTLP_TRACES', reason: `not OTLP JSON traces: ${zodReason(traces.error)}` }],
       skipped: 0,
@@ -290,5 +300,5 @@ export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions =
       }
     }
   }
-  return { events, failures, skipped };
+  return { encoding, events, failures, skipped };
 }

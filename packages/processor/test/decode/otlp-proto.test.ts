@@ -25,7 +25,8 @@ describe('OTLP on the cost topic', () => {
     const fromProto = decodeCostSpans(proto);
     const fromJson = decodeCostSpans(json);
     expect(fromProto.failures).toEqual([]);
-    expect(fromProto).toEqual(fromJson);
+    expect([fromProto.encoding, fromJson.encoding]).toEqual(['otlp_proto', 'otlp_json']);
+    expect({ ...fromProto, encoding: 'same' }).toEqual({ ...fromJson, encoding: 'same' });
     expect(
       fromProto.events.map((e) => [e.team, e.costNano, e.inputTokens, e.customer, e.eventTimeMs]),
     ).toEqual([
@@ -39,11 +40,13 @@ describe('OTLP on the cost topic', () => {
   it('still reads JSON that opens with a newline, which looks like protobuf’s first byte', () => {
     const decoded = decodeCostSpans(Buffer.concat([Buffer.from('\n'), json]));
     expect(decoded.failures).toEqual([]);
+    expect(decoded.encoding).toBe('otlp_json');
     expect(decoded.events).toHaveLength(2);
   });
 
   it('dead-letters a message that opens like protobuf but is neither, naming both', () => {
-    const { failures } = decodeCostSpans(Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x02]));
+    const { failures, encoding } = decodeCostSpans(Buffer.from([0x0a, 0xff, 0xff, 0x01, 0x02]));
+    expect(encoding).toBe('invalid');
     expect(failures).toEqual([
       {
         code: 'NOT_OTLP_PROTO',
