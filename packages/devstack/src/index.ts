@@ -54,10 +54,6 @@ export { STACK_TOPICS } from './services/kafka.js';
 export { defaultStateDir, repoRoot, cacheDir } from './paths.js';
 export { stderrProgress } from './progress.js';
 export { ProcessorProcess, freePort } from './processor-process.js';
-export {
-  COMPOSE_VERSION,
-  ensureComposePlugin,
-  ensureLocalImages,
-  startDockerDaemon,
-} from './compose/docker.js';
+export { COMPOSE_VERSION, ensureComposePlugin, startDockerDaemon } from './compose/docker.js';
+export { ensureLocalImages } from './compose/stand-in-images.js';
 export type { DockerRun } from './compose/docker.js';

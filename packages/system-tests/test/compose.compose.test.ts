@@ -18,7 +18,7 @@ const OUR_IMAGES = [
   'genops/processor:0.1.0',
   'genops/example-chat-service:0.1.0',
   'genops/fake-openrouter:0.1.0',
-  'genops-local/otelcol:0.155.0',
+  'genops/otelcol:0.155.0',
 ];
 let run: DockerRun;
 let work: string;
@@ -134,7 +134,9 @@ beforeAll(async () => {
   run = await timed('dockerd start', () => startDockerDaemon(stderrProgress, config));
   await compose(['down', '-v', '--remove-orphans']).catch(() => ''); // a run killed halfway left something
   await timed('stand-in images', () => ensureLocalImages(run, stderrProgress));
-  await timed('compose build', () => compose(['build', 'processor', 'fake-openrouter', 'example-service']));
+  await timed('compose build', () =>
+    compose(['build', 'collector', 'processor', 'fake-openrouter', 'example-service']),
+  );
   await timed('compose up --wait', () => compose(['up', '-d', '--wait', '--wait-timeout', '300']));
 }, 3_600_000);
 
@@ -159,6 +161,26 @@ describe('docker compose up (the shipped docker-compose.yml)', () => {
     nano += await traffic(team, 12);
     sent += 12;
     await expectLedger(team, sent, nano);
+  });
+
+  it('runs the collector built from collector/Dockerfile, writing the cost topic in OTLP protobuf', async () => {
+    const metrics = await (await fetch('http://127.0.0.1:8080/metrics', { headers: auth() })).text();
+    const messages = (encoding: string) =>
+      Number(
+        new RegExp(`^genops_processor_messages_total\\{encoding="${encoding}"\\} (\\d+)$`, 'm').exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    expect(messages('otlp_proto')).toBeGreaterThan(0);
+    expect([messages('otlp_json'), messages('invalid')]).toEqual([0, 0]);
+    const [collector] = JSON.parse(await run.docker(['inspect', `${PROJECT}-collector-1`])) as {
+      Image: string;
+      Config: { User: string };
+    }[];
+    const [built] = JSON.parse(await run.docker(['image', 'inspect', 'genops/otelcol:0.155.0'])) as {
+      Id: string;
+    }[];
+    expect([collector!.Image, collector!.Config.User]).toEqual([built!.Id, '65532:65532']);
   });
 
   it("reconciles the calls with the fake OpenRouter's bill: every one looked up, the overbilled model adjusted", async () => {

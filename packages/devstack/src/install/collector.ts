@@ -38,17 +38,29 @@ export function collectorManifestPath(): string {
   return join(repoRoot(), 'collector', 'builder-config.yaml');
 }
 
-/** Path of the built binary for the current manifest (content-addressed: a changed manifest rebuilds). */
+/** collector/build.sh: the one build recipe, the image's and ours. */
+export function collectorBuildScript(): string {
+  return join(repoRoot(), 'collector', 'build.sh');
+}
+
+/** The Go build cache of the collector's compile alone: the compose test seeds the image build's from it. */
+export function collectorGoCache(): string {
+  return join(cacheDir(), 'otelcol', 'go-build');
+}
+
+/** Path of the built binary for the current manifest and recipe (content-addressed: a change to either rebuilds). */
 export function collectorBinaryPath(): string {
-  const manifest = readFileSync(collectorManifestPath(), 'utf8');
-  const hash = createHash('sha256').update(manifest).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(readFileSync(collectorManifestPath(), 'utf8'))
+    .update(readFileSync(collectorBuildScript(), 'utf8'))
+    .digest('hex')
+    .slice(0, 16);
   return join(cacheDir(), 'otelcol', hash, 'otelcol-genops');
 }
 
 /**
- * Builds the collector unless the cached binary for this manifest exists. The builder generates the sources;
- * we write go.mod ourselves and run `go mod tidy -e`, because the builder's strict `go mod tidy` also resolves
- * the test-only dependencies of every component, some of which the module proxy does not serve.
+ * Builds the collector unless the cached binary for this manifest and recipe exists: collector/build.sh, as
+ * collector/Dockerfile runs it, with the builder of the manifest's release and the collector's own Go build cache.
  */
 export async function ensureCollector(progress: Progress): Promise<string> {
   const binary = collectorBinaryPath();
@@ -67,32 +79,10 @@ export async function ensureCollector(progress: Progress): Promise<string> {
   mkdirSync(work, { recursive: true });
   try {
     writeFileSync(join(work, 'builder-config.yaml'), manifestText);
-    progress('collector: generating sources');
-    await runCommand(
-      builder,
-      ['--config', 'builder-config.yaml', '--skip-compilation', '--skip-get-modules'],
-      {
-        cwd: work,
-        env,
-      },
-    );
-    const src = join(work, 'build');
-    const requires = [...manifestModules(manifestText), `go.opentelemetry.io/collector/otelcol ${version}`];
-    writeFileSync(
-      join(src, 'go.mod'),
-      `module github.com/genops/otelcol-genops\n\ngo 1.25.0\n\nrequire (\n${requires.map((r) => `\t${r}\n`).join('')})\n`,
-    );
-    progress('collector: resolving modules (go mod tidy)');
-    await runCommand('go', ['mod', 'tidy', '-e'], { cwd: src, env });
-    progress('collector: compiling (a cold build takes 10-15 minutes on 2 cores)');
-    await runCommand(
-      'go',
-      ['build', '-trimpath', '-ldflags=-s -w', '-o', join(work, 'otelcol-genops'), '.'],
-      {
-        cwd: src,
-        env,
-      },
-    );
+    progress('collector: collector/build.sh (generate, go mod tidy, compile: 10-15 minutes cold on 2 cores)');
+    await runCommand('sh', [collectorBuildScript(), work, join(work, 'otelcol-genops')], {
+      env: { ...env, OCB: builder, GOCACHE: collectorGoCache() },
+    });
     renameSync(join(work, 'otelcol-genops'), binary);
   } finally {
     rmSync(work, { recursive: true, force: true });
