@@ -1,28 +1,20 @@
-// Decodes one Kafka message (OTLP JSON, as the collector's kafka exporter writes it) into cost events, and says
-// exactly why anything could not be decoded. Pure.
+// Decodes one Kafka message (OTLP protobuf or JSON, as the collector's kafka exporter writes it) into cost events,
+// and says exactly why anything could not be decoded. Pure.
 import { PriceCatalog, usdToNanoUsd, type TokenUsage } from '@genops/pricing';
 import * as A from '@genops/semconv';
 import type { CostEvent } from './cost-event.js';
 import { AttributionRules, RULE_FIELDS, type RuleField } from './attribution-rules.js';
 import { readForeignLlmCall } from './foreign-llm-span.js';
-import { mayBeOtlpProto, otlpProtoToJson } from './otlp-proto.js';
+import { parseTraces, type MessageEncoding } from './otlp-message.js';
 import { canonicalModel, catalogPrice, detailOf, genopsUsage, priceAtIngest } from './ingest-pricing.js';
-import { DecodeError, type DecodeErrorCode } from './decode-errors.js';
+import { DecodeError, type DecodeFailure } from './decode-errors.js';
 import { isSpan, Span, TracesData, zodReason, type Attrs, type SpanShape } from './otlp-span.js';
 import { costNano, reader, str, upstreamNano } from './span-attributes.js';
 
 export { MAX_COST_USD } from './span-attributes.js';
 
-/** A span (or whole message) that cannot become a cost event: what kind of failure, and exactly why. */
-export interface DecodeFailure {
-  code: DecodeErrorCode;
-  reason: string;
-  traceId?: string;
-  spanId?: string;
-}
-
-/** How a cost-topic message was written: the collector's `otlp_proto` (its default) or `otlp_json`. */
-export type MessageEncoding = 'otlp_proto' | 'otlp_json' | 'invalid';
+export type { DecodeFailure };
+export { parseTraces, type MessageEncoding };
 
 export interface DecodedMessage {
   encoding: MessageEncoding;
@@ -215,36 +207,6 @@ export interface DecodeOptions {
 
 const NO_RULES = AttributionRules.none();
 const NO_RECONCILIATION = () => false;
-
-/** The message as the OTLP JSON object it holds, whether it came as OTLP protobuf or OTLP JSON. */
-export function parseTraces(
-  bytes: Buffer | string,
-): { json: unknown; encoding: 'otlp_proto' | 'otlp_json' } | { failure: DecodeFailure } {
-  let protoError: Error | undefined;
-  if (mayBeOtlpProto(bytes)) {
-    try {
-      return { json: otlpProtoToJson(bytes), encoding: 'otlp_proto' };
-    } catch (error) {
-      protoError = error as Error;
-    }
-  }
-  try {
-    return {
-      json: JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8')),
-      encoding: 'otlp_json',
-    };
-  } catch (error) {
-    const notJson = (error as Error).message;
-    return {
-      failure: protoError
-        ? {
-            code: 'NOT_OTLP_PROTO',
-            reason: `not OTLP protobuf (${protoError.message}) nor JSON (${notJson})`,
-          }
-        : { code: 'NOT_JSON', reason: `not JSON: ${notJson}` },
-    };
-  }
-}
 
 /** Decodes a message. A message that is neither OTLP protobuf nor OTLP JSON yields one failure and no events. */
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {

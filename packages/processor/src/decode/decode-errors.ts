@@ -27,3 +27,11 @@ export class DecodeError extends Error {
     this.name = 'DecodeError';
   }
 }
+
+/** A span (or whole message) that cannot become a cost event: what kind of failure, and exactly why. */
+export interface DecodeFailure {
+  code: DecodeErrorCode;
+  reason: string;
+  traceId?: string;
+  spanId?: string;
+}
