@@ -20,7 +20,6 @@ import type { ProcessorMetrics } from '../metrics.js';
 import { ConsumerHealth } from './consumer-health.js';
 import { ConsumerWatermark } from './consumer-watermark.js';
 import {
-  decodeBatch,
   DLQ_HEADERS,
   type CostMessage,
   type DeadLetter,
@@ -28,6 +27,8 @@ import {
   type NextOffset,
 } from './decoded-batch.js';
 import { MessageBatches } from './message-batches.js';
+import { inlineDecoder, ThreadDecoder, type BatchDecoder } from './batch-decoder.js';
+import { BATCH_LIMITS, clientOptions, LAG_EVERY_MS } from './kafka-options.js';
 
 export { DLQ_HEADERS };
 
@@ -36,24 +37,6 @@ export interface ConsumerLogger {
   warn(msg: string): void;
   error(msg: string): void;
 }
-
-/**
- * A ledger transaction (and a commit) holds at most this many messages, or about this many bytes of them. PostgreSQL
- * is fastest at a few thousand spans a transaction (bench:ingest: 400,000 took twice as long an event — its batch
- * insert sends each column as one array), SQLite with the biggest (each transaction has a fixed cost: the rollup
- * and budget rows, the fsync).
- */
-const BATCH_LIMITS = {
-  messages: 2000,
-  bytes: { postgres: 2 * 1024 * 1024, sqlite: 64 * 1024 * 1024 },
-} as const;
-/** How often the lag behind each partition's end is asked for (one ListOffsets request). */
-const LAG_EVERY_MS = 1000;
-/** What every client of the processor (consumer, producer, admin) connects with. */
-const clientOptions = (config: ProcessorConfig) => ({
-  clientId: 'genops-processor',
-  bootstrapBrokers: config.kafkaBrokers,
-});
 
 export class CostSpanConsumer {
   private consumer: Consumer;
@@ -68,6 +51,7 @@ export class CostSpanConsumer {
   private loop: Promise<void> | undefined;
   private lagAskedMs = 0;
   private readonly stopping = new AbortController();
+  private readonly decoder: BatchDecoder;
 
   constructor(
     private readonly config: ProcessorConfig,
@@ -94,6 +78,7 @@ export class CostSpanConsumer {
     this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
     this.health = new ConsumerHealth(config.readyMaxLag);
     this.consumer = this.newConsumer();
+    this.decoder = config.decodeThread ? new ThreadDecoder() : inlineDecoder;
   }
 
   private newConsumer(): Consumer {
@@ -161,31 +146,36 @@ export class CostSpanConsumer {
 
   /**
    * Batch after batch until stopped; a failed stream is rebuilt after a pause that grows with repeated failures. The
-   * next batch is read and decoded while the previous one is being written (one write in flight, committed in order):
-   * on PostgreSQL the decoding then costs no time of its own.
+   * next batch is read and decoding starts before the batch in hand is written (one write in flight, committed in
+   * order): on a decoding thread, or while PostgreSQL writes, decoding then costs the write no time of its own.
    */
   private async consume(): Promise<void> {
     let failures = 0;
     let writing: Promise<void> | undefined;
+    let decoding: Promise<DecodedBatch | undefined> | undefined;
     while (this.running) {
       try {
-        if (!this.batches) throw new Error('not subscribed to the topic');
-        const batch = await this.batches.next();
-        if (!batch) {
+        const decoded = await (decoding ?? this.readAndDecode());
+        decoding = undefined;
+        if (!decoded) {
           await writing;
           if (this.running) throw new Error('the message stream ended');
           return;
         }
-        const decoded = decodeBatch(batch, this.decodeOptions()); // the catalog in force for this batch
         for (const [encoding, count] of Object.entries(decoded.encodings))
           this.metrics.messages.inc({ encoding }, count);
         await writing;
+        // A decoding thread gets what is already buffered before the write starts, and decodes it meanwhile; on
+        // this thread the next batch is decoded once the write waits (PostgreSQL) or after it (SQLite).
+        decoding = this.readAndDecode(this.decoder.concurrent ? this.batches?.take() : undefined);
+        decoding.catch(() => {}); // its failure is thrown where it is awaited
         writing = this.writeBatch(decoded);
         // A failed write stops the wait for the next batch: the loop then throws it and restarts.
         writing.catch(() => this.batches?.interrupt());
         failures = 0;
       } catch (error) {
         writing = undefined;
+        decoding = undefined;
         if (!this.running) return;
         failures++;
         const message = error instanceof Error ? error.message : String(error);
@@ -194,6 +184,17 @@ export class CostSpanConsumer {
         await this.restart(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
       }
     }
+  }
+
+  /**
+   * The next batch (`buffered`, when already taken), decoded with the catalog in force when it was read; undefined
+   * once the stream ended.
+   */
+  private readAndDecode(buffered?: CostMessage[]): Promise<DecodedBatch | undefined> {
+    if (buffered) return this.decoder.decode(buffered, this.decodeOptions());
+    const batches = this.batches;
+    if (!batches) return Promise.reject(new Error('not subscribed to the topic'));
+    return batches.next().then((batch) => batch && this.decoder.decode(batch, this.decodeOptions()));
   }
 
   private async restart(delayMs: number): Promise<void> {
@@ -289,5 +290,6 @@ export class CostSpanConsumer {
     this.health.set('stopped');
     await this.producer.close();
     await this.admin.close();
+    await this.decoder.close();
   }
 }

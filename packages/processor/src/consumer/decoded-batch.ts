@@ -1,7 +1,12 @@
 // One batch of cost-topic messages decoded: the events to write, the dead letters (original bytes and why), and the
 // offset to commit per partition once the write is durable.
 import type { Message } from '@platformatic/kafka';
-import { decodeCostSpans, type DecodeOptions, type MessageEncoding } from '../decode/decode-cost-spans.js';
+import {
+  decodeCostSpans,
+  type DecodedMessage,
+  type DecodeOptions,
+  type MessageEncoding,
+} from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
 
 /** Header names on dead-letter records. */
@@ -34,13 +39,24 @@ export interface DecodedBatch {
 }
 
 export function decodeBatch(messages: readonly CostMessage[], options: DecodeOptions): DecodedBatch {
+  return assembleBatch(
+    messages,
+    messages.map((m) => decodeCostSpans(m.value ?? Buffer.alloc(0), options)),
+  );
+}
+
+/** The batch from its messages and what each decoded to (in order): events, dead letters, offsets to commit. */
+export function assembleBatch(
+  messages: readonly CostMessage[],
+  decodedMessages: readonly DecodedMessage[],
+): DecodedBatch {
   const events: CostEvent[] = [];
   const deadLetters: DeadLetter[] = [];
   const next = new Map<string, NextOffset>();
   const encodings: DecodedBatch['encodings'] = {};
-  for (const message of messages) {
+  messages.forEach((message, i) => {
     const value = message.value ?? Buffer.alloc(0);
-    const decoded = decodeCostSpans(value, options);
+    const decoded = decodedMessages[i]!;
     encodings[decoded.encoding] = (encodings[decoded.encoding] ?? 0) + 1;
     events.push(...decoded.events);
     for (const failure of decoded.failures)
@@ -61,6 +77,6 @@ export function decodeBatch(messages: readonly CostMessage[], options: DecodeOpt
       offset: message.offset + 1n,
       leaderEpoch: message.leaderEpoch,
     });
-  }
+  });
   return { messages: messages.length, encodings, events, deadLetters, commit: [...next.values()] };
 }

@@ -32,23 +32,29 @@ export class MessageBatches<T> {
   /** The next batch; undefined once the stream ended or `interrupt()` was called. Throws the stream's error. */
   async next(): Promise<T[] | undefined> {
     for (;;) {
-      if (this.failure) throw this.failure;
-      const batch: T[] = [];
-      let weight = 0;
-      let message: T | null;
-      while (
-        batch.length < this.maxBatch &&
-        weight < this.maxWeight &&
-        (message = this.stream.read() as T | null) !== null
-      ) {
-        batch.push(message);
-        weight += this.weight(message);
-      }
-      if (batch.length) return batch;
+      const batch = this.take();
+      if (batch) return batch;
       if (this.ended) return undefined;
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = undefined;
     }
+  }
+
+  /** A batch of what is already buffered, without waiting; undefined when nothing is. Throws the stream's error. */
+  take(): T[] | undefined {
+    if (this.failure) throw this.failure;
+    const batch: T[] = [];
+    let weight = 0;
+    let message: T | null;
+    while (
+      batch.length < this.maxBatch &&
+      weight < this.maxWeight &&
+      (message = this.stream.read() as T | null) !== null
+    ) {
+      batch.push(message);
+      weight += this.weight(message);
+    }
+    return batch.length ? batch : undefined;
   }
 
   /** Makes a waiting `next()` return undefined (stopping). */

@@ -44,7 +44,17 @@ function glob(pattern: string): RegExp {
 }
 
 export class AttributionRules {
-  private constructor(private readonly rules: CompiledRule[]) {}
+  private constructor(
+    private readonly rules: CompiledRule[],
+    /** The document the rules were parsed from ('' for none): how a decoding thread gets the same rules. */
+    readonly text = '',
+    readonly source = '',
+  ) {}
+
+  /** The same rules, from `text` and `source` as an instance carries them. */
+  static of(text: string, source: string): AttributionRules {
+    return text ? AttributionRules.parse(text, source) : AttributionRules.none();
+  }
 
   static none(): AttributionRules {
     return new AttributionRules([]);
@@ -71,6 +81,8 @@ export class AttributionRules {
           Record<RuleField, string>
         >,
       })),
+      text,
+      source,
     );
   }
 

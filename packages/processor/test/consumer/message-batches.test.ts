@@ -13,6 +13,14 @@ describe('MessageBatches', () => {
     expect(await batches.next()).toEqual([4, 5]);
   });
 
+  it('takes what is already buffered without waiting, or nothing', () => {
+    const stream = objects();
+    const batches = new MessageBatches<number>(stream, 2);
+    expect(batches.take()).toBeUndefined();
+    for (let i = 1; i <= 3; i++) stream.write(i);
+    expect([batches.take(), batches.take(), batches.take()]).toEqual([[1, 2], [3], undefined]);
+  });
+
   it('waits while nothing is buffered, then returns what arrived', async () => {
     const stream = objects();
     const batches = new MessageBatches<number>(stream, 10);

@@ -1,0 +1,85 @@
+import { PriceCatalog } from '@genops/pricing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ThreadDecoder } from '../../src/consumer/batch-decoder.js';
+import { decodeBatch, type CostMessage } from '../../src/consumer/decoded-batch.js';
+import { AttributionRules } from '../../src/decode/attribution-rules.js';
+import type { CostEvent } from '../../src/decode/cost-event.js';
+import { AS_SENT } from '../support/ledger-contract.js';
+import { hex } from '../support/otlp.js';
+import { otlpProto, sdkCostSpans } from '../support/sdk-spans.js';
+
+const message = (partition: number, offset: bigint, value: string | Buffer): CostMessage =>
+  ({
+    topic: 'costs',
+    partition,
+    offset,
+    leaderEpoch: 1,
+    value: Buffer.from(value),
+  }) as unknown as CostMessage;
+
+/** A call another instrumentation recorded: no GenOps attributes, no cost — the catalog prices it, a rule attributes it. */
+const foreign = JSON.stringify({
+  resourceSpans: [
+    {
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout-api' } }] },
+      scopeSpans: [
+        {
+          spans: [
+            {
+              traceId: hex(16),
+              spanId: hex(8),
+              startTimeUnixNano: '1796040000000000000',
+              endTimeUnixNano: '1796040000500000000',
+              attributes: [
+                { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+                { key: 'gen_ai.usage.input_tokens', value: { intValue: '1000' } },
+                { key: 'gen_ai.usage.output_tokens', value: { intValue: '500' } },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+const batch = [
+  message(0, 40n, foreign),
+  message(1, 7n, otlpProto(sdkCostSpans([{ team: 'search', costUsd: 0.25, endMs: 1_796_040_000_000 }]))),
+  message(1, 8n, 'not OTLP'),
+];
+const rules = AttributionRules.parse(
+  'rules:\n  - match: { service.name: checkout-* }\n    set: { team: payments }\n',
+  'rules.yaml',
+);
+const reconcile = (e: CostEvent) => e.team === 'payments';
+
+describe('ThreadDecoder (GENOPS_DECODE_THREAD=on)', () => {
+  const decoder = new ThreadDecoder();
+  afterAll(() => decoder.close());
+
+  it("decodes on its thread exactly what the consumer's thread decodes, following each change of catalog", async () => {
+    for (const catalog of [PriceCatalog.bundled(), AS_SENT, PriceCatalog.bundled()]) {
+      const options = { catalog, rules, reconcile };
+      expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
+    }
+    const priced = await decoder.decode(batch, { catalog: PriceCatalog.bundled(), rules, reconcile });
+    const unpriced = await decoder.decode(batch, { catalog: AS_SENT, rules, reconcile });
+    // gpt-4o at the bundled table's 2.50 / 10 USD per million tokens; the empty catalog cannot price it.
+    expect(priced.events.map((e) => [e.team, e.costNano, e.reconcile ?? false])).toEqual([
+      ['payments', 7_500_000n, true],
+      ['search', 250_000_000n, false],
+    ]);
+    expect([unpriced.events[0]!.costSource, unpriced.events[0]!.costNano]).toEqual(['unknown', 0n]);
+    expect(priced.encodings).toEqual({ otlp_json: 1, otlp_proto: 1, invalid: 1 });
+    expect(priced.deadLetters.map((d) => d.value.toString())).toEqual(['not OTLP']);
+  });
+
+  it('fails the batch in flight when its thread goes away, and decodes the next on a new thread', async () => {
+    const options = { catalog: PriceCatalog.bundled(), rules };
+    const inFlight = expect(decoder.decode(batch, options)).rejects.toThrow('the decoding thread was closed');
+    await decoder.close();
+    await inFlight;
+    expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
+  });
+});
