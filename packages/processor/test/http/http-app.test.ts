@@ -366,6 +366,7 @@ describe('loadConfig', () => {
       alertsTopic: 'genops.budget-alerts',
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,
+      decodeThread: true,
       alertRetryMs: 2000,
       decisionLogSize: 2000,
       pricesWatchMs: 5000,
@@ -373,6 +374,11 @@ describe('loadConfig', () => {
       pricesFile: 'genops-prices.json',
       priceSync: { source: 'openrouter', intervalMs: 86_400_000 },
     });
+  });
+
+  it('decodes on the consumer’s thread with GENOPS_DECODE_THREAD=off, and names a value it does not know', () => {
+    expect(loadConfig({ GENOPS_DECODE_THREAD: 'off' }).decodeThread).toBe(false);
+    expect(() => loadConfig({ GENOPS_DECODE_THREAD: 'yes' })).toThrow(/^GENOPS_DECODE_THREAD: /);
   });
 
   it('turns the price sync off with one variable, and names a source it does not know', () => {
