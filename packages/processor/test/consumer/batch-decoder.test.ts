@@ -5,7 +5,7 @@ import { decodeBatch, type CostMessage } from '../../src/consumer/decoded-batch.
 import { AttributionRules } from '../../src/decode/attribution-rules.js';
 import type { CostEvent } from '../../src/decode/cost-event.js';
 import { AS_SENT } from '../support/ledger-contract.js';
-import { hex } from '../support/otlp.js';
+import { foreignSpanMessage } from '../support/otlp.js';
 import { otlpProto, sdkCostSpans } from '../support/sdk-spans.js';
 
 const message = (partition: number, offset: bigint, value: string | Buffer): CostMessage =>
@@ -18,30 +18,14 @@ const message = (partition: number, offset: bigint, value: string | Buffer): Cos
   }) as unknown as CostMessage;
 
 /** A call another instrumentation recorded: no GenOps attributes, no cost — the catalog prices it, a rule attributes it. */
-const foreign = JSON.stringify({
-  resourceSpans: [
-    {
-      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout-api' } }] },
-      scopeSpans: [
-        {
-          spans: [
-            {
-              traceId: hex(16),
-              spanId: hex(8),
-              startTimeUnixNano: '1796040000000000000',
-              endTimeUnixNano: '1796040000500000000',
-              attributes: [
-                { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
-                { key: 'gen_ai.usage.input_tokens', value: { intValue: '1000' } },
-                { key: 'gen_ai.usage.output_tokens', value: { intValue: '500' } },
-              ],
-            },
-          ],
-        },
-      ],
-    },
+const foreign = foreignSpanMessage(
+  [
+    ['gen_ai.request.model', 'gpt-4o'],
+    ['gen_ai.usage.input_tokens', 1000],
+    ['gen_ai.usage.output_tokens', 500],
   ],
-});
+  [['service.name', 'checkout-api']],
+);
 
 const batch = [
   message(0, 40n, foreign),

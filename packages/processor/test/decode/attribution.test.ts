@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AttributionRules } from '../../src/decode/attribution-rules.js';
 import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
 import { ConfigError } from '../../src/errors.js';
-import { hex } from '../support/otlp.js';
+import { foreignSpanMessage } from '../support/otlp.js';
 
 const RULES = AttributionRules.parse(`
 rules:
@@ -15,36 +15,13 @@ rules:
     set: { team: search }
 `);
 
-function attr(key: string, v: string | number) {
-  return { key, value: typeof v === 'string' ? { stringValue: v } : { intValue: String(v) } };
-}
-
 function decode(spanAttrs: [string, string | number][], resource: [string, string][]) {
   const usage: [string, string | number][] = [
     ['gen_ai.request.model', 'gpt-4o'],
     ['gen_ai.usage.input_tokens', 10],
     ['gen_ai.usage.output_tokens', 5],
   ];
-  const message = JSON.stringify({
-    resourceSpans: [
-      {
-        resource: { attributes: resource.map(([k, v]) => attr(k, v)) },
-        scopeSpans: [
-          {
-            spans: [
-              {
-                traceId: hex(16),
-                spanId: hex(8),
-                startTimeUnixNano: '1796040000000000000',
-                endTimeUnixNano: '1796040000500000000',
-                attributes: [...usage, ...spanAttrs].map(([k, v]) => attr(k, v)),
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  });
+  const message = foreignSpanMessage([...usage, ...spanAttrs], resource);
   const decoded = decodeCostSpans(message, { rules: RULES });
   expect(decoded.failures).toEqual([]);
   return decoded.events[0]!;

@@ -80,3 +80,34 @@ export function otlpMessage(spans: Record<string, unknown>[]): string {
     ],
   });
 }
+
+/**
+ * One span of another instrumentation (attributes as given, no GenOps ones) under a resource with the given
+ * attributes, in OTLP JSON as the collector writes it.
+ */
+export function foreignSpanMessage(
+  spanAttributes: [string, string | number][],
+  resourceAttributes: [string, string | number][],
+): string {
+  const kv = ([key, v]: [string, string | number]) => ({ key, value: value(v) });
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: resourceAttributes.map(kv) },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: hex(16),
+                spanId: hex(8),
+                startTimeUnixNano: '1796040000000000000',
+                endTimeUnixNano: '1796040000500000000',
+                attributes: spanAttributes.map(kv),
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+}
