@@ -1,6 +1,7 @@
 // How a batch of cost-topic messages is decoded: on the consumer's own thread, or on a decoding thread, so that
 // decoding the next batch overlaps writing this one (on SQLite the write holds the consumer's thread).
 // GENOPS_DECODE_THREAD chooses; bench:ingest measures both.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -37,22 +38,42 @@ interface Waiting {
   reject(error: Error): void;
 }
 
+/** Threads lost in a row (none answering a batch between) after which decoding goes back to the consumer's thread. */
+const THREAD_FAILURES_BEFORE_INLINE = 2;
+
 /**
  * One decoding thread, started on the first batch and again after it failed (the batch in hand then fails, and the
  * consumer reads it again from the last commit). It gets each message's bytes (copied: a message's buffer is a view
- * of the fetch's), and the catalog and attribution rules whenever the batch's differ from the last it got.
+ * of the fetch's), and the catalog and attribution rules whenever the batch's differ from the last it got. A thread
+ * that cannot run (its module missing, as in a bundle; lost twice in a row) never stops ingest: decoding then goes
+ * back to the consumer's own thread, with one warning.
  */
 export class ThreadDecoder implements BatchDecoder {
-  readonly concurrent = true;
+  concurrent = true;
+  private failuresInARow = 0;
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly waiting = new Map<number, Waiting>();
   private sentCatalog: PriceCatalog | undefined;
   private sentRules: AttributionRules | undefined;
 
+  constructor(
+    private readonly module = threadModule(),
+    private readonly warn: (message: string) => void = () => {},
+  ) {
+    if (!existsSync(module)) this.inline(`its module ${module} is missing`);
+  }
+
+  /** From now on, decoding on the consumer's thread. */
+  private inline(why: string): void {
+    this.concurrent = false;
+    this.warn(`decoding on the consumer's thread: the decoding thread cannot run (${why})`);
+  }
+
   private start(): Worker {
-    const worker = new Worker(threadModule(), { execArgv: [] });
+    const worker = new Worker(this.module, { execArgv: [] });
     worker.on('message', (reply: DecodeReply) => {
+      this.failuresInARow = 0;
       const waiting = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if ('error' in reply) waiting?.reject(new Error(`decoding thread: ${reply.error}`));
@@ -69,11 +90,13 @@ export class ThreadDecoder implements BatchDecoder {
   private fail(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    if (++this.failuresInARow >= THREAD_FAILURES_BEFORE_INLINE && this.concurrent) this.inline(error.message);
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
   }
 
   async decode(messages: readonly CostMessage[], options: DecodeOptions): Promise<DecodedBatch> {
+    if (!this.concurrent) return decodeBatch(messages, options);
     const worker = (this.worker ??= this.start());
     const values = messages.map((m) => new Uint8Array(m.value ?? Buffer.alloc(0)));
     const request: DecodeRequest = { id: this.nextId++, values };
@@ -101,7 +124,9 @@ export class ThreadDecoder implements BatchDecoder {
   async close(): Promise<void> {
     const worker = this.worker;
     if (!worker) return;
-    this.fail(worker, new Error('the decoding thread was closed'));
+    this.worker = undefined;
+    for (const waiting of this.waiting.values()) waiting.reject(new Error('the decoding thread was closed'));
+    this.waiting.clear();
     await worker.terminate();
   }
 }

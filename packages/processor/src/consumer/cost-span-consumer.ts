@@ -78,7 +78,7 @@ export class CostSpanConsumer {
     this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
     this.health = new ConsumerHealth(config.readyMaxLag);
     this.consumer = this.newConsumer();
-    this.decoder = config.decodeThread ? new ThreadDecoder() : inlineDecoder;
+    this.decoder = config.decodeThread ? new ThreadDecoder(undefined, (m) => log.warn(m)) : inlineDecoder;
   }
 
   private newConsumer(): Consumer {

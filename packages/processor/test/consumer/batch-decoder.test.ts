@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PriceCatalog } from '@genops/pricing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ThreadDecoder } from '../../src/consumer/batch-decoder.js';
@@ -65,5 +68,34 @@ describe('ThreadDecoder (GENOPS_DECODE_THREAD=on)', () => {
     await decoder.close();
     await inFlight;
     expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
+  });
+});
+
+describe('ThreadDecoder that cannot run its thread', () => {
+  const options = { catalog: PriceCatalog.bundled(), rules };
+
+  it('decodes on the consumer’s thread when the module is missing (a bundle), warning once', async () => {
+    const warnings: string[] = [];
+    const decoder = new ThreadDecoder('/nowhere/decode-thread.js', (m) => warnings.push(m));
+    expect(decoder.concurrent).toBe(false);
+    expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
+    expect(warnings).toEqual([
+      "decoding on the consumer's thread: the decoding thread cannot run (its module /nowhere/decode-thread.js is missing)",
+    ]);
+  });
+
+  it('goes back to the consumer’s thread after losing two threads in a row, the batches in flight failed', async () => {
+    const dying = join(mkdtempSync(join(tmpdir(), 'genops-thread-')), 'decode-thread.mjs');
+    writeFileSync(dying, 'process.exit(3);\n');
+    const warnings: string[] = [];
+    const decoder = new ThreadDecoder(dying, (m) => warnings.push(m));
+    await expect(decoder.decode(batch, options)).rejects.toThrow('decoding thread exited (3)');
+    expect(decoder.concurrent).toBe(true);
+    await expect(decoder.decode(batch, options)).rejects.toThrow('decoding thread exited (3)');
+    expect(decoder.concurrent).toBe(false);
+    expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
+    expect(warnings).toEqual([
+      "decoding on the consumer's thread: the decoding thread cannot run (decoding thread exited (3))",
+    ]);
   });
 });
