@@ -9,7 +9,13 @@ import { PriceCatalog } from '@genops/pricing';
 import { AttributionRules } from '../decode/attribution-rules.js';
 import type { DecodedMessage, DecodeOptions } from '../decode/decode-cost-spans.js';
 import type { DecodeReply, DecodeRequest } from './decode-thread.js';
-import { assembleBatch, decodeBatch, type CostMessage, type DecodedBatch } from './decoded-batch.js';
+import {
+  assembleBatch,
+  decodeBatch,
+  messageBytes,
+  type CostMessage,
+  type DecodedBatch,
+} from './decoded-batch.js';
 
 export interface BatchDecoder {
   /** Whether decoding runs beside the consumer's thread (so a batch is best handed over before a write starts). */
@@ -91,6 +97,11 @@ export class ThreadDecoder implements BatchDecoder {
     if (this.worker !== worker) return;
     this.worker = undefined;
     if (++this.failuresInARow >= THREAD_FAILURES_BEFORE_INLINE && this.concurrent) this.inline(error.message);
+    this.rejectWaiting(error);
+  }
+
+  /** Fails every batch the thread has not answered. */
+  private rejectWaiting(error: Error): void {
     for (const waiting of this.waiting.values()) waiting.reject(error);
     this.waiting.clear();
   }
@@ -98,7 +109,7 @@ export class ThreadDecoder implements BatchDecoder {
   async decode(messages: readonly CostMessage[], options: DecodeOptions): Promise<DecodedBatch> {
     if (!this.concurrent) return decodeBatch(messages, options);
     const worker = (this.worker ??= this.start());
-    const values = messages.map((m) => new Uint8Array(m.value ?? Buffer.alloc(0)));
+    const values = messages.map((m) => new Uint8Array(messageBytes(m)));
     const request: DecodeRequest = { id: this.nextId++, values };
     const catalog = options.catalog ?? PriceCatalog.bundled();
     if (catalog !== this.sentCatalog) request.catalog = catalog.table();
@@ -125,8 +136,7 @@ export class ThreadDecoder implements BatchDecoder {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
-    for (const waiting of this.waiting.values()) waiting.reject(new Error('the decoding thread was closed'));
-    this.waiting.clear();
+    this.rejectWaiting(new Error('the decoding thread was closed'));
     await worker.terminate();
   }
 }

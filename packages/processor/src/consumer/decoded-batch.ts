@@ -38,10 +38,13 @@ export interface DecodedBatch {
   commit: NextOffset[];
 }
 
+/** A message's bytes (none for a record without a value). */
+export const messageBytes = (message: CostMessage): Buffer => message.value ?? Buffer.alloc(0);
+
 export function decodeBatch(messages: readonly CostMessage[], options: DecodeOptions): DecodedBatch {
   return assembleBatch(
     messages,
-    messages.map((m) => decodeCostSpans(m.value ?? Buffer.alloc(0), options)),
+    messages.map((m) => decodeCostSpans(messageBytes(m), options)),
   );
 }
 
@@ -55,7 +58,7 @@ export function assembleBatch(
   const next = new Map<string, NextOffset>();
   const encodings: DecodedBatch['encodings'] = {};
   messages.forEach((message, i) => {
-    const value = message.value ?? Buffer.alloc(0);
+    const value = messageBytes(message);
     const decoded = decodedMessages[i]!;
     encodings[decoded.encoding] = (encodings[decoded.encoding] ?? 0) + 1;
     events.push(...decoded.events);

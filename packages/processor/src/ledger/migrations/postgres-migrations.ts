@@ -169,8 +169,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     ALTER TABLE budget_alerts_fired RENAME COLUMN team TO budget_key;
     UPDATE budget_alerts_fired SET budget_key = 'team=' || replace(replace(replace(budget_key, '%', '%25'), '&', '%26'), '=', '%3D');
     CREATE INDEX cost_events_customer_time ON cost_events (customer, event_time);`,
-  // 14. Nothing on PostgreSQL (SQLite drops the reservations indexes only the console's listing and `genops budgets
-  // recount` read). Measured here with bench:budgets, two processors: with them dropped, admission got slower, not
+  // 14. Nothing on PostgreSQL (SQLite drops the reservations indexes only the console's listing and a budget's recount
+  // read). Measured here with bench:budgets, two processors: with them dropped, admission got slower, not
   // faster (one budget p50 1.6 -> 3.8-4.5 ms, four budgets p50 84-101 -> 1,374-1,706 ms, two runs each), for a reason
   // not found yet; so PostgreSQL keeps them.
   `SELECT 1;`,

@@ -207,10 +207,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     ALTER TABLE budget_alerts_fired RENAME COLUMN team TO budget_key;
     UPDATE budget_alerts_fired SET budget_key = 'team=' || replace(replace(replace(budget_key, '%', '%25'), '&', '%26'), '=', '%3D');
     CREATE INDEX cost_events_customer_time ON cost_events (customer, event_time);`,
-  // 14. Admission writes less: the reservations indexes only the console's listing and `genops budgets recount` read
-  // (both scan a table of live reservations well enough) are dropped: a call held against four budgets wrote 20 index
-  // entries, now 8 (in-process: about 490 -> 300 µs an admission under four budgets). Expiry's index stays. SQLite
-  // only: on PostgreSQL dropping them measured slower (postgres-migrations.ts).
+  // 14. Admission writes less: the reservations indexes only the console's listing and a budget's recount read
+  // (`genops budgets recount`, a changed budget; both scan a table of live reservations well enough) are dropped: a
+  // call held against four budgets wrote 20 index entries, now 8 (in-process: about 490 -> 300 µs an admission under
+  // four budgets). Expiry's index stays. SQLite only: on PostgreSQL dropping them measured slower
+  // (postgres-migrations.ts).
   `DROP INDEX reservations_team;
     DROP INDEX reservations_created;
     DROP INDEX reservations_budget;`,
