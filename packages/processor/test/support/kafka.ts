@@ -89,12 +89,13 @@ export async function groupAssignments(
   brokers: string,
   groupId: string,
   topic: string,
-): Promise<{ state: string; partitions: number[] }> {
+): Promise<{ state: string; members: string[]; partitions: number[] }> {
   const admin = new Admin(client(brokers));
   try {
     const group = (await admin.describeGroups({ groups: [groupId] })).get(groupId);
     return {
       state: String(group?.state ?? 'Unknown'),
+      members: [...(group?.members.keys() ?? [])].sort(),
       partitions: [...(group?.members.values() ?? [])].map(
         (m) => m.assignments?.get(topic)?.partitions.length ?? 0,
       ),
