@@ -94,7 +94,7 @@ describe('reservation expiry', () => {
         );
         // a still holds its partitions (a member that left would hand them to b: then there is no lag to test).
         const during = await groupAssignments(endpoints.kafkaBrokers, run, run);
-        expect(during.members, a.output.join('').slice(-3000)).toEqual(group.members);
+        expect(during.members, a.output.join('').slice(-3000)).toEqual(group!.members);
         expect(consumedByB, a.output.join('').slice(-3000)).toBeLessThan(4);
         const status = await api(b.url, '/v1/budgets/paused');
         expect(status.reservedUsd).toBe(0.9);
