@@ -17,7 +17,9 @@ import type {
   ReconciliationSummary,
   ReconciliationTask,
 } from '../reconcile/reconciliation-store.js';
+import { AdmissionBatcher } from './admission-batcher.js';
 import * as alerts from './alert-scripts.js';
+import { reserveBatch } from './batch-admission-scripts.js';
 import * as budgets from './budget-scripts.js';
 import type {
   AggregateQuery,
@@ -28,6 +30,7 @@ import type {
 } from './cost-ledger.js';
 import { insertEvents } from './event-scripts.js';
 import type { LedgerDriver } from './ledger-driver.js';
+import { LOCKED_LOOK } from './locked-look.js';
 import * as recon from './reconciliation-scripts.js';
 import * as reservations from './reservation-scripts.js';
 import type { Dialect, Script } from './script.js';
@@ -36,7 +39,16 @@ import { aggregate, providerSamples } from './sql.js';
 /** Reservations are short-lived soft state (the TTL sweep removes them): their commits skip the durability wait. */
 const SOFT = { soft: true } as const;
 
+/** Calls admitted in one PostgreSQL statement at most. */
+const ADMISSION_BATCH = 64;
+
 export class Ledger implements CostLedger {
+  /** PostgreSQL: the calls that come while an admission statement runs are admitted together by the next one. */
+  private readonly admissions = new AdmissionBatcher<ReservationRequest, ReserveOutcome | typeof LOCKED_LOOK>(
+    (batch: ReservationRequest[]) => this.driver.write(reserveBatch(batch), { ...SOFT, autocommit: true }),
+    ADMISSION_BATCH,
+  );
+
   /** `migrations` replaces the schema's list (tests of a failing migration). */
   constructor(
     private readonly driver: LedgerDriver,
@@ -109,6 +121,11 @@ export class Ledger implements CostLedger {
   }
 
   async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
+    if (this.driver.dialect === 'postgres') {
+      // A batch that failed (or could not decide this call) leaves the call to be admitted by itself.
+      const batched = await this.admissions.submit(r).catch((): typeof LOCKED_LOOK => LOCKED_LOOK);
+      if (batched !== LOCKED_LOOK) return batched;
+    }
     const fast = await this.driver.write(reservations.reserveFast(r, this.driver.dialect), {
       ...SOFT,
       autocommit: this.driver.dialect === 'postgres',

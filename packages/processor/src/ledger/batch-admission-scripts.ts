@@ -1,0 +1,120 @@
+// PostgreSQL admission of many calls in one statement: the calls a processor receives while its previous statement
+// runs are admitted together, so the rows every call locks (the organisation's) are locked once per batch instead of
+// once per call, and two processors no longer queue call by call on them.
+import { admits, byKey, counterBounds, planRoll } from '../budget/budget-counters.js';
+import type { ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
+import { COLUMNS, counterRow, specOf } from './budget-scripts.js';
+import { LOCKED_LOOK } from './locked-look.js';
+import type { Query, Row, Script } from './script.js';
+
+/**
+ * The calls in order: a call is admitted when every budget covering it has a row counting the current calendar
+ * period and room for it and for every call before it in the batch on that budget (admitted or not — a prefix sum,
+ * so the statement needs no loop). The rows are locked in key order, each updated once, the reservations inserted,
+ * and each call's rows come back with the reserved counter as the calls admitted before it left it.
+ */
+const BATCH_SQL = `WITH req AS (
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[])
+      WITH ORDINALITY AS r(id, amount, team, model, now_ms, expires_ms, nkeys, ord)),
+  pairs AS (SELECT * FROM unnest($8::bigint[], $9::text[]) AS p(ord, key)),
+  locked AS (
+    SELECT scope_key, ${COLUMNS}, limit_nano, hard FROM budgets
+    WHERE scope_key = ANY($10::text[]) ORDER BY scope_key FOR UPDATE),
+  running AS (
+    SELECT p.ord, p.key, req.amount, SUM(req.amount) OVER (PARTITION BY p.key ORDER BY p.ord) AS upto
+    FROM pairs p JOIN req ON req.ord = p.ord),
+  decided AS (
+    SELECT req.ord, COUNT(l.scope_key) = req.nkeys AND COALESCE(bool_and(l.window_ms = 0
+        AND l.period_start <= req.now_ms AND l.period_end > req.now_ms
+        AND (l.hard = 0 OR l.spent_nano + l.reserved_nano + running.upto <= l.limit_nano)), false) AS admit
+    FROM req JOIN running ON running.ord = req.ord LEFT JOIN locked l ON l.scope_key = running.key
+    GROUP BY req.ord, req.nkeys),
+  earlier AS (
+    SELECT running.ord, running.key, COALESCE(SUM(CASE WHEN decided.admit THEN running.amount ELSE 0 END)
+        OVER (PARTITION BY running.key ORDER BY running.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS held
+    FROM running JOIN decided ON decided.ord = running.ord),
+  totals AS (
+    SELECT running.key, SUM(running.amount) AS amount FROM running JOIN decided ON decided.ord = running.ord
+    WHERE decided.admit GROUP BY running.key),
+  updated AS (
+    UPDATE budgets b SET reserved_nano = b.reserved_nano + totals.amount FROM totals
+    WHERE b.scope_key = totals.key RETURNING 1),
+  inserted AS (
+    INSERT INTO reservations (id, budget_key, team, amount_nano, created_ms, expires_ms, status, model)
+    SELECT req.id, running.key, req.team, req.amount, req.now_ms, req.expires_ms, 'active', req.model
+    FROM running JOIN req ON req.ord = running.ord JOIN decided ON decided.ord = req.ord WHERE decided.admit)
+  SELECT earlier.ord, decided.admit AS admitted, l.scope_key, l.template_key, l.spec, l.period_start, l.period_end,
+    l.window_ms, l.spent_nano, l.reserved_nano + earlier.held AS reserved_nano
+  FROM earlier JOIN decided ON decided.ord = earlier.ord JOIN locked l ON l.scope_key = earlier.key
+  ORDER BY earlier.ord, l.scope_key`;
+
+function batchQuery(requests: readonly ReservationRequest[]): Query {
+  const keys = requests.map((r) => r.budgets.map((b) => b.key));
+  const pairOrd = keys.flatMap((k, i) => k.map(() => i + 1));
+  return {
+    sql: BATCH_SQL,
+    params: [
+      requests.map((r) => r.id),
+      requests.map((r) => r.amountNano.toString()),
+      requests.map((r) => r.team),
+      requests.map((r) => r.model ?? ''),
+      requests.map((r) => r.nowMs),
+      requests.map((r) => r.expiresMs),
+      keys.map((k) => k.length),
+      pairOrd,
+      keys.flat(),
+      [...new Set(keys.flat())].sort(byKey),
+    ],
+  };
+}
+
+/**
+ * Admits `requests` in one statement (PostgreSQL, run without BEGIN … COMMIT). Each answer is the call's outcome as
+ * if the calls had come one after another in batch order — its counters as the calls admitted before it left them —
+ * or LOCKED_LOOK where the batch cannot decide alone: a budget row missing (a template's counter not made yet), a
+ * period to roll, a rolling window, or a call refused only because a call before it in the batch was not admitted
+ * (the prefix sum counted it); the caller then admits that call by itself.
+ */
+export function* reserveBatch(
+  requests: readonly ReservationRequest[],
+): Script<(ReserveOutcome | typeof LOCKED_LOOK)[]> {
+  const rows = yield batchQuery(requests);
+  const byOrd = new Map<number, Row[]>();
+  for (const row of rows) {
+    const ord = Number(row.ord);
+    byOrd.set(ord, [...(byOrd.get(ord) ?? []), row]);
+  }
+  return requests.map((r, i) => outcomeOf(r, byOrd.get(i + 1) ?? []));
+}
+
+function outcomeOf(r: ReservationRequest, rows: readonly Row[]): ReserveOutcome | typeof LOCKED_LOOK {
+  if (rows.length !== r.budgets.length) return LOCKED_LOOK;
+  const budgets = rows.map((row) => {
+    const spec = specOf(String(row.spec));
+    return {
+      key: String(row.scope_key),
+      templateKey: String(row.template_key),
+      row: counterRow(row),
+      spec,
+      bounds: counterBounds(spec, r.nowMs),
+    };
+  });
+  const admitted = rows[0]!.admitted === true;
+  if (!admitted) {
+    const current = budgets.every((b) => b.row.windowMs === 0 && planRoll(b.row, b.bounds).kind === 'keep');
+    // Blocked exactly when a budget, as the calls admitted before this one left it, cannot take it.
+    const fits = budgets.every((b) => admits(b.spec, b.row.spentNano, b.row.reservedNano, r.amountNano));
+    if (!current || fits) return LOCKED_LOOK;
+  }
+  return {
+    admitted,
+    budgets: budgets.map((b) => ({
+      key: b.key,
+      templateKey: b.templateKey,
+      spec: b.spec,
+      period: b.bounds.period,
+      spentNano: b.row.spentNano,
+      reservedNano: b.row.reservedNano,
+    })),
+  };
+}
