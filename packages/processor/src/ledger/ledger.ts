@@ -121,7 +121,9 @@ export class Ledger implements CostLedger {
   }
 
   async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
-    if (this.driver.dialect === 'postgres') {
+    // Calls several budgets cover all lock the organisation's row: on PostgreSQL they go in batches. A call one budget
+    // covers locks its own row only, and goes alone (several at once on the pool) by the one-statement fast path.
+    if (this.driver.dialect === 'postgres' && (r.budgets.length > 1 || r.budgets[0]?.templateKey)) {
       // A batch that failed (or could not decide this call) leaves the call to be admitted by itself.
       const batched = await this.admissions.submit(r).catch((): typeof LOCKED_LOOK => LOCKED_LOOK);
       if (batched !== LOCKED_LOOK) return batched;

@@ -101,17 +101,21 @@ describe('batch admission on PostgreSQL', () => {
     });
   });
 
-  describe('when the ledger gets forty calls at once', () => {
+  describe('when the ledger gets forty calls at once, each under the organisation and its team', () => {
     it('admits exactly what the budgets fit, through batches', async () => {
       const service = new BudgetService(ledger, () => T0);
       await service.putScoped({ org: true, ...hard, limitUsd: 0.03 }); // 6 held: room for 24 more
+      for (const team of ['t0', 't1', 't2', 't3']) await service.put(team, { ...hard, limitUsd: 0.007 });
       const results = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           service.reserve({ team: `t${i % 4}`, model: 'm', estimatedCostUsd: 0.001 }),
         ),
       );
+      // Each team fits 7 of its 10 calls: 28 > 24, so the organisation's budget decides.
       expect(results.filter((r) => r.decision !== 'BLOCKED')).toHaveLength(24);
       expect((await ledger.counters('org', T0))!.reservedNano).toBe(30n * MILLI);
+      for (const team of ['t0', 't1', 't2', 't3'])
+        expect((await ledger.counters(`team=${team}`, T0))!.reservedNano).toBeLessThanOrEqual(7n * MILLI);
     });
   });
 });
