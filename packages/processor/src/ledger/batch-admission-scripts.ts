@@ -1,10 +1,11 @@
 // PostgreSQL admission of many calls in one statement: the calls a processor receives while its previous statement
 // runs are admitted together, so the rows every call locks (the organisation's) are locked once per batch instead of
 // once per call, and two processors no longer queue call by call on them.
-import { admits, byKey, counterBounds, planRoll } from '../budget/budget-counters.js';
+import { admits, byKey } from '../budget/budget-counters.js';
 import type { ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
-import { COLUMNS, counterRow, specOf } from './budget-scripts.js';
+import { COLUMNS } from './budget-scripts.js';
 import { LOCKED_LOOK } from './locked-look.js';
+import { budgetsAsRead, countsNow, outcomeOf } from './multi-budget-scripts.js';
 import type { Query, Row, Script } from './script.js';
 
 /**
@@ -84,37 +85,15 @@ export function* reserveBatch(
     const ord = Number(row.ord);
     byOrd.set(ord, [...(byOrd.get(ord) ?? []), row]);
   }
-  return requests.map((r, i) => outcomeOf(r, byOrd.get(i + 1) ?? []));
+  return requests.map((r, i) => batchOutcome(r, byOrd.get(i + 1) ?? []));
 }
 
-function outcomeOf(r: ReservationRequest, rows: readonly Row[]): ReserveOutcome | typeof LOCKED_LOOK {
+function batchOutcome(r: ReservationRequest, rows: readonly Row[]): ReserveOutcome | typeof LOCKED_LOOK {
   if (rows.length !== r.budgets.length) return LOCKED_LOOK;
-  const budgets = rows.map((row) => {
-    const spec = specOf(String(row.spec));
-    return {
-      key: String(row.scope_key),
-      templateKey: String(row.template_key),
-      row: counterRow(row),
-      spec,
-      bounds: counterBounds(spec, r.nowMs),
-    };
-  });
+  const budgets = budgetsAsRead(rows, r.nowMs);
   const admitted = rows[0]!.admitted === true;
-  if (!admitted) {
-    const current = budgets.every((b) => b.row.windowMs === 0 && planRoll(b.row, b.bounds).kind === 'keep');
-    // Blocked exactly when a budget, as the calls admitted before this one left it, cannot take it.
-    const fits = budgets.every((b) => admits(b.spec, b.row.spentNano, b.row.reservedNano, r.amountNano));
-    if (!current || fits) return LOCKED_LOOK;
-  }
-  return {
-    admitted,
-    budgets: budgets.map((b) => ({
-      key: b.key,
-      templateKey: b.templateKey,
-      spec: b.spec,
-      period: b.bounds.period,
-      spentNano: b.row.spentNano,
-      reservedNano: b.row.reservedNano,
-    })),
-  };
+  // Blocked exactly when a budget, as the calls admitted before this one left it, cannot take it.
+  const fits = () => budgets.every((b) => admits(b.spec, b.row.spentNano, b.row.reservedNano, r.amountNano));
+  if (!admitted && (!budgets.every(countsNow) || fits())) return LOCKED_LOOK;
+  return outcomeOf(admitted, budgets);
 }

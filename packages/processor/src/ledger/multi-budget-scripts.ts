@@ -20,20 +20,35 @@ export function* reserveAllAtOnce(
   const keys = [...r.budgets].map((b) => b.key).sort(byKey);
   const rows = dialect === 'postgres' ? yield postgresAllAtOnce(r, keys) : yield* sqliteAllAtOnce(r, keys);
   if (rows.length !== keys.length) return LOCKED_LOOK;
-  const budgets = rows.map((row) => {
+  const budgets = budgetsAsRead(rows, r.nowMs);
+  const admitted = rows[0]!.admitted === true;
+  // Not admitted: exact when every row counts the current period (they were locked); else a locked look decides.
+  if (!admitted && !budgets.every(countsNow)) return LOCKED_LOOK;
+  return outcomeOf(admitted, budgets);
+}
+
+type BudgetAsRead = ReturnType<typeof budgetsAsRead>[number];
+
+/** Budget rows as an admission read them (`scope_key` and COLUMNS), with their specs and the period of `nowMs`. */
+export function budgetsAsRead(rows: readonly Row[], nowMs: number) {
+  return rows.map((row) => {
     const spec = specOf(String(row.spec));
     return {
       key: String(row.scope_key),
       row: counterRow(row),
       spec,
-      bounds: counterBounds(spec, r.nowMs),
+      bounds: counterBounds(spec, nowMs),
       templateKey: String(row.template_key),
     };
   });
-  const admitted = rows[0]!.admitted === true;
-  // Not admitted: exact when every row counts the current period (they were locked); else a locked look decides.
-  if (!admitted && budgets.some((b) => b.row.windowMs > 0 || planRoll(b.row, b.bounds).kind !== 'keep'))
-    return LOCKED_LOOK;
+}
+
+/** The row counts the current calendar period: no roll, no rolling window, before it can decide unlocked. */
+export const countsNow = (b: BudgetAsRead): boolean =>
+  b.row.windowMs === 0 && planRoll(b.row, b.bounds).kind === 'keep';
+
+/** An admission's outcome: every budget's counters as they were before it. */
+export function outcomeOf(admitted: boolean, budgets: readonly BudgetAsRead[]): ReserveOutcome {
   return {
     admitted,
     budgets: budgets.map((b) => ({
