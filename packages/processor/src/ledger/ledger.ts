@@ -124,8 +124,7 @@ export class Ledger implements CostLedger {
     // Calls several budgets cover all lock the organisation's row: on PostgreSQL they go in batches. A call one budget
     // covers locks its own row only, and goes alone (several at once on the pool) by the one-statement fast path.
     if (this.driver.dialect === 'postgres' && (r.budgets.length > 1 || r.budgets[0]?.templateKey)) {
-      // A batch that failed (or could not decide this call) leaves the call to be admitted by itself.
-      const batched = await this.admissions.submit(r).catch((): typeof LOCKED_LOOK => LOCKED_LOOK);
+      const batched = await this.reserveBatched(r);
       if (batched !== LOCKED_LOOK) return batched;
     }
     const fast = await this.driver.write(reservations.reserveFast(r, this.driver.dialect), {
@@ -134,6 +133,19 @@ export class Ledger implements CostLedger {
     });
     if (fast !== reservations.LOCKED_LOOK) return fast;
     return this.driver.write(reservations.reserveSlow(r), SOFT);
+  }
+
+  /**
+   * In a batch. A call with a template's counter not made yet, or left in an earlier period, has it made ready on its
+   * own first (its row locked alone) and goes in a batch again; a batch that failed, or still cannot decide the call,
+   * leaves it to be admitted by itself.
+   */
+  private async reserveBatched(r: ReservationRequest): Promise<ReserveOutcome | typeof LOCKED_LOOK> {
+    const submit = () => this.admissions.submit(r).catch((): typeof LOCKED_LOOK => LOCKED_LOOK);
+    const batched = await submit();
+    if (batched !== LOCKED_LOOK || !r.budgets.some((b) => b.templateKey)) return batched;
+    await this.driver.write(reservations.readyTemplateCounters(r), SOFT);
+    return submit();
   }
 
   extend(r: ExtensionRequest): Promise<{ team: string; outcome?: ReserveOutcome } | undefined> {

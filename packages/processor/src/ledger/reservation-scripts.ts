@@ -135,6 +135,17 @@ export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | und
   return { admitted, budgets };
 }
 
+/**
+ * A call's template counters made and rolled to the current period, each row locked alone: what the first call of a
+ * new customer (or the first in a new period) needs before a one-step admission can decide it, done without holding
+ * the rows of its other budgets — the organisation's among them.
+ */
+export function* readyTemplateCounters(r: ReservationRequest): Script<void> {
+  const templates = r.budgets.filter((b) => b.templateKey).sort((a, b) => byKey(a.key, b.key));
+  yield* makeTemplateCounters(templates, r.nowMs);
+  for (const t of templates) yield* rollCounters(t.key, r.nowMs);
+}
+
 /** Lowers each budget's reserved counter by what the given reservation rows held, in key order. */
 function* releaseAmounts(released: Row[]): Script<void> {
   const byBudget = new Map<string, bigint>();

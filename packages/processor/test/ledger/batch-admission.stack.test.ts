@@ -9,6 +9,7 @@ import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import { LOCKED_LOOK } from '../../src/ledger/locked-look.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { PostgresDriver } from '../../src/ledger/postgres-driver.js';
+import { event } from '../support/ledger-contract.js';
 import { freshDatabase } from '../support/postgres.js';
 
 const { endpoints } = inject('stack');
@@ -116,6 +117,23 @@ describe('batch admission on PostgreSQL', () => {
       expect((await ledger.counters('org', T0))!.reservedNano).toBe(30n * MILLI);
       for (const team of ['t0', 't1', 't2', 't3'])
         expect((await ledger.counters(`team=${team}`, T0))!.reservedNano).toBeLessThanOrEqual(7n * MILLI);
+    });
+  });
+
+  describe('when a customer\'s first call comes under an "each customer" budget', () => {
+    it('makes its counter from the spend already recorded, then decides the call exactly', async () => {
+      const ledger = await openLedger(await freshDatabase(endpoints.postgresUrl)); // no organisation's budget
+      const service = new BudgetService(ledger, () => T0);
+      await ledger.insertEvents([event({ team: 'a', customer: 'c9', costUsd: 0.004, endMs: T0 - 60_000 })]);
+      await service.putScoped({ customer: '*', ...hard, limitUsd: 0.005 });
+      const call = (customer: string) =>
+        service.reserve({ team: 't0', customer, model: 'm', estimatedCostUsd: 0.002 });
+      const first = await call('c9'); // 4 spent + 2 > 5
+      expect([first.decision, first.reasonCode]).toEqual(['BLOCKED', 'BUDGET_EXCEEDED']);
+      expect((await ledger.counters('customer=c9', T0))!.spentNano).toBe(4n * MILLI);
+      expect((await call('c8')).decision).toBe('ALLOWED');
+      expect((await ledger.counters('customer=c8', T0))!.reservedNano).toBe(2n * MILLI);
+      await ledger.close();
     });
   });
 });
