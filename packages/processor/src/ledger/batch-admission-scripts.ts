@@ -15,21 +15,21 @@ import type { Query, Row, Script } from './script.js';
  * and each call's rows come back with the reserved counter as the calls admitted before it left it.
  */
 const BATCH_SQL = `WITH req AS (
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[])
-      WITH ORDINALITY AS r(id, amount, team, model, now_ms, expires_ms, nkeys, ord)),
-  pairs AS (SELECT * FROM unnest($8::bigint[], $9::text[]) AS p(ord, key)),
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
+      WITH ORDINALITY AS r(id, amount, team, model, now_ms, expires_ms, ord)),
+  pairs AS (SELECT * FROM unnest($7::bigint[], $8::text[]) AS p(ord, key)),
   locked AS (
     SELECT scope_key, ${COLUMNS}, limit_nano, hard FROM budgets
-    WHERE scope_key = ANY($10::text[]) ORDER BY scope_key FOR UPDATE),
+    WHERE scope_key = ANY($9::text[]) ORDER BY scope_key FOR UPDATE),
   running AS (
     SELECT p.ord, p.key, req.amount, SUM(req.amount) OVER (PARTITION BY p.key ORDER BY p.ord) AS upto
     FROM pairs p JOIN req ON req.ord = p.ord),
   decided AS (
-    SELECT req.ord, COUNT(l.scope_key) = req.nkeys AND COALESCE(bool_and(l.window_ms = 0
+    SELECT req.ord, COUNT(l.scope_key) = COUNT(*) AND COALESCE(bool_and(l.window_ms = 0
         AND l.period_start <= req.now_ms AND l.period_end > req.now_ms
         AND (l.hard = 0 OR l.spent_nano + l.reserved_nano + running.upto <= l.limit_nano)), false) AS admit
     FROM req JOIN running ON running.ord = req.ord LEFT JOIN locked l ON l.scope_key = running.key
-    GROUP BY req.ord, req.nkeys),
+    GROUP BY req.ord),
   earlier AS (
     SELECT running.ord, running.key, COALESCE(SUM(CASE WHEN decided.admit THEN running.amount ELSE 0 END)
         OVER (PARTITION BY running.key ORDER BY running.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS held
@@ -61,7 +61,6 @@ function batchQuery(requests: readonly ReservationRequest[]): Query {
       requests.map((r) => r.model ?? ''),
       requests.map((r) => r.nowMs),
       requests.map((r) => r.expiresMs),
-      keys.map((k) => k.length),
       pairOrd,
       keys.flat(),
       [...new Set(keys.flat())].sort(byKey),
@@ -83,7 +82,9 @@ export function* reserveBatch(
   const byOrd = new Map<number, Row[]>();
   for (const row of rows) {
     const ord = Number(row.ord);
-    byOrd.set(ord, [...(byOrd.get(ord) ?? []), row]);
+    const of = byOrd.get(ord);
+    if (of) of.push(row);
+    else byOrd.set(ord, [row]);
   }
   return requests.map((r, i) => batchOutcome(r, byOrd.get(i + 1) ?? []));
 }
