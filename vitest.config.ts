@@ -5,12 +5,15 @@ import { defineConfig } from 'vitest/config';
 // (Kafka, collector, Jaeger, Prometheus, PostgreSQL), which its global setup brings up once for the run; `compose`
 // runs the shipped docker-compose.yml on a Docker engine it starts itself, once the others are done; `kube` installs
 // the Helm chart into a Kubernetes API server built from the Go module proxy.
+const TEMP_DIR_SETUP = 'packages/devstack/test/temp-dir-setup.ts';
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          globalSetup: [TEMP_DIR_SETUP],
           include: ['packages/*/test/**/*.test.ts'],
           exclude: [
             '**/*.stack.test.ts',
@@ -28,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'tools',
           include: ['packages/*/test/**/*.tools.test.ts'],
-          globalSetup: ['packages/devstack/test/system-setup.ts'],
+          globalSetup: [TEMP_DIR_SETUP, 'packages/devstack/test/system-setup.ts'],
           sequence: { groupOrder: 0 },
           testTimeout: 60_000,
           hookTimeout: 600_000,
@@ -40,7 +43,7 @@ export default defineConfig({
           include: ['packages/*/test/**/*.stack.test.ts'],
           // Browser tests poll what the page shows while a 1,000,000-event ledger answers.
           expect: { poll: { timeout: 20_000 } },
-          globalSetup: ['packages/devstack/test/global-setup.ts'],
+          globalSetup: [TEMP_DIR_SETUP, 'packages/devstack/test/global-setup.ts'],
           sequence: { groupOrder: 0 },
           testTimeout: 240_000,
           hookTimeout: 600_000,
@@ -52,7 +55,7 @@ export default defineConfig({
         test: {
           name: 'kube',
           include: ['packages/*/test/**/*.kube.test.ts'],
-          globalSetup: ['packages/devstack/test/kube-setup.ts'],
+          globalSetup: [TEMP_DIR_SETUP, 'packages/devstack/test/kube-setup.ts'],
           sequence: { groupOrder: 0 },
           testTimeout: 120_000,
           hookTimeout: 300_000,
@@ -63,7 +66,7 @@ export default defineConfig({
         test: {
           name: 'compose',
           include: ['packages/*/test/**/*.compose.test.ts'],
-          globalSetup: ['packages/devstack/test/system-setup.ts'],
+          globalSetup: [TEMP_DIR_SETUP, 'packages/devstack/test/system-setup.ts'],
           sequence: { groupOrder: 1 },
           testTimeout: 600_000,
           hookTimeout: 3_600_000,

@@ -4,14 +4,13 @@
 // page loads, gzipped.
 //   npm run bench:console     BENCH_EVENTS (default 1,000,000), BENCH_RUNS (default 5 per ledger)
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as devstack from '@genops/devstack';
 import { chromium, type Browser } from 'playwright-core';
 import { loadEvents, putBudgets } from './preload.js';
 import { median } from './median.js';
+import { scratchDir } from './scratch.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -61,7 +60,7 @@ function bundleSize(): { js: number; css: number } {
 }
 
 async function serve(events: number, kafkaBrokers: string): Promise<devstack.ProcessorProcess> {
-  const path = join(mkdtempSync(join(tmpdir(), 'bench-console-')), 'ledger.db');
+  const path = join(scratchDir('bench-console'), 'ledger.db');
   const nowMs = Date.now();
   await loadEvents(`sqlite:${path}`, { events, teams: 50, nowMs });
   await putBudgets(`sqlite:${path}`, { teams: 50, exceededTeams: 5, nowMs });

@@ -10,8 +10,6 @@
 // with the targets: on SQLite (c) ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) itself is below 0.5 × (a); on PostgreSQL
 // ≥ 0.3 × (a) or ≥ 0.8 × (b). Every ledger keeps a hard budget per team, so writes keep their counters too.
 //   npm run bench:ingest     (BENCH_SPANS, default 600,000; BENCH_ROUNDS, default 3)
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as devstack from '@genops/devstack';
 import { decodeCostSpans, loadConfig, openLedger, startProcessor, type CostEvent } from '@genops/processor';
@@ -20,6 +18,7 @@ import pino from 'pino';
 import { costMessage } from './cost-messages.js';
 import { freshPostgres, putBudgets, teamName } from './preload.js';
 import { median } from './median.js';
+import { scratchSqliteUrl } from './scratch.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 600_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -153,7 +152,7 @@ async function main(): Promise<void> {
       const fresh = async () => {
         const url =
           dialect === 'sqlite'
-            ? `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-')), 'l.db')}`
+            ? scratchSqliteUrl('bench-ingest')
             : await freshPostgres(endpoints.postgresUrl);
         await putBudgets(url, budgets);
         return url;

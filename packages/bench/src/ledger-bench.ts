@@ -1,12 +1,11 @@
 // Benchmark: report latency p50/p95 for a 30-day groupBy=team,model over 1M and 10M ledger rows (SQLite,
 // PostgreSQL), with each size's ratio to the first. (Ingest is `npm run bench:ingest`.)
 //   npm run bench:ledger     (BENCH_REPORT_ROWS=1000000,10000000,100000000 adds 100M)
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as devstack from '@genops/devstack';
 import { openLedger, percentile } from '@genops/processor';
 import { freshPostgres, loadEvents } from './preload.js';
+import { scratchSqliteUrl } from './scratch.js';
 
 const REPORT_ROWS = (process.env.BENCH_REPORT_ROWS ?? '1000000,10000000').split(',').map(Number);
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -49,7 +48,7 @@ async function reportLatencies(endpoints: devstack.StackEndpoints): Promise<void
   const first = new Map<string, number>();
   for (const rows of REPORT_ROWS) {
     for (const [name, url] of [
-      ['SQLite', `sqlite:${join(mkdtempSync(join(tmpdir(), 'bench-report-')), 'l.db')}`],
+      ['SQLite', scratchSqliteUrl('bench-report')],
       ['PostgreSQL', await freshPostgres(endpoints.postgresUrl)],
     ] as const) {
       log(`loading ${rows.toLocaleString('en')} rows into ${name}`);

@@ -1,9 +1,9 @@
 // Fixed-rate load from Vegeta, a real load generator in processes of its own: requests leave on schedule whatever
 // the server's latency (an open model, no coordinated omission), latencies in an HDR histogram.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.js';
 
 export interface LoadTarget {
   url: string;
@@ -47,7 +47,7 @@ export async function fixedRate(
   rate: number,
   seconds: number,
 ): Promise<LoadResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'genops-load-'));
+  const dir = scratchDir('genops-load');
   const results = await Promise.all(
     targets.map(async (t, i) => {
       const lines = (t.bodies ?? [undefined]).map((body) =>

@@ -3,8 +3,6 @@
 // reservations); Vegeta drives it at fixed rates from processes of its own, GET /healthz in the same run as the
 // baseline. Then two processors sharing PostgreSQL, then the latency BudgetGuard adds to one LLM call.
 //   npm run bench:budgets     BENCH_EVENTS, BENCH_SECONDS (per phase), BENCH_SOAK_SECONDS (SQLite soak at 1,000 req/s)
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as devstack from '@genops/devstack';
 import { startFakeOpenRouter } from '@genops/fakes';
@@ -15,6 +13,7 @@ import OpenAI from 'openai';
 import pg from 'pg';
 import { describeLoad, fixedRate, type LoadTarget } from './load-generator.js';
 import { preloadLedger, teamName, type PreloadOptions } from './preload.js';
+import { scratchDir } from './scratch.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -178,7 +177,7 @@ async function benchSqlite(
   servers: devstack.ProcessorProcess[],
 ): Promise<void> {
   // SQLite: one processor.
-  const path = join(mkdtempSync(join(tmpdir(), 'bench-budgets-')), 'ledger.db');
+  const path = join(scratchDir('bench-budgets'), 'ledger.db');
   log(`preloading SQLite (${EVENTS.toLocaleString('en')} events)`);
   await preloadLedger(`sqlite:${path}`, preload);
   const sqliteServers = await startServers(1, {
