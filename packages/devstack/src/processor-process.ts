@@ -29,7 +29,10 @@ export class ProcessorProcess {
 
   async start(): Promise<void> {
     const cli = join(repoRoot(), 'packages', 'processor', 'dist', 'cli.js');
-    const child = spawn(process.execPath, [cli, 'serve'], {
+    // GENOPS_PROCESSOR_NODE_ARGS: Node flags for every processor started here (a bench's, a test's), e.g.
+    // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them — NODE_OPTIONS refuses --cpu-prof.
+    const nodeArgs = (process.env.GENOPS_PROCESSOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], {
       // No daily price fetch from the internet unless a test asks for one.
       env: {
         GENOPS_PRICE_SYNC_SOURCE: 'off',

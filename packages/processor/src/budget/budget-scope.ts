@@ -31,8 +31,21 @@ export function scopeKey(scope: Scope): string {
   return parts.length ? parts.join('&') : ORG_KEY;
 }
 
+/** Keys parsed lately: admission parses each covering budget's key per call. Bounded (cleared when full). */
+const parsedKeys = new Map<string, Readonly<Scope> | undefined>();
+
 /** The scope a key names (the inverse of scopeKey); undefined when it is not one. */
 export function parseScopeKey(key: string): Scope | undefined {
+  let scope = parsedKeys.get(key);
+  if (scope === undefined && !parsedKeys.has(key)) {
+    if (parsedKeys.size >= 10_000) parsedKeys.clear();
+    scope = parseKey(key);
+    parsedKeys.set(key, scope && Object.freeze(scope));
+  }
+  return scope && { ...scope };
+}
+
+function parseKey(key: string): Scope | undefined {
   if (key === ORG_KEY) return {};
   const scope: Scope = {};
   for (const part of key.split('&')) {

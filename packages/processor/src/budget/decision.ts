@@ -21,9 +21,20 @@ export interface Admission {
   reason?: string;
 }
 
+/** Labels of keys lately seen (a key that parses has one label whatever its spec). Bounded. */
+const labels = new Map<string, string>();
+
 /** A counter's scope in words: a template's counter names its value (`customer acme`). */
-export const counterLabel = (key: string, spec: BudgetSpec): string =>
-  scopeLabel(parseScopeKey(key) ?? specScope(spec));
+export function counterLabel(key: string, spec: BudgetSpec): string {
+  const known = labels.get(key);
+  if (known !== undefined) return known;
+  const scope = parseScopeKey(key);
+  if (!scope) return scopeLabel(specScope(spec));
+  if (labels.size >= 10_000) labels.clear();
+  const label = scopeLabel(scope);
+  labels.set(key, label);
+  return label;
+}
 
 /**
  * Admits a call of `estimate` when spent + reserved + estimate ≤ limit under a hard budget; a soft budget
@@ -39,15 +50,17 @@ export function decide(
 ): Admission {
   const limit = limitNano(spec);
   const projected = spentNano + reservedNano + estimateNano;
-  const numbers = `${label}, ${spec.period} period ${new Date(period.startMs).toISOString()}–${new Date(period.endMs).toISOString()}: spent ${nanoToUsd(spentNano)} + reserved ${nanoToUsd(reservedNano)} + estimate ${nanoToUsd(estimateNano)} = ${nanoToUsd(projected)} USD against a limit of ${spec.limitUsd} USD`;
+  // Written only for a call it explains (most calls are plainly allowed).
+  const numbers = () =>
+    `${label}, ${spec.period} period ${isoTime(period.startMs)}–${isoTime(period.endMs)}: spent ${nanoToUsd(spentNano)} + reserved ${nanoToUsd(reservedNano)} + estimate ${nanoToUsd(estimateNano)} = ${nanoToUsd(projected)} USD against a limit of ${spec.limitUsd} USD`;
   if (projected > limit) {
     return spec.enforcement === 'hard'
-      ? { decision: 'BLOCKED', reasonCode: 'BUDGET_EXCEEDED', reason: numbers }
-      : { decision: 'WARNING', reasonCode: 'SOFT_LIMIT_EXCEEDED', reason: numbers };
+      ? { decision: 'BLOCKED', reasonCode: 'BUDGET_EXCEEDED', reason: numbers() }
+      : { decision: 'WARNING', reasonCode: 'SOFT_LIMIT_EXCEEDED', reason: numbers() };
   }
   const first = Math.min(...spec.thresholds);
   if (Number(projected) >= Number(limit) * first)
-    return { decision: 'WARNING', reasonCode: 'THRESHOLD_CROSSED', reason: numbers };
+    return { decision: 'WARNING', reasonCode: 'THRESHOLD_CROSSED', reason: numbers() };
   return { decision: 'ALLOWED' };
 }
 
@@ -79,6 +92,19 @@ export function budgetState(spec: BudgetSpec, utilization: number): BudgetState 
   return 'OK';
 }
 
+/** Period bounds as ISO text: a few distinct ones, written per covering budget of every admission. Bounded. */
+const isoTimes = new Map<number, string>();
+
+function isoTime(ms: number): string {
+  let text = isoTimes.get(ms);
+  if (text === undefined) {
+    if (isoTimes.size >= 1_000) isoTimes.clear();
+    text = new Date(ms).toISOString();
+    isoTimes.set(ms, text);
+  }
+  return text;
+}
+
 export function budgetStatus(
   spec: BudgetSpec,
   period: Period,
@@ -102,8 +128,8 @@ export function budgetStatus(
     spentUsd: nanoToUsd(spentNano),
     reservedUsd: nanoToUsd(reservedNano),
     utilization,
-    periodStart: new Date(period.startMs).toISOString(),
-    periodEnd: new Date(period.endMs).toISOString(),
+    periodStart: isoTime(period.startMs),
+    periodEnd: isoTime(period.endMs),
     resetsInSeconds: spec.period === 'rolling' ? 0 : Math.max(0, Math.ceil((period.endMs - now) / 1000)),
     forecastUsd: nanoToUsd(forecastNano),
     exhaustsAt: exhaustion(spec, period, now, spentNano, limit),

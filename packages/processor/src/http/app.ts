@@ -2,7 +2,6 @@
 // Tested in-process with app.request().
 import { randomUUID } from 'node:crypto';
 import { Hono, type ErrorHandler, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticate, FULL_ACCESS, parseTokenEntry, type AccessToken } from './access.js';
 import type { AlertHistoryStore } from '../budget/alert-history.js';
 import type { BudgetService } from '../budget/budget-service.js';
@@ -52,7 +51,6 @@ export interface AppDeps {
   console?: ConsoleAssets;
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/openapi.json']);
 
 /** The console's pages and files: everything but the API, /metrics and the open paths. */
@@ -127,15 +125,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const metricsOpen = (deps.metricsAuth ?? 'open') === 'open';
   const assets = deps.console ?? defaultConsoleAssets();
 
-  // Bodies are small JSON objects: anything larger is refused before it is read.
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        errorBody(c, 413, 'PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`),
-    }),
-  );
   app.use('*', authenticateRequests(tokens, metricsOpen));
 
   mountSystemApi(app, {

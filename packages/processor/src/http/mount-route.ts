@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import { honoPath, type RouteSpec } from '../api/route.js';
-import { ValidationError } from '../errors.js';
+import { GenOpsError, ValidationError } from '../errors.js';
 import { allow, type Env, type RouteContext } from './route-context.js';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -34,9 +34,38 @@ function check<S extends z.ZodType>(schema: S, value: unknown, kind: 'path' | 'q
   throw new ValidationError(issue.path.join('.') || '(body)', issue.message);
 }
 
+/** Bodies are small JSON objects: a larger one is refused (413) before or while it is read. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const tooLarge = () =>
+  new GenOpsError('PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`, 413);
+
+/**
+ * The body as text. With a Content-Length (Node's parser holds the body to it) the Node server's adapter reads it
+ * straight off the socket — no web Request or stream is made, a fifth of an admission's CPU when they were; a
+ * chunked body is read from its stream and refused once past the limit.
+ */
+async function readBody(request: Request): Promise<string> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null) {
+    if (Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+    return request.text();
+  }
+  if (!request.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function readJson(c: RouteContext): Promise<unknown> {
+  const text = await readBody(c.req.raw);
   try {
-    return await c.req.json();
+    return JSON.parse(text);
   } catch {
     throw new ValidationError('(body)', 'must be JSON');
   }

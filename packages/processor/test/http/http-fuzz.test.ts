@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BudgetService } from '../../src/budget/budget-service.js';
 import { createApp } from '../../src/http/app.js';
+import { listenApp } from '../../src/http/listen.js';
 import { decodeCostSpans } from '../../src/decode/decode-cost-spans.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ProcessorMetrics } from '../../src/metrics.js';
@@ -143,6 +144,55 @@ describe('HTTP API under random input', () => {
     });
     expect(res.status).toBe(status);
     expect(await snapshot()).toBe(before);
+  });
+});
+
+describe('bodies on the Node server (read off the socket when their length is declared)', () => {
+  const reservation = { team: 'growth', model: 'm', estimatedCostUsd: 0.1 };
+  const post = async (url: string, body: string | ReadableStream<Uint8Array>) =>
+    fetch(`${url}/v1/reservations`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+      ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+    } as RequestInit);
+  const chunked = (text: string, pieces: number) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        const size = Math.ceil(bytes.length / pieces);
+        for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.slice(at, at + size));
+        controller.close();
+      },
+    });
+
+  it('admits a call sent with a Content-Length or in chunks, and refuses either over 64 KiB with a 413', async () => {
+    const server = await listenApp(app, '127.0.0.1', 0);
+    try {
+      const before = await ledger.reservationCount();
+      const sized = await post(server.url, JSON.stringify(reservation));
+      expect([sized.status, ((await sized.json()) as { decision: string }).decision]).toEqual([
+        200,
+        'ALLOWED',
+      ]);
+      const inChunks = await post(server.url, chunked(JSON.stringify(reservation), 3));
+      expect([inChunks.status, ((await inChunks.json()) as { decision: string }).decision]).toEqual([
+        200,
+        'ALLOWED',
+      ]);
+      expect(await ledger.reservationCount()).toBe(before + 2);
+      const huge = JSON.stringify({ ...reservation, pad: 'x'.repeat(70_000) });
+      for (const body of [huge, chunked(huge, 10)]) {
+        const res = await post(server.url, body);
+        expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
+          413,
+          'PAYLOAD_TOO_LARGE',
+        ]);
+      }
+      expect(await ledger.reservationCount()).toBe(before + 2);
+    } finally {
+      await server.close();
+    }
   });
 });
 
