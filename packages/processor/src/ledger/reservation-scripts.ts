@@ -159,6 +159,26 @@ function* releaseAmounts(released: Row[]): Script<void> {
   }
 }
 
+/**
+ * SQLite: what released rows held, lowered on every budget in one UPDATE (a batch of expired calls covers as many
+ * budgets as it has customers: one statement each made a sweep stall admissions for milliseconds).
+ */
+function* releaseAmountsAtOnce(released: Row[]): Script<void> {
+  const byBudget = new Map<string, bigint>();
+  for (const r of released)
+    byBudget.set(String(r.budget_key), (byBudget.get(String(r.budget_key)) ?? 0n) + big(r.amount_nano));
+  if (!byBudget.size) return;
+  // Amounts as JSON integers (exact to 64 bits in SQLite's json_extract), keys as JSON strings.
+  const list = `[${[...byBudget].map(([key, amount]) => `[${JSON.stringify(key)},${amount}]`).join(',')}]`;
+  yield {
+    sql: `UPDATE budgets SET reserved_nano = reserved_nano - released.amount
+      FROM (SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS amount FROM json_each($1))
+        AS released
+      WHERE budgets.scope_key = released.key`,
+    params: [list],
+  };
+}
+
 export function* release(id: string): Script<boolean> {
   const rows = yield {
     sql: 'DELETE FROM reservations WHERE id = $1 RETURNING budget_key, amount_nano',
@@ -204,7 +224,7 @@ export function* expireReservations(dialect: Dialect, untilMs: number, limit: nu
     return Number(row!.n);
   }
   const rows = yield { sql: expired, params: [untilMs, limit] };
-  yield* releaseAmounts(rows);
+  yield* releaseAmountsAtOnce(rows);
   return new Set(rows.map((r) => r.id)).size;
 }
 

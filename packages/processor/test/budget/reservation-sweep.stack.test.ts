@@ -33,7 +33,8 @@ describe('reservation sweep on PostgreSQL', () => {
             ),
           );
         now += 2000;
-        // Each sweeper's batches are 200 rows: calls of four rows are cut at batch edges.
+        // Each sweeper's batches are 64 rows: calls of three rows (organisation, team, customer) are cut at batch
+        // edges.
         const expired = await Promise.all([services[0]!.expire(now), services[1]!.expire(now)]);
         const again = await Promise.all([services[0]!.expire(now), services[1]!.expire(now)]);
         expect(expired[0]! + expired[1]! + again[0]! + again[1]!).toBe(300);
