@@ -1,6 +1,7 @@
 // The PostgreSQL driver under the ledger: scripts' statements on one client inside BEGIN … COMMIT (FOR UPDATE where
 // a script asks for a lock), batch inserts as one `unnest` statement, migrations under an advisory lock so
 // processors starting at once migrate one at a time.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { EVENT_PG_TYPES } from './event-columns.js';
 import type { LedgerDriver, WriteOptions } from './ledger-driver.js';
@@ -44,13 +45,48 @@ function insertUnnest(client: Client, step: BatchInsert): Promise<pg.QueryResult
   );
 }
 
-/** Runs a script's steps on `client` (a pool, or one client inside a transaction). */
-function exec(client: Client): (step: Step) => Promise<Row[]> {
+/** Names of statements prepared on each connection that runs them: a generation and their SQL's hash. */
+const statementNames = new Map<string, string>();
+let generation = 0;
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `genops${generation}_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
+ * A statement prepared earlier whose result's shape changed since ("cached plan must not change result type": a
+ * migration by another processor during a rolling upgrade). PostgreSQL keeps refusing that prepared statement, so
+ * every statement is prepared again under new names; the call outside a transaction is retried at once.
+ */
+function isStalePlan(error: unknown): boolean {
+  if ((error as { code?: string }).code !== '0A000') return false;
+  generation++;
+  statementNames.clear();
+  return true;
+}
+
+/**
+ * Runs a script's steps on `client` (a pool, or one client inside a transaction). `prepared`: each statement is
+ * prepared once per connection and named by its text — admissions' statements, whose parsing and planning were most
+ * of PostgreSQL's CPU per call; their texts are fixed (lists travel as arrays), so the names stay few.
+ */
+function exec(client: Client, prepared = false): (step: Step) => Promise<Row[]> {
   return async (step) => {
     if (isBatchInsert(step)) return step.rows.length ? (await insertUnnest(client, step)).rows : [];
-    const params = step.params.map((v) => (typeof v === 'bigint' ? v.toString() : v));
-    const result = await client.query(step.lock ? `${step.sql} FOR UPDATE` : step.sql, params);
-    return result.rows as Row[];
+    const values = step.params.map((v) => (typeof v === 'bigint' ? v.toString() : v));
+    const text = step.lock ? `${step.sql} FOR UPDATE` : step.sql;
+    if (!prepared) return (await client.query(text, values)).rows as Row[];
+    try {
+      return (await client.query({ name: statementName(text), text, values })).rows as Row[];
+    } catch (error) {
+      if (!isStalePlan(error) || !(client instanceof pg.Pool)) throw error;
+      return (await client.query({ name: statementName(text), text, values })).rows as Row[];
+    }
   };
 }
 
@@ -71,11 +107,11 @@ export class PostgresDriver implements LedgerDriver {
 
   async write<T>(script: Script<T>, options: WriteOptions = {}): Promise<T> {
     const pool = options.soft ? this.softPool : this.pool;
-    if (options.autocommit) return runAsync(script, exec(pool));
+    if (options.autocommit) return runAsync(script, exec(pool, options.soft));
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await runAsync(script, exec(client));
+      const result = await runAsync(script, exec(client, options.soft));
       await client.query('COMMIT');
       return result;
     } catch (error) {
