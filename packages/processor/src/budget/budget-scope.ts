@@ -8,6 +8,8 @@
 // place of the `*` (`customer=acme` under `customer=*`); a budget made for that exact scope replaces the template's
 // counter for it (the enterprise customer's 500 USD beside every other customer's 5).
 
+import { boundedMemo } from './bounded-memo.js';
+
 export const SCOPE_DIMENSIONS = ['team', 'project', 'customer', 'feature', 'environment', 'model'] as const;
 export type ScopeDimension = (typeof SCOPE_DIMENSIONS)[number];
 
@@ -31,17 +33,15 @@ export function scopeKey(scope: Scope): string {
   return parts.length ? parts.join('&') : ORG_KEY;
 }
 
-/** Keys parsed lately: admission parses each covering budget's key per call. Bounded (cleared when full). */
-const parsedKeys = new Map<string, Readonly<Scope> | undefined>();
+/** Keys parsed lately (admission parses each covering budget's key per call), kept frozen. */
+const parsedKey = boundedMemo((key: string) => {
+  const scope = parseKey(key);
+  return scope && Object.freeze(scope);
+}, 10_000);
 
 /** The scope a key names (the inverse of scopeKey); undefined when it is not one. */
 export function parseScopeKey(key: string): Scope | undefined {
-  let scope = parsedKeys.get(key);
-  if (scope === undefined && !parsedKeys.has(key)) {
-    if (parsedKeys.size >= 10_000) parsedKeys.clear();
-    scope = parseKey(key);
-    parsedKeys.set(key, scope && Object.freeze(scope));
-  }
+  const scope = parsedKey(key);
   return scope && { ...scope };
 }
 

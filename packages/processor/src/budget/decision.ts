@@ -1,6 +1,7 @@
 // Budget arithmetic: admission decisions and status. Pure; money in nano-USD.
 import { nanoToUsd } from '../decode/cost-event.js';
 import { limitNano } from './budget-limit.js';
+import { boundedMemo } from './bounded-memo.js';
 import { parseScopeKey, scopeLabel } from './budget-scope.js';
 import { specScope, type BudgetSpec } from './budget-spec.js';
 import type { Period } from './period.js';
@@ -21,20 +22,15 @@ export interface Admission {
   reason?: string;
 }
 
-/** Labels of keys lately seen (a key that parses has one label whatever its spec). Bounded. */
-const labels = new Map<string, string>();
+/** A key's scope in words, when the key names a scope (remembered: admission labels every covering budget). */
+const parsedKeyLabel = boundedMemo((key: string) => {
+  const scope = parseScopeKey(key);
+  return scope && scopeLabel(scope);
+}, 10_000);
 
 /** A counter's scope in words: a template's counter names its value (`customer acme`). */
-export function counterLabel(key: string, spec: BudgetSpec): string {
-  const known = labels.get(key);
-  if (known !== undefined) return known;
-  const scope = parseScopeKey(key);
-  if (!scope) return scopeLabel(specScope(spec));
-  if (labels.size >= 10_000) labels.clear();
-  const label = scopeLabel(scope);
-  labels.set(key, label);
-  return label;
-}
+export const counterLabel = (key: string, spec: BudgetSpec): string =>
+  parsedKeyLabel(key) ?? scopeLabel(specScope(spec));
 
 /**
  * Admits a call of `estimate` when spent + reserved + estimate ≤ limit under a hard budget; a soft budget
@@ -92,18 +88,8 @@ export function budgetState(spec: BudgetSpec, utilization: number): BudgetState 
   return 'OK';
 }
 
-/** Period bounds as ISO text: a few distinct ones, written per covering budget of every admission. Bounded. */
-const isoTimes = new Map<number, string>();
-
-function isoTime(ms: number): string {
-  let text = isoTimes.get(ms);
-  if (text === undefined) {
-    if (isoTimes.size >= 1_000) isoTimes.clear();
-    text = new Date(ms).toISOString();
-    isoTimes.set(ms, text);
-  }
-  return text;
-}
+/** Period bounds as ISO text: a few distinct ones, written per covering budget of every admission. */
+const isoTime = boundedMemo((ms: number) => new Date(ms).toISOString(), 1_000);
 
 export function budgetStatus(
   spec: BudgetSpec,
