@@ -1,9 +1,9 @@
 // Where a bench keeps its files (ledgers of up to 100,000,000 events, Vegeta's targets and results): a directory
-// of its own under the system's temporary directory, removed when the bench process exits or earlier with
-// `removeScratch` — so bench runs do not fill the disk.
+// of its own under the system's temporary directory, removed when the bench process exits — so bench runs do not
+// fill the disk.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 const made = new Set<string>();
 
@@ -21,11 +21,4 @@ export function scratchDir(prefix: string): string {
 /** A SQLite ledger URL in a scratch directory of its own. */
 export function scratchSqliteUrl(prefix: string): string {
   return `sqlite:${join(scratchDir(prefix), 'ledger.db')}`;
-}
-
-/** Removes now the scratch directory holding `path` (a file made in it, or a `sqlite:` URL). */
-export function removeScratch(path: string): void {
-  const dir = dirname(path.replace(/^sqlite:/, ''));
-  if (!made.delete(dir)) return;
-  rmSync(dir, { recursive: true, force: true });
 }

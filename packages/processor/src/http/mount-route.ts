@@ -35,7 +35,7 @@ function check<S extends z.ZodType>(schema: S, value: unknown, kind: 'path' | 'q
 }
 
 /** Bodies are small JSON objects: a larger one is refused (413) before or while it is read. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 const tooLarge = () =>
   new GenOpsError('PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES} bytes`, 413);

@@ -60,14 +60,14 @@ function statementName(text: string): string {
 
 /**
  * A statement prepared earlier whose result's shape changed since ("cached plan must not change result type": a
- * migration by another processor during a rolling upgrade). PostgreSQL keeps refusing that prepared statement, so
- * every statement is prepared again under new names; the call outside a transaction is retried at once.
+ * migration by another processor during a rolling upgrade). PostgreSQL keeps refusing that prepared statement.
  */
-function isStalePlan(error: unknown): boolean {
-  if ((error as { code?: string }).code !== '0A000') return false;
+const isStalePlan = (error: unknown) => (error as { code?: string }).code === '0A000';
+
+/** Every statement is prepared again, under new names, on each connection that runs it next. */
+function prepareAnew(): void {
   generation++;
   statementNames.clear();
-  return true;
 }
 
 /**
@@ -84,7 +84,10 @@ function exec(client: Client, prepared = false): (step: Step) => Promise<Row[]> 
     try {
       return (await client.query({ name: statementName(text), text, values })).rows as Row[];
     } catch (error) {
-      if (!isStalePlan(error) || !(client instanceof pg.Pool)) throw error;
+      if (!isStalePlan(error)) throw error;
+      prepareAnew();
+      // Outside a transaction the call is retried at once; inside, the transaction is aborted and the call fails.
+      if (!(client instanceof pg.Pool)) throw error;
       return (await client.query({ name: statementName(text), text, values })).rows as Row[];
     }
   };

@@ -146,12 +146,17 @@ export function* readyTemplateCounters(r: ReservationRequest): Script<void> {
   for (const t of templates) yield* rollCounters(t.key, r.nowMs);
 }
 
-/** Lowers each budget's reserved counter by what the given reservation rows held, in key order. */
-function* releaseAmounts(released: Row[]): Script<void> {
+/** What released reservation rows held, summed per budget, in key order. */
+function amountsByBudget(released: Row[]): [string, bigint][] {
   const byBudget = new Map<string, bigint>();
   for (const r of released)
     byBudget.set(String(r.budget_key), (byBudget.get(String(r.budget_key)) ?? 0n) + big(r.amount_nano));
-  for (const [key, amount] of [...byBudget].sort(([a], [b]) => byKey(a, b))) {
+  return [...byBudget].sort(([a], [b]) => byKey(a, b));
+}
+
+/** Lowers each budget's reserved counter by what the given reservation rows held, in key order. */
+function* releaseAmounts(released: Row[]): Script<void> {
+  for (const [key, amount] of amountsByBudget(released)) {
     yield {
       sql: 'UPDATE budgets SET reserved_nano = reserved_nano - $2 WHERE scope_key = $1',
       params: [key, amount],
@@ -164,12 +169,10 @@ function* releaseAmounts(released: Row[]): Script<void> {
  * budgets as it has customers: one statement each made a sweep stall admissions for milliseconds).
  */
 function* releaseAmountsAtOnce(released: Row[]): Script<void> {
-  const byBudget = new Map<string, bigint>();
-  for (const r of released)
-    byBudget.set(String(r.budget_key), (byBudget.get(String(r.budget_key)) ?? 0n) + big(r.amount_nano));
-  if (!byBudget.size) return;
+  const amounts = amountsByBudget(released);
+  if (!amounts.length) return;
   // Amounts as JSON integers (exact to 64 bits in SQLite's json_extract), keys as JSON strings.
-  const list = `[${[...byBudget].map(([key, amount]) => `[${JSON.stringify(key)},${amount}]`).join(',')}]`;
+  const list = `[${amounts.map(([key, amount]) => `[${JSON.stringify(key)},${amount}]`).join(',')}]`;
   yield {
     sql: `UPDATE budgets SET reserved_nano = reserved_nano - released.amount
       FROM (SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS amount FROM json_each($1))
