@@ -92,10 +92,10 @@ export interface BudgetStore {
   /** Releases a reservation still in the ledger; false when there is none by that id. */
   release(id: string): Promise<boolean>;
   /**
-   * Removes the reservations of up to `limit` rows that expired at or before `untilMs` from the ledger, and their
-   * amounts from the counters, in one short transaction. Returns how many calls' reservations it removed.
+   * Removes the reservations of up to `limit` rows that expired from `fromMs` to `untilMs` from the ledger, and their
+   * amounts from the counters, in one short transaction.
    */
-  expireReservations(untilMs: number, limit: number): Promise<number>;
+  expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep>;
   /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */
   reservationCount(): Promise<number>;
   /** Rebuilds the counters of one budget (or of every budget and template counter) from the raw rows. */
@@ -130,4 +130,11 @@ export interface QueuedAlert {
   sink: string;
   payload: string;
   attempts: number;
+}
+
+/** What one step of a sweep removed: how many calls' reservations, and the latest expiry among their rows. */
+export interface ExpiredStep {
+  calls: number;
+  /** The latest `expires_ms` removed (none when nothing was): the sweep's next step starts there. */
+  reachedMs?: number;
 }

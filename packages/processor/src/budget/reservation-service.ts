@@ -185,12 +185,15 @@ export class ReservationService {
   async expire(caughtUpMs: number): Promise<number> {
     const until = Math.min(caughtUpMs, this.clock());
     let expired = 0;
+    let fromMs = 0;
     for (;;) {
-      // Small batches with the event loop free between them: admissions never wait behind a long sweep.
+      // Small batches with the event loop free between them: admissions never wait behind a long sweep. Each starts
+      // where the one before reached (rows a settlement held are passed over, and taken by the next sweep).
       // A call held against several budgets has a row for each: a batch of rows may be fewer calls.
-      const n = await this.store.expireReservations(until, EXPIRY_BATCH);
-      expired += n;
-      if (n === 0) return expired;
+      const step = await this.store.expireReservations(until, EXPIRY_BATCH, fromMs);
+      expired += step.calls;
+      if (step.calls === 0) return expired;
+      fromMs = step.reachedMs ?? fromMs;
       await new Promise((resolve) => setImmediate(resolve));
     }
   }

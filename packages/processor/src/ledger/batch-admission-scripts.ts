@@ -5,7 +5,7 @@ import { admits, byKey } from '../budget/budget-counters.js';
 import type { ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
 import { COLUMNS } from './budget-scripts.js';
 import { LOCKED_LOOK } from './locked-look.js';
-import { budgetsAsRead, countsNow, outcomeOf } from './multi-budget-scripts.js';
+import { budgetsAsRead, countsNow, outcomeOf, reserveAllAtOnce } from './multi-budget-scripts.js';
 import type { Query, Row, Script } from './script.js';
 
 /**
@@ -78,6 +78,8 @@ function batchQuery(requests: readonly ReservationRequest[]): Query {
 export function* reserveBatch(
   requests: readonly ReservationRequest[],
 ): Script<(ReserveOutcome | typeof LOCKED_LOOK)[]> {
+  // A batch of one (most, below saturation) by the plainer statement: the batch's prefix sums cost ~6× its time.
+  if (requests.length === 1) return [yield* reserveAllAtOnce(requests[0]!, 'postgres')];
   const rows = yield batchQuery(requests);
   const byOrd = new Map<number, Row[]>();
   for (const row of rows) {

@@ -1,7 +1,7 @@
 // The cost ledger, written once over a driver (sqlite-driver.ts, postgres-driver.ts): every method runs one script
 // (its statements in budget-, reservation-, event-, alert- and reconciliation-scripts.ts) in a write transaction or on
 // a read snapshot. Budgets, reservations and the reconciliation queue live in the database of the spend they govern.
-import type { AlertRecord, QueuedAlert } from '../budget/budget-store.js';
+import type { AlertRecord, ExpiredStep, QueuedAlert } from '../budget/budget-store.js';
 import type { ScopeDefinition } from '../budget/budget-scope.js';
 import type { BudgetSpec } from '../budget/budget-spec.js';
 import type {
@@ -160,8 +160,8 @@ export class Ledger implements CostLedger {
     return this.driver.write(reservations.release(id), SOFT);
   }
 
-  expireReservations(untilMs: number, limit: number): Promise<number> {
-    return this.driver.write(reservations.expireReservations(this.driver.dialect, untilMs, limit), {
+  expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep> {
+    return this.driver.write(reservations.expireReservations(this.driver.dialect, untilMs, limit, fromMs), {
       ...SOFT,
       autocommit: this.driver.dialect === 'postgres',
     });

@@ -2,7 +2,12 @@
 // step for a call with one budget, a slow path that locks each budget's row in key order and decides), release, and
 // the expiry of reservations whose call never reported. A reservation has one row per budget that admitted it.
 import { admits, byKey, counterBounds, planRoll } from '../budget/budget-counters.js';
-import type { ExtensionRequest, ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
+import type {
+  ExpiredStep,
+  ExtensionRequest,
+  ReservationRequest,
+  ReserveOutcome,
+} from '../budget/budget-store.js';
 import { big, COLUMNS, counterRow, makeTemplateCounters, rollCounters, specOf } from './budget-scripts.js';
 import { skipLocked, type Dialect, type Row, type Script } from './script.js';
 import { LOCKED_LOOK } from './locked-look.js';
@@ -195,22 +200,29 @@ export function* release(id: string): Script<boolean> {
 const SWEEP_LOCK = 4_627_002;
 
 /**
- * Expires the reservations of up to `limit` expired rows (every row of each: all its budgets), and returns how many
- * calls' reservations that was. On PostgreSQL one statement (run without BEGIN … COMMIT), so the counter
- * rows stay locked only while it runs: expired rows are deleted (one sweeper at a time; SKIP LOCKED passes rows
- * a settlement holds), their amounts summed per budget, the budgets' rows locked in key order (as every writer locks
- * them) and their reserved counters lowered. A transaction of one UPDATE per budget would hold every budget's row
- * until its COMMIT, and admissions queue behind it. SQLite, whose write lock is the whole database anyway, runs the
- * statements in turn.
+ * Expires the reservations of up to `limit` expired rows (every row of each: all its budgets) whose expiry is from
+ * `fromMs` to `untilMs`. A sweep's steps start where the one before it reached: the rows it deleted stay in the
+ * expiry index until a vacuum, and a step scanning from the start walked every one of them (measured: 2.6 ms of a
+ * 64-row step on PostgreSQL at 4,000 rows a second). On PostgreSQL one statement (run without BEGIN … COMMIT), so
+ * the counter rows stay locked only while it runs: expired rows are deleted (one sweeper at a time; SKIP LOCKED
+ * passes rows a settlement holds — the next sweep, from the start, takes them), their amounts summed per budget, the
+ * budgets' rows locked in key order (as every writer locks them) and their reserved counters lowered. A transaction
+ * of one UPDATE per budget would hold every budget's row until its COMMIT, and admissions queue behind it. SQLite,
+ * whose write lock is the whole database anyway, runs the statements in turn.
  */
-export function* expireReservations(dialect: Dialect, untilMs: number, limit: number): Script<number> {
+export function* expireReservations(
+  dialect: Dialect,
+  untilMs: number,
+  limit: number,
+  fromMs = 0,
+): Script<ExpiredStep> {
   // PostgreSQL: one sweeper at a time. Two deleting the calls of their batches could each hold rows of a call the
   // other's batch also took (a call has a row per budget) and deadlock — measured: a second lost each time. A
   // processor finding another sweeping expires nothing this round.
   const gate = dialect === 'postgres' ? '(SELECT ok FROM gate) AND ' : '';
   const expired = `DELETE FROM reservations WHERE ${gate}id IN (
-      SELECT id FROM reservations WHERE expires_ms <= $1 ORDER BY expires_ms LIMIT $2${skipLocked(dialect)})
-    RETURNING id, budget_key, amount_nano`;
+      SELECT id FROM reservations WHERE expires_ms >= $3 AND expires_ms <= $1 ORDER BY expires_ms LIMIT $2${skipLocked(dialect)})
+    RETURNING id, budget_key, amount_nano, expires_ms`;
   if (dialect === 'postgres') {
     const [row] = yield {
       sql: `WITH gate AS (SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}) AS ok),
@@ -221,15 +233,21 @@ export function* expireReservations(dialect: Dialect, untilMs: number, limit: nu
         updated AS (
           UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
           WHERE b.scope_key = sums.budget_key AND locked.scope_key = b.scope_key RETURNING 1)
-        SELECT COUNT(DISTINCT id) AS n FROM expired`,
-      params: [untilMs, limit],
+        SELECT COUNT(DISTINCT id) AS n, MAX(expires_ms) AS reached FROM expired`,
+      params: [untilMs, limit, fromMs],
     };
-    return Number(row!.n);
+    return expiredStep(Number(row!.n), row!.reached);
   }
-  const rows = yield { sql: expired, params: [untilMs, limit] };
+  const rows = yield { sql: expired, params: [untilMs, limit, fromMs] };
   yield* releaseAmountsAtOnce(rows);
-  return new Set(rows.map((r) => r.id)).size;
+  return expiredStep(
+    new Set(rows.map((r) => r.id)).size,
+    rows.length ? Math.max(...rows.map((r) => Number(r.expires_ms))) : null,
+  );
 }
+
+const expiredStep = (calls: number, reached: unknown): ExpiredStep =>
+  reached === null || reached === undefined ? { calls } : { calls, reachedMs: Number(reached) };
 
 /** The team of the call a reservation still in the ledger was made for. */
 export function* reservationTeam(id: string): Script<string | undefined> {

@@ -116,6 +116,31 @@ describe('BudgetService', () => {
       expect(await ledger.reservationCount()).toBe(1);
     });
 
+    it('sweeps many in steps, each from the expiry the one before reached, and releases every one once', async () => {
+      await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      // 150 calls, one a millisecond, each held for a minute: 150 rows, three steps of 64.
+      const start = now;
+      for (let i = 0; i < 150; i++, now++) await reserve('search', 0.001, 60);
+      const steps: [number | undefined, Awaited<ReturnType<CostLedger['expireReservations']>>][] = [];
+      const expireReservations = ledger.expireReservations.bind(ledger);
+      ledger.expireReservations = async (untilMs, limit, fromMs) => {
+        const step = await expireReservations(untilMs, limit, fromMs);
+        steps.push([fromMs, step]);
+        return step;
+      };
+      now = start + 60_000 + 149;
+      expect(await budgets.expire(now)).toBe(150);
+      const first = start + 60_000;
+      expect(steps).toEqual([
+        [0, { calls: 64, reachedMs: first + 63 }],
+        [first + 63, { calls: 64, reachedMs: first + 127 }],
+        [first + 127, { calls: 22, reachedMs: first + 149 }],
+        [first + 149, { calls: 0 }],
+      ]);
+      expect(await budgets.status(teamKey('search'))).toMatchObject({ reservedUsd: 0 });
+      expect(await ledger.reservationCount()).toBe(0);
+    });
+
     it('keeps counting an expired reservation while the consumer lags, so a late span is not over-admitted', async () => {
       await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
       const r = await reserve('search', 0.9, 60);
