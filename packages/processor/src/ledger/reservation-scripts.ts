@@ -200,16 +200,14 @@ export function* release(id: string): Script<boolean> {
 const SWEEP_LOCK = 4_627_002;
 
 /**
- * Expires the reservations of up to `limit` expired rows (every row of each: all its budgets) whose expiry is from
- * `fromMs` to `untilMs`. A sweep's steps start where the one before it reached: the rows it deleted stay in the
- * expiry index until a vacuum, and a step scanning from the start walked every one of them (the index scan of a
- * 64-row step on PostgreSQL at 4,000 rows a second: 1.5–2.6 ms, and 0.13 ms from where the last one reached). On
- * PostgreSQL one statement (run without BEGIN … COMMIT), so the counter rows stay locked only while it runs: expired
- * rows are deleted (one sweeper at a time; SKIP LOCKED passes rows a settlement holds — the next sweep, from the
- * start, takes them), their amounts summed per budget, the budgets' rows locked in key order (as every writer locks
- * them) and their reserved counters lowered. A transaction of one UPDATE per budget would hold every budget's row
- * until its COMMIT, and admissions queue behind it. SQLite, whose write lock is the whole database anyway, runs the
- * statements in turn.
+ * Expires the reservations of up to `limit` rows (every row of each call: all its budgets) whose expiry is from
+ * `fromMs` to `untilMs`. A sweep's steps start where the last one reached: deleted rows stay in the expiry index until
+ * a vacuum, and a step scanning from the start walked them all (its index scan 1.5–2.6 ms at 4,000 rows a second on
+ * PostgreSQL; 0.13 ms from where the last step reached). On PostgreSQL one statement (no BEGIN … COMMIT), so budget
+ * rows stay locked only while it runs: expired rows deleted (one sweeper at a time; SKIP LOCKED passes rows a
+ * settlement holds — the next sweep, from the start, takes them), amounts summed per budget, the budgets' rows locked
+ * in key order (as every writer locks them) and lowered; one UPDATE per budget in a transaction would hold them all
+ * until its COMMIT. SQLite, whose write lock is the whole database anyway, runs the statements in turn.
  */
 export function* expireReservations(
   dialect: Dialect,
