@@ -1,8 +1,10 @@
 // Fills a ledger the way a month of production leaves it, in SQL (seconds, not minutes): cost events spread over
-// the last 30 days for 50 teams with their hourly rollups, a hard budget per team (some already exceeded), and
+// the last 30 days for 50 teams with their rollups, a hard budget per team (some already exceeded), and
 // live reservations; then the budget counters are counted from those rows, as `genops budgets recount` does.
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { openLedger } from '@genops/processor';
+import { HOUR_TREE_FILL, openLedger } from '@genops/processor';
 import pg from 'pg';
 
 export interface PreloadOptions {
@@ -118,7 +120,7 @@ function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
     : `INSERT INTO cost_events SELECT ${columns} FROM generate_series(0::bigint, ${o.events - 1}) AS i`;
 }
 
-/** Migrates, then loads `events` cost events and their hourly rollups in SQL, and settles the database. */
+/** Migrates, then loads `events` cost events and their rollups in SQL, and settles the database. */
 export async function loadEvents(
   url: string,
   o: Pick<PreloadOptions, 'events' | 'teams' | 'nowMs'>,
@@ -132,6 +134,7 @@ export async function loadEvents(
       if (options.events > 0) db.exec(eventsSql(options, 'sqlite'));
       db.exec(ROLLUP);
       db.exec(DAILY_ROLLUP);
+      db.exec(HOUR_TREE_FILL);
       for (const sql of extra('sqlite')) db.exec(sql);
     })();
     // Settled, as a ledger in service is, not mid bulk load.
@@ -144,6 +147,7 @@ export async function loadEvents(
     if (options.events > 0) await client.query(eventsSql(options, 'postgres'));
     await client.query(ROLLUP);
     await client.query(DAILY_ROLLUP);
+    await client.query(HOUR_TREE_FILL);
     for (const sql of extra('postgres')) await client.query(sql);
     // Settled, as a ledger in service is, not mid bulk load: no checkpoint or autovacuum of the load during the run.
     await client.query('VACUUM ANALYZE');
@@ -179,6 +183,18 @@ export async function putBudgets(
 export async function preloadLedger(url: string, o: PreloadOptions): Promise<void> {
   await loadEvents(url, o, (dialect) => [reservationsSql(o, dialect)]);
   await putBudgets(url, o);
+}
+
+/** Removes a bench ledger: a SQLite file's scratch directory, or a PostgreSQL database from its server. */
+export async function dropLedger(url: string, serverUrl: string): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    rmSync(dirname(url.slice('sqlite:'.length)), { recursive: true, force: true });
+    return;
+  }
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  await client.query(`DROP DATABASE ${new URL(url).pathname.slice(1)}`);
+  await client.end();
 }
 
 /** A new, empty database on the PostgreSQL server at `serverUrl`; its URL. */

@@ -17,6 +17,7 @@ export type {
 export { SqliteLedger } from './ledger/sqlite-ledger.js';
 export { PostgresLedger } from './ledger/postgres-ledger.js';
 export { openLedger } from './ledger/open-ledger.js';
+export { HOUR_TREE_FILL } from './ledger/migrations/hour-tree-fill.js';
 export { buildCostReport, buildProviderReport, costReportCsv, percentile } from './report/cost-report.js';
 export type { CostReport, CostReportGroup, ProviderReportRow } from './report/cost-report.js';
 export { renderCostTable } from './cli/report-table.js';

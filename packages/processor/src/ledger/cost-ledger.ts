@@ -47,7 +47,7 @@ export function noFigures(): Omit<AggregateRow, 'key'> {
   };
 }
 
-type Figures = Omit<AggregateRow, 'key'>;
+export type Figures = Omit<AggregateRow, 'key'>;
 
 /** Adds `from`'s figures to `into`'s. */
 export function addFigures(into: Figures, from: Figures): void {

@@ -1,5 +1,5 @@
-// Writing cost events, once for both ledgers: the events whose identity is new, their hourly and daily rollups, the calls to
-// reconcile and the budget counters, in the one transaction that makes them durable.
+// Writing cost events, once for both ledgers: the events whose identity is new, their rollups (hourly, daily and the
+// hour tree), the calls to reconcile and the budget counters, in the one transaction that makes them durable.
 import type { CostEvent } from '../decode/cost-event.js';
 import { idText } from '../decode/event-id.js';
 import { countIngested } from './spend-scripts.js';
@@ -11,11 +11,15 @@ import {
   DAILY_ROLLUP_COLUMNS,
   DAILY_ROLLUP_ON_CONFLICT,
   dailySums,
+  hourlySums,
   ROLLUP_COLUMNS,
   ROLLUP_ON_CONFLICT,
   rollupRow,
-  rollupSums,
-} from './sql.js';
+  stepSums,
+  TREE_COLUMNS,
+  TREE_ON_CONFLICT,
+  treeSums,
+} from './rollups.js';
 
 const EVENT_COLUMN_NAMES = EVENT_COLUMNS.map(([c]) => c);
 const identity = (e: { traceId: string; spanId: string }) => `${e.traceId}/${e.spanId}`;
@@ -43,7 +47,8 @@ export function* insertEvents(
   );
   const inserted = batch.filter((e) => fresh.has(identity(e)));
   // Rollup keys come distinct and sorted, so concurrent writers lock rollup rows in one order.
-  const hourly = rollupSums(inserted);
+  const steps = stepSums(inserted);
+  const hourly = hourlySums(steps);
   yield {
     insert: 'cost_rollup_hourly',
     columns: ROLLUP_COLUMNS,
@@ -55,6 +60,12 @@ export function* insertEvents(
     columns: DAILY_ROLLUP_COLUMNS,
     rows: dailySums(hourly).map(rollupRow),
     onConflict: DAILY_ROLLUP_ON_CONFLICT,
+  };
+  yield {
+    insert: 'cost_rollup_hour_tree',
+    columns: TREE_COLUMNS,
+    rows: treeSums(steps).map(rollupRow),
+    onConflict: TREE_ON_CONFLICT,
   };
   yield {
     insert: 'reconciliations',

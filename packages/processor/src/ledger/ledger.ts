@@ -34,7 +34,7 @@ import { LOCKED_LOOK } from './locked-look.js';
 import * as recon from './reconciliation-scripts.js';
 import * as reservations from './reservation-scripts.js';
 import type { Dialect, Script } from './script.js';
-import { aggregate, providerSamples } from './sql.js';
+import { aggregate, providerSamples } from './report-scripts.js';
 
 /** Reservations are short-lived soft state (the TTL sweep removes them): their commits skip the durability wait. */
 const SOFT = { soft: true } as const;

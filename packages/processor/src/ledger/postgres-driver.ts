@@ -11,6 +11,7 @@ import { isBatchInsert, runAsync, type BatchInsert, type Row, type Script, type 
 const PG_COLUMN_TYPES: Record<string, string> = {
   ...EVENT_PG_TYPES,
   hour: 'bigint',
+  node: 'integer',
   day: 'bigint',
   requests: 'bigint',
   errors: 'bigint',

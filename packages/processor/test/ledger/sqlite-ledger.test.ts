@@ -12,6 +12,7 @@ import type { CostEvent } from '../../src/decode/cost-event.js';
 import { EVENT_COLUMNS } from '../../src/ledger/event-columns.js';
 import { event, ledgerContract } from '../support/ledger-contract.js';
 import { reconciliationContract } from '../support/reconciliation-contract.js';
+import { reportContract } from '../support/report-contract.js';
 
 const T = Date.parse('2026-03-01T10:30:00Z');
 
@@ -19,6 +20,7 @@ const openSqlite = () =>
   openLedger(`sqlite:${join(mkdtempSync(join(tmpdir(), 'genops-ledger-')), 'ledger.db')}`);
 ledgerContract('SqliteLedger', openSqlite);
 reconciliationContract('SqliteLedger', openSqlite);
+reportContract('SqliteLedger', openSqlite);
 
 describe('SqliteLedger upgrade', () => {
   describe('when a ledger written before the events became a rowid table is opened', () => {

@@ -3,6 +3,8 @@
 // the code uses today (a column added to the event would otherwise rewrite version 1). The schema they make is
 // checked against test/ledger/fixtures/schema-postgres.txt.
 
+import { HOUR_TREE_FILL } from './hour-tree-fill.js';
+
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 1. Cost events, identified by (trace, span), and their hourly rollup by every report dimension.
   `CREATE TABLE cost_events (
@@ -174,4 +176,13 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // faster (one budget p50 1.6 -> 3.8-4.5 ms, four budgets p50 84-101 -> 1,374-1,706 ms, two runs each), for a reason
   // not found yet; so PostgreSQL keeps them.
   `SELECT 1;`,
+  // 15. The hour tree (ledger/hour-tree.ts): each hour's spend per rollup key in 15-second steps as a Fenwick tree, so a
+  // report's partial hours are at most 8 nodes and under 15 s of raw events each, however dense the ledger. Filled
+  // from the events.
+  `CREATE TABLE cost_rollup_hour_tree (
+      hour BIGINT NOT NULL, node INTEGER NOT NULL, team TEXT NOT NULL, project TEXT NOT NULL, feature TEXT NOT NULL, environment TEXT NOT NULL, model TEXT NOT NULL, served_provider TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+      cost_nano BIGINT NOT NULL, upstream_nano BIGINT NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT NULL, input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, unpriced_requests BIGINT NOT NULL, unpriced_tokens BIGINT NOT NULL,
+      PRIMARY KEY (hour, node, team, project, feature, environment, model, served_provider, cost_center, experiment, variant)
+    );
+    ${HOUR_TREE_FILL};`,
 ];

@@ -3,6 +3,8 @@
 // the code uses today (a column added to the event would otherwise rewrite version 1). The schema they make is
 // checked against test/ledger/fixtures/schema-sqlite.txt.
 
+import { HOUR_TREE_FILL } from './hour-tree-fill.js';
+
 export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1. Cost events, identified by (trace, span), and their hourly rollup by every report dimension.
   `CREATE TABLE cost_events (
@@ -215,4 +217,13 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `DROP INDEX reservations_team;
     DROP INDEX reservations_created;
     DROP INDEX reservations_budget;`,
+  // 15. The hour tree (ledger/hour-tree.ts): each hour's spend per rollup key in 15-second steps as a Fenwick tree, so a
+  // report's partial hours are at most 8 nodes and under 15 s of raw events each, however dense the ledger. Filled
+  // from the events.
+  `CREATE TABLE cost_rollup_hour_tree (
+      hour INTEGER NOT NULL, node INTEGER NOT NULL, team TEXT NOT NULL, project TEXT NOT NULL, feature TEXT NOT NULL, environment TEXT NOT NULL, model TEXT NOT NULL, served_provider TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
+      cost_nano INTEGER NOT NULL, upstream_nano INTEGER NOT NULL, requests INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, unpriced_requests INTEGER NOT NULL, unpriced_tokens INTEGER NOT NULL,
+      PRIMARY KEY (hour, node, team, project, feature, environment, model, served_provider, cost_center, experiment, variant)
+    ) WITHOUT ROWID;
+    ${HOUR_TREE_FILL};`,
 ];
