@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { PostgresLedger } from '../../src/ledger/postgres-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
 import {
+  expectHourTreeFilled,
   expectIdentitiesKept,
   INTACT,
   INTACT_AFTER,
@@ -94,6 +95,7 @@ describe('the PostgreSQL schema', () => {
         { n: 6, cost: 4_251_500, input: 1_710, output: 211, errors: 1, adjustments: 2 },
       ]);
     });
+    await expectHourTreeFilled(ledger);
     await expectIdentitiesKept(ledger);
     await ledger.close();
   });

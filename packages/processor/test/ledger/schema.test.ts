@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
 import {
+  expectHourTreeFilled,
   expectIdentitiesKept,
   INTACT,
   INTACT_AFTER,
@@ -74,6 +75,7 @@ describe('the SQLite schema', () => {
     } finally {
       after.close();
     }
+    await expectHourTreeFilled(ledger);
     await expectIdentitiesKept(ledger);
     await ledger.close();
   });

@@ -116,6 +116,38 @@ function* storedIds(): Script<[string, string][]> {
  * After the upgrade every event reads back with its identity, the same spans delivered again are duplicates, the
  * reconciliation queue still finds its call, and the unpriced call's re-pricing still counts as done.
  */
+/**
+ * Migration 15 filled the hour tree from the events: the first 41 steps of hour 492322 (its first 10 min 15 s, the
+ * calls all in step 40) are read from the tree alone, and add up to the events.
+ */
+export async function expectHourTreeFilled(ledger: CostLedger): Promise<void> {
+  const hour = 492322 * 3_600_000;
+  const rows = await ledger.aggregate({
+    fromMs: hour,
+    toMs: hour + 41 * 15_000,
+    groupBy: ['model'],
+    filters: {},
+  });
+  expect(
+    rows
+      .map((r) => [
+        r.key.model,
+        r.costNano,
+        r.requests,
+        r.errors,
+        r.inputTokens,
+        r.outputTokens,
+        r.unpricedRequests,
+        r.unpricedTokens,
+      ])
+      .sort(),
+  ).toEqual([
+    ['acme/brand-new', 0n, 1, 0, 300, 30, 1, 330],
+    ['acme/late', 1500n, 1, 0, 10, 1, 0, 0],
+    ['openai/gpt-4o', 4_250_000n, 2, 1, 1400, 180, 0, 0],
+  ]);
+}
+
 export async function expectIdentitiesKept(ledger: CostLedger): Promise<void> {
   expect(await ledger.read(storedIds())).toEqual(PREVIOUS_IDS);
   expect(await ledger.read(queuedCalls())).toEqual(['openai/gpt-4o']);
