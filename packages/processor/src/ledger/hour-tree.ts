@@ -1,5 +1,5 @@
 // The hour tree: each hour's spend per rollup key in 15-second steps, kept as a Fenwick (binary indexed) tree, so
-// the events of [an hour's start, t) — a report's partial hour at either edge — are at most 8 of its nodes plus the
+// the events of [an hour's start, t) — a report's partial hour at either edge — are at most 7 of its nodes plus the
 // raw events of under 15 s, however many events the ledger holds. Node i (1…240) sums steps [i − lowbit(i), i): an
 // event in step s adds to the nodes s + 1, then + lowbit each time up to 240; the first n steps are nodes n,
 // n − lowbit(n), … down to 0. Pure.

@@ -218,7 +218,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     DROP INDEX reservations_created;
     DROP INDEX reservations_budget;`,
   // 15. The hour tree (ledger/hour-tree.ts): each hour's spend per rollup key in 15-second steps as a Fenwick tree, so a
-  // report's partial hours are at most 8 nodes and under 15 s of raw events each, however dense the ledger. Filled
+  // report's partial hours are at most 7 nodes and under 15 s of raw events each, however dense the ledger. Filled
   // from the events.
   `CREATE TABLE cost_rollup_hour_tree (
       hour INTEGER NOT NULL, node INTEGER NOT NULL, team TEXT NOT NULL, project TEXT NOT NULL, feature TEXT NOT NULL, environment TEXT NOT NULL, model TEXT NOT NULL, served_provider TEXT NOT NULL, cost_center TEXT NOT NULL, experiment TEXT NOT NULL, variant TEXT NOT NULL,
