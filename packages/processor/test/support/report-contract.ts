@@ -98,7 +98,8 @@ export function reportContract(name: string, open: () => Promise<CostLedger>): v
         // Every other range starts at a call or 1 ms after one, and ends at one: [from, to) holds the first and not
         // the last.
         const at = () => events[Math.floor(random() * events.length)]!.eventTimeMs;
-        const fromMs = k % 2 ? at() + (k % 4 === 1 ? 0 : 1) : T0 - 20 * 60_000 + Math.floor(random() * 4 * HOUR);
+        const fromMs =
+          k % 2 ? at() + (k % 4 === 1 ? 0 : 1) : T0 - 20 * 60_000 + Math.floor(random() * 4 * HOUR);
         const toMs = k % 2 ? Math.max(at(), fromMs + 1) : fromMs + lengths[k % lengths.length]!;
         const groupBy: Dimension[] = [[], ['team', 'model'], ['model']][k % 3] as Dimension[];
         const actual = sorted(await ledger.aggregate({ fromMs, toMs, groupBy, filters: {} }));
