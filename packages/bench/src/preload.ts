@@ -88,7 +88,13 @@ const ROLLUP = `INSERT INTO cost_rollup_hourly
      cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano)
   SELECT event_time / 3600000, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
     SUM(cost_nano), COUNT(*), SUM(is_error), SUM(input_tokens), SUM(output_tokens), SUM(upstream_nano)
-  FROM cost_events GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+  FROM cost_events WHERE event_time >= $from AND event_time < $to GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`;
+// The hour tree's fill (migration 15's statement) over one stretch of events.
+const TREE = HOUR_TREE_FILL.replace(
+  /FROM cost_events\n/,
+  'FROM cost_events WHERE event_time >= $from AND event_time < $to\n',
+);
+if (TREE === HOUR_TREE_FILL) throw new Error('the hour tree fill no longer reads FROM cost_events');
 const DAILY_ROLLUP = `INSERT INTO cost_rollup_daily
     (day, team, project, feature, environment, model, served_provider, cost_center, experiment, variant,
      cost_nano, requests, errors, input_tokens, output_tokens, upstream_nano, unpriced_requests, unpriced_tokens)
@@ -112,12 +118,28 @@ function reservationsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): str
     SELECT 'preloaded-' || i, 'team=' || ${team}, ${team}, 100000, ${o.nowMs}, ${o.nowMs + 3 * 3_600_000}, 'active', ${pick(MODELS, 'i')} ${from}`;
 }
 
-function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres'): string {
+/** Events `[lo, hi)`. */
+function eventsSql(o: PreloadOptions, dialect: 'sqlite' | 'postgres', lo: number, hi: number): string {
   const columns = eventColumns(o, dialect).join(', ');
   return dialect === 'sqlite'
-    ? `WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < ${o.events - 1})
+    ? `WITH RECURSIVE s(i) AS (SELECT ${lo} UNION ALL SELECT i + 1 FROM s WHERE i < ${hi - 1})
        INSERT INTO cost_events SELECT ${columns} FROM s`
-    : `INSERT INTO cost_events SELECT ${columns} FROM generate_series(0::bigint, ${o.events - 1}) AS i`;
+    : `INSERT INTO cost_events SELECT ${columns} FROM generate_series(${lo}::bigint, ${hi - 1}) AS i`;
+}
+
+/**
+ * The load as statements of bounded size, so no sort spills tens of GB to temporary files at 100M events: the events
+ * 10M at a time, their indexes, then the hourly rollup and the hour tree a UTC day at a time, the daily rollup.
+ */
+function loadStatements(o: PreloadOptions, dialect: 'sqlite' | 'postgres', indexes: string[]): string[] {
+  const statements: string[] = [];
+  for (let lo = 0; lo < o.events; lo += 10_000_000)
+    statements.push(eventsSql(o, dialect, lo, Math.min(o.events, lo + 10_000_000)));
+  statements.push(...indexes);
+  for (let day = Math.floor((o.nowMs - 30 * DAY_MS) / DAY_MS) * DAY_MS; day <= o.nowMs; day += DAY_MS)
+    for (const sql of [ROLLUP, TREE])
+      statements.push(sql.replaceAll('$from', String(day)).replaceAll('$to', String(day + DAY_MS)));
+  return [...statements, DAILY_ROLLUP];
 }
 
 /** Migrates, then loads `events` cost events and their rollups in SQL, and settles the database. */
@@ -140,19 +162,22 @@ const POSTGRES_EVENT_INDEXES = `SELECT indexname AS name, indexdef AS sql FROM p
 
 function loadSqlite(path: string, options: PreloadOptions, extra: string[]): void {
   const db = new Database(path);
-  // A bulk load with no journal and no syncs: a write-ahead log would grow to the size of the whole load (tens of
-  // GB at 100M events) and be copied again at the checkpoint. Back to WAL, as the ledger runs, once loaded.
-  db.pragma('journal_mode = OFF');
+  // A bulk load in rollback-journal mode, unsynced: a write-ahead log would grow to the size of the whole load (tens
+  // of GB at 100M events) and be copied again at the checkpoint, where the journal keeps only the few pages the load
+  // changes (a new ledger's pages are appended). Back to WAL, as the ledger runs, once loaded.
+  if (db.pragma('journal_mode = DELETE', { simple: true }) !== 'delete')
+    throw new Error(`${path}: could not leave WAL mode for the bulk load`);
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -2000000');
   const indexes = db.prepare(SQLITE_EVENT_INDEXES).all() as { name: string; sql: string }[];
   db.transaction(() => {
     for (const { name } of indexes) db.exec(`DROP INDEX ${name}`);
-    if (options.events > 0) db.exec(eventsSql(options, 'sqlite'));
-    for (const { sql } of indexes) db.exec(sql);
-    db.exec(ROLLUP);
-    db.exec(DAILY_ROLLUP);
-    db.exec(HOUR_TREE_FILL);
+    const statements = loadStatements(
+      options,
+      'sqlite',
+      indexes.map((i) => i.sql),
+    );
+    for (const sql of statements) db.exec(sql);
     for (const sql of extra) db.exec(sql);
   })();
   // Settled, as a ledger in service is, not mid bulk load.
@@ -168,11 +193,12 @@ async function loadPostgres(url: string, options: PreloadOptions, extra: string[
   await client.query(`SET work_mem = '256MB'`);
   const { rows: indexes } = await client.query<{ name: string; sql: string }>(POSTGRES_EVENT_INDEXES);
   for (const { name } of indexes) await client.query(`DROP INDEX ${name}`);
-  if (options.events > 0) await client.query(eventsSql(options, 'postgres'));
-  for (const { sql } of indexes) await client.query(sql);
-  await client.query(ROLLUP);
-  await client.query(DAILY_ROLLUP);
-  await client.query(HOUR_TREE_FILL);
+  const statements = loadStatements(
+    options,
+    'postgres',
+    indexes.map((i) => i.sql),
+  );
+  for (const sql of statements) await client.query(sql);
   for (const sql of extra) await client.query(sql);
   // Settled, as a ledger in service is, not mid bulk load: no checkpoint or autovacuum of the load during the run.
   await client.query('VACUUM ANALYZE');
