@@ -182,6 +182,7 @@ function loadSqlite(path: string, options: PreloadOptions, extra: string[]): voi
   })();
   // Settled, as a ledger in service is, not mid bulk load.
   db.pragma('journal_mode = WAL');
+  db.pragma('analysis_limit = 1000'); // statistics from samples: a full ANALYZE reads every index of 100M rows
   db.exec('ANALYZE');
   db.close();
 }
