@@ -19,7 +19,7 @@ export interface AggregateQuery {
   timezone?: string;
 }
 
-/** Sums for one group (adapters may return several rows per key; the report merges them). */
+/** Sums for one group. */
 export interface AggregateRow {
   key: Record<string, string>;
   costNano: bigint;

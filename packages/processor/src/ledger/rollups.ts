@@ -2,7 +2,7 @@
 // then added up into the hourly and daily rollups and the hour tree (hour-tree.ts), in a fixed key order so
 // concurrent writers lock rollup rows in one order and never deadlock.
 import { unpricedOf, type CostEvent } from '../decode/cost-event.js';
-import { addFigures, noFigures } from './cost-ledger.js';
+import { addFigures, noFigures, type Figures } from './cost-ledger.js';
 import { ROLLUP_KEYS, rollupKeyOf } from './event-columns.js';
 import { nodesAbove, STEP_MS, STEPS } from './hour-tree.js';
 
@@ -41,16 +41,8 @@ export const DAILY_ROLLUP_ON_CONFLICT = onConflict('cost_rollup_daily', 'day');
 export const TREE_ON_CONFLICT = onConflict('cost_rollup_hour_tree', 'hour, node');
 
 /** One rollup row's increments. */
-export interface RollupSum {
+export interface RollupSum extends Figures {
   key: (string | number)[];
-  costNano: bigint;
-  upstreamNano: bigint;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  unpricedRequests: number;
-  unpricedTokens: number;
 }
 
 /** Sums fresh events per 15-second step (since the epoch) and rollup key. */
