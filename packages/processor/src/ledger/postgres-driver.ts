@@ -94,6 +94,22 @@ function exec(client: Client, prepared = false): (step: Step) => Promise<Row[]> 
   };
 }
 
+/** A script in one transaction on one connection of `pool`, begun by `begin`; rolled back if it throws. */
+async function inTransaction<T>(pool: pg.Pool, begin: string, script: Script<T>, soft?: boolean): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(begin);
+    const result = await runAsync(script, exec(client, soft));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 export class PostgresDriver implements LedgerDriver {
   readonly dialect = 'postgres';
   private readonly pool: pg.Pool;
@@ -117,25 +133,18 @@ export class PostgresDriver implements LedgerDriver {
     this.softPool.on('error', () => {});
   }
 
-  async write<T>(script: Script<T>, options: WriteOptions = {}): Promise<T> {
+  write<T>(script: Script<T>, options: WriteOptions = {}): Promise<T> {
     const pool = options.soft ? this.softPool : this.pool;
     if (options.autocommit) return runAsync(script, exec(pool, options.soft));
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await runAsync(script, exec(client, options.soft));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inTransaction(pool, 'BEGIN', script, options.soft);
   }
 
+  /**
+   * A read on one snapshot: a report's parts (whole hours, less the part of `from`'s hour before `from`, …) all see
+   * the same rows, so a call recorded meanwhile is counted in every part or in none.
+   */
   read<T>(script: Script<T>): Promise<T> {
-    return runAsync(script, exec(this.pool));
+    return inTransaction(this.pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ', script);
   }
 
   async migrate(migrations: readonly string[]): Promise<void> {

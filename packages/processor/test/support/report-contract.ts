@@ -112,6 +112,34 @@ export function reportContract(name: string, open: () => Promise<CostLedger>): v
       }
     });
 
+    it('reads one snapshot: calls recorded meanwhile before `from` in its hour are never counted', async () => {
+      // The report reads from's hour whole and takes away its part before `from`: were the two parts read at
+      // different moments, a call recorded between them would be counted although outside the range.
+      const fromMs = T0 + 30 * 60_000;
+      await ledger.insertEvents([event({ team: 'in', endMs: fromMs + 60_000, durationMs: 0, costUsd: 1 })]);
+      let writing = true;
+      const writer = (async () => {
+        for (let i = 1; writing; i++)
+          await ledger.insertEvents([
+            event({
+              traceId: i.toString(16).padStart(32, '0'),
+              team: 'in',
+              endMs: T0 + (i % 1_800_000),
+              durationMs: 0,
+              costUsd: 2,
+            }),
+          ]);
+      })();
+      const seen: bigint[] = [];
+      for (let k = 0; k < 60; k++) {
+        const rows = await ledger.aggregate({ fromMs, toMs: T0 + 2 * HOUR, groupBy: [], filters: {} });
+        seen.push(rows[0]!.costNano);
+      }
+      writing = false;
+      await writer;
+      expect(new Set(seen)).toEqual(new Set([1_000_000_000n]));
+    });
+
     it('leaves out a group whose events in the first hour all came before the range', async () => {
       await ledger.insertEvents([
         event({ team: 'early', endMs: T0 + 60_000, durationMs: 0, costUsd: 2 }),
