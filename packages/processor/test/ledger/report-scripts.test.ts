@@ -6,7 +6,7 @@ import { aggregateStatements } from '../../src/ledger/report-scripts.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Each statement as [table, from, to], then its tree nodes, then '-' when it is taken away. */
+/** Each statement as [table, from, to] (the tree: [table, hour]), then its tree nodes, then '-' when it is taken away. */
 const tables = (q: Parameters<typeof aggregateStatements>[0]) =>
   aggregateStatements(q).map((s) => [
     /FROM (\w+)/.exec(s.text)![1],
@@ -29,21 +29,10 @@ describe('aggregateStatements', () => {
         // from's hour whole, less its first 30 minutes 1.234 s: steps 0-119 as four nodes, then 1.234 s raw
         ['cost_rollup_hourly', hour('2026-03-01T10:00Z'), hour('2026-03-02T00:00Z')],
         ['cost_rollup_hourly', hour('2026-03-31T00:00Z'), hour('2026-03-31T07:00Z')],
-        [
-          'cost_rollup_hour_tree',
-          hour('2026-03-01T10:00Z'),
-          hour('2026-03-01T11:00Z'),
-          '120, 112, 96, 64',
-          '-',
-        ],
+        ['cost_rollup_hour_tree', hour('2026-03-01T10:00Z'), '120, 112, 96, 64', '-'],
         ['cost_events', at('2026-03-01T10:30:00Z'), from + 1234, '-'],
         // to's hour until 07:29:54.322: steps 0-118 as six nodes, then 9.322 s raw
-        [
-          'cost_rollup_hour_tree',
-          hour('2026-03-31T07:00Z'),
-          hour('2026-03-31T08:00Z'),
-          '119, 118, 116, 112, 96, 64',
-        ],
+        ['cost_rollup_hour_tree', hour('2026-03-31T07:00Z'), '119, 118, 116, 112, 96, 64'],
         ['cost_events', at('2026-03-31T07:29:45Z'), to - 5678],
       ],
     );
@@ -52,9 +41,9 @@ describe('aggregateStatements', () => {
   it('reads a range inside one hour as the difference of its two ends, and one under 15 s raw', () => {
     const t = Date.parse('2026-03-01T10:00:00Z');
     expect(tables({ fromMs: t + 20_000, toMs: t + 61_000, groupBy: [], filters: {} })).toEqual([
-      ['cost_rollup_hour_tree', t / HOUR, t / HOUR + 1, '1', '-'],
+      ['cost_rollup_hour_tree', t / HOUR, '1', '-'],
       ['cost_events', t + 15_000, t + 20_000, '-'],
-      ['cost_rollup_hour_tree', t / HOUR, t / HOUR + 1, '4'],
+      ['cost_rollup_hour_tree', t / HOUR, '4'],
       ['cost_events', t + 60_000, t + 61_000],
     ]);
     expect(tables({ fromMs: t + 16_000, toMs: t + 29_000, groupBy: [], filters: {} })).toEqual([
