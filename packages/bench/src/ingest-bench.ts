@@ -3,14 +3,19 @@
 //   (a) a no-op consumer of the same client on the same topic (the ceiling),
 //   (b) the durable write alone: the same events, in batches of the size the consumer's averaged in (c), written to
 //       the ledger with no Kafka,
-//   (c) the full pipeline: `genops serve` from Kafka into the ledger, decoding on the consumer's thread and, again,
-//       on a decoding thread of its own (GENOPS_DECODE_THREAD=on),
+//   (c) the full pipeline: `genops serve` from Kafka into the ledger: all on the consumer's thread, then decoding on
+//       a thread of its own (GENOPS_DECODE_THREAD), then (SQLite) writing on one too (GENOPS_WRITE_THREAD),
 // (b) and (c) measured in turn BENCH_ROUNDS times (default 3), each on a fresh ledger: the medians are compared, and
 // the range is printed (one run of (b) alone varied by ±20 % here).
 // with the targets: on SQLite (c) ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) itself is below 0.5 × (a); on PostgreSQL
 // ≥ 0.3 × (a) or ≥ 0.8 × (b). Every ledger keeps a hard budget per team, so writes keep their counters too.
-//   npm run bench:ingest     (BENCH_SPANS, default 600,000; BENCH_ROUNDS, default 3)
+//   npm run bench:ingest     (BENCH_SPANS, default 600,000; BENCH_ROUNDS, default 3; BENCH_LEDGERS=sqlite or
+//                            postgres measures one; BENCH_CPU_PROFILE_DIR=<folder> profiles the consumer's
+//                            thread in each run of (c))
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import * as devstack from '@genops/devstack';
 import { decodeCostSpans, loadConfig, openLedger, startProcessor, type CostEvent } from '@genops/processor';
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
@@ -22,6 +27,9 @@ import { scratchSqliteUrl } from './scratch.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 600_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LEDGERS = (process.env.BENCH_LEDGERS ?? 'sqlite,postgres').split(',');
+/** A folder to write a CPU profile of the consumer's thread during each run of (c) into (opt-in). */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const PER_MESSAGE = 200;
 const TEAMS = 50;
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -77,11 +85,12 @@ async function processorRate(
   brokers: string,
   topic: string,
   ledgerUrl: string,
-  decodeThread: boolean,
-): Promise<{ rate: number; batchEvents: number }> {
+  layout: Layout,
+): Promise<PipelineRun> {
   const processor = await startProcessor(
     loadConfig({
-      GENOPS_DECODE_THREAD: decodeThread ? 'on' : 'off',
+      GENOPS_DECODE_THREAD: layout.decodeThread ? 'on' : 'off',
+      GENOPS_WRITE_THREAD: layout.writeThread ? 'on' : 'off',
       GENOPS_PRICE_SYNC_SOURCE: 'off', // measured without a price fetch
       GENOPS_KAFKA_BROKERS: brokers,
       GENOPS_KAFKA_TOPIC: topic,
@@ -91,19 +100,65 @@ async function processorRate(
     }),
     { logger: pino({ level: 'warn' }) },
   );
+  const profiler = PROFILE_DIR ? new Session() : undefined;
+  profiler?.connect();
+  await profiler?.post('Profiler.enable');
+  await profiler?.post('Profiler.start');
   const query = { fromMs: 0, toMs: Date.now() + 86_400_000, groupBy: [], filters: {} };
-  let first: { at: number; events: number } | undefined;
+  let first: { at: number; events: number; elu: EventLoopUtilization } | undefined;
   for (;;) {
     const events = (await processor.ledger.aggregate(query)).reduce((n, r) => n + r.requests, 0);
-    if (events > 0) first ??= { at: performance.now(), events };
+    if (events > 0) first ??= { at: performance.now(), events, elu: performance.eventLoopUtilization() };
     if (events >= SPANS) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - first!.at) / 1000;
+  const busy = performance.eventLoopUtilization(first!.elu).utilization;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    const file = join(
+      PROFILE_DIR!,
+      `ingest-${ledgerUrl.split(':')[0]}-${layout.name.replaceAll(' ', '-')}-${Date.now()}.cpuprofile`,
+    );
+    writeFileSync(file, JSON.stringify(profile));
+    profiler.disconnect();
+    log(`CPU profile of the consumer's thread: ${file}`);
+  }
   const metrics = await (await fetch(`http://127.0.0.1:${processor.port}/metrics`)).text();
-  const writes = Number(/^genops_processor_ledger_write_seconds_count (\d+)/m.exec(metrics)?.[1] ?? 1);
+  const histogram = (part: string) =>
+    Number(
+      new RegExp(`^genops_processor_ledger_write_seconds_${part} ([\\d.e+-]+)`, 'm').exec(metrics)?.[1] ?? 1,
+    );
+  const writes = histogram('count');
   await processor.stop();
-  return { rate: (SPANS - first!.events) / seconds, batchEvents: Math.round(SPANS / writes) };
+  return {
+    rate: (SPANS - first!.events) / seconds,
+    batchEvents: Math.round(SPANS / writes),
+    writeUs: (histogram('sum') * 1e6) / SPANS,
+    busy,
+  };
+}
+
+/** A run of (c): events/s; the events its batches held on average; its own ledger write, µs an event; the share of
+ * the time its event loop was busy (the consumer's thread: the bench runs the processor in its own process). */
+/** Where (c) decodes and writes: GENOPS_DECODE_THREAD and GENOPS_WRITE_THREAD. */
+interface Layout {
+  name: string;
+  decodeThread: boolean;
+  writeThread: boolean;
+}
+
+const LAYOUTS: Layout[] = [
+  { name: "all on the consumer's thread", decodeThread: false, writeThread: false },
+  { name: 'decoding thread', decodeThread: true, writeThread: false },
+  { name: 'decoding and write threads (the default)', decodeThread: true, writeThread: true },
+];
+
+interface PipelineRun {
+  rate: number;
+  batchEvents: number;
+  writeUs: number;
+  busy: number;
 }
 
 /** Decodes every message once, timed: µs per event, and each message's events. */
@@ -149,6 +204,7 @@ async function main(): Promise<void> {
       ['SQLite', 'sqlite', 0.5],
       ['PostgreSQL', 'postgres', 0.3],
     ] as const) {
+      if (!LEDGERS.includes(dialect)) continue;
       const fresh = async () => {
         const url =
           dialect === 'sqlite'
@@ -158,20 +214,26 @@ async function main(): Promise<void> {
         return url;
       };
       const writes: { rate: number; commitMs: number }[] = [];
-      const pipelines: number[] = [];
-      const threaded: number[] = [];
-      const batchSizes: number[] = [];
+      // The write thread is SQLite's alone (PostgreSQL's write leaves the consumer's thread free already).
+      const layouts = LAYOUTS.filter((l) => dialect === 'sqlite' || !l.writeThread);
+      const pipelines = layouts.map((layout) => ({ layout, runs: [] as PipelineRun[] }));
       for (let round = 1; round <= ROUNDS; round++) {
         log(
-          `${name}, round ${round}/${ROUNDS}: the pipeline (decoding on its thread, then on a thread of its own), then its batches written alone (fresh ledgers)`,
+          `${name}, round ${round}/${ROUNDS}: the pipeline (${layouts.map((l) => l.name).join('; ')}), then its batches written alone (fresh ledgers)`,
         );
-        const pipeline = await processorRate(endpoints.kafkaBrokers, topic, await fresh(), false);
-        pipelines.push(pipeline.rate);
-        batchSizes.push(pipeline.batchEvents);
-        threaded.push((await processorRate(endpoints.kafkaBrokers, topic, await fresh(), true)).rate);
-        writes.push(await writeRate(await fresh(), batchesOf(decoded, pipeline.batchEvents)));
+        for (const { layout, runs } of pipelines)
+          runs.push(await processorRate(endpoints.kafkaBrokers, topic, await fresh(), layout));
+        // (b) writes batches of the size the default layout (the last) wrote.
+        const batchEvents = pipelines.at(-1)!.runs.at(-1)!.batchEvents;
+        writes.push(await writeRate(await fresh(), batchesOf(decoded, batchEvents)));
       }
-      engines.push({ name, target, batchEvents: median(batchSizes), writes, pipelines, threaded });
+      engines.push({
+        name,
+        target,
+        batchEvents: median(pipelines.at(-1)!.runs.map((p) => p.batchEvents)),
+        writes,
+        pipelines,
+      });
     }
     report(decodeUs, ceiling, engines);
   } finally {
@@ -184,9 +246,8 @@ interface EngineRun {
   target: number;
   batchEvents: number;
   writes: { rate: number; commitMs: number }[];
-  pipelines: number[];
-  /** (c) with GENOPS_DECODE_THREAD=on. */
-  threaded: number[];
+  /** (c), in each layout of threads. */
+  pipelines: { layout: Layout; runs: PipelineRun[] }[];
 }
 
 function report(decodeUs: number, ceiling: number, engines: EngineRun[]): void {
@@ -212,10 +273,8 @@ function report(decodeUs: number, ceiling: number, engines: EngineRun[]): void {
   for (const e of engines) {
     const write = median(e.writes.map((w) => w.rate));
     line(`(b) ${e.name}: the durable write alone`, write, range(e.writes.map((w) => w.rate)));
-    for (const [how, rates] of [
-      ['decoding on its thread', e.pipelines],
-      ['decoding on a thread of its own', e.threaded],
-    ] as const) {
+    for (const { layout, runs } of e.pipelines) {
+      const rates = runs.map((r) => r.rate);
       const pipeline = median(rates);
       const ofA = pipeline / ceiling;
       const ofB = pipeline / write;
@@ -224,9 +283,12 @@ function report(decodeUs: number, ceiling: number, engines: EngineRun[]): void {
       const met = ofA >= e.target || (ofB >= 0.8 && (!sqlite || write / ceiling < e.target));
       const rule = sqlite ? `or ≥ 0.8 × (b) where (b) < ${e.target} × (a)` : 'or ≥ 0.8 × (b)';
       line(
-        `(c) ${e.name}: genops serve, ${how}`,
+        `(c) ${e.name}: genops serve, ${layout.name}`,
         pipeline,
         `, ${ofB.toFixed(2)} × (b)   target ≥ ${e.target} × (a), ${rule}: ${met ? 'OK' : 'MISSED'}${range(rates)}`,
+      );
+      console.log(
+        `      batches of ${median(runs.map((r) => r.batchEvents))} events; its own ledger write ${median(runs.map((r) => r.writeUs)).toFixed(2)} µs an event; the consumer's thread busy ${(100 * median(runs.map((r) => r.busy))).toFixed(0)} % of the time (medians)`,
       );
     }
   }

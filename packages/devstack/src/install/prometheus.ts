@@ -1,7 +1,9 @@
 // Installs Prometheus 3 (prometheus, promtool) and Alertmanager's amtool from the Go module proxy: the versions
 // users run today, where Debian bookworm ships Prometheus 2.42. Both modules have no replace directive, so
 // `go install module/cmd/x@version` builds them as published. Without the `builtinassets` tag the web UI is not
-// embedded (the API, /-/ready and everything the stack and tests use are).
+// embedded (the API, /-/ready and everything the stack and tests use are); with `remove_all_sd` the service
+// discoveries of clouds and orchestrators (Kubernetes, AWS, Azure, GCE… — most of a cold build's time) are left
+// out, keeping static and file-based targets, the only ones the stack's and the compose stand-in's configs use.
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { cacheDir } from '../paths.js';
@@ -65,7 +67,9 @@ async function build(progress: Progress): Promise<PrometheusTools> {
     progress(`${name}: building ${target} from the Go module proxy (once; cached in ${binDir})`);
     // The release version goes in as the official builds set it, so `--version` says what runs.
     const ldflags = `-s -w -X github.com/prometheus/common/version.Version=${version}`;
-    await runCommand('go', ['install', '-trimpath', `-ldflags=${ldflags}`, target], { env });
+    await runCommand('go', ['install', '-trimpath', '-tags=remove_all_sd', `-ldflags=${ldflags}`, target], {
+      env,
+    });
   }
   return tools;
 }

@@ -28,6 +28,7 @@ import {
 } from './decoded-batch.js';
 import { MessageBatches } from './message-batches.js';
 import { inlineDecoder, ThreadDecoder, type BatchDecoder } from './batch-decoder.js';
+import { eventWriter, type EventWriter } from './event-writer.js';
 import { BATCH_LIMITS, clientOptions, LAG_EVERY_MS } from './kafka-options.js';
 
 export { DLQ_HEADERS };
@@ -52,6 +53,7 @@ export class CostSpanConsumer {
   private lagAskedMs = 0;
   private readonly stopping = new AbortController();
   private readonly decoder: BatchDecoder;
+  private readonly writer: EventWriter;
 
   constructor(
     private readonly config: ProcessorConfig,
@@ -79,6 +81,7 @@ export class CostSpanConsumer {
     this.health = new ConsumerHealth(config.readyMaxLag);
     this.consumer = this.newConsumer();
     this.decoder = config.decodeThread ? new ThreadDecoder(undefined, (m) => log.warn(m)) : inlineDecoder;
+    this.writer = eventWriter(config, ledger, (m) => log.warn(m));
   }
 
   private newConsumer(): Consumer {
@@ -223,7 +226,7 @@ export class CostSpanConsumer {
   /** Writes a decoded batch durably, dead-letters what could not be decoded, then commits its offsets. */
   private async writeBatch({ events, deadLetters, commit }: DecodedBatch): Promise<void> {
     const started = performance.now();
-    const result = await this.ledger.insertEvents(events);
+    const result = await this.writer.insertEvents(events);
     this.metrics.ledgerWrite.observe((performance.now() - started) / 1000);
     this.metrics.events.inc({ outcome: 'processed' }, result.inserted);
     this.metrics.events.inc({ outcome: 'duplicate' }, result.duplicates);
@@ -291,5 +294,6 @@ export class CostSpanConsumer {
     await this.producer.close();
     await this.admin.close();
     await this.decoder.close();
+    await this.writer.close();
   }
 }

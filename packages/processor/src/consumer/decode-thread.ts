@@ -4,29 +4,34 @@ import { parentPort } from 'node:worker_threads';
 import { PriceCatalog, type PriceTable } from '@genops/pricing';
 import { AttributionRules } from '../decode/attribution-rules.js';
 import { decodeCostSpans, type DecodedMessage } from '../decode/decode-cost-spans.js';
+import type { ThreadReply } from './request-thread.js';
 
 /** What the processor sends: messages' bytes, and the catalog or rules when they changed since the last batch. */
 export interface DecodeRequest {
-  id: number;
   values: Uint8Array[];
   catalog?: PriceTable;
   rules?: { text: string; source: string };
 }
 
-export type DecodeReply = { id: number; decoded: DecodedMessage[] } | { id: number; error: string };
+export interface DecodeReply {
+  decoded: DecodedMessage[];
+}
 
 let catalog = PriceCatalog.bundled();
 let rules = AttributionRules.none();
 
-parentPort?.on('message', (request: DecodeRequest) => {
+parentPort?.on('message', (request: DecodeRequest & { id: number }) => {
   try {
     if (request.catalog) catalog = new PriceCatalog(request.catalog);
     if (request.rules) rules = AttributionRules.of(request.rules.text, request.rules.source);
     const decoded = request.values.map((value) =>
       decodeCostSpans(Buffer.from(value.buffer, value.byteOffset, value.byteLength), { catalog, rules }),
     );
-    parentPort!.postMessage({ id: request.id, decoded } satisfies DecodeReply);
+    parentPort!.postMessage({ id: request.id, decoded } satisfies ThreadReply<DecodeReply>);
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, error: (error as Error).message } satisfies DecodeReply);
+    parentPort!.postMessage({
+      id: request.id,
+      error: (error as Error).message,
+    } satisfies ThreadReply<DecodeReply>);
   }
 });

@@ -18,12 +18,17 @@ export class SqliteDriver implements LedgerDriver {
   /** Prepared once: `db.pragma()` compiles its statement on every call (~15 µs, twice an admission). */
   private readonly durability: { soft: Database.Statement; full: Database.Statement };
 
-  constructor(path: string) {
+  /**
+   * `checkpoints: false`: a second connection of the same process (the consumer's write thread), which leaves the WAL
+   * to the first one's checkpointer and never checkpoints inside its own commits.
+   */
+  constructor(path: string, options: { checkpoints?: boolean } = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.checkpointer = this.startCheckpointer(path);
+    if (options.checkpoints === false) this.db.pragma('wal_autocheckpoint = 0');
+    else this.checkpointer = this.startCheckpointer(path);
     this.durability = {
       soft: this.db.prepare('PRAGMA synchronous = NORMAL'),
       full: this.db.prepare('PRAGMA synchronous = FULL'),

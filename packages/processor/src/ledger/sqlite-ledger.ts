@@ -4,8 +4,15 @@ import { migrations } from './schema.js';
 import { SqliteDriver } from './sqlite-driver.js';
 
 export class SqliteLedger extends Ledger {
-  /** `migrations` replaces the schema's list (tests of a failing migration). */
-  constructor(path: string, migrationList: readonly string[] = migrations('sqlite')) {
-    super(new SqliteDriver(path), migrationList);
+  /**
+   * `migrations` replaces the schema's list (tests of a failing migration); `checkpoints: false` opens a second
+   * connection that leaves the WAL to the first one's checkpointer (the consumer's write thread).
+   */
+  constructor(
+    path: string,
+    migrationList: readonly string[] = migrations('sqlite'),
+    options: { checkpoints?: boolean } = {},
+  ) {
+    super(new SqliteDriver(path, options), migrationList);
   }
 }

@@ -367,6 +367,7 @@ describe('loadConfig', () => {
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,
       decodeThread: true,
+      writeThread: true,
       alertRetryMs: 2000,
       decisionLogSize: 2000,
       pricesWatchMs: 5000,
@@ -379,6 +380,11 @@ describe('loadConfig', () => {
   it('decodes on the consumer’s thread with GENOPS_DECODE_THREAD=off, and names a value it does not know', () => {
     expect(loadConfig({ GENOPS_DECODE_THREAD: 'off' }).decodeThread).toBe(false);
     expect(() => loadConfig({ GENOPS_DECODE_THREAD: 'yes' })).toThrow(/^GENOPS_DECODE_THREAD: /);
+  });
+
+  it('writes SQLite batches on the consumer’s thread with GENOPS_WRITE_THREAD=off, and names a value it does not know', () => {
+    expect(loadConfig({ GENOPS_WRITE_THREAD: 'off' }).writeThread).toBe(false);
+    expect(() => loadConfig({ GENOPS_WRITE_THREAD: 'sometimes' })).toThrow(/^GENOPS_WRITE_THREAD: /);
   });
 
   it('turns the price sync off with one variable, and names a source it does not know', () => {
