@@ -1,7 +1,8 @@
 // Benchmark: report latency p50/p95 for a 30-day groupBy=team,model over 1M and 10M ledger rows (SQLite,
 // PostgreSQL), with each size's ratio to the first. (Ingest is `npm run bench:ingest`.)
 //   npm run bench:ledger     (BENCH_REPORT_ROWS=1000000,10000000,100000000 adds 100M: 20-40 minutes of loading
-//                             and 35-50 GB of disk per engine; BENCH_LEDGERS=sqlite or postgres measures one)
+//                             and 35 GB (SQLite) or 60 GB (PostgreSQL) of disk; BENCH_LEDGERS=sqlite or postgres
+//                             measures one)
 import { join } from 'node:path';
 import * as devstack from '@genops/devstack';
 import { openLedger, percentile } from '@genops/processor';
