@@ -1,7 +1,8 @@
 // Where the consumer's durable write runs. PostgreSQL's write is a network round trip, so the consumer's thread is
-// free meanwhile; better-sqlite3's is synchronous, so on SQLite it runs on a thread of its own with a connection of
-// its own (write-thread.ts), and the consumer's thread goes on fetching and handing batches to the decoding thread.
-// GENOPS_WRITE_THREAD chooses; bench:ingest measures both.
+// free meanwhile; better-sqlite3's is synchronous, so on SQLite it can run on a thread of its own with a connection of
+// its own (write-thread.ts) while the consumer's thread goes on fetching. GENOPS_WRITE_THREAD chooses (off by
+// default: on 2 cores bench:ingest measured it slower — the events are copied to it and back through the consumer's
+// thread, and three busy threads share two cores); bench:ingest measures both.
 import type { ProcessorConfig } from '../config.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger, InsertResult } from '../ledger/cost-ledger.js';
@@ -48,7 +49,7 @@ export class ThreadWriter implements EventWriter {
   }
 }
 
-/** The consumer's writer: a write thread for a SQLite ledger in a file (GENOPS_WRITE_THREAD=on), else the ledger. */
+/** The consumer's writer: a write thread for a SQLite ledger in a file with GENOPS_WRITE_THREAD=on, else the ledger. */
 export function eventWriter(
   config: Pick<ProcessorConfig, 'ledgerUrl' | 'writeThread'>,
   ledger: CostLedger,

@@ -5,9 +5,9 @@ import type { ProcessorConfig } from '../config.js';
  * A ledger transaction (and a commit) holds at most this many messages, or about this many bytes of them. PostgreSQL
  * is fastest at a few thousand spans a transaction (bench:ingest: 400,000 took twice as long an event — its batch
  * insert sends each column as one array). On SQLite each transaction has a fixed cost (the rollup and budget rows,
- * the fsync), but the write thread holds the database's write lock for the whole batch, and an admission on the
- * processor's own connection waits for it (busy timeout 5 s): 8 MiB is ~26,000 spans in OTLP protobuf, about half a
- * second of writing on this machine.
+ * the fsync), but a batch holds the database's write lock (and, written on the consumer's thread, the event loop)
+ * for as long as it is written, and every admission waits for it: 8 MiB is ~26,000 spans in OTLP protobuf, a third
+ * of a second of writing on this machine (64 MiB held it for seconds).
  */
 export const BATCH_LIMITS = {
   messages: 2000,

@@ -367,7 +367,7 @@ describe('loadConfig', () => {
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,
       decodeThread: true,
-      writeThread: true,
+      writeThread: false,
       alertRetryMs: 2000,
       decisionLogSize: 2000,
       pricesWatchMs: 5000,
@@ -382,8 +382,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GENOPS_DECODE_THREAD: 'yes' })).toThrow(/^GENOPS_DECODE_THREAD: /);
   });
 
-  it('writes SQLite batches on the consumer’s thread with GENOPS_WRITE_THREAD=off, and names a value it does not know', () => {
-    expect(loadConfig({ GENOPS_WRITE_THREAD: 'off' }).writeThread).toBe(false);
+  it('writes SQLite batches on a thread of their own with GENOPS_WRITE_THREAD=on, and names a value it does not know', () => {
+    expect(loadConfig({ GENOPS_WRITE_THREAD: 'on' }).writeThread).toBe(true);
     expect(() => loadConfig({ GENOPS_WRITE_THREAD: 'sometimes' })).toThrow(/^GENOPS_WRITE_THREAD: /);
   });
 
