@@ -69,6 +69,16 @@ describe('ThreadDecoder (GENOPS_DECODE_THREAD=on)', () => {
     await inFlight;
     expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
   });
+
+  it('sends a new thread the catalog in force, though the thread before it had been sent the same one', async () => {
+    // A thread starts with the bundled catalog: one that missed AS_SENT would price gpt-4o.
+    const options = { catalog: AS_SENT, rules };
+    expect(await decoder.decode(batch, options)).toEqual(decodeBatch(batch, options));
+    await decoder.close();
+    const again = await decoder.decode(batch, options);
+    expect(again).toEqual(decodeBatch(batch, options));
+    expect([again.events[0]!.costSource, again.events[0]!.costNano]).toEqual(['unknown', 0n]);
+  });
 });
 
 describe('ThreadDecoder that cannot run its thread', () => {
