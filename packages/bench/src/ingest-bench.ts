@@ -139,8 +139,6 @@ async function processorRate(
   };
 }
 
-/** A run of (c): events/s; the events its batches held on average; its own ledger write, µs an event; the share of
- * the time its event loop was busy (the consumer's thread: the bench runs the processor in its own process). */
 /** Where (c) decodes and writes: GENOPS_DECODE_THREAD and GENOPS_WRITE_THREAD. */
 interface Layout {
   name: string;
@@ -155,6 +153,8 @@ const LAYOUTS: Layout[] = [
   { name: 'decoding thread (the default)', decodeThread: true, writeThread: false },
 ];
 
+/** A run of (c): events/s; the events its batches held on average; its own ledger write, µs an event; the share of
+ * the time its event loop was busy (the consumer's thread: the bench runs the processor in its own process). */
 interface PipelineRun {
   rate: number;
   batchEvents: number;

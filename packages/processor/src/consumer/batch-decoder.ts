@@ -51,8 +51,18 @@ export class ThreadDecoder implements BatchDecoder {
 
   async decode(messages: readonly CostMessage[], options: DecodeOptions): Promise<DecodedBatch> {
     if (!this.concurrent) return decodeBatch(messages, options);
-    this.thread.ready(); // a thread started now has been sent nothing: the catalog and rules go with this batch
     const values = messages.map((m) => new Uint8Array(messageBytes(m)));
+    const { decoded } = await this.thread.request(
+      () => this.request(values, options),
+      values.map((v) => v.buffer as ArrayBuffer),
+    );
+    const { reconcile } = options;
+    if (reconcile) for (const d of decoded) for (const e of d.events) if (reconcile(e)) e.reconcile = true;
+    return assembleBatch(messages, decoded);
+  }
+
+  /** The messages' bytes, and the catalog and rules when they differ from what the thread was last sent. */
+  private request(values: Uint8Array[], options: DecodeOptions): DecodeRequest {
     const request: DecodeRequest = { values };
     const catalog = options.catalog ?? PriceCatalog.bundled();
     if (catalog !== this.sentCatalog) request.catalog = catalog.table();
@@ -60,13 +70,7 @@ export class ThreadDecoder implements BatchDecoder {
     if (rules !== this.sentRules) request.rules = { text: rules.text, source: rules.source };
     this.sentCatalog = catalog;
     this.sentRules = rules;
-    const { decoded } = await this.thread.request(
-      request,
-      values.map((v) => v.buffer as ArrayBuffer),
-    );
-    const { reconcile } = options;
-    if (reconcile) for (const d of decoded) for (const e of d.events) if (reconcile(e)) e.reconcile = true;
-    return assembleBatch(messages, decoded);
+    return request;
   }
 
   close(): Promise<void> {

@@ -41,7 +41,7 @@ export class ThreadWriter implements EventWriter {
 
   async insertEvents(events: CostEvent[]): Promise<InsertResult> {
     if (!this.thread.available || !events.length) return this.ledger.insertEvents(events);
-    return (await this.thread.request({ events })).result;
+    return (await this.thread.request(() => ({ events }))).result;
   }
 
   close(): Promise<void> {

@@ -84,14 +84,14 @@ export class RequestThread<Request extends object, Reply extends object> {
     this.waiting.clear();
   }
 
-  /** Starts the thread when none runs (`onStart` then runs first): a request built after this goes to it. */
-  ready(): Worker {
-    return (this.worker ??= this.start());
-  }
-
-  /** Sends `request` (its `transfer` buffers moved, not copied) and waits for the thread's reply. */
-  async request(request: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
-    const worker = this.ready();
+  /**
+   * Sends the request `make` builds (its `transfer` buffers moved, not copied) and waits for the thread's reply. A
+   * thread is started first when none runs, so `onStart` has run before `make`: what a new thread must be sent is
+   * in the request it gets.
+   */
+  async request(make: () => Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    const worker = (this.worker ??= this.start());
+    const request = make();
     const id = this.nextId++;
     return new Promise<Reply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
