@@ -3,15 +3,16 @@
 //   (a) a no-op consumer of the same client on the same topic (the ceiling),
 //   (b) the durable write alone: the same events, in batches of the size the consumer's averaged in (c), written to
 //       the ledger with no Kafka,
-//   (c) the full pipeline: `genops serve` from Kafka into the ledger: all on the consumer's thread; (SQLite) decoding
-//       and writing on threads of their own (GENOPS_DECODE_THREAD, GENOPS_WRITE_THREAD); decoding on one (the default),
+//   (c) the full pipeline: `genops serve` from Kafka into the ledger: all on the consumer's thread; (SQLite) two ingest
+//       threads each decoding and writing batches in turn (GENOPS_WRITE_THREAD); decoding on a thread of its own (the
+//       default, GENOPS_DECODE_THREAD),
 // (b) and (c) measured in turn BENCH_ROUNDS times (default 3), each on a fresh ledger: the medians are compared, and
 // the range is printed (one run of (b) alone varied by ±20 % here).
 // with the targets: on SQLite (c) ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) itself is below 0.5 × (a); on PostgreSQL
 // ≥ 0.3 × (a) or ≥ 0.8 × (b). Every ledger keeps a hard budget per team, so writes keep their counters too.
 //   npm run bench:ingest     (BENCH_SPANS, default 600,000; BENCH_ROUNDS, default 3; BENCH_LEDGERS=sqlite or
-//                            postgres measures one; BENCH_CPU_PROFILE_DIR=<folder> profiles the consumer's
-//                            thread in each run of (c))
+//                            postgres measures one; BENCH_LAYOUTS=inline,ingest,decode the layouts of (c) to
+//                            run; BENCH_CPU_PROFILE_DIR=<folder> profiles the consumer's thread in each run of (c))
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import pino from 'pino';
 import { costMessage } from './cost-messages.js';
 import { freshPostgres, putBudgets, teamName } from './preload.js';
 import { median } from './median.js';
+import { report, type Layout, type PipelineRun } from './ingest-report.js';
 import { scratchSqliteUrl } from './scratch.js';
 
 const SPANS = Number(process.env.BENCH_SPANS ?? 600_000);
@@ -105,15 +107,33 @@ async function processorRate(
   await profiler?.post('Profiler.enable');
   await profiler?.post('Profiler.start');
   const query = { fromMs: 0, toMs: Date.now() + 86_400_000, groupBy: [], filters: {} };
-  let first: { at: number; events: number; elu: EventLoopUtilization } | undefined;
+  let first:
+    | {
+        at: number;
+        events: number;
+        elu: EventLoopUtilization;
+        thread: NodeJS.CpuUsage;
+        process: NodeJS.CpuUsage;
+      }
+    | undefined;
   for (;;) {
     const events = (await processor.ledger.aggregate(query)).reduce((n, r) => n + r.requests, 0);
-    if (events > 0) first ??= { at: performance.now(), events, elu: performance.eventLoopUtilization() };
+    if (events > 0)
+      first ??= {
+        at: performance.now(),
+        events,
+        elu: performance.eventLoopUtilization(),
+        thread: process.threadCpuUsage(),
+        process: process.cpuUsage(),
+      };
     if (events >= SPANS) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - first!.at) / 1000;
   const busy = performance.eventLoopUtilization(first!.elu).utilization;
+  const cpuUs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / (SPANS - first!.events);
+  const threadCpuUs = cpuUs(process.threadCpuUsage(first!.thread));
+  const processCpuUs = cpuUs(process.cpuUsage(first!.process));
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     const file = join(
@@ -136,31 +156,17 @@ async function processorRate(
     batchEvents: Math.round(SPANS / writes),
     writeUs: (histogram('sum') * 1e6) / SPANS,
     busy,
+    threadCpuUs,
+    processCpuUs,
   };
-}
-
-/** Where (c) decodes and writes: GENOPS_DECODE_THREAD and GENOPS_WRITE_THREAD. */
-interface Layout {
-  name: string;
-  decodeThread: boolean;
-  writeThread: boolean;
 }
 
 /** The default last: (b) writes batches of the size it wrote. */
 const LAYOUTS: Layout[] = [
-  { name: "all on the consumer's thread", decodeThread: false, writeThread: false },
-  { name: 'decoding and write threads', decodeThread: true, writeThread: true },
-  { name: 'decoding thread (the default)', decodeThread: true, writeThread: false },
-];
-
-/** A run of (c): events/s; the events its batches held on average; its own ledger write, µs an event; the share of
- * the time its event loop was busy (the consumer's thread: the bench runs the processor in its own process). */
-interface PipelineRun {
-  rate: number;
-  batchEvents: number;
-  writeUs: number;
-  busy: number;
-}
+  { id: 'inline', name: "all on the consumer's thread", decodeThread: false, writeThread: false },
+  { id: 'ingest', name: 'two ingest threads', decodeThread: true, writeThread: true },
+  { id: 'decode', name: 'decoding thread (the default)', decodeThread: true, writeThread: false },
+].filter((l) => !process.env.BENCH_LAYOUTS || process.env.BENCH_LAYOUTS.split(',').includes(l.id));
 
 /** Decodes every message once, timed: µs per event, and each message's events. */
 function decodeAll(messages: Buffer[]): { decodeUs: number; decoded: CostEvent[][] } {
@@ -215,7 +221,7 @@ async function main(): Promise<void> {
         return url;
       };
       const writes: { rate: number; commitMs: number }[] = [];
-      // The write thread is SQLite's alone (PostgreSQL's write leaves the consumer's thread free already).
+      // Ingest threads are SQLite's alone (PostgreSQL's write leaves the consumer's thread free already).
       const layouts = LAYOUTS.filter((l) => dialect === 'sqlite' || !l.writeThread);
       const pipelines = layouts.map((layout) => ({ layout, runs: [] as PipelineRun[] }));
       for (let round = 1; round <= ROUNDS; round++) {
@@ -236,62 +242,10 @@ async function main(): Promise<void> {
         pipelines,
       });
     }
-    report(decodeUs, ceiling, engines);
+    const setup = { spans: SPANS, perMessage: PER_MESSAGE, teams: TEAMS, rounds: ROUNDS };
+    report(setup, decodeUs, ceiling, engines);
   } finally {
     await devstack.down(stateDir, { removeData: true });
-  }
-}
-
-interface EngineRun {
-  name: string;
-  target: number;
-  batchEvents: number;
-  writes: { rate: number; commitMs: number }[];
-  /** (c), in each layout of threads. */
-  pipelines: { layout: Layout; runs: PipelineRun[] }[];
-}
-
-function report(decodeUs: number, ceiling: number, engines: EngineRun[]): void {
-  const range = (xs: number[]) =>
-    xs.length > 1
-      ? `  (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} over ${xs.length} rounds)`
-      : '';
-  const line = (name: string, rate: number, extra = '') =>
-    console.log(
-      `  ${name.padEnd(44)} ${rate.toFixed(0).padStart(9)} events/s   ${(rate / ceiling).toFixed(2)} × (a)${extra}`,
-    );
-  console.log(
-    `Kafka → ledger, ${SPANS.toLocaleString('en')} cost spans in OTLP protobuf (${PER_MESSAGE} a message, random trace ids, ${TEAMS} teams with hard budgets), same run, medians of ${ROUNDS} rounds:`,
-  );
-  console.log(`  decode: ${decodeUs.toFixed(2)} µs an event`);
-  for (const e of engines) {
-    const rate = median(e.writes.map((w) => w.rate));
-    console.log(
-      `  ${e.name} ledger write: ${(1e6 / rate).toFixed(2)} µs an event in the consumer's batches (${e.batchEvents} events on average); a one-event commit ${median(e.writes.map((w) => w.commitMs)).toFixed(2)} ms (median)`,
-    );
-  }
-  line('(a) no-op @platformatic/kafka consumer (the ceiling)', ceiling);
-  for (const e of engines) {
-    const write = median(e.writes.map((w) => w.rate));
-    line(`(b) ${e.name}: the durable write alone`, write, range(e.writes.map((w) => w.rate)));
-    for (const { layout, runs } of e.pipelines) {
-      const rates = runs.map((r) => r.rate);
-      const pipeline = median(rates);
-      const ofA = pipeline / ceiling;
-      const ofB = pipeline / write;
-      // SQLite: ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) is itself below 0.5 × (a). PostgreSQL: ≥ 0.3 × (a) or ≥ 0.8 × (b).
-      const sqlite = e.name === 'SQLite';
-      const met = ofA >= e.target || (ofB >= 0.8 && (!sqlite || write / ceiling < e.target));
-      const rule = sqlite ? `or ≥ 0.8 × (b) where (b) < ${e.target} × (a)` : 'or ≥ 0.8 × (b)';
-      line(
-        `(c) ${e.name}: genops serve, ${layout.name}`,
-        pipeline,
-        `, ${ofB.toFixed(2)} × (b)   target ≥ ${e.target} × (a), ${rule}: ${met ? 'OK' : 'MISSED'}${range(rates)}`,
-      );
-      console.log(
-        `      batches of ${median(runs.map((r) => r.batchEvents))} events; its own ledger write ${median(runs.map((r) => r.writeUs)).toFixed(2)} µs an event; the consumer's thread busy ${(100 * median(runs.map((r) => r.busy))).toFixed(0)} % of the time (medians)`,
-      );
-    }
   }
 }
 

@@ -83,8 +83,8 @@ export interface ProcessorConfig {
   /** Decode cost-topic messages on a thread of their own, overlapping the ledger write (GENOPS_DECODE_THREAD=on). */
   decodeThread: boolean;
   /**
-   * SQLite: write the consumer's batches on a thread with its own connection (GENOPS_WRITE_THREAD=on; off by default:
-   * on 2 cores bench:ingest measured it slower than writing on the consumer's thread).
+   * SQLite: decode and write the consumer's batches on two ingest threads with connections of their own, one writing
+   * while the other decodes (GENOPS_WRITE_THREAD=on; consumer/ingest-threads.ts).
    */
   writeThread: boolean;
   /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */

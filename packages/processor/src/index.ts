@@ -44,12 +44,8 @@ export type { Admission, BudgetStatus, BudgetState, Decision } from './budget/de
 export { BudgetAlerter, WebhookSink } from './budget/budget-alerter.js';
 export type { BudgetAlert, AlertSink } from './budget/budget-alerter.js';
 export { parseBudgetsFile, readBudgetsFile } from './budget/budgets-file.js';
-export {
-  Reconciler,
-  reconciliationPolicy,
-  sampled,
-  DEFAULT_RECONCILER_OPTIONS,
-} from './reconcile/reconciler.js';
+export { Reconciler, DEFAULT_RECONCILER_OPTIONS } from './reconcile/reconciler.js';
+export { reconciliationPolicy, sampled } from './reconcile/reconcile-policy.js';
 export type { ReconcilerOptions, ReconcileRunResult } from './reconcile/reconciler.js';
 export { OpenRouterGenerations, billedCost } from './reconcile/openrouter-generations.js';
 export type { GenerationLookup } from './reconcile/openrouter-generations.js';

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { BudgetAlerter, WebhookSink, type AlertSink } from './budget/budget-alerter.js';
 import { BudgetService } from './budget/budget-service.js';
 import { readBudgetsFile } from './budget/budgets-file.js';
-import type { CostEvent } from './decode/cost-event.js';
+import type { ScopedCall } from './budget/budget-scope.js';
 import type { ProcessorConfig } from './config.js';
 import { CostSpanConsumer } from './consumer/cost-span-consumer.js';
 import { createApp } from './http/app.js';
@@ -57,10 +57,11 @@ function startBudgetAlerts(
   // Checks in flight: stopping waits for them, so none runs on a closed ledger.
   const pending = new Set<Promise<void>>();
   return {
-    check(events: CostEvent[]) {
+    /** Checks the alerts of the budgets covering `calls` (an ingest's distinct scoped calls, an adjustment). */
+    check(calls: Partial<ScopedCall>[]) {
       if (stopped) return;
       const checked: Promise<void> = budgets
-        .coveringKeys(events)
+        .coveringKeys(calls)
         .then((keys) => alerter.check(keys))
         .then((fired) => fired.forEach((a) => metrics.alerts.inc({ team: a.team, kind: a.kind })))
         .catch((error: unknown) => log.error(`budget alert check failed: ${String(error)}`))

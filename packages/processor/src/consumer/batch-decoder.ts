@@ -1,11 +1,10 @@
 // How a batch of cost-topic messages is decoded: on the consumer's own thread, or on a decoding thread, so that
 // decoding the next batch overlaps writing this one (on SQLite the write holds the consumer's thread).
 // GENOPS_DECODE_THREAD chooses; bench:ingest measures both.
-import { PriceCatalog } from '@genops/pricing';
-import { AttributionRules } from '../decode/attribution-rules.js';
 import type { DecodeOptions } from '../decode/decode-cost-spans.js';
-import type { DecodeReply, DecodeRequest } from './decode-thread.js';
+import type { DecodeReply } from './decode-thread.js';
 import { RequestThread, threadModule } from './request-thread.js';
+import { DecodeContext, type DecodeRequest } from './thread-decoding.js';
 import {
   assembleBatch,
   decodeBatch,
@@ -21,6 +20,10 @@ export interface BatchDecoder {
   close(): Promise<void>;
 }
 
+/** Each message's bytes copied for a thread (a message's buffer is a view of the fetch's: the copy is transferred). */
+export const messageCopies = (messages: readonly CostMessage[]): Uint8Array[] =>
+  messages.map((m) => new Uint8Array(messageBytes(m)));
+
 export const inlineDecoder: BatchDecoder = {
   concurrent: false,
   decode: async (messages, options) => decodeBatch(messages, options),
@@ -30,19 +33,15 @@ export const inlineDecoder: BatchDecoder = {
 /**
  * One decoding thread (request-thread.ts: restarted after a failure, given up for the consumer's thread when it
  * cannot run). It gets each message's bytes (copied: a message's buffer is a view of the fetch's), and the catalog
- * and attribution rules whenever the batch's differ from the last it got.
+ * and attribution rules whenever the batch's differ from the last it got (thread-decoding.ts).
  */
 export class ThreadDecoder implements BatchDecoder {
   private readonly thread: RequestThread<DecodeRequest, DecodeReply>;
-  private sentCatalog: PriceCatalog | undefined;
-  private sentRules: AttributionRules | undefined;
+  private readonly sent = new DecodeContext();
 
   constructor(module = threadModule('decode-thread'), warn: (message: string) => void = () => {}) {
     const names = { work: 'decoding', thread: 'decoding thread' };
-    this.thread = new RequestThread(module, names, warn, undefined, () => {
-      this.sentCatalog = undefined;
-      this.sentRules = undefined;
-    });
+    this.thread = new RequestThread(module, names, warn, undefined, () => this.sent.forget());
   }
 
   get concurrent(): boolean {
@@ -51,26 +50,12 @@ export class ThreadDecoder implements BatchDecoder {
 
   async decode(messages: readonly CostMessage[], options: DecodeOptions): Promise<DecodedBatch> {
     if (!this.concurrent) return decodeBatch(messages, options);
-    const values = messages.map((m) => new Uint8Array(messageBytes(m)));
+    const values = messageCopies(messages);
     const { decoded } = await this.thread.request(
-      () => this.request(values, options),
+      () => this.sent.request(values, options),
       values.map((v) => v.buffer as ArrayBuffer),
     );
-    const { reconcile } = options;
-    if (reconcile) for (const d of decoded) for (const e of d.events) if (reconcile(e)) e.reconcile = true;
     return assembleBatch(messages, decoded);
-  }
-
-  /** The messages' bytes, and the catalog and rules when they differ from what the thread was last sent. */
-  private request(values: Uint8Array[], options: DecodeOptions): DecodeRequest {
-    const request: DecodeRequest = { values };
-    const catalog = options.catalog ?? PriceCatalog.bundled();
-    if (catalog !== this.sentCatalog) request.catalog = catalog.table();
-    const rules = options.rules ?? AttributionRules.none();
-    if (rules !== this.sentRules) request.rules = { text: rules.text, source: rules.source };
-    this.sentCatalog = catalog;
-    this.sentRules = rules;
-    return request;
   }
 
   close(): Promise<void> {

@@ -13,22 +13,16 @@ import {
   type MessagesStream,
 } from '@platformatic/kafka';
 import type { ProcessorConfig } from '../config.js';
+import type { ScopedCall } from '../budget/budget-scope.js';
 import type { DecodeOptions } from '../decode/decode-cost-spans.js';
-import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { ConsumerHealth } from './consumer-health.js';
 import { ConsumerWatermark } from './consumer-watermark.js';
-import {
-  DLQ_HEADERS,
-  type CostMessage,
-  type DeadLetter,
-  type DecodedBatch,
-  type NextOffset,
-} from './decoded-batch.js';
+import { DLQ_HEADERS, type CostMessage, type DeadLetter, type NextOffset } from './decoded-batch.js';
 import { MessageBatches } from './message-batches.js';
-import { inlineDecoder, ThreadDecoder, type BatchDecoder } from './batch-decoder.js';
-import { eventWriter, type EventWriter } from './event-writer.js';
+import type { BatchIngest, ReadyBatch } from './batch-ingest.js';
+import { batchIngest } from './ingest-threads.js';
 import { BATCH_LIMITS, clientOptions, LAG_EVERY_MS } from './kafka-options.js';
 
 export { DLQ_HEADERS };
@@ -52,16 +46,15 @@ export class CostSpanConsumer {
   private loop: Promise<void> | undefined;
   private lagAskedMs = 0;
   private readonly stopping = new AbortController();
-  private readonly decoder: BatchDecoder;
-  private readonly writer: EventWriter;
+  private readonly ingest: BatchIngest;
 
   constructor(
     private readonly config: ProcessorConfig,
     private readonly ledger: CostLedger,
     private readonly metrics: ProcessorMetrics,
     private readonly log: ConsumerLogger,
-    /** Called after each durable write with the events it held (budget alerts); must not throw. */
-    private readonly afterWrite: (events: CostEvent[]) => void = () => {},
+    /** Called after each durable write with the distinct scoped calls it held (budget alerts); must not throw. */
+    private readonly afterWrite: (calls: ScopedCall[]) => void = () => {},
     /** How spans of other instrumentations are priced and attributed (the processor's reloadable catalog, rules). */
     private readonly decodeOptions: () => DecodeOptions = () => ({}),
   ) {
@@ -80,8 +73,7 @@ export class CostSpanConsumer {
     this.watermark = new ConsumerWatermark(this.admin, config.topic, config.groupId);
     this.health = new ConsumerHealth(config.readyMaxLag);
     this.consumer = this.newConsumer();
-    this.decoder = config.decodeThread ? new ThreadDecoder(undefined, (m) => log.warn(m)) : inlineDecoder;
-    this.writer = eventWriter(config, ledger, (m) => log.warn(m));
+    this.ingest = batchIngest(config, ledger, (m) => log.warn(m));
   }
 
   private newConsumer(): Consumer {
@@ -155,7 +147,7 @@ export class CostSpanConsumer {
   private async consume(): Promise<void> {
     let failures = 0;
     let writing: Promise<void> | undefined;
-    let decoding: Promise<DecodedBatch | undefined> | undefined;
+    let decoding: Promise<ReadyBatch | undefined> | undefined;
     while (this.running) {
       try {
         const decoded = await (decoding ?? this.readAndDecode());
@@ -170,7 +162,7 @@ export class CostSpanConsumer {
         await writing;
         // A decoding thread gets what is already buffered before the write starts, and decodes it meanwhile; on
         // this thread the next batch is decoded once the write waits (PostgreSQL) or after it (SQLite).
-        decoding = this.readAndDecode(this.decoder.concurrent ? this.batches?.take() : undefined);
+        decoding = this.readAndDecode(this.ingest.concurrent ? this.batches?.take() : undefined);
         decoding.catch(() => {}); // its failure is thrown where it is awaited
         writing = this.writeBatch(decoded);
         // A failed write stops the wait for the next batch: the loop then throws it and restarts.
@@ -193,11 +185,11 @@ export class CostSpanConsumer {
    * The next batch (`buffered`, when already taken), decoded with the catalog in force when it was read; undefined
    * once the stream ended.
    */
-  private readAndDecode(buffered?: CostMessage[]): Promise<DecodedBatch | undefined> {
-    if (buffered) return this.decoder.decode(buffered, this.decodeOptions());
+  private readAndDecode(buffered?: CostMessage[]): Promise<ReadyBatch | undefined> {
+    if (buffered) return this.ingest.decode(buffered, this.decodeOptions());
     const batches = this.batches;
     if (!batches) return Promise.reject(new Error('not subscribed to the topic'));
-    return batches.next().then((batch) => batch && this.decoder.decode(batch, this.decodeOptions()));
+    return batches.next().then((batch) => batch && this.ingest.decode(batch, this.decodeOptions()));
   }
 
   private async restart(delayMs: number): Promise<void> {
@@ -224,15 +216,14 @@ export class CostSpanConsumer {
   }
 
   /** Writes a decoded batch durably, dead-letters what could not be decoded, then commits its offsets. */
-  private async writeBatch({ events, deadLetters, commit }: DecodedBatch): Promise<void> {
+  private async writeBatch({ write, deadLetters, commit }: ReadyBatch): Promise<void> {
     const started = performance.now();
-    const result = await this.writer.insertEvents(events);
+    const { result, calls, unpriced } = await write();
     this.metrics.ledgerWrite.observe((performance.now() - started) / 1000);
     this.metrics.events.inc({ outcome: 'processed' }, result.inserted);
     this.metrics.events.inc({ outcome: 'duplicate' }, result.duplicates);
-    for (const e of events)
-      if (e.costSource === 'unknown' && !e.adjustment) this.metrics.unpriced.inc({ model: e.model });
-    if (events.length) this.afterWrite(events);
+    for (const [model, count] of Object.entries(unpriced)) this.metrics.unpriced.inc({ model }, count);
+    if (calls.length) this.afterWrite(calls);
     if (deadLetters.length) await this.deadLetter(deadLetters);
     await this.commit(commit);
     await this.measureLag();
@@ -293,7 +284,6 @@ export class CostSpanConsumer {
     this.health.set('stopped');
     await this.producer.close();
     await this.admin.close();
-    await this.decoder.close();
-    await this.writer.close();
+    await this.ingest.close();
   }
 }

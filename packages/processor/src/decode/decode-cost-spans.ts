@@ -201,12 +201,18 @@ export interface DecodeOptions {
   catalog?: PriceCatalog;
   /** Who pays for spans that do not say; default none (they go to `unattributed`). */
   rules?: AttributionRules;
-  /** Which calls to queue for reconciliation with the provider's bill (reconcile/reconcile-policy.ts); default none. */
-  reconcile?: (event: CostEvent) => boolean;
+  /** Which calls to queue for reconciliation with the provider's bill; default none. */
+  reconcile?: ReconcilePolicy;
 }
 
+/**
+ * Which calls to queue for reconciliation (`reconciliationPolicy` in reconcile/reconciler.ts): a predicate that
+ * names its sample rate, so that a thread decoding for the consumer makes the same one.
+ */
+export type ReconcilePolicy = ((event: CostEvent) => boolean) & { readonly sampleRate: number };
+
 const NO_RULES = AttributionRules.none();
-const NO_RECONCILIATION = () => false;
+const NO_RECONCILIATION: ReconcilePolicy = Object.assign(() => false, { sampleRate: 0 });
 
 /** Decodes a message. A message that is neither OTLP protobuf nor OTLP JSON yields one failure and no events. */
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {

@@ -21,6 +21,15 @@ export function* recordAlert(a: AlertRecord): Script<boolean> {
   return true;
 }
 
+/** Whether any queued delivery is due (read first: a dispatch with none takes no write lock). */
+export function* anyDueAlert(nowMs: number): Script<boolean> {
+  const rows = yield {
+    sql: 'SELECT 1 AS one FROM budget_alert_outbox WHERE next_attempt_ms <= $1 LIMIT 1',
+    params: [nowMs],
+  };
+  return rows.length > 0;
+}
+
 /** Claims due alerts for `leaseMs` (another dispatcher skips them meanwhile); each claim counts as an attempt. */
 export function* claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Script<QueuedAlert[]> {
   const rows = yield {

@@ -33,6 +33,7 @@ import type { LedgerDriver } from './ledger-driver.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import * as recon from './reconciliation-scripts.js';
 import * as reservations from './reservation-scripts.js';
+import * as sweeps from './reservation-sweep-scripts.js';
 import type { Dialect, Script } from './script.js';
 import { aggregate, providerSamples } from './report-scripts.js';
 
@@ -160,8 +161,13 @@ export class Ledger implements CostLedger {
     return this.driver.write(reservations.release(id), SOFT);
   }
 
-  expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep> {
-    return this.driver.write(reservations.expireReservations(this.driver.dialect, untilMs, limit, fromMs), {
+  /**
+   * A sweep step; one with nothing to expire (most of them) only reads: on SQLite a write transaction waits for the
+   * ingest's batch to commit — blocking the processor's thread — and holds up the next one.
+   */
+  async expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep> {
+    if (!(await this.driver.read(sweeps.anyExpired(untilMs, fromMs)))) return { calls: 0 };
+    return this.driver.write(sweeps.expireReservations(this.driver.dialect, untilMs, limit, fromMs), {
       ...SOFT,
       autocommit: this.driver.dialect === 'postgres',
     });
@@ -179,7 +185,9 @@ export class Ledger implements CostLedger {
     return this.driver.write(alerts.recordAlert(alert));
   }
 
-  claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
+  /** Claims due deliveries; with none due (most beats), only reads (as `expireReservations`). */
+  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
+    if (!(await this.driver.read(alerts.anyDueAlert(nowMs)))) return [];
     return this.driver.write(alerts.claimDueAlerts(nowMs, leaseMs, limit), { autocommit: true });
   }
 

@@ -2,8 +2,6 @@
 // up in OpenRouter's generation stats, rate-limited and in batches; where the bill differs, an adjustment event
 // keyed by the generation id brings reports and budgets to the billed total. A call whose stats are not available
 // yet is tried again with backoff, and given up on (`unavailable`) after `giveUpAfterMs`.
-import { createHash } from 'node:crypto';
-import { COST_SOURCE_REPORTED } from '@genops/semconv';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import { adjustmentFor, type ReconciliationTask } from './reconciliation-store.js';
@@ -47,21 +45,6 @@ export interface ReconcileRunResult {
   refused: number;
   /** Given up on. */
   unavailable: number;
-}
-
-/** A deterministic sample by generation id: the same calls are chosen on every processor and after restarts. */
-export function sampled(generationId: string, rate: number): boolean {
-  if (rate >= 1) return true;
-  if (rate <= 0) return false;
-  const h = createHash('sha256').update(generationId).digest().readUInt32BE(0);
-  return h / 2 ** 32 < rate;
-}
-
-/** Which calls to reconcile: every OpenRouter call whose cost was estimated, and `sampleRate` of reported ones. */
-export function reconciliationPolicy(sampleRate: number): (e: CostEvent) => boolean {
-  return (e) =>
-    Boolean(e.generationId) &&
-    (e.costSource !== COST_SOURCE_REPORTED || sampled(e.generationId ?? '', sampleRate));
 }
 
 /** Spaces calls `1000 / rate` ms apart; a 429 pushes the next slot back. */

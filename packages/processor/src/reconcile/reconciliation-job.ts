@@ -2,14 +2,16 @@
 // (`genops reconcile`, `POST /v1/reconciliation/run`).
 import type { ReconcileConfig } from '../config.js';
 import type { CostEvent } from '../decode/cost-event.js';
+import type { ReconcilePolicy } from '../decode/decode-cost-spans.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
 import type { ProcessorMetrics } from '../metrics.js';
 import { PeriodicTask } from '../periodic-task.js';
 import { OpenRouterGenerations } from './openrouter-generations.js';
-import { reconciliationPolicy, Reconciler, type ReconcileRunResult } from './reconciler.js';
+import { reconciliationPolicy } from './reconcile-policy.js';
+import { Reconciler, type ReconcileRunResult } from './reconciler.js';
 
 export class ReconciliationJob {
-  readonly policy: (event: CostEvent) => boolean;
+  readonly policy: ReconcilePolicy;
   private readonly reconciler: Reconciler;
   private readonly task: PeriodicTask;
 

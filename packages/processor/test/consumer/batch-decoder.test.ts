@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ThreadDecoder } from '../../src/consumer/batch-decoder.js';
 import { decodeBatch, type CostMessage } from '../../src/consumer/decoded-batch.js';
 import { AttributionRules } from '../../src/decode/attribution-rules.js';
-import type { CostEvent } from '../../src/decode/cost-event.js';
+import { reconciliationPolicy } from '../../src/reconcile/reconcile-policy.js';
 import { AS_SENT } from '../support/ledger-contract.js';
 import { foreignSpanMessage } from '../support/otlp.js';
 import { otlpProto, sdkCostSpans } from '../support/sdk-spans.js';
@@ -33,13 +33,28 @@ const foreign = foreignSpanMessage(
 const batch = [
   message(0, 40n, foreign),
   message(1, 7n, otlpProto(sdkCostSpans([{ team: 'search', costUsd: 0.25, endMs: 1_796_040_000_000 }]))),
+  // An OpenRouter call whose cost was estimated: queued for reconciliation with the bill.
+  message(
+    2,
+    3n,
+    otlpProto(
+      sdkCostSpans([
+        {
+          team: 'search',
+          costUsd: 0,
+          endMs: 1_796_040_000_000,
+          attributes: { 'genops.cost.source': 'estimated', 'genops.openrouter.generation_id': 'gen-1' },
+        },
+      ]),
+    ),
+  ),
   message(1, 8n, 'not OTLP'),
 ];
 const rules = AttributionRules.parse(
   'rules:\n  - match: { service.name: checkout-* }\n    set: { team: payments }\n',
   'rules.yaml',
 );
-const reconcile = (e: CostEvent) => e.team === 'payments';
+const reconcile = reconciliationPolicy(0);
 
 describe('ThreadDecoder (GENOPS_DECODE_THREAD=on)', () => {
   const decoder = new ThreadDecoder();
@@ -54,11 +69,12 @@ describe('ThreadDecoder (GENOPS_DECODE_THREAD=on)', () => {
     const unpriced = await decoder.decode(batch, { catalog: AS_SENT, rules, reconcile });
     // gpt-4o at the bundled table's 2.50 / 10 USD per million tokens; the empty catalog cannot price it.
     expect(priced.events.map((e) => [e.team, e.costNano, e.reconcile ?? false])).toEqual([
-      ['payments', 7_500_000n, true],
+      ['payments', 7_500_000n, false],
       ['search', 250_000_000n, false],
+      ['search', 480_900n, true], // estimated: priced with the catalog, 1,200 + 345 tokens of deepseek-chat
     ]);
     expect([unpriced.events[0]!.costSource, unpriced.events[0]!.costNano]).toEqual(['unknown', 0n]);
-    expect(priced.encodings).toEqual({ otlp_json: 1, otlp_proto: 1, invalid: 1 });
+    expect(priced.encodings).toEqual({ otlp_json: 1, otlp_proto: 2, invalid: 1 });
     expect(priced.deadLetters.map((d) => d.value.toString())).toEqual(['not OTLP']);
   });
 

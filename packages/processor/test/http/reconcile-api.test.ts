@@ -13,7 +13,7 @@ import { listenApp, type Listening } from '../../src/http/listen.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { ProcessorMetrics } from '../../src/metrics.js';
 import { ReconciliationJob } from '../../src/reconcile/reconciliation-job.js';
-import { reconciliationPolicy } from '../../src/reconcile/reconciler.js';
+import { reconciliationPolicy } from '../../src/reconcile/reconcile-policy.js';
 import type { CostLedger } from '../../src/ledger/cost-ledger.js';
 import type { ReconciliationReport } from '../../src/reconcile/reconciliation-report.js';
 import { AS_SENT } from '../support/ledger-contract.js';

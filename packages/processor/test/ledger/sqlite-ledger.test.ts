@@ -122,3 +122,21 @@ describe('SqliteLedger checkpoint worker', () => {
     });
   });
 });
+
+describe('SqliteLedger beside a connection holding the write lock (the ingest threads’ batch)', () => {
+  it('sweeps reservations and dispatches alerts without waiting for it when there is nothing to do', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'genops-lock-')), 'ledger.db');
+    const ledger = await openLedger(`sqlite:${path}`);
+    const writer = new Database(path);
+    writer.exec('BEGIN IMMEDIATE');
+    try {
+      // Each took the write lock before, blocking the thread until the 5-second busy timeout: "database is locked".
+      expect(await ledger.expireReservations(T, 64)).toEqual({ calls: 0 });
+      expect(await ledger.claimDueAlerts(T, 30_000, 100)).toEqual([]);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+      await ledger.close();
+    }
+  });
+});
