@@ -3,9 +3,9 @@
 //   (a) a no-op consumer of the same client on the same topic (the ceiling),
 //   (b) the durable write alone: the same events, in batches of the size the consumer's averaged in (c), written to
 //       the ledger with no Kafka,
-//   (c) the full pipeline: `genops serve` from Kafka into the ledger: all on the consumer's thread; (SQLite) two ingest
-//       threads each decoding and writing batches in turn (GENOPS_WRITE_THREAD); decoding on a thread of its own (the
-//       default, GENOPS_DECODE_THREAD),
+//   (c) the full pipeline: `genops serve` from Kafka into the ledger: all on the consumer's thread; decoding on a
+//       thread of its own (GENOPS_DECODE_THREAD: PostgreSQL's default); (SQLite) two ingest threads each decoding and
+//       writing batches in turn (GENOPS_INGEST_THREADS: SQLite's default),
 // (b) and (c) measured in turn BENCH_ROUNDS times (default 3), each on a fresh ledger: the medians are compared, and
 // the range is printed (one run of (b) alone varied by ±20 % here).
 // with the targets: on SQLite (c) ≥ 0.5 × (a), or ≥ 0.8 × (b) where (b) itself is below 0.5 × (a); on PostgreSQL
@@ -92,7 +92,7 @@ async function processorRate(
   const processor = await startProcessor(
     loadConfig({
       GENOPS_DECODE_THREAD: layout.decodeThread ? 'on' : 'off',
-      GENOPS_WRITE_THREAD: layout.writeThread ? 'on' : 'off',
+      GENOPS_INGEST_THREADS: layout.ingestThreads ? 'on' : 'off',
       GENOPS_PRICE_SYNC_SOURCE: 'off', // measured without a price fetch
       GENOPS_KAFKA_BROKERS: brokers,
       GENOPS_KAFKA_TOPIC: topic,
@@ -161,11 +161,17 @@ async function processorRate(
   };
 }
 
-/** The default last: (b) writes batches of the size it wrote. */
+/** Each engine's default last (SQLite: ingest threads; PostgreSQL, which has none: the decoding thread): (b) writes
+ * batches of the size it wrote. */
 const LAYOUTS: Layout[] = [
-  { id: 'inline', name: "all on the consumer's thread", decodeThread: false, writeThread: false },
-  { id: 'ingest', name: 'two ingest threads', decodeThread: true, writeThread: true },
-  { id: 'decode', name: 'decoding thread (the default)', decodeThread: true, writeThread: false },
+  { id: 'inline', name: "all on the consumer's thread", decodeThread: false, ingestThreads: false },
+  {
+    id: 'decode',
+    name: 'a decoding thread (PostgreSQL: the default)',
+    decodeThread: true,
+    ingestThreads: false,
+  },
+  { id: 'ingest', name: 'two ingest threads (SQLite: the default)', decodeThread: true, ingestThreads: true },
 ].filter((l) => !process.env.BENCH_LAYOUTS || process.env.BENCH_LAYOUTS.split(',').includes(l.id));
 
 /** Decodes every message once, timed: µs per event, and each message's events. */
@@ -222,7 +228,7 @@ async function main(): Promise<void> {
       };
       const writes: { rate: number; commitMs: number }[] = [];
       // Ingest threads are SQLite's alone (PostgreSQL's write leaves the consumer's thread free already).
-      const layouts = LAYOUTS.filter((l) => dialect === 'sqlite' || !l.writeThread);
+      const layouts = LAYOUTS.filter((l) => dialect === 'sqlite' || !l.ingestThreads);
       const pipelines = layouts.map((layout) => ({ layout, runs: [] as PipelineRun[] }));
       for (let round = 1; round <= ROUNDS; round++) {
         log(

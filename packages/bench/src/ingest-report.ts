@@ -2,13 +2,13 @@
 // where each run of (c) spent its time.
 import { median } from './median.js';
 
-/** Where (c) decodes and writes: GENOPS_DECODE_THREAD and GENOPS_WRITE_THREAD. */
+/** Where (c) decodes and writes: GENOPS_DECODE_THREAD and GENOPS_INGEST_THREADS. */
 export interface Layout {
   /** What BENCH_LAYOUTS calls it. */
   id: string;
   name: string;
   decodeThread: boolean;
-  writeThread: boolean;
+  ingestThreads: boolean;
 }
 
 /** A run of (c): events/s; the events its batches held on average; its own ledger write, µs an event; the share of

@@ -26,7 +26,7 @@ const Env = z.object({
   GENOPS_PRICES_WATCH_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
   GENOPS_DECODE_THREAD: z.enum(['on', 'off']).default('on'),
-  GENOPS_WRITE_THREAD: z.enum(['on', 'off']).default('off'),
+  GENOPS_INGEST_THREADS: z.enum(['on', 'off']).default('on'),
   GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   GENOPS_PRICES_FILE: z.string().min(1).default('genops-prices.json'),
   GENOPS_ATTRIBUTION_RULES_FILE: z.string().optional(),
@@ -83,10 +83,10 @@ export interface ProcessorConfig {
   /** Decode cost-topic messages on a thread of their own, overlapping the ledger write (GENOPS_DECODE_THREAD=on). */
   decodeThread: boolean;
   /**
-   * SQLite: decode and write the consumer's batches on two ingest threads with connections of their own, one writing
-   * while the other decodes (GENOPS_WRITE_THREAD=on; consumer/ingest-threads.ts).
+   * SQLite in a file: decode and write the consumer's batches on two ingest threads with connections of their own, one
+   * writing while the other decodes (GENOPS_INGEST_THREADS, on by default; consumer/ingest-threads.ts).
    */
-  writeThread: boolean;
+  ingestThreads: boolean;
   /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */
   alertRetryMs: number;
   /** Who pays for spans that do not say (`service.name: checkout-*` → team payments). */
@@ -161,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pricesWatchMs: e.GENOPS_PRICES_WATCH_MS,
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
     decodeThread: e.GENOPS_DECODE_THREAD === 'on',
-    writeThread: e.GENOPS_WRITE_THREAD === 'on',
+    ingestThreads: e.GENOPS_INGEST_THREADS === 'on',
     alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
     pricesFile: e.GENOPS_PRICES_FILE,
     ...(e.GENOPS_ATTRIBUTION_RULES_FILE ? { attributionRulesFile: e.GENOPS_ATTRIBUTION_RULES_FILE } : {}),

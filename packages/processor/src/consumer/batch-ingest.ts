@@ -17,8 +17,8 @@ export interface WrittenBatch {
   unpriced: Record<string, number>;
 }
 
-/** What `events`' write told: `result`, with their distinct scoped calls and unpriced calls by model. */
-export function writtenBatch(events: readonly CostEvent[], result: InsertResult): WrittenBatch {
+/** What the consumer needs of a batch's events besides their write: their distinct scoped calls, the unpriced. */
+export function summarise(events: readonly CostEvent[]): Omit<WrittenBatch, 'result'> {
   const calls = new Map<string, ScopedCall>();
   const unpriced: Record<string, number> = {};
   for (const e of events) {
@@ -27,7 +27,7 @@ export function writtenBatch(events: readonly CostEvent[], result: InsertResult)
     if (!calls.has(key)) calls.set(key, call);
     if (e.costSource === 'unknown' && !e.adjustment) unpriced[e.model] = (unpriced[e.model] ?? 0) + 1;
   }
-  return { result, calls: [...calls.values()], unpriced };
+  return { calls: [...calls.values()], unpriced };
 }
 
 /** A decoded batch, its events waiting where they were decoded until `write()` (called once). */
@@ -53,7 +53,10 @@ export class DecodeThenWrite implements BatchIngest {
 
   async decode(messages: readonly CostMessage[], options: DecodeOptions): Promise<ReadyBatch> {
     const { events, ...batch } = await this.decoder.decode(messages, options);
-    return { ...batch, write: async () => writtenBatch(events, await this.ledger.insertEvents(events)) };
+    return {
+      ...batch,
+      write: async () => ({ result: await this.ledger.insertEvents(events), ...summarise(events) }),
+    };
   }
 
   close(): Promise<void> {

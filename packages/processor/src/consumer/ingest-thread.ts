@@ -2,10 +2,10 @@
 // told to write them, on a connection of its own to the SQLite ledger. Its answers carry no events: what each message
 // decoded to (failures, encoding), then what the write told (written-batch counts, scoped calls, unpriced models).
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CostEvent } from '../decode/cost-event.js';
 import type { DecodedMessage } from '../decode/decode-cost-spans.js';
+import { prepareEvents, type PreparedEvents } from '../ledger/event-scripts.js';
 import { SqliteLedger } from '../ledger/sqlite-ledger.js';
-import { writtenBatch, type WrittenBatch } from './batch-ingest.js';
+import { summarise, type WrittenBatch } from './batch-ingest.js';
 import type { ThreadReply } from './request-thread.js';
 import { ThreadDecoding, type DecodeRequest } from './thread-decoding.js';
 
@@ -29,20 +29,24 @@ export interface IngestThreadData {
 // Checkpoints stay with the processor's own connection (its checkpointer thread).
 const ledger = new SqliteLedger((workerData as IngestThreadData).path, [], { checkpoints: false });
 const decoding = new ThreadDecoding();
-/** The batch decoded and not yet written (the consumer writes each before this thread decodes its next). */
-let held: { batch: number; events: CostEvent[] } | undefined;
+/**
+ * The batch decoded and not yet written (the consumer writes each before this thread decodes its next), its rows made
+ * ready while the other thread writes.
+ */
+let held: { batch: number; prepared: PreparedEvents; summary: Omit<WrittenBatch, 'result'> } | undefined;
 
 async function answer(request: IngestRequest): Promise<IngestReply> {
   if ('decode' in request) {
     const decoded = decoding.decode(request.decode);
-    held = { batch: request.batch, events: decoded.flatMap((d) => d.events) };
+    const events = decoded.flatMap((d) => d.events);
+    held = { batch: request.batch, prepared: prepareEvents(events), summary: summarise(events) };
     return { decoded: decoded.map((d) => ({ ...d, events: [] })) };
   }
   if (held?.batch !== request.batch)
     throw new Error(`batch ${request.batch} is not held here (the thread that decoded it was lost)`);
-  const { events } = held;
+  const { prepared, summary } = held;
   held = undefined;
-  return { written: writtenBatch(events, await ledger.insertEvents(events)) };
+  return { written: { result: await ledger.insertPrepared(prepared), ...summary } };
 }
 
 parentPort?.on('message', (request: (IngestRequest & { id: number }) | CloseRequest) => {

@@ -1,8 +1,9 @@
 // Where the consumer decodes and writes. PostgreSQL's write is a network round trip, so the consumer's thread is
 // free meanwhile and decodes (or a decoding thread does: GENOPS_DECODE_THREAD). better-sqlite3's write is synchronous:
-// with GENOPS_WRITE_THREAD=on, two ingest threads with connections of their own each decode a batch and write it, in
-// turns — one writes while the other decodes the next — so the consumer's thread only fetches and commits, and no
-// event is copied between threads (bench:ingest measures each layout).
+// with GENOPS_INGEST_THREADS (on by default), two ingest threads with connections of their own each decode a batch,
+// make its rows ready and write it, in turns — one writes while the other decodes and prepares the next — so the
+// write lock is held only for the write itself, the consumer's thread only fetches and commits, and no event is
+// copied between threads (bench:ingest measures each layout).
 import type { ProcessorConfig } from '../config.js';
 import type { DecodeOptions } from '../decode/decode-cost-spans.js';
 import type { CostLedger } from '../ledger/cost-ledger.js';
@@ -76,16 +77,16 @@ export class ThreadIngest implements BatchIngest {
 }
 
 /**
- * The consumer's ingest: ingest threads for a SQLite ledger in a file with GENOPS_WRITE_THREAD=on; else decoding on a
+ * The consumer's ingest: ingest threads for a SQLite ledger in a file (GENOPS_INGEST_THREADS=on); else decoding on a
  * decoding thread (GENOPS_DECODE_THREAD=on) or the consumer's, and writing with the processor's ledger.
  */
 export function batchIngest(
-  config: Pick<ProcessorConfig, 'ledgerUrl' | 'writeThread' | 'decodeThread'>,
+  config: Pick<ProcessorConfig, 'ledgerUrl' | 'ingestThreads' | 'decodeThread'>,
   ledger: CostLedger,
   warn: (message: string) => void,
 ): BatchIngest {
   const path = sqlitePath(config.ledgerUrl);
-  if (config.writeThread && path && path !== ':memory:') return new ThreadIngest(ledger, path, warn);
+  if (config.ingestThreads && path && path !== ':memory:') return new ThreadIngest(ledger, path, warn);
   return new DecodeThenWrite(
     config.decodeThread ? new ThreadDecoder(undefined, warn) : inlineDecoder,
     ledger,

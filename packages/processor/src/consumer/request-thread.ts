@@ -1,4 +1,4 @@
-// A worker thread of the consumer's (decode-thread.ts, write-thread.ts) that answers requests by id: started on the
+// A worker thread of the consumer's (decode-thread.ts, ingest-thread.ts) that answers requests by id: started on the
 // first request and again after it failed; one that cannot run gives the work back to the consumer's thread.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

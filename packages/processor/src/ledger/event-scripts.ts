@@ -6,7 +6,7 @@ import { countIngested } from './spend-scripts.js';
 import type { InsertResult } from './cost-ledger.js';
 import { EVENT_COLUMNS } from './event-columns.js';
 import { RECONCILIATION_COLUMNS, reconciliationRow, toReconcile } from './reconciliation-scripts.js';
-import type { Dialect, Script } from './script.js';
+import type { Dialect, Row, Script } from './script.js';
 import {
   DAILY_ROLLUP_COLUMNS,
   DAILY_ROLLUP_ON_CONFLICT,
@@ -16,6 +16,7 @@ import {
   ROLLUP_ON_CONFLICT,
   rollupRow,
   stepSums,
+  type RollupSum,
   TREE_COLUMNS,
   TREE_ON_CONFLICT,
   treeSums,
@@ -24,30 +25,48 @@ import {
 const EVENT_COLUMN_NAMES = EVENT_COLUMNS.map(([c]) => c);
 const identity = (e: { traceId: string; spanId: string }) => `${e.traceId}/${e.spanId}`;
 
-/** An event whose identity is already stored, earlier or in this batch, is a duplicate. */
-export function* insertEvents(
-  events: readonly CostEvent[],
-  nowMs: number,
-  dialect: Dialect,
-): Script<InsertResult> {
+/**
+ * A batch made ready to write, outside the transaction (an ingest thread does it while the other one writes): its
+ * events deduplicated, their rows built and their rollups summed as if every one were new — what a batch without
+ * duplicates writes as it is.
+ */
+export interface PreparedEvents {
+  /** The events given, duplicates within the batch included. */
+  count: number;
+  batch: CostEvent[];
+  rows: unknown[][];
+  steps: RollupSum[];
+}
+
+export function prepareEvents(events: readonly CostEvent[]): PreparedEvents {
   const unique = new Map<string, CostEvent>();
   for (const e of events) if (!unique.has(identity(e))) unique.set(identity(e), e);
   const batch = [...unique.values()];
+  const rows = batch.map((e) => EVENT_COLUMNS.map(([, read]) => read(e)));
+  return { count: events.length, batch, rows, steps: stepSums(batch) };
+}
+
+/**
+ * Writes a prepared batch: the events whose identity is new — one already stored, earlier or in this batch, is a
+ * duplicate — and what they add to rollups and counters.
+ */
+export function* insertPrepared(
+  { count, batch, rows, steps: allSteps }: PreparedEvents,
+  nowMs: number,
+  dialect: Dialect,
+): Script<InsertResult> {
   const stored = yield {
     insert: 'cost_events',
     columns: EVENT_COLUMN_NAMES,
-    rows: batch.map((e) => EVENT_COLUMNS.map(([, read]) => read(e))),
+    rows,
     onConflict: 'ON CONFLICT (trace_id, span_id) DO NOTHING',
     returning: ['trace_id', 'span_id'],
   };
-  const fresh = new Set(
-    stored.map((r) =>
-      identity({ traceId: idText(r.trace_id as Uint8Array), spanId: idText(r.span_id as Uint8Array) }),
-    ),
-  );
-  const inserted = batch.filter((e) => fresh.has(identity(e)));
+  // As many rows stored as events: every one was new (the batch has no duplicates within).
+  const allNew = stored.length === batch.length;
+  const inserted = allNew ? batch : newEvents(batch, stored);
   // Rollup keys come distinct and sorted, so concurrent writers lock rollup rows in one order.
-  const steps = stepSums(inserted);
+  const steps = allNew ? allSteps : stepSums(inserted);
   const hourly = hourlySums(steps);
   yield {
     insert: 'cost_rollup_hourly',
@@ -75,5 +94,15 @@ export function* insertEvents(
   };
   // Last before COMMIT: the counter rows stay locked for as short a time as possible.
   yield* countIngested(inserted, dialect, nowMs);
-  return { inserted: inserted.length, duplicates: events.length - inserted.length };
+  return { inserted: inserted.length, duplicates: count - inserted.length };
+}
+
+/** The events of `batch` among the rows the insert stored (by their identity). */
+function newEvents(batch: CostEvent[], stored: Row[]): CostEvent[] {
+  const fresh = new Set(
+    stored.map((r) =>
+      identity({ traceId: idText(r.trace_id as Uint8Array), spanId: idText(r.span_id as Uint8Array) }),
+    ),
+  );
+  return batch.filter((e) => fresh.has(identity(e)));
 }

@@ -28,7 +28,7 @@ import type {
   InsertResult,
   ProviderSample,
 } from './cost-ledger.js';
-import { insertEvents } from './event-scripts.js';
+import { insertPrepared, prepareEvents, type PreparedEvents } from './event-scripts.js';
 import type { LedgerDriver } from './ledger-driver.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import * as recon from './reconciliation-scripts.js';
@@ -60,9 +60,14 @@ export class Ledger implements CostLedger {
     return this.driver.migrate(this.migrations);
   }
 
-  async insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
-    if (events.length === 0) return { inserted: 0, duplicates: 0 };
-    return this.driver.write(insertEvents(events, Date.now(), this.driver.dialect));
+  insertEvents(events: readonly CostEvent[]): Promise<InsertResult> {
+    return this.insertPrepared(prepareEvents(events));
+  }
+
+  /** Writes a batch prepared beforehand (`prepareEvents`, outside the write lock: an ingest thread's decode step). */
+  async insertPrepared(prepared: PreparedEvents): Promise<InsertResult> {
+    if (prepared.count === 0) return { inserted: 0, duplicates: 0 };
+    return this.driver.write(insertPrepared(prepared, Date.now(), this.driver.dialect));
   }
 
   aggregate(query: AggregateQuery): Promise<AggregateRow[]> {

@@ -19,7 +19,7 @@ export class SqliteDriver implements LedgerDriver {
   private readonly durability: { soft: Database.Statement; full: Database.Statement };
 
   /**
-   * `checkpoints: false`: a second connection of the same process (the consumer's write thread), which leaves the WAL
+   * `checkpoints: false`: a second connection of the same process (an ingest thread of the consumer's), which leaves the WAL
    * to the first one's checkpointer and never checkpoints inside its own commits.
    */
   constructor(path: string, options: { checkpoints?: boolean } = {}) {

@@ -6,7 +6,7 @@ import { SqliteDriver } from './sqlite-driver.js';
 export class SqliteLedger extends Ledger {
   /**
    * `migrations` replaces the schema's list (tests of a failing migration); `checkpoints: false` opens a second
-   * connection that leaves the WAL to the first one's checkpointer (the consumer's write thread).
+   * connection that leaves the WAL to the first one's checkpointer (an ingest thread of the consumer's).
    */
   constructor(
     path: string,

@@ -80,7 +80,7 @@ const search = {
   model: 'deepseek/deepseek-chat',
 };
 
-describe('ThreadIngest (GENOPS_WRITE_THREAD=on)', () => {
+describe('ThreadIngest (GENOPS_INGEST_THREADS=on, the default)', () => {
   it('decodes on its threads what the consumer’s thread decodes, and writes each event once', async () => {
     const { ledger, ingest } = await ledgerWithIngest((l, path) => new ThreadIngest(l, path));
     const [a, b] = [message([0.25, 0.5]), message([1])];
@@ -206,15 +206,15 @@ describe('ThreadIngest (GENOPS_WRITE_THREAD=on)', () => {
 
 describe('batchIngest', () => {
   const ledger = {} as CostLedger;
-  it('decodes and writes on ingest threads only for a SQLite ledger in a file, with GENOPS_WRITE_THREAD=on', async () => {
+  it('decodes and writes on ingest threads only for a SQLite ledger in a file, with GENOPS_INGEST_THREADS=on', async () => {
     const kinds = [
       ['sqlite:/tmp/genops-ledger.db', true],
       ['sqlite:/tmp/genops-ledger.db', false],
       ['sqlite::memory:', true],
       ['postgres://genops@127.0.0.1/genops', true],
     ] as const;
-    const ingests = kinds.map(([ledgerUrl, writeThread]) =>
-      batchIngest({ ledgerUrl, writeThread, decodeThread: true }, ledger, () => {}),
+    const ingests = kinds.map(([ledgerUrl, ingestThreads]) =>
+      batchIngest({ ledgerUrl, ingestThreads, decodeThread: true }, ledger, () => {}),
     );
     expect(ingests.map((w) => w instanceof ThreadIngest)).toEqual([true, false, false, false]);
     for (const w of ingests) await w.close();

@@ -367,7 +367,7 @@ describe('loadConfig', () => {
       reservationSweepMs: 1000,
       readyMaxLag: 100_000,
       decodeThread: true,
-      writeThread: false,
+      ingestThreads: true,
       alertRetryMs: 2000,
       decisionLogSize: 2000,
       pricesWatchMs: 5000,
@@ -382,9 +382,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GENOPS_DECODE_THREAD: 'yes' })).toThrow(/^GENOPS_DECODE_THREAD: /);
   });
 
-  it('writes SQLite batches on a thread of their own with GENOPS_WRITE_THREAD=on, and names a value it does not know', () => {
-    expect(loadConfig({ GENOPS_WRITE_THREAD: 'on' }).writeThread).toBe(true);
-    expect(() => loadConfig({ GENOPS_WRITE_THREAD: 'sometimes' })).toThrow(/^GENOPS_WRITE_THREAD: /);
+  it('ingests SQLite batches on the consumer’s thread with GENOPS_INGEST_THREADS=off, and names a value it does not know', () => {
+    expect(loadConfig({ GENOPS_INGEST_THREADS: 'off' }).ingestThreads).toBe(false);
+    expect(() => loadConfig({ GENOPS_INGEST_THREADS: 'sometimes' })).toThrow(/^GENOPS_INGEST_THREADS: /);
   });
 
   it('turns the price sync off with one variable, and names a source it does not know', () => {
