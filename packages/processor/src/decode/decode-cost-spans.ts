@@ -104,7 +104,7 @@ function baseEvent(
   span: SpanShape,
   attrs: Attrs,
   resource: Attrs,
-  { catalog, rules }: Required<DecodeOptions>,
+  { catalog, rules }: Pricing,
   call: CallFacts,
 ): Omit<CostEvent, 'costNano' | 'upstreamNano' | 'costSource' | 'reservationId'> {
   const { endMs, durationMs } = spanTimes(span);
@@ -128,12 +128,7 @@ function baseEvent(
   };
 }
 
-function foreignEvent(
-  span: SpanShape,
-  attrs: Attrs,
-  resource: Attrs,
-  options: Required<DecodeOptions>,
-): CostEvent | 'skip' {
+function foreignEvent(span: SpanShape, attrs: Attrs, resource: Attrs, options: Pricing): CostEvent | 'skip' {
   const { catalog } = options;
   const call = readForeignLlmCall(reader(attrs));
   if (call === 'skip') return 'skip';
@@ -168,7 +163,7 @@ function foreignEvent(
   };
 }
 
-function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptions>): CostEvent | 'skip' {
+function toEvent(span: SpanShape, resource: Attrs, options: Pricing): CostEvent | 'skip' {
   const attrs: Attrs = new Map((span.attributes ?? []).map((kv) => [kv.key, kv.value ?? {}]));
   if (!attrs.has(A.ATTR_GENOPS_COST_TOTAL)) return foreignEvent(span, attrs, resource, options);
   const model = str(attrs, A.ATTR_GENOPS_MODEL) || str(attrs, A.ATTR_GEN_AI_REQUEST_MODEL);
@@ -196,6 +191,9 @@ function toEvent(span: SpanShape, resource: Attrs, options: Required<DecodeOptio
   };
 }
 
+/** How a call is priced and attributed: the catalog and the rules, resolved. */
+type Pricing = Required<Pick<DecodeOptions, 'catalog' | 'rules'>>;
+
 export interface DecodeOptions {
   /** Prices every call whose provider did not report its cost (ours and other instrumentations'); default the bundled catalog. */
   catalog?: PriceCatalog;
@@ -212,7 +210,7 @@ export interface DecodeOptions {
 export type ReconcilePolicy = ((event: CostEvent) => boolean) & { readonly sampleRate: number };
 
 const NO_RULES = AttributionRules.none();
-const NO_RECONCILIATION: ReconcilePolicy = Object.assign(() => false, { sampleRate: 0 });
+const NO_RECONCILIATION = (_event: CostEvent) => false;
 
 /** Decodes a message. A message that is neither OTLP protobuf nor OTLP JSON yields one failure and no events. */
 export function decodeCostSpans(bytes: Buffer | string, options: DecodeOptions = {}): DecodedMessage {
