@@ -142,7 +142,8 @@ export class CostSpanConsumer {
   /**
    * Batch after batch until stopped; a failed stream is rebuilt after a pause that grows with repeated failures. The
    * next batch is read and decoding starts before the batch in hand is written (one write in flight, committed in
-   * order): on a decoding thread, or while PostgreSQL writes, decoding then costs the write no time of its own.
+   * order): on a decoding or ingest thread, or while PostgreSQL writes, decoding then costs the write no time of
+   * its own.
    */
   private async consume(): Promise<void> {
     let failures = 0;
@@ -160,8 +161,9 @@ export class CostSpanConsumer {
         for (const [encoding, count] of Object.entries(decoded.encodings))
           this.metrics.messages.inc({ encoding }, count);
         await writing;
-        // A decoding thread gets what is already buffered before the write starts, and decodes it meanwhile; on
-        // this thread the next batch is decoded once the write waits (PostgreSQL) or after it (SQLite).
+        // A decoding thread (or the ingest thread not writing) gets what is already buffered before the write
+        // starts, and decodes it meanwhile; on this thread the next batch is decoded once the write waits
+        // (PostgreSQL) or after it (SQLite).
         decoding = this.readAndDecode(this.ingest.concurrent ? this.batches?.take() : undefined);
         decoding.catch(() => {}); // its failure is thrown where it is awaited
         writing = this.writeBatch(decoded);
