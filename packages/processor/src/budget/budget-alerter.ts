@@ -146,6 +146,8 @@ export class BudgetAlerter {
   }
 
   private async deliverDue(): Promise<void> {
+    // Most beats find nothing due: they only read (store.anyDueAlert).
+    if (!(await this.store.anyDueAlert(this.clock()))) return;
     for (;;) {
       const now = this.clock();
       const due = await this.store.claimDueAlerts(now, CLAIM_LEASE_MS, 100);

@@ -96,6 +96,11 @@ export interface BudgetStore {
    * amounts from the counters, in one short transaction.
    */
   expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep>;
+  /**
+   * Whether any reservation expired by `untilMs` — a read, asked before a sweep: on SQLite a write transaction with
+   * nothing to do would still wait for the write lock (the ingest's batch), blocking the processor's thread.
+   */
+  anyExpired(untilMs: number): Promise<boolean>;
   /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */
   reservationCount(): Promise<number>;
   /** Rebuilds the counters of one budget (or of every budget and template counter) from the raw rows. */
@@ -107,6 +112,8 @@ export interface BudgetStore {
   recordAlert(alert: AlertRecord): Promise<boolean>;
   /** Claims due queued alerts for `leaseMs`; each claim counts as an attempt. */
   claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]>;
+  /** Whether any queued alert is due — a read, asked before claiming (as `anyExpired`). */
+  anyDueAlert(nowMs: number): Promise<boolean>;
   /** A queued alert reached its sink: it leaves the queue. */
   alertDelivered(id: string, sink: string): Promise<void>;
   /** A delivery failed: try again at `nextAttemptMs`. */

@@ -1,7 +1,7 @@
 // How the consumer turns a batch of cost-topic messages into ledger rows, in two steps: decoded (the next batch is
 // decoded while this one is written), then written durably. By default decoding runs on the consumer's thread or a
 // decoding thread and the write with the processor's ledger; ingest-threads.ts does both on threads of their own.
-import { SCOPE_DIMENSIONS, type ScopedCall } from '../budget/budget-scope.js';
+import { SCOPE_DIMENSIONS, scopedCall, type ScopedCall } from '../budget/budget-scope.js';
 import type { DecodeOptions } from '../decode/decode-cost-spans.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import type { CostLedger, InsertResult } from '../ledger/cost-ledger.js';
@@ -22,7 +22,7 @@ export function summarise(events: readonly CostEvent[]): Omit<WrittenBatch, 'res
   const calls = new Map<string, ScopedCall>();
   const unpriced: Record<string, number> = {};
   for (const e of events) {
-    const call = Object.fromEntries(SCOPE_DIMENSIONS.map((d) => [d, e[d] ?? ''])) as ScopedCall;
+    const call = scopedCall(e);
     const key = SCOPE_DIMENSIONS.map((d) => call[d]).join('\u0000');
     if (!calls.has(key)) calls.set(key, call);
     if (e.costSource === 'unknown' && !e.adjustment) unpriced[e.model] = (unpriced[e.model] ?? 0) + 1;

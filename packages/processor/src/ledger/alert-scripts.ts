@@ -21,7 +21,7 @@ export function* recordAlert(a: AlertRecord): Script<boolean> {
   return true;
 }
 
-/** Whether any queued delivery is due (read first: a dispatch with none takes no write lock). */
+/** Whether any queued delivery is due (read before claiming: a dispatch with none takes no write lock). */
 export function* anyDueAlert(nowMs: number): Script<boolean> {
   const rows = yield {
     sql: 'SELECT 1 AS one FROM budget_alert_outbox WHERE next_attempt_ms <= $1 LIMIT 1',

@@ -40,7 +40,10 @@ export interface PreparedEvents {
 
 export function prepareEvents(events: readonly CostEvent[]): PreparedEvents {
   const unique = new Map<string, CostEvent>();
-  for (const e of events) if (!unique.has(identity(e))) unique.set(identity(e), e);
+  for (const e of events) {
+    const id = identity(e);
+    if (!unique.has(id)) unique.set(id, e);
+  }
   const batch = [...unique.values()];
   const rows = batch.map((e) => EVENT_COLUMNS.map(([, read]) => read(e)));
   return { count: events.length, batch, rows, steps: stepSums(batch) };

@@ -166,12 +166,7 @@ export class Ledger implements CostLedger {
     return this.driver.write(reservations.release(id), SOFT);
   }
 
-  /**
-   * A sweep step; one with nothing to expire (most of them) only reads: on SQLite a write transaction waits for the
-   * ingest's batch to commit — blocking the processor's thread — and holds up the next one.
-   */
-  async expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep> {
-    if (!(await this.driver.read(sweeps.anyExpired(untilMs, fromMs)))) return { calls: 0 };
+  expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep> {
     return this.driver.write(sweeps.expireReservations(this.driver.dialect, untilMs, limit, fromMs), {
       ...SOFT,
       autocommit: this.driver.dialect === 'postgres',
@@ -190,10 +185,16 @@ export class Ledger implements CostLedger {
     return this.driver.write(alerts.recordAlert(alert));
   }
 
-  /** Claims due deliveries; with none due (most beats), only reads (as `expireReservations`). */
-  async claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
-    if (!(await this.driver.read(alerts.anyDueAlert(nowMs)))) return [];
+  anyExpired(untilMs: number): Promise<boolean> {
+    return this.driver.read(sweeps.anyExpired(untilMs));
+  }
+
+  claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {
     return this.driver.write(alerts.claimDueAlerts(nowMs, leaseMs, limit), { autocommit: true });
+  }
+
+  anyDueAlert(nowMs: number): Promise<boolean> {
+    return this.driver.read(alerts.anyDueAlert(nowMs));
   }
 
   async alertDelivered(id: string, sink: string): Promise<void> {

@@ -56,11 +56,11 @@ export function* expireReservations(
 const expiredStep = (calls: number, reached: unknown): ExpiredStep =>
   reached === null || reached === undefined ? { calls } : { calls, reachedMs: Number(reached) };
 
-/** Whether any reservation expires from `fromMs` to `untilMs` (read first: a sweep with none takes no write lock). */
-export function* anyExpired(untilMs: number, fromMs = 0): Script<boolean> {
+/** Whether any reservation expired by `untilMs` (read before a sweep: one with none takes no write lock). */
+export function* anyExpired(untilMs: number): Script<boolean> {
   const rows = yield {
-    sql: 'SELECT 1 AS one FROM reservations WHERE expires_ms >= $2 AND expires_ms <= $1 LIMIT 1',
-    params: [untilMs, fromMs],
+    sql: 'SELECT 1 AS one FROM reservations WHERE expires_ms <= $1 LIMIT 1',
+    params: [untilMs],
   };
   return rows.length > 0;
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { BudgetAlerter } from '../../src/budget/budget-alerter.js';
+import { BudgetService } from '../../src/budget/budget-service.js';
 import { openLedger } from '../../src/ledger/open-ledger.js';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.js';
 import { migrations } from '../../src/ledger/schema.js';
@@ -131,8 +133,16 @@ describe('SqliteLedger beside a connection holding the write lock (the ingest th
     writer.exec('BEGIN IMMEDIATE');
     try {
       // Each took the write lock before, blocking the thread until the 5-second busy timeout: "database is locked".
-      expect(await ledger.expireReservations(T, 64)).toEqual({ calls: 0 });
-      expect(await ledger.claimDueAlerts(T, 30_000, 100)).toEqual([]);
+      const budgets = new BudgetService(ledger, () => T);
+      expect(await budgets.expire(T)).toBe(0);
+      const alerter = new BudgetAlerter(
+        budgets,
+        ledger,
+        [],
+        () => {},
+        () => T,
+      );
+      await expect(alerter.dispatch()).resolves.toBeUndefined();
     } finally {
       writer.exec('ROLLBACK');
       writer.close();
