@@ -20,6 +20,7 @@ import type { ProcessorMetrics } from '../metrics.js';
 import { ConsumerHealth } from './consumer-health.js';
 import { ConsumerWatermark } from './consumer-watermark.js';
 import { DLQ_HEADERS, type CostMessage, type DeadLetter, type NextOffset } from './decoded-batch.js';
+import { ensureTopics } from './kafka-topics.js';
 import { MessageBatches } from './message-batches.js';
 import type { BatchIngest, ReadyBatch } from './batch-ingest.js';
 import { batchIngest } from './ingest-threads.js';
@@ -102,20 +103,6 @@ export class CostSpanConsumer {
     await this.admin.metadata({ topics: [this.config.topic], forceUpdate: true });
   }
 
-  /** Creates the topics when missing (subscribing to an absent topic races its auto-creation). */
-  private async ensureTopics(): Promise<void> {
-    const existing = new Set(await this.admin.listTopics());
-    const missing = [this.config.topic, this.config.dlqTopic].filter((t) => !existing.has(t));
-    if (!missing.length) return;
-    try {
-      await this.admin.createTopics({ topics: missing });
-    } catch (error) {
-      // Another processor starting at the same moment created them first (TOPIC_ALREADY_EXISTS): fine.
-      const now = new Set(await this.admin.listTopics());
-      if (missing.some((t) => !now.has(t))) throw error;
-    }
-  }
-
   /** Joins the group and streams from the committed offsets (a new group from the earliest retained: nothing lost). */
   private async subscribe(): Promise<void> {
     this.stream = await this.consumer.consume({
@@ -133,7 +120,8 @@ export class CostSpanConsumer {
   }
 
   async start(): Promise<void> {
-    await this.ensureTopics();
+    // Subscribing to an absent topic races its auto-creation: create both first.
+    await ensureTopics(this.admin, [this.config.topic, this.config.dlqTopic]);
     await this.subscribe();
     this.running = true;
     this.loop = this.consume();
