@@ -102,8 +102,15 @@ export function* rollCounters(key: string, nowMs: number): Script<BudgetCounters
 export type CounterSelection =
   { key: string } | 'definitions' | { template: string; limit: number; nowMs: number };
 
+/** COLUMNS as a read shows them: reserved by calls, not the room processors' leases hold (lease-scripts.ts). */
+const SHOWN_COLUMNS = COLUMNS.replace(
+  'reserved_nano',
+  `reserved_nano - COALESCE((SELECT SUM(amount_nano) FROM reservations
+    WHERE budget_key = budgets.scope_key AND status = 'lease'), 0) AS reserved_nano`,
+);
+
 function selection(which: CounterSelection): { sql: string; params: unknown[] } {
-  const select = `SELECT scope_key, ${COLUMNS} FROM budgets`;
+  const select = `SELECT scope_key, ${SHOWN_COLUMNS} FROM budgets`;
   if (which === 'definitions')
     return { sql: `${select} WHERE template_key = '' ORDER BY scope_key`, params: [] };
   if ('key' in which) return { sql: `${select} WHERE scope_key = $1`, params: [which.key] };
@@ -195,6 +202,8 @@ export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): 
     params,
   };
   if (!isTemplate(specScope(spec))) {
+    // Leases were granted under the old limit: they go (the recount then counts the calls' reservations alone).
+    yield { sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease'`, params: [key] };
     yield* recountKey(key, nowMs);
     return;
   }
@@ -275,6 +284,8 @@ export function* deleteBudget(key: string): Script<boolean> {
     sql: `DELETE FROM budgets WHERE (scope_key = $1 AND template_key = '') OR template_key = $1 RETURNING template_key`,
     params: [key],
   };
+  // Its leases (lease-scripts.ts) go with it: room held in a budget that is no more.
+  yield { sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease'`, params: [key] };
   return rows.some((r) => r.template_key === '');
 }
 

@@ -26,7 +26,8 @@ function* liveReservations(
   teams: readonly string[] | undefined,
   limit: number,
 ): Script<{ total: number; reservations: LiveReservation[] }> {
-  const where = teams ? `WHERE team IN (${teams.map((_, i) => `$${i + 1}`).join(', ') || "''"})` : '';
+  // Calls' reservations only: a processor's lease (lease-scripts.ts) is room held, not a call.
+  const where = `WHERE status = 'active'${teams ? ` AND team IN (${teams.map((_, i) => `$${i + 1}`).join(', ') || "''"})` : ''}`;
   // One row per call, however many budgets its reservation is held against (each row holds the same amount).
   const [count] = yield {
     sql: `SELECT COUNT(DISTINCT id) AS n FROM reservations ${where}`,

@@ -20,6 +20,7 @@ import type {
 import { AdmissionBatcher } from './admission-batcher.js';
 import * as alerts from './alert-scripts.js';
 import { reserveBatch } from './batch-admission-scripts.js';
+import { NO_LEASES } from './lease-scripts.js';
 import * as budgets from './budget-scripts.js';
 import type {
   AggregateQuery,
@@ -29,6 +30,7 @@ import type {
   ProviderSample,
 } from './cost-ledger.js';
 import { insertPrepared, prepareEvents, type PreparedEvents } from './event-scripts.js';
+import { LeaseKeeper, type LeasePolicy } from './lease-keeper.js';
 import type { LedgerDriver } from './ledger-driver.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import * as recon from './reconciliation-scripts.js';
@@ -46,15 +48,27 @@ const ADMISSION_BATCH = 64;
 export class Ledger implements CostLedger {
   /** PostgreSQL: the calls that come while an admission statement runs are admitted together by the next one. */
   private readonly admissions = new AdmissionBatcher<ReservationRequest, ReserveOutcome | typeof LOCKED_LOOK>(
-    (batch: ReservationRequest[]) => this.driver.write(reserveBatch(batch), { ...SOFT, autocommit: true }),
+    (batch: ReservationRequest[]) =>
+      this.driver.write(reserveBatch(batch, this.leases ?? NO_LEASES), { ...SOFT, autocommit: true }),
     ADMISSION_BATCH,
   );
 
-  /** `migrations` replaces the schema's list (tests of a failing migration). */
+  /** PostgreSQL: this processor's share of its hot budgets' headroom (lease-keeper.ts). */
+  protected readonly leases?: LeaseKeeper;
+
+  /** `migrations` replaces the schema's list (tests of a failing migration); `leases` turns escrow leases on. */
   constructor(
     private readonly driver: LedgerDriver,
     private readonly migrations: readonly string[],
-  ) {}
+    leases?: LeasePolicy,
+  ) {
+    if (leases)
+      this.leases = new LeaseKeeper(
+        (script) => this.driver.write(script, { ...SOFT, autocommit: true }),
+        leases,
+        (error) => process.emitWarning(`genops: a budget lease round failed: ${String(error)}`),
+      );
+  }
 
   migrate(): Promise<void> {
     return this.driver.migrate(this.migrations);
@@ -129,7 +143,11 @@ export class Ledger implements CostLedger {
   async reserve(r: ReservationRequest): Promise<ReserveOutcome | undefined> {
     // Calls several budgets cover all lock the organisation's row: on PostgreSQL they go in batches. A call one budget
     // covers locks its own row only, and goes alone (several at once on the pool) by the one-statement fast path.
-    if (this.driver.dialect === 'postgres' && (r.budgets.length > 1 || r.budgets[0]?.templateKey)) {
+    this.leases?.note(r);
+    if (
+      this.driver.dialect === 'postgres' &&
+      (r.budgets.length > 1 || r.budgets[0]?.templateKey || this.leases?.leaseFor(r.budgets[0]?.key ?? ''))
+    ) {
       const batched = await this.reserveBatched(r);
       if (batched !== LOCKED_LOOK) return batched;
     }
@@ -248,7 +266,8 @@ export class Ledger implements CostLedger {
     return this.driver.ping();
   }
 
-  close(): Promise<void> {
-    return this.driver.close();
+  async close(): Promise<void> {
+    await this.leases?.close();
+    await this.driver.close();
   }
 }

@@ -2,9 +2,15 @@
 // step for a call with one budget, a slow path that locks each budget's row in key order and decides), release, and
 // the expiry of reservations whose call never reported. A reservation has one row per budget that admitted it.
 import { admits, byKey, counterBounds, planRoll } from '../budget/budget-counters.js';
-import type { ExtensionRequest, ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
+import type {
+  BudgetCounters,
+  ExtensionRequest,
+  ReservationRequest,
+  ReserveOutcome,
+} from '../budget/budget-store.js';
 import { big, COLUMNS, counterRow, makeTemplateCounters, rollCounters, specOf } from './budget-scripts.js';
 import type { Dialect, Row, Script } from './script.js';
+import { revokeLeases } from './lease-scripts.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import { reserveAllAtOnce } from './multi-budget-scripts.js';
 
@@ -54,7 +60,10 @@ export function* reserveFast(
         SELECT $4::text, $2, $6::text, $1, $3, $5::bigint, 'active', $7::text FROM admitted)
       SELECT true AS admitted, * FROM admitted
       UNION ALL
-      SELECT false, ${COLUMNS} FROM budgets WHERE scope_key = $2 AND NOT EXISTS (SELECT 1 FROM admitted)`,
+      SELECT false, template_key, spec, period_start, period_end, window_ms, spent_nano,
+        reserved_nano - COALESCE((SELECT SUM(amount_nano) FROM reservations
+          WHERE budget_key = $2 AND status = 'lease'), 0)
+      FROM budgets WHERE scope_key = $2 AND NOT EXISTS (SELECT 1 FROM admitted)`,
     params: [...fastParams, r.id, r.expiresMs, r.team, r.model ?? ''],
   };
   if (!row) return undefined;
@@ -83,7 +92,8 @@ function fastOutcome(r: Row, key: string, request: ReservationRequest): ReserveO
 
 /**
  * A BLOCKED decision from an unlocked read of the row (a committed state: blocking on it is as exact as blocking
- * a moment earlier), when the row counts the current calendar period; undefined when a locked look is needed.
+ * a moment earlier), when the row counts the current calendar period and the call would not fit even with the room
+ * leases hold given back (the read leaves them out); undefined when a locked look is needed.
  */
 function blockedOutcome(r: Row, key: string, request: ReservationRequest): ReserveOutcome | undefined {
   const spec = specOf(String(r.spec));
@@ -123,16 +133,38 @@ export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | und
     if (counters) budgets.push(counters);
   }
   if (!budgets.length) return undefined;
-  const admitted = budgets.every((c) => admits(c.spec, c.spentNano, c.reservedNano, r.amountNano));
+  const { admitted, counted } = yield* admitWithLeasesBack(budgets, r.amountNano, r.nowMs);
   if (admitted)
-    for (const c of budgets) {
+    for (const c of counted) {
       yield {
         sql: 'UPDATE budgets SET reserved_nano = reserved_nano + $2 WHERE scope_key = $1',
         params: [c.key, r.amountNano],
       };
       yield { sql: INSERT_RESERVATION_SQL, params: insertReservationParams(r, c.key) };
     }
-  return { admitted, budgets };
+  return { admitted, budgets: counted };
+}
+
+/**
+ * Whether every budget (its row locked) admits `amountNano`; when one does not, the leases on them are revoked first
+ * (lease-scripts.ts) and the counters as they left them decide: a call is refused only when it would not fit with
+ * every lease's room given back.
+ */
+function* admitWithLeasesBack(
+  budgets: BudgetCounters[],
+  amountNano: bigint,
+  nowMs: number,
+): Script<{ admitted: boolean; counted: BudgetCounters[] }> {
+  const fit = (all: BudgetCounters[]) =>
+    all.every((c) => admits(c.spec, c.spentNano, c.reservedNano, amountNano));
+  if (fit(budgets)) return { admitted: true, counted: budgets };
+  const back = yield* revokeLeases(
+    budgets.map((c) => c.key),
+    nowMs,
+  );
+  if (!back.size) return { admitted: false, counted: budgets };
+  const counted = budgets.map((c) => ({ ...c, reservedNano: c.reservedNano - (back.get(c.key) ?? 0n) }));
+  return { admitted: fit(counted), counted };
 }
 
 /**
@@ -179,9 +211,12 @@ export function* reservationTeam(id: string): Script<string | undefined> {
   return row ? String(row.team) : undefined;
 }
 
-/** Calls holding a reservation (however many budgets each is held against). */
+/** Calls holding a reservation (however many budgets each is held against; leases are not calls). */
 export function* reservationCount(): Script<number> {
-  const [row] = yield { sql: 'SELECT COUNT(DISTINCT id) AS n FROM reservations', params: [] };
+  const [row] = yield {
+    sql: "SELECT COUNT(DISTINCT id) AS n FROM reservations WHERE status = 'active'",
+    params: [],
+  };
   return Number(row!.n);
 }
 
@@ -206,9 +241,9 @@ export function* extendReservation(
     if (counters) budgets.push(counters);
   }
   if (!budgets.length) return { team };
-  const admitted = budgets.every((c) => admits(c.spec, c.spentNano, c.reservedNano, r.amountNano));
+  const { admitted, counted } = yield* admitWithLeasesBack(budgets, r.amountNano, r.nowMs);
   if (admitted) {
-    for (const c of budgets)
+    for (const c of counted)
       yield {
         sql: 'UPDATE budgets SET reserved_nano = reserved_nano + $2 WHERE scope_key = $1',
         params: [c.key, r.amountNano],
@@ -219,5 +254,5 @@ export function* extendReservation(
       params: [r.id, r.amountNano, r.expiresMs],
     };
   }
-  return { team, outcome: { admitted, budgets } };
+  return { team, outcome: { admitted, budgets: counted } };
 }
