@@ -27,6 +27,7 @@ const Env = z.object({
   GENOPS_READY_MAX_LAG: z.coerce.number().int().min(0).default(100_000),
   GENOPS_DECODE_THREAD: z.enum(['on', 'off']).default('on'),
   GENOPS_INGEST_THREADS: z.enum(['on', 'off']).default('on'),
+  GENOPS_BUDGET_LEASES: z.enum(['on', 'off']).default('on'),
   GENOPS_ALERT_RETRY_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   GENOPS_PRICES_FILE: z.string().min(1).default('genops-prices.json'),
   GENOPS_ATTRIBUTION_RULES_FILE: z.string().optional(),
@@ -87,6 +88,11 @@ export interface ProcessorConfig {
    * writing while the other decodes (GENOPS_INGEST_THREADS, on by default; consumer/ingest-threads.ts).
    */
   ingestThreads: boolean;
+  /**
+   * PostgreSQL: each processor holds a share of its hot budgets' headroom as an escrow lease and admits against it
+   * without locking the budget's row (GENOPS_BUDGET_LEASES, on by default; ledger/lease-keeper.ts).
+   */
+  budgetLeases: boolean;
   /** How often queued budget alerts (failed or left by a crash) are delivered again, ms. */
   alertRetryMs: number;
   /** Who pays for spans that do not say (`service.name: checkout-*` → team payments). */
@@ -162,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readyMaxLag: e.GENOPS_READY_MAX_LAG,
     decodeThread: e.GENOPS_DECODE_THREAD === 'on',
     ingestThreads: e.GENOPS_INGEST_THREADS === 'on',
+    budgetLeases: e.GENOPS_BUDGET_LEASES === 'on',
     alertRetryMs: e.GENOPS_ALERT_RETRY_MS,
     pricesFile: e.GENOPS_PRICES_FILE,
     ...(e.GENOPS_ATTRIBUTION_RULES_FILE ? { attributionRulesFile: e.GENOPS_ATTRIBUTION_RULES_FILE } : {}),

@@ -1,5 +1,5 @@
 // The scale-out ledger: PostgreSQL shared by every processor instance of a consumer group.
-import { DEFAULT_LEASES, type LeasePolicy } from './lease-keeper.js';
+import type { LeasePolicy } from './lease-keeper.js';
 import { Ledger } from './ledger.js';
 import { PostgresDriver } from './postgres-driver.js';
 import { migrations } from './schema.js';
@@ -12,7 +12,7 @@ export class PostgresLedger extends Ledger {
   constructor(
     connectionString: string,
     migrationList: readonly string[] = migrations('postgres'),
-    leases: LeasePolicy | false = DEFAULT_LEASES,
+    leases: LeasePolicy | false = false,
   ) {
     super(new PostgresDriver(connectionString), migrationList, leases || undefined);
   }

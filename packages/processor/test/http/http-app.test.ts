@@ -368,6 +368,7 @@ describe('loadConfig', () => {
       readyMaxLag: 100_000,
       decodeThread: true,
       ingestThreads: true,
+      budgetLeases: true,
       alertRetryMs: 2000,
       decisionLogSize: 2000,
       pricesWatchMs: 5000,
@@ -385,6 +386,11 @@ describe('loadConfig', () => {
   it('ingests SQLite batches on the consumer’s thread with GENOPS_INGEST_THREADS=off, and names a value it does not know', () => {
     expect(loadConfig({ GENOPS_INGEST_THREADS: 'off' }).ingestThreads).toBe(false);
     expect(() => loadConfig({ GENOPS_INGEST_THREADS: 'sometimes' })).toThrow(/^GENOPS_INGEST_THREADS: /);
+  });
+
+  it('admits against budgets’ rows alone with GENOPS_BUDGET_LEASES=off, and names a value it does not know', () => {
+    expect(loadConfig({ GENOPS_BUDGET_LEASES: 'off' }).budgetLeases).toBe(false);
+    expect(() => loadConfig({ GENOPS_BUDGET_LEASES: 'no' })).toThrow(/^GENOPS_BUDGET_LEASES: /);
   });
 
   it('turns the price sync off with one variable, and names a source it does not know', () => {
