@@ -145,7 +145,7 @@ export async function startProcessor(
   const log = options.logger ?? pino({ name: 'genops-processor' });
   // A bad budgets file stops start-up before anything is opened, naming the line and field.
   const fileBudgets = config.budgetsFile ? readBudgetsFile(config.budgetsFile) : [];
-  const ledger = await openLedger(config.ledgerUrl);
+  const ledger = await openLedger(config.ledgerUrl, { leases: config.budgetLeases });
   const metrics = new ProcessorMetrics();
   const decisions = new DecisionLog(config.decisionLogSize);
   const catalog: CatalogRef = { current: () => undefined }; // the price authority's, once started below
