@@ -54,6 +54,7 @@ export class LeaseKeeper implements BatchLeases {
   private readonly timer: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private windowStartMs = Date.now();
+  private failing = false;
 
   constructor(
     private readonly write: <T>(script: Script<T>) => Promise<T>,
@@ -124,13 +125,17 @@ export class LeaseKeeper implements BatchLeases {
       }
       this.windowStartMs = nowMs;
     }
+    let failed: unknown;
     for (const [key, t] of this.traffic) {
       try {
         await this.keep(key, t, nowMs);
       } catch (error) {
-        this.onError(error);
+        failed ??= error;
       }
     }
+    // Said once when rounds start failing (the database away: five rounds a second), not every round.
+    if (failed !== undefined && !this.failing) this.onError(failed);
+    this.failing = failed !== undefined;
   }
 
   private async keep(key: string, t: Traffic, nowMs: number): Promise<void> {
@@ -142,7 +147,10 @@ export class LeaseKeeper implements BatchLeases {
       h = undefined;
     }
     if (t.callsPerSecond < policy.hotCallsPerSecond) {
-      if (h && nowMs - t.lastCallMs >= policy.coolMs) await this.giveBack(key, h);
+      // Cooling: given back under half the rate or after a quiet spell; kept (and renewed) in between.
+      const cold = t.callsPerSecond < policy.hotCallsPerSecond / 2 || nowMs - t.lastCallMs >= policy.coolMs;
+      if (h && cold) await this.giveBack(key, h);
+      else if (h) await this.renew(key, h, nowMs);
       if (!h && nowMs - t.lastCallMs >= 60_000) this.traffic.delete(key);
       return;
     }
