@@ -53,15 +53,17 @@ export class LeaseKeeper implements BatchLeases {
   private readonly held = new Map<string, Held>();
   private readonly timer: NodeJS.Timeout;
   private ticking?: Promise<void>;
-  private windowStartMs = Date.now();
+  private windowStartMs: number;
   private failing = false;
 
   constructor(
     private readonly write: <T>(script: Script<T>) => Promise<T>,
     private readonly policy: LeasePolicy = DEFAULT_LEASES,
     private readonly onError: (error: unknown) => void = () => {},
+    private readonly clock: () => number = Date.now,
   ) {
-    this.timer = setInterval(() => void this.tick(Date.now()), policy.tickMs);
+    this.windowStartMs = clock();
+    this.timer = setInterval(() => void this.tick(this.clock()), policy.tickMs);
     this.timer.unref();
   }
 
@@ -90,7 +92,7 @@ export class LeaseKeeper implements BatchLeases {
 
   leaseFor(key: string): string {
     const h = this.held.get(key);
-    return h && h.amountNano > 0n && h.expiresMs > Date.now() + this.policy.tickMs ? h.id : '';
+    return h && h.amountNano > 0n && h.expiresMs > this.clock() + this.policy.tickMs ? h.id : '';
   }
 
   drew(key: string, amountNano: bigint): void {

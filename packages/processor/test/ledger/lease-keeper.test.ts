@@ -8,7 +8,21 @@ import { DEFAULT_LEASES, LeaseKeeper } from '../../src/ledger/lease-keeper.js';
 import { runAsync, type Query, type Row, type Script } from '../../src/ledger/script.js';
 
 const MILLI = 1_000_000n;
-const policy = { ...DEFAULT_LEASES, hotCallsPerSecond: 10, holdSeconds: 2 };
+const policy = {
+  ...DEFAULT_LEASES,
+  hotCallsPerSecond: 10,
+  holdSeconds: 2,
+  tickMs: 3_600_000,
+  ttlMs: 10_000_000,
+};
+const start = Date.parse('2026-12-06T12:00:00Z');
+
+/** A keeper whose clock the test moves (its rounds are called by the test, not its timer). */
+function keeperOn(db: ReturnType<typeof ledger>, onError?: (error: unknown) => void) {
+  let now = start;
+  const keeper = new LeaseKeeper(db.write, policy, onError, () => now);
+  return { keeper, tick: (ms: number) => keeper.tick((now = start + ms)) };
+}
 
 /** One lease row, as grantLease, renewLease and returnLease change it; `said` records each statement's kind. */
 function ledger(grantable = true) {
@@ -54,25 +68,24 @@ const call = (nowMs: number): ReservationRequest => ({
 describe('LeaseKeeper', () => {
   it('leases a budget once it is hot, tops the lease up when half is drawn, and gives it back on close', async () => {
     const db = ledger();
-    const start = Date.now();
-    const keeper = new LeaseKeeper(db.write, { ...policy, tickMs: 3_600_000, ttlMs: 10_000_000 });
+    const { keeper, tick } = keeperOn(db);
     for (let i = 0; i < 20; i++) keeper.note(call(start));
-    await keeper.tick(start + 100); // under a second of traffic: no rate yet
+    await tick(100); // under a second of traffic: no rate yet
     expect(keeper.leaseFor('org')).toBe('');
-    await keeper.tick(start + 1_000); // 20 calls a second, 1 milli each: two seconds' worth wanted
+    await tick(1_000); // 20 calls a second, 1 milli each: two seconds' worth wanted
     expect(db.said).toEqual(['grant 40']);
     const id = keeper.leaseFor('org');
     expect(id).toMatch(/^lease:[0-9a-f]{8}\.1:org$/);
     expect(keeper.leaseFor('customer=acme')).toBe(''); // a template's counter is never leased
 
     for (let i = 0; i < 20; i++) keeper.drew('org', MILLI); // half drawn: not yet below half
-    await keeper.tick(start + 1_200);
+    await tick(1_200);
     expect(db.said).toEqual(['grant 40']);
     keeper.drew('org', MILLI);
-    await keeper.tick(start + 1_400);
+    await tick(1_400);
     expect(db.said).toEqual(['grant 40', 'grant 21']);
     keeper.short('org'); // a call found it too small: refilled at the next round
-    await keeper.tick(start + 1_600);
+    await tick(1_600);
     expect(db.said.at(-1)).toBe('grant 40');
     expect(keeper.leaseFor('org')).toBe(id); // the same row, topped up
 
@@ -83,20 +96,19 @@ describe('LeaseKeeper', () => {
 
   it('gives a lease back when its budget cools, and keeps none where the budget grants nothing', async () => {
     const db = ledger();
-    const start = Date.now();
-    const keeper = new LeaseKeeper(db.write, { ...policy, tickMs: 3_600_000, ttlMs: 10_000_000 });
+    const { keeper, tick } = keeperOn(db);
     for (let i = 0; i < 20; i++) keeper.note(call(start));
-    await keeper.tick(start + 1_000);
+    await tick(1_000);
     expect(keeper.leaseFor('org')).not.toBe('');
-    await keeper.tick(start + 2_000); // a second without calls
+    await tick(2_000); // a second without calls
     expect(db.said).toEqual(['grant 40', 'return']);
     expect(keeper.leaseFor('org')).toBe('');
     await keeper.close();
 
     const full = ledger(false); // no headroom to spare
-    const cold = new LeaseKeeper(full.write, { ...policy, tickMs: 3_600_000, ttlMs: 10_000_000 });
+    const { keeper: cold, tick: coldTick } = keeperOn(full);
     for (let i = 0; i < 20; i++) cold.note(call(start));
-    await cold.tick(start + 1_000);
+    await coldTick(1_000);
     expect(full.said).toEqual(['grant 40']);
     expect(cold.leaseFor('org')).toBe('');
     await cold.close();
@@ -105,13 +117,10 @@ describe('LeaseKeeper', () => {
   it('says once that its rounds fail, however many fail', async () => {
     const db = ledger();
     const errors: string[] = [];
-    const start = Date.now();
-    const keeper = new LeaseKeeper(db.write, { ...policy, tickMs: 3_600_000, ttlMs: 10_000_000 }, (e) =>
-      errors.push(String(e)),
-    );
+    const { keeper, tick } = keeperOn(db, (e) => errors.push(String(e)));
     for (let i = 0; i < 20; i++) keeper.note(call(start));
     db.goDown();
-    for (let round = 1; round <= 5; round++) await keeper.tick(start + 1_000 * round);
+    for (let round = 1; round <= 5; round++) await tick(1_000 * round);
     expect(errors).toEqual(['Error: connection refused']);
     await keeper.close();
   });
