@@ -44,7 +44,7 @@ const BATCH_SQL = `WITH req AS (
     FROM running JOIN req ON req.ord = running.ord LEFT JOIN rows l ON l.scope_key = running.key
       LEFT JOIN leases ls ON ls.id = running.lease),
   decided AS (
-    SELECT req.ord, COUNT(checked.key) = COUNT(*) AND bool_and(checked.ok) AS admit
+    SELECT req.ord, bool_and(checked.ok) AS admit
     FROM req JOIN checked ON checked.ord = req.ord GROUP BY req.ord),
   earlier AS (
     SELECT running.ord, running.key, running.lease, COALESCE(SUM(CASE WHEN decided.admit THEN running.amount ELSE 0 END)
@@ -71,13 +71,13 @@ const BATCH_SQL = `WITH req AS (
     LEFT JOIN leased ON leased.budget_key = earlier.key
   ORDER BY earlier.ord, l.scope_key`;
 
-function batchQuery(requests: readonly ReservationRequest[], leaseFor: BatchLeases['leaseFor']): Query {
+function batchQuery(requests: readonly ReservationRequest[], leases: BatchLeases): Query {
   const keys = requests.map((r) => r.budgets.map((b) => b.key));
   const pairOrd = keys.flatMap((k, i) => k.map(() => i + 1));
-  const leases = requests.flatMap((r) => r.budgets.map((b) => leaseFor(b.key)));
+  const leaseIds = requests.flatMap((r) => r.budgets.map((b) => leases.leaseFor(b.key)));
   const flat = keys.flat();
-  const lockedKeys = new Set(flat.filter((_, i) => !leases[i]));
-  const seenKeys = new Set(flat.filter((k, i) => leases[i] && !lockedKeys.has(k)));
+  const lockedKeys = new Set(flat.filter((_, i) => !leaseIds[i]));
+  const seenKeys = new Set(flat.filter((k, i) => leaseIds[i] && !lockedKeys.has(k)));
   return {
     sql: BATCH_SQL,
     params: [
@@ -90,8 +90,8 @@ function batchQuery(requests: readonly ReservationRequest[], leaseFor: BatchLeas
       pairOrd,
       flat,
       [...lockedKeys].sort(byKey),
-      leases,
-      [...new Set(leases.filter(Boolean))].sort(byKey),
+      leaseIds,
+      [...new Set(leaseIds.filter(Boolean))].sort(byKey),
       [...seenKeys].sort(byKey),
       [...new Set(flat)].sort(byKey),
     ],
@@ -112,7 +112,7 @@ export function* reserveBatch(
 ): Script<(ReserveOutcome | typeof LOCKED_LOOK)[]> {
   // A batch of one (most, below saturation) by the plainer statement: the batch's prefix sums cost 2.5× its time.
   if (requests.length === 1) return [yield* reserveAllAtOnce(requests[0]!, 'postgres', leases)];
-  const rows = yield batchQuery(requests, (key) => leases.leaseFor(key));
+  const rows = yield batchQuery(requests, leases);
   const byOrd = new Map<number, Row[]>();
   for (const row of rows) {
     const ord = Number(row.ord);

@@ -19,6 +19,7 @@ import {
 } from '../budget/budget-scope.js';
 import { BudgetSpecSchema, specKey, specScope, type BudgetSpec } from '../budget/budget-spec.js';
 import type { BudgetCounters, RecountResult } from '../budget/budget-store.js';
+import { dropLeases, leaseRoom } from './lease-scripts.js';
 import type { Row, Script } from './script.js';
 
 export const COLUMNS = 'template_key, spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
@@ -105,8 +106,7 @@ export type CounterSelection =
 /** COLUMNS as a read shows them: reserved by calls, not the room processors' leases hold (lease-scripts.ts). */
 const SHOWN_COLUMNS = COLUMNS.replace(
   'reserved_nano',
-  `reserved_nano - COALESCE((SELECT SUM(amount_nano) FROM reservations
-    WHERE budget_key = budgets.scope_key AND status = 'lease'), 0) AS reserved_nano`,
+  `reserved_nano - ${leaseRoom('budgets.scope_key')} AS reserved_nano`,
 );
 
 function selection(which: CounterSelection): { sql: string; params: unknown[] } {
@@ -203,7 +203,7 @@ export function* putBudget(spec: BudgetSpec, nowMs: number, managedBy: string): 
   };
   if (!isTemplate(specScope(spec))) {
     // Leases were granted under the old limit: they go (the recount then counts the calls' reservations alone).
-    yield { sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease'`, params: [key] };
+    yield* dropLeases(key);
     yield* recountKey(key, nowMs);
     return;
   }
@@ -285,7 +285,7 @@ export function* deleteBudget(key: string): Script<boolean> {
     params: [key],
   };
   // Its leases (lease-scripts.ts) go with it: room held in a budget that is no more.
-  yield { sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease'`, params: [key] };
+  yield* dropLeases(key);
   return rows.some((r) => r.template_key === '');
 }
 

@@ -6,7 +6,6 @@
 // revoked whenever a call is refused that would fit without the leases (reservation-scripts.ts): admission stays
 // exact to the nano-dollar. Every writer locks budgets' rows before lease rows.
 import { byKey } from '../budget/budget-counters.js';
-import { big } from './budget-scripts.js';
 import type { Row, Script } from './script.js';
 
 export interface LeaseGrant {
@@ -41,6 +40,18 @@ export interface BatchLeases {
 export const NO_LEASES: BatchLeases = { leaseFor: () => '', drew: () => {}, short: () => {} };
 
 export const leaseId = (owner: string, key: string): string => `lease:${owner}:${key}`;
+
+/**
+ * SQL: the room the leases on the budget `key` (an SQL expression) hold — reserved, but by no call. Reads subtract
+ * it to show what calls reserved; the partial index on lease rows finds them without reading the budget's calls.
+ */
+export const leaseRoom = (key: string): string =>
+  `COALESCE((SELECT SUM(amount_nano) FROM reservations WHERE budget_key = ${key} AND status = 'lease'), 0)`;
+
+/** Deletes every lease on a budget whose rows the caller changed (its limit) or deleted; a recount follows or none is needed. */
+export function* dropLeases(key: string): Script<void> {
+  yield { sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease'`, params: [key] };
+}
 
 /**
  * Adds to a lease what the budget can spare (`wantNano`; from a hard budget at most 1/share of its headroom, nothing
@@ -115,7 +126,7 @@ export function* revokeLeases(keys: readonly string[], nowMs: number): Script<Ma
         RETURNING amount_nano`,
       params: [key, nowMs],
     };
-    const amount = rows.reduce((sum, r) => sum + big(r.amount_nano), 0n);
+    const amount = rows.reduce((sum, r) => sum + BigInt(String(r.amount_nano)), 0n);
     if (!amount) continue;
     yield {
       sql: 'UPDATE budgets SET reserved_nano = reserved_nano - $2 WHERE scope_key = $1',
@@ -126,16 +137,7 @@ export function* revokeLeases(keys: readonly string[], nowMs: number): Script<Ma
   return back;
 }
 
-/** What live and expired leases hold, by budget key: reserved, but not by any call. */
-export function* leasedByBudget(): Script<Map<string, bigint>> {
-  const rows = yield {
-    sql: `SELECT budget_key, SUM(amount_nano) AS n FROM reservations WHERE status = 'lease' GROUP BY budget_key`,
-    params: [],
-  };
-  return new Map(rows.map((r) => [String(r.budget_key), big(r.n)]));
-}
-
 const heldLease = (row: Row): HeldLease => ({
-  amountNano: big(row.amount_nano),
+  amountNano: BigInt(String(row.amount_nano)),
   expiresMs: Number(row.expires_ms),
 });

@@ -3,7 +3,7 @@
 import { admits, byKey, counterBounds, planRoll } from '../budget/budget-counters.js';
 import type { ReservationRequest, ReserveOutcome } from '../budget/budget-store.js';
 import { COLUMNS, counterRow, specOf } from './budget-scripts.js';
-import { NO_LEASES, type BatchLeases } from './lease-scripts.js';
+import { leaseRoom, NO_LEASES, type BatchLeases } from './lease-scripts.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import type { Dialect, Query, Row, Script } from './script.js';
 
@@ -109,14 +109,10 @@ function postgresAllAtOnce(
       inserted AS (
         INSERT INTO reservations (id, budget_key, team, amount_nano, created_ms, expires_ms, status, model)
         SELECT $4::text, key, $6::text, $1, $3, $5::bigint, 'active', $7::text
-        FROM unnest($8::text[]) AS key, decided WHERE decided.admit),
-      leased AS (
-        SELECT budget_key, SUM(amount_nano) AS amount FROM reservations
-        WHERE status = 'lease' AND budget_key = ANY($8::text[]) GROUP BY budget_key)
+        FROM unnest($8::text[]) AS key, decided WHERE decided.admit)
       SELECT decided.admit AS admitted, decided.lease_short, b.scope_key, b.template_key, b.spec, b.period_start,
-        b.period_end, b.window_ms, b.spent_nano, b.reserved_nano - COALESCE(leased.amount, 0) AS reserved_nano
+        b.period_end, b.window_ms, b.spent_nano, b.reserved_nano - ${leaseRoom('b.scope_key')} AS reserved_nano
       FROM (SELECT * FROM locked UNION ALL SELECT * FROM seen) b CROSS JOIN decided
-        LEFT JOIN leased ON leased.budget_key = b.scope_key
       ORDER BY b.scope_key`,
     params: [
       r.amountNano,

@@ -10,7 +10,7 @@ import type {
 } from '../budget/budget-store.js';
 import { big, COLUMNS, counterRow, makeTemplateCounters, rollCounters, specOf } from './budget-scripts.js';
 import type { Dialect, Row, Script } from './script.js';
-import { revokeLeases } from './lease-scripts.js';
+import { leaseRoom, revokeLeases } from './lease-scripts.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import { reserveAllAtOnce } from './multi-budget-scripts.js';
 
@@ -61,8 +61,7 @@ export function* reserveFast(
       SELECT true AS admitted, * FROM admitted
       UNION ALL
       SELECT false, template_key, spec, period_start, period_end, window_ms, spent_nano,
-        reserved_nano - COALESCE((SELECT SUM(amount_nano) FROM reservations
-          WHERE budget_key = $2 AND status = 'lease'), 0)
+        reserved_nano - ${leaseRoom('$2')}
       FROM budgets WHERE scope_key = $2 AND NOT EXISTS (SELECT 1 FROM admitted)`,
     params: [...fastParams, r.id, r.expiresMs, r.team, r.model ?? ''],
   };
