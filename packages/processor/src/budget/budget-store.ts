@@ -97,10 +97,11 @@ export interface BudgetStore {
    */
   expireReservations(untilMs: number, limit: number, fromMs?: number): Promise<ExpiredStep>;
   /**
-   * Whether any reservation expired by `untilMs` — a read, asked before a sweep: on SQLite a write transaction with
-   * nothing to do would still wait for the write lock (the ingest's batch), blocking the processor's thread.
+   * Whether any reservation expired from `fromMs` to `untilMs` — a read, asked before a sweep: on SQLite a write
+   * transaction with nothing to do would still wait for the write lock (the ingest's batch), blocking the processor's
+   * thread.
    */
-  anyExpired(untilMs: number): Promise<boolean>;
+  anyExpired(untilMs: number, fromMs?: number): Promise<boolean>;
   /** Reservations still in the ledger (bounded: settled, released and expired ones leave). */
   reservationCount(): Promise<number>;
   /** Rebuilds the counters of one budget (or of every budget and template counter) from the raw rows. */
@@ -144,4 +145,6 @@ export interface ExpiredStep {
   calls: number;
   /** The latest `expires_ms` removed (none when nothing was): the sweep's next step starts there. */
   reachedMs?: number;
+  /** PostgreSQL: another processor is sweeping (one at a time); this step did nothing. */
+  busy?: true;
 }

@@ -203,8 +203,8 @@ export class Ledger implements CostLedger {
     return this.driver.write(alerts.recordAlert(alert));
   }
 
-  anyExpired(untilMs: number): Promise<boolean> {
-    return this.driver.read(sweeps.anyExpired(untilMs));
+  anyExpired(untilMs: number, fromMs = 0): Promise<boolean> {
+    return this.driver.read(sweeps.anyExpired(untilMs, fromMs));
   }
 
   claimDueAlerts(nowMs: number, leaseMs: number, limit: number): Promise<QueuedAlert[]> {

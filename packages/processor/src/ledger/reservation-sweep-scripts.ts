@@ -13,7 +13,7 @@ const SWEEP_LOCK = 4_627_002;
  * a vacuum, and a step scanning from the start walked them all (its index scan 1.5–2.6 ms at 4,000 rows a second on
  * PostgreSQL; 0.13 ms from where the last step reached). On PostgreSQL one statement (no BEGIN … COMMIT), so budget
  * rows stay locked only while it runs: expired rows deleted (one sweeper at a time; SKIP LOCKED passes rows a
- * settlement holds — the next sweep, from the start, takes them), amounts summed per budget, the budgets' rows locked
+ * settlement holds — a full sweep, from the first expiry, takes them), amounts summed per budget, the budgets' rows locked
  * in key order (as every writer locks them) and lowered; one UPDATE per budget in a transaction would hold them all
  * until its COMMIT. SQLite, whose write lock is the whole database anyway, runs the statements in turn.
  */
@@ -40,10 +40,10 @@ export function* expireReservations(
         updated AS (
           UPDATE budgets b SET reserved_nano = b.reserved_nano - sums.amount FROM sums, locked
           WHERE b.scope_key = sums.budget_key AND locked.scope_key = b.scope_key RETURNING 1)
-        SELECT COUNT(DISTINCT id) AS n, MAX(expires_ms) AS reached FROM expired`,
+        SELECT COUNT(DISTINCT id) AS n, MAX(expires_ms) AS reached, (SELECT ok FROM gate) AS ok FROM expired`,
       params: [untilMs, limit, fromMs],
     };
-    return expiredStep(Number(row!.n), row!.reached);
+    return row!.ok === false ? { calls: 0, busy: true } : expiredStep(Number(row!.n), row!.reached);
   }
   const rows = yield { sql: expired, params: [untilMs, limit, fromMs] };
   yield* releaseAmountsAtOnce(rows);
@@ -56,11 +56,11 @@ export function* expireReservations(
 const expiredStep = (calls: number, reached: unknown): ExpiredStep =>
   reached === null || reached === undefined ? { calls } : { calls, reachedMs: Number(reached) };
 
-/** Whether any reservation expired by `untilMs` (read before a sweep: one with none takes no write lock). */
-export function* anyExpired(untilMs: number): Script<boolean> {
+/** Whether any reservation expired from `fromMs` to `untilMs` (read before a sweep: one with none takes no write lock). */
+export function* anyExpired(untilMs: number, fromMs: number): Script<boolean> {
   const rows = yield {
-    sql: 'SELECT 1 AS one FROM reservations WHERE expires_ms <= $1 LIMIT 1',
-    params: [untilMs],
+    sql: 'SELECT 1 AS one FROM reservations WHERE expires_ms >= $2 AND expires_ms <= $1 LIMIT 1',
+    params: [untilMs, fromMs],
   };
   return rows.length > 0;
 }

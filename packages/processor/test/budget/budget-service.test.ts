@@ -141,6 +141,30 @@ describe('BudgetService', () => {
       expect(await ledger.reservationCount()).toBe(0);
     });
 
+    it('starts a sweep where the last one ended, and from the first expiry every 30 s for rows passed over', async () => {
+      await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
+      await reserve('search', 0.1, 60);
+      const froms: number[] = [];
+      const anyExpired = ledger.anyExpired.bind(ledger);
+      ledger.anyExpired = async (untilMs, fromMs) => {
+        froms.push(fromMs ?? 0);
+        return anyExpired(untilMs, fromMs);
+      };
+      now += 61_000;
+      const firstSweep = now;
+      expect(await budgets.expire(now)).toBe(1);
+      // A call held by a host whose clock is five minutes behind: it expires before where that sweep ended.
+      now -= 300_000;
+      await reserve('search', 0.2, 60);
+      now += 300_000 + 1_000;
+      expect(await budgets.expire(now)).toBe(0);
+      expect(await budgets.status(teamKey('search'))).toMatchObject({ reservedUsd: 0.2 });
+      now = firstSweep + 30_000;
+      expect(await budgets.expire(now)).toBe(1);
+      expect(froms).toEqual([0, firstSweep, 0]);
+      expect(await budgets.status(teamKey('search'))).toMatchObject({ reservedUsd: 0 });
+    });
+
     it('keeps counting an expired reservation while the consumer lags, so a late span is not over-admitted', async () => {
       await budgets.put('search', { period: 'daily', limitUsd: 1, enforcement: 'hard' });
       const r = await reserve('search', 0.9, 60);
