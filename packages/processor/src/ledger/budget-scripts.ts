@@ -20,7 +20,7 @@ import {
 import { BudgetSpecSchema, specKey, specScope, type BudgetSpec } from '../budget/budget-spec.js';
 import type { BudgetCounters, RecountResult } from '../budget/budget-store.js';
 import { dropLeases, leaseRoom } from './lease-scripts.js';
-import type { Row, Script } from './script.js';
+import { big, type Row, type Script } from './script.js';
 
 export const COLUMNS = 'template_key, spec, period_start, period_end, window_ms, spent_nano, reserved_nano';
 
@@ -35,8 +35,6 @@ export function specOf(json: string): BudgetSpec {
   }
   return spec;
 }
-
-export const big = (v: unknown) => BigInt(String(v));
 
 export function counterRow(r: Row): CounterRow {
   return {

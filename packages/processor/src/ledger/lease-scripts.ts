@@ -6,7 +6,7 @@
 // revoked whenever a call is refused that would fit without the leases (reservation-scripts.ts): admission stays
 // exact to the nano-dollar. Every writer locks budgets' rows before lease rows.
 import { byKey } from '../budget/budget-counters.js';
-import type { Row, Script } from './script.js';
+import { big, type Row, type Script } from './script.js';
 
 export interface LeaseGrant {
   /** The lease's row id: `lease:<processor>:<budget key>`. */
@@ -126,7 +126,7 @@ export function* revokeLeases(keys: readonly string[], nowMs: number): Script<Ma
         RETURNING amount_nano`,
       params: [key, nowMs],
     };
-    const amount = rows.reduce((sum, r) => sum + BigInt(String(r.amount_nano)), 0n);
+    const amount = rows.reduce((sum, r) => sum + big(r.amount_nano), 0n);
     if (!amount) continue;
     yield {
       sql: 'UPDATE budgets SET reserved_nano = reserved_nano - $2 WHERE scope_key = $1',
@@ -138,6 +138,6 @@ export function* revokeLeases(keys: readonly string[], nowMs: number): Script<Ma
 }
 
 const heldLease = (row: Row): HeldLease => ({
-  amountNano: BigInt(String(row.amount_nano)),
+  amountNano: big(row.amount_nano),
   expiresMs: Number(row.expires_ms),
 });

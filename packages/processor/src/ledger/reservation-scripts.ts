@@ -8,8 +8,8 @@ import type {
   ReservationRequest,
   ReserveOutcome,
 } from '../budget/budget-store.js';
-import { big, COLUMNS, counterRow, makeTemplateCounters, rollCounters, specOf } from './budget-scripts.js';
-import type { Dialect, Row, Script } from './script.js';
+import { COLUMNS, counterRow, makeTemplateCounters, rollCounters, specOf } from './budget-scripts.js';
+import { big, type Dialect, type Row, type Script } from './script.js';
 import { leaseRoom, revokeLeases } from './lease-scripts.js';
 import { LOCKED_LOOK } from './locked-look.js';
 import { reserveAllAtOnce } from './multi-budget-scripts.js';

@@ -62,5 +62,8 @@ export function inList(
     : { sql: `${column} IN (SELECT value FROM json_each($${n}))`, param: JSON.stringify(values) };
 }
 
+/** An integer column as a bigint (node-postgres hands BIGINT back as a string, better-sqlite3 as a number). */
+export const big = (v: unknown): bigint => BigInt(String(v));
+
 /** Rows a claiming subquery locks: PostgreSQL's processors claiming at once skip each other's (SQLite has one writer). */
 export const skipLocked = (dialect: Dialect) => (dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '');

@@ -5,7 +5,6 @@ import { byKey, counterBounds, counterDeltas } from '../budget/budget-counters.j
 import { coveringBudgets, scopedCall, type CoveringBudget } from '../budget/budget-scope.js';
 import type { CostEvent } from '../decode/cost-event.js';
 import {
-  big,
   COLUMNS,
   counterRow,
   makeTemplateCounters,
@@ -14,7 +13,7 @@ import {
   specOf,
   sumSpend,
 } from './budget-scripts.js';
-import { inList, type Dialect, type Script } from './script.js';
+import { big, inList, type Dialect, type Script } from './script.js';
 
 /**
  * Inside an ingest transaction, after the fresh events are inserted: settle their reservations, and add their spend
