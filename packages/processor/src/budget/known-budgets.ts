@@ -34,10 +34,12 @@ export class KnownBudgets {
     const now = this.clock();
     const age = this.cached ? now - this.cached.readMs : Infinity;
     if (age < DEFINITIONS_CACHE_MS / 2) return this.cached!;
-    const reading = (this.reading ??= this.read(now));
-    if (age >= DEFINITIONS_CACHE_MS) return reading;
-    reading.catch(() => {}); // a failed renewal is tried again by the next call; the held definitions still answer
-    return this.cached!;
+    if (!this.reading) {
+      this.reading = this.read(now);
+      // A failed renewal is tried again by the next call; the held definitions still answer meanwhile.
+      this.reading.catch(() => {});
+    }
+    return age >= DEFINITIONS_CACHE_MS ? this.reading : this.cached!;
   }
 
   private async read(readMs: number): Promise<Definitions> {
