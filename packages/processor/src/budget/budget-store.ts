@@ -142,6 +142,7 @@ export interface QueuedAlert {
 
 /** What one step of a sweep removed: how many calls' reservations, and the latest expiry among their rows. */
 export interface ExpiredStep {
+  /** Calls expired (leases and room a sweep freed are not calls). */
   calls: number;
   /** The latest `expires_ms` removed (none when nothing was): the sweep's next step starts there. */
   reachedMs?: number;

@@ -216,7 +216,7 @@ export class ReservationService {
       // A call held against several budgets has a row for each: a batch of rows may be fewer calls.
       const step = await this.store.expireReservations(until, EXPIRY_BATCH, fromMs);
       expired += step.calls;
-      if (step.calls === 0) {
+      if (step.reachedMs === undefined) {
         // Another processor sweeping has not said where it ends: this one starts from the same place next time.
         if (!step.busy) swept();
         return expired;

@@ -115,16 +115,16 @@ export function* returnLease(id: string, key: string): Script<void> {
 }
 
 /**
- * Inside a transaction holding the budgets' rows: deletes every live lease on them and takes their amounts off the
- * reserved counters. What each budget got back, by key (none on a ledger without leases: SQLite).
+ * Inside a transaction holding the budgets' rows: deletes every lease row on them — live leases, expired ones not swept
+ * yet, room a sweep freed (reservation-sweep-scripts.ts) — and takes their amounts off the reserved counters. What each
+ * budget got back, by key (none on a ledger without leases: SQLite).
  */
-export function* revokeLeases(keys: readonly string[], nowMs: number): Script<Map<string, bigint>> {
+export function* revokeLeases(keys: readonly string[]): Script<Map<string, bigint>> {
   const back = new Map<string, bigint>();
   for (const key of [...keys].sort(byKey)) {
     const rows = yield {
-      sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease' AND expires_ms > $2
-        RETURNING amount_nano`,
-      params: [key, nowMs],
+      sql: `DELETE FROM reservations WHERE budget_key = $1 AND status = 'lease' RETURNING amount_nano`,
+      params: [key],
     };
     const amount = rows.reduce((sum, r) => sum + big(r.amount_nano), 0n);
     if (!amount) continue;

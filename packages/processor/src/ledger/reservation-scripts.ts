@@ -132,7 +132,7 @@ export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | und
     if (counters) budgets.push(counters);
   }
   if (!budgets.length) return undefined;
-  const { admitted, counted } = yield* admitWithLeasesBack(budgets, r.amountNano, r.nowMs);
+  const { admitted, counted } = yield* admitWithLeasesBack(budgets, r.amountNano);
   if (admitted)
     for (const c of counted) {
       yield {
@@ -152,15 +152,11 @@ export function* reserveSlow(r: ReservationRequest): Script<ReserveOutcome | und
 function* admitWithLeasesBack(
   budgets: BudgetCounters[],
   amountNano: bigint,
-  nowMs: number,
 ): Script<{ admitted: boolean; counted: BudgetCounters[] }> {
   const fit = (all: BudgetCounters[]) =>
     all.every((c) => admits(c.spec, c.spentNano, c.reservedNano, amountNano));
   if (fit(budgets)) return { admitted: true, counted: budgets };
-  const back = yield* revokeLeases(
-    budgets.map((c) => c.key),
-    nowMs,
-  );
+  const back = yield* revokeLeases(budgets.map((c) => c.key));
   if (!back.size) return { admitted: false, counted: budgets };
   const counted = budgets.map((c) => ({ ...c, reservedNano: c.reservedNano - (back.get(c.key) ?? 0n) }));
   return { admitted: fit(counted), counted };
@@ -240,7 +236,7 @@ export function* extendReservation(
     if (counters) budgets.push(counters);
   }
   if (!budgets.length) return { team };
-  const { admitted, counted } = yield* admitWithLeasesBack(budgets, r.amountNano, r.nowMs);
+  const { admitted, counted } = yield* admitWithLeasesBack(budgets, r.amountNano);
   if (admitted) {
     for (const c of counted)
       yield {
