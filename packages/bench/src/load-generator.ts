@@ -40,7 +40,11 @@ function run(binary: string, args: string[], input?: string): Promise<string> {
   });
 }
 
-/** Runs the targets at `rate` requests/s in all (split evenly, one Vegeta process each, at once) for `seconds`. */
+/**
+ * Runs the targets at `rate` requests/s in all for `seconds`, from one Vegeta process taking them in turn: one more
+ * process per target would compete for the same cores as the servers measured (two Vegetas beside two processors on
+ * a two-core machine), and its own waits for a core would count as the servers' latency.
+ */
 export async function fixedRate(
   vegeta: string,
   targets: LoadTarget[],
@@ -48,32 +52,31 @@ export async function fixedRate(
   seconds: number,
 ): Promise<LoadResult> {
   const dir = scratchDir('genops-load');
-  const results = await Promise.all(
-    targets.map(async (t, i) => {
-      const lines = (t.bodies ?? [undefined]).map((body) =>
-        JSON.stringify({
-          method: t.method,
-          url: `${t.url}${t.path}`,
-          header: body ? { 'Content-Type': ['application/json'] } : {},
-          ...(body ? { body: Buffer.from(body).toString('base64') } : {}),
-        }),
-      );
-      const targetsFile = join(dir, `targets-${i}.json`);
-      writeFileSync(targetsFile, lines.join('\n') + '\n');
-      const output = join(dir, `results-${i}.bin`);
-      await run(vegeta, [
-        'attack',
-        '-format=json',
-        `-targets=${targetsFile}`,
-        `-rate=${rate / targets.length}/1s`,
-        `-duration=${seconds}s`,
-        '-keepalive=true',
-        `-output=${output}`,
-      ]);
-      return output;
-    }),
+  const lines = targets.map((t) =>
+    (t.bodies ?? [undefined]).map((body) =>
+      JSON.stringify({
+        method: t.method,
+        url: `${t.url}${t.path}`,
+        header: body ? { 'Content-Type': ['application/json'] } : {},
+        ...(body ? { body: Buffer.from(body).toString('base64') } : {}),
+      }),
+    ),
   );
-  const report = JSON.parse(await run(vegeta, ['report', '-type=json', ...results])) as {
+  const rounds = Math.max(...lines.map((l) => l.length));
+  const inTurn = Array.from({ length: rounds }, (_, k) => lines.map((l) => l[k % l.length]!)).flat();
+  const targetsFile = join(dir, 'targets.json');
+  writeFileSync(targetsFile, inTurn.join('\n') + '\n');
+  const output = join(dir, 'results.bin');
+  await run(vegeta, [
+    'attack',
+    '-format=json',
+    `-targets=${targetsFile}`,
+    `-rate=${rate}/1s`,
+    `-duration=${seconds}s`,
+    '-keepalive=true',
+    `-output=${output}`,
+  ]);
+  const report = JSON.parse(await run(vegeta, ['report', '-type=json', output])) as {
     requests: number;
     latencies: Record<'50th' | '90th' | '99th' | 'max', number>;
     status_codes: Record<string, number>;
