@@ -12,7 +12,7 @@ const SWEEP_LOCK = 4_627_002;
  * (lease-scripts.ts), so reads and refusals treat it as the leases' room is treated, and the next sweep lowers the
  * counter by it.
  */
-export const FREED = 'freed:';
+const FREED = 'freed:';
 
 /**
  * Expires the reservations of up to `limit` rows (every row of each call: all its budgets) whose expiry is from

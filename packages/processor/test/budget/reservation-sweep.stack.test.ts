@@ -66,6 +66,15 @@ describe('reservation sweep on PostgreSQL', () => {
       const reservedNano = async () =>
         (await holder.query(`SELECT reserved_nano FROM budgets WHERE scope_key = 'team=a'`)).rows[0]
           .reserved_nano;
+      // A sweep while another transaction holds team a's row. Waiting for it would never end while it is held: the
+      // test would time out.
+      const sweepWhileHeld = async () => {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT 1 FROM budgets WHERE scope_key = 'team=a' FOR UPDATE`);
+        const expired = await service.expire(now);
+        await holder.query('COMMIT');
+        return expired;
+      };
       try {
         await service.put('a', { ...hard, limitUsd: 0.002 });
         await service.put('b', { ...hard, limitUsd: 1 });
@@ -76,11 +85,7 @@ describe('reservation sweep on PostgreSQL', () => {
           );
         expect(decisions).toEqual(['ALLOWED', 'WARNING', 'ALLOWED']);
         now += 2000;
-        await holder.query('BEGIN');
-        await holder.query(`SELECT 1 FROM budgets WHERE scope_key = 'team=a' FOR UPDATE`);
-        // Waiting for the held row would never end while it is held: the test would time out here.
-        expect(await service.expire(now)).toBe(3);
-        await holder.query('COMMIT');
+        expect(await sweepWhileHeld()).toBe(3);
         expect(await rows()).toEqual(['lease freed: 2000000']);
         expect(await reservedNano()).toBe('2000000');
         expect((await ledger.counters('team=b', now))!.reservedNano).toBe(0n);
@@ -89,12 +94,9 @@ describe('reservation sweep on PostgreSQL', () => {
         expect(full.decision).toBe('WARNING');
         expect(await rows()).toEqual([`active ${full.reservationId!.slice(0, 6)} 2000000`]);
         expect(await reservedNano()).toBe('2000000');
-        // Expired with the row free, and freed room left by a busy row, are lowered by the next sweeps.
+        // That call expires while the row is held again: freed room; the next sweep, with the row free, lowers it.
         now += 2000;
-        await holder.query('BEGIN');
-        await holder.query(`SELECT 1 FROM budgets WHERE scope_key = 'team=a' FOR UPDATE`);
-        expect(await service.expire(now)).toBe(1);
-        await holder.query('COMMIT');
+        expect(await sweepWhileHeld()).toBe(1);
         expect(await rows()).toEqual(['lease freed: 2000000']);
         now += 2000;
         expect(await service.expire(now)).toBe(0); // freed room is no call
